@@ -1,0 +1,18 @@
+import { build } from "esbuild";
+
+/**
+ * Bundles the process entries (web server, worker, setup) to build/*.js for production, after
+ * `remix build` has written the Remix server build. Packages stay external (node_modules).
+ */
+await build({
+  entryPoints: { server: "app/bin/server.ts", worker: "app/bin/worker.ts", setup: "app/bin/setup.ts" },
+  outdir: "build",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node22",
+  packages: "external",
+  sourcemap: true,
+  logLevel: "warning",
+  banner: { js: "// built by app/bin/build.ts; edit the sources in app/bin" },
+});

@@ -1,0 +1,27 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@prisma/client";
+import { env } from "./env.server";
+
+declare global {
+  var prismaGlobal: PrismaClient | undefined;
+}
+
+function createClient(): PrismaClient {
+  const connectionString = env.DATABASE_URL;
+  if (!connectionString) {
+    throw new Error(
+      "No database configured: start the process through app/bin (which resolves DATABASE_URL " +
+        "or starts the embedded PostgreSQL) or set DATABASE_URL.",
+    );
+  }
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max: env.DATABASE_POOL_SIZE }),
+  });
+}
+
+// One client per process; kept on globalThis in development so that live reload does not
+// open a new pool on every rebuild.
+const prisma = globalThis.prismaGlobal ?? createClient();
+if (env.NODE_ENV !== "production") globalThis.prismaGlobal = prisma;
+
+export default prisma;

@@ -1,0 +1,73 @@
+/**
+ * A stand-in for Shopify's App Bridge script (cdn.shopify.com/shopifycloud/app-bridge.js),
+ * which cannot be loaded outside the Shopify admin (or offline). It defines the `shopify`
+ * global with what our pages use: `idToken()` (a session token minted by the host process),
+ * `toast.show()` (recorded in `window.__appBridgeToasts` and shown as a small overlay), and,
+ * like the real script, a `fetch` that adds `Authorization: Bearer <token>` to same-origin
+ * requests so Remix data requests authenticate.
+ *
+ * Used by the Playwright tests and by the offline demo; never served in production.
+ */
+export interface StandInOptions {
+  apiKey: string;
+  shop: string;
+  /** A valid session token, or a same-origin URL that answers with a fresh one as text. */
+  token: { value: string } | { url: string };
+}
+
+export function appBridgeStandIn(options: StandInOptions): string {
+  const config = JSON.stringify({ apiKey: options.apiKey, shop: options.shop });
+  const token = JSON.stringify(options.token);
+  return `(() => {
+  const config = ${config};
+  const tokenSource = ${token};
+  const nativeFetch = window.fetch.bind(window);
+  const toasts = [];
+  window.__appBridgeToasts = toasts;
+  async function idToken() {
+    if ("value" in tokenSource) return tokenSource.value;
+    const response = await nativeFetch(tokenSource.url, { credentials: "same-origin" });
+    return response.text();
+  }
+  function showToast(message, options) {
+    toasts.push({ message, isError: Boolean(options && options.isError) });
+    const el = document.createElement("div");
+    el.setAttribute("role", "status");
+    el.dataset.appBridgeToast = "";
+    el.textContent = message;
+    el.style.cssText = "position:fixed;bottom:24px;left:50%;transform:translateX(-50%);background:" +
+      (options && options.isError ? "#8e1f0b" : "#303030") + ";color:#fff;padding:8px 16px;border-radius:8px;z-index:99999;font:14px system-ui";
+    document.body.appendChild(el);
+    setTimeout(() => el.remove(), (options && options.duration) || 5000);
+  }
+  window.fetch = async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url, location.href);
+    if (url.origin !== location.origin || request.headers.has("Authorization")) return nativeFetch(request);
+    const headers = new Headers(request.headers);
+    headers.set("Authorization", "Bearer " + (await idToken()));
+    return nativeFetch(new Request(request, { headers }));
+  };
+  // The admin draws the app's navigation outside the iframe; draw it as a bar here.
+  const style = document.createElement("style");
+  style.textContent = "ui-nav-menu{display:flex;gap:20px;padding:12px 24px;background:#1a1a1a}" +
+    "ui-nav-menu a{color:#e3e3e3;text-decoration:none;font:600 13px system-ui}ui-nav-menu a:hover{color:#fff}" +
+    "ui-title-bar{display:none}";
+  document.head.appendChild(style);
+  const noop = () => {};
+  window.shopify = {
+    config,
+    origin: location.origin,
+    ready: Promise.resolve(),
+    idToken,
+    toast: { show: showToast, hide: noop },
+    loading: noop,
+    modal: { show: async () => undefined, hide: async () => undefined, toggle: async () => undefined },
+    saveBar: { show: async () => undefined, hide: async () => undefined, toggle: async () => undefined, leaveConfirmation: async () => undefined },
+    environment: { embedded: true, mobile: false, pos: false },
+    user: async () => ({}),
+    scopes: { query: async () => ({ granted: ["read_orders"], required: [], optional: [] }) },
+  };
+})();
+`;
+}

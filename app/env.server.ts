@@ -1,0 +1,139 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The only reader of process.env. Everything the app needs from its environment is declared
+ * here, validated once, and exposed as the typed `env`. A process with a missing or malformed
+ * variable refuses to start and says which ones (see `.env.example` for what each one means).
+ */
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((value) => value === "true" || value === "1");
+
+/** What every process needs, including setup and migrations, which need no app secrets. */
+const baseSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATABASE_URL: z.url().optional(),
+  EMBEDDED_POSTGRES_DIR: z.string().default(path.resolve(".data/postgres")),
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().positive().default(54329),
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+});
+
+const schema = baseSchema.extend({
+  PORT: z.coerce.number().int().positive().default(3000),
+
+  SHOPIFY_API_KEY: z.string().min(1),
+  SHOPIFY_API_SECRET: z.string().min(1),
+  SHOPIFY_APP_URL: z.url(),
+  SCOPES: z.string().min(1),
+
+  /** Where the embedded pages load App Bridge from (Shopify's CDN when unset; a stand-in in tests and the demo). */
+  APP_BRIDGE_URL: z.url().optional(),
+
+  /** Set by `remix dev` when it runs the server; the server then reports each rebuild to it. */
+  REMIX_DEV_ORIGIN: z.url().optional(),
+
+  RUN_WORKER_IN_WEB: booleanFlag,
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(5),
+
+  FRESHBOOKS_CLIENT_ID: z.string().min(1),
+  FRESHBOOKS_CLIENT_SECRET: z.string().min(1),
+  FRESHBOOKS_REDIRECT_URI: z.url(),
+  FRESHBOOKS_API_URL: z.url().default("https://api.freshbooks.com"),
+  FRESHBOOKS_AUTH_URL: z.url().default("https://auth.freshbooks.com"),
+
+  TOKEN_ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => decodeKey(value) !== null, "must be 32 bytes, as 64 hex characters or base64"),
+  TOKEN_ENCRYPTION_KEYS_PREVIOUS: z
+    .string()
+    .optional()
+    .refine(
+      (value) => !value || value.split(",").every((key) => decodeKey(key.trim()) !== null),
+      "must be a comma-separated list of 32-byte keys (hex or base64)",
+    ),
+});
+
+export type Env = z.infer<typeof schema>;
+/** Every variable the app reads (each documented in .env.example). */
+export const ENV_VARIABLES = Object.keys(schema.shape) as (keyof Env)[];
+export type BaseEnv = z.infer<typeof baseSchema>;
+
+/** Accepts a 32-byte key written as 64 hex characters or as base64. */
+export function decodeKey(value: string): Buffer | null {
+  const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64");
+  return key.length === 32 ? key : null;
+}
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `The environment is incomplete, so the process will not start:\n` +
+        problems.map((problem) => `  - ${problem}`).join("\n") +
+        `\nSee .env.example for what each variable means.`,
+    );
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  return parseWith(schema, source);
+}
+
+function parseWith<T extends z.ZodType>(
+  shape: T,
+  source: Record<string, string | undefined>,
+): z.infer<T> {
+  const result = shape.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join(".");
+    return source[name] === undefined ? `${name} is missing` : `${name} ${issue.message}`;
+  });
+  throw new EnvError(problems);
+}
+
+let cached: Env | undefined;
+let cachedBase: BaseEnv | undefined;
+
+/** The validated environment; parsed on first use. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Only the base settings (database, logging): enough for setup and migrations. */
+export function getBaseEnv(): BaseEnv {
+  cachedBase ??= parseWith(baseSchema, process.env);
+  return cachedBase;
+}
+
+/** Loads `.env` from the working directory when there is one (what `shopify app dev` does too). */
+export function loadDotEnv(file = ".env"): void {
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
+
+/** The environment for a child process (Prisma CLI, worker, ...), plus overrides. */
+export function childEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}
+
+export const env: Env = new Proxy({} as Env, {
+  get: (_target, key) => getEnv()[key as keyof Env],
+});
+
+/**
+ * Records the database chosen at start-up (an embedded server when DATABASE_URL was unset),
+ * also for child processes such as the Prisma CLI.
+ */
+export function useDatabaseUrl(url: string): void {
+  process.env.DATABASE_URL = url;
+  getBaseEnv().DATABASE_URL = url;
+  if (cached) cached.DATABASE_URL = url;
+}

@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+/**
+ * Every background task, by name, with the schema of its payload. Enqueueing checks the
+ * payload against it at compile time (types) and at run time (zod); each task parses it again
+ * before doing anything, since a job row may outlive the code that wrote it.
+ */
+export const taskCatalog = {
+  /** Records that a worker is alive and draining the queue (read by the health check). */
+  "worker-heartbeat": z.object({}).passthrough(),
+} as const;
+
+export type TaskName = keyof typeof taskCatalog;
+export type TaskPayload<T extends TaskName> = z.infer<(typeof taskCatalog)[T]>;
+
+export function parsePayload<T extends TaskName>(task: T, payload: unknown): TaskPayload<T> {
+  return taskCatalog[task].parse(payload) as TaskPayload<T>;
+}

@@ -1,0 +1,27 @@
+import { run, type Runner, type TaskList } from "graphile-worker";
+import type { TaskName } from "./catalog";
+import { workerHeartbeat } from "./tasks/worker-heartbeat.server";
+import { workerLogger } from "./worker-logger.server";
+
+const tasks: Record<TaskName, TaskList[string]> = {
+  "worker-heartbeat": workerHeartbeat,
+};
+
+/** Cron items (graphile-worker crontab syntax): a missed beat is not back-filled or retried. */
+const CRONTAB = "* * * * * worker-heartbeat ?id=worker-heartbeat&max=1";
+
+/**
+ * Starts a graphile-worker runner. Signals are handled by the caller (app/bin/worker.ts or the
+ * web server), which calls `runner.stop()` for a graceful shutdown: running jobs finish,
+ * no new ones start.
+ */
+export async function startWorker(options: { connectionString: string; concurrency: number }): Promise<Runner> {
+  return run({
+    connectionString: options.connectionString,
+    concurrency: options.concurrency,
+    taskList: tasks,
+    crontab: CRONTAB,
+    noHandleSignals: true,
+    logger: workerLogger,
+  });
+}

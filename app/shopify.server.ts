@@ -1,0 +1,49 @@
+import "@shopify/shopify-app-remix/adapters/node";
+import {
+  ApiVersion,
+  AppDistribution,
+  LogSeverity,
+  shopifyApp,
+} from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import prisma from "./db.server";
+import { env } from "./env.server";
+import { logger } from "./logger.server";
+
+/**
+ * The one Admin API / webhook version of the app. `shopify.app.toml` pins the same value
+ * (`[webhooks] api_version`), so webhook payloads and API calls share one shape; a test
+ * checks that the two agree.
+ */
+export const API_VERSION = ApiVersion.October26;
+
+const shopify = shopifyApp({
+  apiKey: env.SHOPIFY_API_KEY,
+  apiSecretKey: env.SHOPIFY_API_SECRET,
+  apiVersion: API_VERSION,
+  scopes: env.SCOPES.split(",").map((scope) => scope.trim()),
+  appUrl: env.SHOPIFY_APP_URL,
+  authPathPrefix: "/auth",
+  sessionStorage: new PrismaSessionStorage(prisma),
+  distribution: AppDistribution.AppStore,
+  // Token exchange: Shopify-managed install, no OAuth redirects inside the admin.
+  future: { unstable_newEmbeddedAuthStrategy: true },
+  logger: {
+    level: env.LOG_LEVEL === "debug" || env.LOG_LEVEL === "trace" ? LogSeverity.Debug : LogSeverity.Warning,
+    log: (severity, message) => {
+      const line = { source: "shopify-app" };
+      if (severity === LogSeverity.Error) logger.error(line, message);
+      else if (severity === LogSeverity.Warning) logger.warn(line, message);
+      else logger.debug(line, message);
+    },
+  },
+});
+
+export default shopify;
+export const apiVersion = API_VERSION;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const registerWebhooks = shopify.registerWebhooks;
+export const sessionStorage = shopify.sessionStorage;

@@ -1,0 +1,50 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { chromium, defineConfig } from "@playwright/test";
+import { E2E_BASE_URL } from "./e2e-env";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * Chromium: CHROMIUM_PATH when set; else Playwright's own build when it is installed; else the
+ * system's (`apt-get install chromium`), since Playwright cannot download its own browser offline.
+ */
+function chromiumExecutable(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  if (existsSync(chromium.executablePath())) return undefined;
+  return ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((candidate) => existsSync(candidate));
+}
+
+export default defineConfig({
+  testDir: ".",
+  outputDir: path.join(root, "test-results"),
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["html", { outputFolder: path.join(root, "playwright-report"), open: "never" }]],
+  use: {
+    baseURL: E2E_BASE_URL,
+    // authenticate.admin answers 410 to bots, and headless Chromium says "HeadlessChrome".
+    userAgent:
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    viewport: { width: 1280, height: 900 },
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: chromiumExecutable(),
+      args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  webServer: {
+    command: "tsx tests/e2e/serve.ts",
+    cwd: root,
+    url: `${E2E_BASE_URL}/`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+  },
+});

@@ -1,0 +1,50 @@
+import { spawn } from "node:child_process";
+import pg from "pg";
+import { startEmbeddedPostgres } from "../../app/db/embedded-postgres.server";
+import { runPrisma } from "../../app/bin/prisma-cli.server";
+import { migrateWorkerSchema } from "../../app/jobs/migrate.server";
+import { seedOfflineSession, TEST_SHOP } from "../helpers/shopify";
+import { E2E_DATABASE_PORT, E2E_SERVER_ENV } from "./e2e-env";
+
+/**
+ * Playwright's web server: a fresh database (dropped and migrated as in production), the
+ * test shop installed (its offline session), then the production build (`node build/server.js`).
+ */
+const log = (message: string) => process.stdout.write(`[e2e] ${message}\n`);
+const database = await startEmbeddedPostgres({
+  dataDir: E2E_SERVER_ENV.EMBEDDED_POSTGRES_DIR,
+  port: E2E_DATABASE_PORT,
+  database: "postgres",
+  log,
+});
+const admin = new pg.Client({ connectionString: database.adminUrl });
+await admin.connect();
+await admin.query("drop database if exists app with (force)");
+await admin.query("create database app");
+await admin.end();
+
+const url = database.adminUrl.replace(/\/postgres$/, "/app");
+process.env.DATABASE_URL = url;
+await runPrisma(["migrate", "deploy"], { quiet: true });
+await migrateWorkerSchema(url);
+await seedOfflineSession(url, TEST_SHOP);
+log("database ready");
+
+const server = spawn(process.execPath, ["build/server.js"], {
+  stdio: "inherit",
+  env: { ...process.env, ...E2E_SERVER_ENV, DATABASE_URL: url } as NodeJS.ProcessEnv,
+});
+const stop = async () => {
+  server.kill("SIGTERM");
+  await new Promise((resolve) => server.once("exit", resolve));
+  await database.stop();
+  process.exit(0);
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+server.on("exit", (code) => {
+  if (code !== 0 && code !== null) {
+    log(`server exited with ${code}`);
+    void database.stop().then(() => process.exit(1));
+  }
+});

@@ -1,0 +1,33 @@
+import { expect, test } from "./fixtures";
+
+test("the sync log opens inside the admin with its heading and navigation", async ({ page, openApp }, testInfo) => {
+  await openApp("/app");
+
+  await expect(page.getByRole("heading", { name: "Sync log", level: 1 })).toBeVisible();
+  await expect(page.getByText("No orders synced yet")).toBeVisible();
+  const nav = page.locator("ui-nav-menu");
+  await expect(nav.getByRole("link", { name: "Sync log" })).toHaveAttribute("href", "/app");
+  await expect(nav.getByRole("link", { name: "Settings" })).toHaveAttribute("href", "/app/settings");
+
+  await page.screenshot({ path: testInfo.outputPath("sync-log.png"), fullPage: true });
+  await testInfo.attach("sync-log", { path: testInfo.outputPath("sync-log.png"), contentType: "image/png" });
+});
+
+test("navigating to Settings loads its data with the session token, without a full reload", async ({ page, openApp }) => {
+  await openApp("/app");
+  await expect(page.getByRole("heading", { name: "Sync log", level: 1 })).toBeVisible();
+
+  const dataRequest = page.waitForRequest((request) => request.url().includes("_data=routes%2Fapp.settings"));
+  await page.locator("ui-nav-menu").getByRole("link", { name: "Settings" }).click();
+
+  expect((await dataRequest).headers()["authorization"]).toMatch(/^Bearer /);
+  await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
+  await expect(page.getByText("FreshBooks connection")).toBeVisible();
+});
+
+test("a page opened without the admin's session token is not served", async ({ page }) => {
+  const response = await page.goto("/app");
+  expect(page.url()).toContain("/auth/login");
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+});
