@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 import { TEST_ENV } from "./test-env";
 
 const root = path.resolve(import.meta.dirname, "..");
+// A second vitest run at the same time (another terminal) needs its own server: TEST_DATABASE_PORT=54340.
+const databasePort = process.env.TEST_DATABASE_PORT ?? "54330";
 
 export default defineConfig({
   root,
@@ -11,8 +13,8 @@ export default defineConfig({
     exclude: ["tests/e2e/**", "node_modules/**"],
     env: {
       ...TEST_ENV,
-      EMBEDDED_POSTGRES_PORT: "54330",
-      EMBEDDED_POSTGRES_DIR: path.join(root, ".data/postgres-test"),
+      EMBEDDED_POSTGRES_PORT: databasePort,
+      EMBEDDED_POSTGRES_DIR: path.join(root, `.data/postgres-test-${databasePort}`),
     },
     globalSetup: ["tests/setup/global-database.ts"],
     setupFiles: ["tests/setup/per-file.ts"],
@@ -20,6 +22,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    reporters: ["default"],
+    reporters: ["default", "json"],
+    outputFile: { json: path.join(root, "test-results/vitest.json") },
   },
 });

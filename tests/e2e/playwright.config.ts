@@ -23,7 +23,11 @@ export default defineConfig({
   retries: 0,
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  reporter: [["list"], ["html", { outputFolder: path.join(root, "playwright-report"), open: "never" }]],
+  reporter: [
+    ["list"],
+    ["html", { outputFolder: path.join(root, "playwright-report"), open: "never" }],
+    ["json", { outputFile: path.join(root, "test-results/playwright.json") }],
+  ],
   use: {
     baseURL: E2E_BASE_URL,
     // authenticate.admin answers 410 to bots, and headless Chromium says "HeadlessChrome".
