@@ -14,6 +14,10 @@ export default tseslint.config(
     },
   },
   {
+    files: [".ci/**"],
+    rules: { "no-console": "off" },
+  },
+  {
     files: ["tests/**"],
     rules: { "@typescript-eslint/no-non-null-assertion": "off" },
   },

@@ -104,6 +104,12 @@ export function getEnv(): Env {
   return cached;
 }
 
+/** Forgets the parsed environment so the next read sees process.env as it is now (tests). */
+export function reloadEnv(): void {
+  cached = undefined;
+  cachedBase = undefined;
+}
+
 /** Only the base settings (database, logging): enough for setup and migrations. */
 export function getBaseEnv(): BaseEnv {
   cachedBase ??= parseWith(baseSchema, process.env);

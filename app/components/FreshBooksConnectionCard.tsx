@@ -1,0 +1,117 @@
+import { useState } from "react";
+import { Badge, Banner, BlockStack, Button, Card, ChoiceList, InlineStack, Text } from "@shopify/polaris";
+import type { ConnectionSummary } from "../freshbooks/connection.server";
+
+export interface ConnectionCardProps {
+  connection: ConnectionSummary | null;
+  busy: boolean;
+  onConnect(): void;
+  onDisconnect(): void;
+  onChooseBusiness(businessId: number): void;
+}
+
+const BADGES = {
+  connected: { tone: "success", label: "Connected" },
+  choose_business: { tone: "attention", label: "Choose a business" },
+  needs_reconnect: { tone: "critical", label: "Needs reconnecting" },
+} as const;
+
+/** The FreshBooks connection: connect, pick a business, see what it is connected to, disconnect. */
+export function FreshBooksConnectionCard({ connection, busy, onConnect, onDisconnect, onChooseBusiness }: ConnectionCardProps) {
+  const [selected, setSelected] = useState<string[]>([]);
+  const badge = connection ? BADGES[connection.status] : { tone: undefined, label: "Not connected" };
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h2" variant="headingMd">
+            FreshBooks connection
+          </Text>
+          <Badge tone={badge.tone}>{badge.label}</Badge>
+        </InlineStack>
+
+        {!connection ? (
+          <>
+            <Text as="p">
+              Connect your FreshBooks account: each new Shopify order then becomes a FreshBooks invoice for the right
+              client, automatically.
+            </Text>
+            <InlineStack>
+              <Button variant="primary" onClick={onConnect} loading={busy}>
+                Connect FreshBooks
+              </Button>
+            </InlineStack>
+          </>
+        ) : null}
+
+        {connection?.status === "choose_business" ? (
+          <>
+            <ChoiceList
+              title="Your FreshBooks login has several businesses. Which one should receive your Shopify invoices?"
+              choices={connection.businessChoices.map((business) => ({ label: business.name, value: String(business.id) }))}
+              selected={selected}
+              onChange={setSelected}
+            />
+            <InlineStack gap="200">
+              <Button variant="primary" disabled={selected.length === 0} loading={busy} onClick={() => onChooseBusiness(Number(selected[0]))}>
+                Use this business
+              </Button>
+              <Button onClick={onDisconnect} disabled={busy}>
+                Cancel
+              </Button>
+            </InlineStack>
+          </>
+        ) : null}
+
+        {connection?.status === "connected" || connection?.status === "needs_reconnect" ? (
+          <>
+            <Text as="p">
+              Connected to <Text as="span" fontWeight="semibold">{connection.businessName}</Text>. New orders become invoices in
+              this business.
+            </Text>
+            <InlineStack gap="200">
+              {connection.status === "needs_reconnect" ? (
+                <Button variant="primary" onClick={onConnect} loading={busy}>
+                  Reconnect
+                </Button>
+              ) : null}
+              <Button tone="critical" onClick={onDisconnect} loading={busy}>
+                Disconnect
+              </Button>
+            </InlineStack>
+          </>
+        ) : null}
+      </BlockStack>
+    </Card>
+  );
+}
+
+/** Shown at the top of every page when FreshBooks is missing or broken: syncing waits for it. */
+export function ConnectionBanner({ connection, onConnect }: { connection: ConnectionSummary | null; onConnect(): void }) {
+  if (!connection) {
+    return (
+      <Banner tone="warning" title="FreshBooks is not connected" action={{ content: "Connect FreshBooks", onAction: onConnect }}>
+        <p>Orders are recorded and will be sent to FreshBooks once you connect it.</p>
+      </Banner>
+    );
+  }
+  if (connection.status === "needs_reconnect") {
+    return (
+      <Banner tone="critical" title="FreshBooks needs to be reconnected" action={{ content: "Reconnect", onAction: onConnect }}>
+        <p>
+          Syncing is paused: FreshBooks no longer accepts this app's access
+          {connection.statusReason ? ` (${connection.statusReason})` : ""}. No order is lost: they sync as soon as you
+          reconnect.
+        </p>
+      </Banner>
+    );
+  }
+  if (connection.status === "choose_business") {
+    return (
+      <Banner tone="warning" title="Choose a FreshBooks business">
+        <p>Pick the business that receives your invoices in Settings to start syncing.</p>
+      </Banner>
+    );
+  }
+  return null;
+}

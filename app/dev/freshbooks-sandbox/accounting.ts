@@ -1,0 +1,63 @@
+/** Routing of /accounting/account/{account_id}/… (digest §3–6, §8). */
+import { createClient, getClient, listClients, updateClient, type AccountScope } from "./clients";
+import { findBusiness, type SandboxContext } from "./context";
+import { classicError, json, type SandboxResponse } from "./http";
+import { createInvoice, getInvoice, listInvoices, updateInvoice } from "./invoices";
+import { createPayment, getPayment, listPayments, listTaxes, updatePayment } from "./payments";
+
+export const ACCOUNTING_PATH = /^\/accounting\/account\/([^/]+)\/([a-z_]+\/[a-z_]+)(?:\/([^/]+))?\/?$/;
+
+export const ACCOUNT_NOT_FOUND = json(404, { response: { errors: [{ message: "Account not found", errno: 404 }] } });
+
+/**
+ * A business of another identity. FreshBooks' exact status is UNCONFIRMED (the Node SDK mock
+ * shows errno 1003 with HTTP 401); the sandbox answers 401 with the classic errno 1003 body.
+ */
+export const ACCESS_DENIED = classicError(401, {
+  errno: 1003,
+  message: "The server could not verify that you are authorized to access the URL requested. You either supplied the wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials required.",
+});
+
+const METHOD_NOT_ALLOWED = classicError(405, { errno: 1004, message: "Method not allowed." });
+
+export interface AccountingRequest {
+  method: string;
+  accountId: string;
+  resource: string;
+  id: string | undefined;
+  query: URLSearchParams;
+  body: string;
+}
+
+export function parseAccountingPath(path: string): { accountId: string; resource: string; id: string | undefined } | null {
+  const match = ACCOUNTING_PATH.exec(path);
+  if (!match?.[1] || !match[2]) return null;
+  return { accountId: decodeURIComponent(match[1]), resource: match[2], id: match[3] };
+}
+
+export function routeAccounting(context: SandboxContext, request: AccountingRequest): SandboxResponse {
+  const business = findBusiness(context, request.accountId);
+  if (!business) return ACCOUNT_NOT_FOUND;
+  if (business.foreign) return ACCESS_DENIED;
+  const scope: AccountScope = { context, accountId: business.accountId, data: context.data.account(business.accountId) };
+  const { method, id, query, body } = request;
+  const unknown = classicError(404, { errno: 1012, message: "The requested resource was not found.", value: request.resource });
+  switch (request.resource) {
+    case "users/clients":
+      if (id === undefined) return method === "GET" ? listClients(scope, query) : method === "POST" ? createClient(scope, body) : METHOD_NOT_ALLOWED;
+      return method === "GET" ? getClient(scope, id, query) : method === "PUT" ? updateClient(scope, id, body) : METHOD_NOT_ALLOWED;
+    case "invoices/invoices":
+      if (id === undefined) {
+        return method === "GET" ? listInvoices(scope, query) : method === "POST" ? createInvoice(scope, body, query) : METHOD_NOT_ALLOWED;
+      }
+      return method === "GET" ? getInvoice(scope, id, query) : method === "PUT" ? updateInvoice(scope, id, body, query) : METHOD_NOT_ALLOWED;
+    case "payments/payments":
+      if (id === undefined) return method === "GET" ? listPayments(scope, query) : method === "POST" ? createPayment(scope, body) : METHOD_NOT_ALLOWED;
+      return method === "GET" ? getPayment(scope, id) : method === "PUT" ? updatePayment(scope, id, body) : METHOD_NOT_ALLOWED;
+    case "taxes/taxes":
+      if (id === undefined && method === "GET") return listTaxes(scope, query);
+      return METHOD_NOT_ALLOWED;
+    default:
+      return unknown;
+  }
+}

@@ -1,0 +1,155 @@
+/** Invoice line validation and exact totals (digest §5). */
+import type { ClassicErrorItem } from "./http";
+import { isObject } from "./http";
+import { currencyDigits, parseDecimal, percentOf, toMinorUnits, type Decimal } from "./money";
+import type { LineRecord } from "./state";
+
+/**
+ * Limits FreshBooks does not document (UNCONFIRMED, digest §5); the sandbox enforces these with
+ * errno 1017 MaxLengthExceeded so a client learns to truncate: line `name` 255 characters,
+ * `description` 2000, at most 100 lines per invoice.
+ */
+export const LINE_NAME_MAX = 255;
+export const LINE_DESCRIPTION_MAX = 2000;
+export const MAX_LINES = 100;
+
+export const PERCENT_MESSAGE = "Percent values should be strings formatted as decimals";
+const TOO_LONG = "The request, or a line in the request, was too long.";
+/** Tax rates are percentages "up to 3 decimal places" (digest §5). */
+const PERCENT = /^\d{1,3}(\.\d{1,3})?$/;
+
+export type ParsedLine = Omit<LineRecord, "lineid" | "updated">;
+
+function lineError(index: number, errno: number, field: string, message: string, value: unknown): ClassicErrorItem {
+  return { errno, field: `lines[${index}].${field}`, object: "line", message, value: value === undefined ? "" : String(value) };
+}
+
+/** Parses a percent written as a decimal string; "" / null / absent mean no tax. */
+export function parsePercent(value: unknown): Decimal | null | "invalid" {
+  if (value === undefined || value === null || value === "") return null;
+  if (typeof value !== "string" || !PERCENT.test(value)) return "invalid";
+  const parsed = parseDecimal(value);
+  return parsed ?? "invalid";
+}
+
+function optionalText(value: unknown): string | null | "invalid" {
+  if (value === undefined || value === null) return null;
+  return typeof value === "string" ? value : "invalid";
+}
+
+/**
+ * Validates one line and computes its amount and tax in minor units. `qty` must be a whole
+ * number (number or string): FreshBooks' precision for fractional quantities is UNCONFIRMED
+ * (digest addendum), so the sandbox refuses fractions. Negative `unit_cost` is UNCONFIRMED
+ * and refused; `unit_cost.amount` must be a string with at most the currency's minor digits.
+ * Each tax is rounded half-up to the minor unit per line; a compounded second tax applies to
+ * amount + first tax.
+ */
+export function parseLine(input: unknown, index: number, currency: string): ParsedLine | ClassicErrorItem[] {
+  if (!isObject(input)) return [lineError(index, 1004, "line", "Each line must be an object.", "")];
+  const errors: ClassicErrorItem[] = [];
+  const rawType = input.type ?? 0;
+  const type = rawType === 1 ? 1 : 0;
+  if (rawType !== 0 && rawType !== 1) errors.push(lineError(index, 1004, "type", "Invalid value for field type.", rawType));
+  if (type === 1 && input.expenseid === undefined) errors.push(lineError(index, 1001, "expenseid", "Field expenseid is required.", ""));
+  const name = optionalText(input.name);
+  const description = optionalText(input.description);
+  if (name === "invalid") errors.push(lineError(index, 1004, "name", "Invalid value for field name.", input.name));
+  else if ((name ?? "").length > LINE_NAME_MAX) errors.push(lineError(index, 1017, "name", TOO_LONG, name));
+  if (description === "invalid") errors.push(lineError(index, 1004, "description", "Invalid value for field description.", input.description));
+  else if ((description ?? "").length > LINE_DESCRIPTION_MAX) errors.push(lineError(index, 1017, "description", TOO_LONG, description));
+
+  let qty: bigint | null = null;
+  const rawQty = input.qty;
+  if (rawQty === undefined || rawQty === null || rawQty === "") errors.push(lineError(index, 1001, "qty", "Field qty is required.", ""));
+  else if (typeof rawQty === "number" && Number.isSafeInteger(rawQty) && rawQty >= 0) qty = BigInt(rawQty);
+  else if (typeof rawQty === "string" && /^\d+$/.test(rawQty)) qty = BigInt(rawQty);
+  else errors.push(lineError(index, 1004, "qty", "Quantity must be a whole number.", rawQty));
+
+  let unitCostMinor: bigint | null = null;
+  const unitCost = input.unit_cost;
+  if (!isObject(unitCost)) errors.push(lineError(index, 1001, "unit_cost", "Field unit_cost is required.", ""));
+  else {
+    const amount = typeof unitCost.amount === "string" ? parseDecimal(unitCost.amount) : null;
+    const minor = amount ? toMinorUnits(amount, currencyDigits(currency)) : null;
+    if (minor === null || minor < 0n) {
+      errors.push(lineError(index, 1004, "unit_cost", "Invalid value for field unit_cost.amount.", unitCost.amount));
+    } else unitCostMinor = minor;
+    if (unitCost.code !== undefined && unitCost.code !== currency) {
+      // Mixed currencies: behaviour UNCONFIRMED; the sandbox refuses them.
+      errors.push(lineError(index, 1004, "unit_cost", `Currency code must match the invoice currency ${currency}.`, unitCost.code));
+    }
+  }
+
+  const taxName1 = optionalText(input.taxName1);
+  const taxName2 = optionalText(input.taxName2);
+  const rate1 = parsePercent(input.taxAmount1);
+  const rate2 = parsePercent(input.taxAmount2);
+  if (rate1 === "invalid") errors.push(lineError(index, 1018, "taxAmount1", PERCENT_MESSAGE, input.taxAmount1));
+  if (rate2 === "invalid") errors.push(lineError(index, 1018, "taxAmount2", PERCENT_MESSAGE, input.taxAmount2));
+  if (taxName1 === "invalid") errors.push(lineError(index, 1004, "taxName1", "Invalid value for field taxName1.", input.taxName1));
+  if (taxName2 === "invalid") errors.push(lineError(index, 1004, "taxName2", "Invalid value for field taxName2.", input.taxName2));
+  if (typeof taxName1 === "string" && taxName1 !== "" && taxName1 === taxName2) {
+    errors.push(lineError(index, 1019, "taxName2", "The same tax cannot be applied twice to a line.", taxName2));
+  }
+  const compounded = input.compounded_tax === true;
+  if (errors.length > 0 || qty === null || unitCostMinor === null) return errors;
+  if (rate1 === "invalid" || rate2 === "invalid" || taxName1 === "invalid" || taxName2 === "invalid") return errors;
+  if (name === "invalid" || description === "invalid") return errors;
+
+  const amountMinor = qty * unitCostMinor;
+  const tax1 = rate1 ? percentOf(amountMinor, rate1) : 0n;
+  const tax2 = rate2 ? percentOf(compounded ? amountMinor + tax1 : amountMinor, rate2) : 0n;
+  return {
+    type,
+    name: name ?? "",
+    description: description ?? "",
+    qty,
+    unitCostMinor,
+    taxName1,
+    taxAmount1: typeof input.taxAmount1 === "string" ? input.taxAmount1 : null,
+    taxName2,
+    taxAmount2: typeof input.taxAmount2 === "string" ? input.taxAmount2 : null,
+    compoundedTax: compounded,
+    amountMinor,
+    taxMinor: tax1 + tax2,
+  };
+}
+
+export type LinesResult = { ok: true; lines: ParsedLine[] } | { ok: false; errors: ClassicErrorItem[] };
+
+export function parseLines(input: unknown, currency: string): LinesResult {
+  if (!Array.isArray(input)) {
+    return { ok: false, errors: [{ errno: 1004, field: "lines", object: "invoice", message: "Field lines must be a list.", value: "" }] };
+  }
+  if (input.length > MAX_LINES) {
+    return { ok: false, errors: [{ errno: 1017, field: "lines", object: "invoice", message: TOO_LONG, value: String(input.length) }] };
+  }
+  const lines: ParsedLine[] = [];
+  const errors: ClassicErrorItem[] = [];
+  input.forEach((raw, index) => {
+    const parsed = parseLine(raw, index, currency);
+    if (Array.isArray(parsed)) errors.push(...parsed);
+    else lines.push(parsed);
+  });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, lines };
+}
+
+export interface Totals {
+  subtotalMinor: bigint;
+  taxMinor: bigint;
+  discountMinor: bigint;
+  amountMinor: bigint;
+}
+
+/**
+ * amount = Σ(qty × unit_cost) + Σ line taxes − discount, where the discount is `discount_value`
+ * percent of the pre-tax subtotal, rounded half-up to the minor unit. Whether FreshBooks taxes
+ * the discounted amount instead is UNCONFIRMED; this is the rule the project's brief fixes.
+ */
+export function computeTotals(lines: readonly Pick<LineRecord, "amountMinor" | "taxMinor">[], discount: Decimal | null): Totals {
+  const subtotalMinor = lines.reduce((sum, line) => sum + line.amountMinor, 0n);
+  const taxMinor = lines.reduce((sum, line) => sum + line.taxMinor, 0n);
+  const discountMinor = discount ? percentOf(subtotalMinor, discount) : 0n;
+  return { subtotalMinor, taxMinor, discountMinor, amountMinor: subtotalMinor + taxMinor - discountMinor };
+}

@@ -1,0 +1,153 @@
+import { FreshBooksAuthError } from "./errors";
+import { freshbooksRequest } from "./http.server";
+import type { Client, ClientInput, Identity, Invoice, InvoiceInput, Payment, PaymentInput, Tax } from "./types";
+
+/** Where the client gets its bearer token, and a fresh one after FreshBooks answered 401. */
+export interface TokenSource {
+  current(): Promise<string>;
+  /** Called with the token that was refused; returns a valid one (refreshing at most once). */
+  afterUnauthorized(refused: string): Promise<string>;
+}
+
+export interface FreshBooksClientOptions {
+  apiUrl: string;
+  accountId: string;
+  tokens: TokenSource;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+type Query = Record<string, string | number | string[] | undefined>;
+
+/** `search[email]=a+b@x.com` → every key and value percent-encoded (a raw `+` would arrive as a space). */
+export function queryString(query: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) params.append(key, item);
+    else params.append(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+type Single<K extends string, T> = { response: { result: Record<K, T> } };
+type List<K extends string, T> = { response: { result: Record<K, T[]> & { page: number; pages: number; total: number } } };
+
+/** `GET /auth/api/v1/users/me` with a given token (used right after the code exchange). */
+export async function fetchIdentity(apiUrl: string, token: string, fetchImpl?: typeof fetch): Promise<Identity> {
+  const body = await freshbooksRequest<{ response: Identity }>({
+    method: "GET",
+    url: `${apiUrl}/auth/api/v1/users/me`,
+    token,
+    fetch: fetchImpl,
+  });
+  return body.response;
+}
+
+/**
+ * A small typed client for the accounting calls the sync needs (not the official SDK: see the
+ * FreshBooks digest §10). One instance per connected account.
+ */
+export function createFreshBooksClient(options: FreshBooksClientOptions) {
+  const base = `${options.apiUrl}/accounting/account/${encodeURIComponent(options.accountId)}`;
+
+  async function call<T>(method: "GET" | "POST" | "PUT", path: string, query: Query = {}, body?: unknown): Promise<T> {
+    const url = `${base}${path}${queryString(query)}`;
+    const token = await options.tokens.current();
+    const send = (bearer: string) =>
+      freshbooksRequest<T>({ method, url, token: bearer, body, timeoutMs: options.timeoutMs, fetch: options.fetch });
+    try {
+      return await send(token);
+    } catch (error) {
+      // A 401 means the request was not processed, so repeating it once, with a refreshed
+      // token, is safe even for a POST.
+      if (error instanceof FreshBooksAuthError && error.status === 401) {
+        return send(await options.tokens.afterUnauthorized(token));
+      }
+      throw error;
+    }
+  }
+
+  const sameEmail = (a: string | undefined, b: string) => (a ?? "").trim().toLowerCase() === b.trim().toLowerCase();
+
+  return {
+    clients: {
+      /**
+       * The client with exactly this email: active ones first, then deleted ones (which a default
+       * search hides, digest §4) so they can be restored instead of duplicated.
+       */
+      async findByEmail(email: string): Promise<Client | null> {
+        for (const visState of [undefined, 1]) {
+          const body = await call<List<"clients", Client>>("GET", "/users/clients", {
+            "search[email]": email,
+            "search[vis_state]": visState,
+            per_page: 100,
+          });
+          const match = body.response.result.clients.find((client) => sameEmail(client.email, email));
+          if (match) return match;
+        }
+        return null;
+      },
+      async create(client: ClientInput): Promise<Client> {
+        const body = await call<Single<"client", Client>>("POST", "/users/clients", {}, { client });
+        return body.response.result.client;
+      },
+      /** Undeletes a client (a vis_state change must be a PUT of its own, digest §3). */
+      async restore(id: number): Promise<Client> {
+        const body = await call<Single<"client", Client>>("PUT", `/users/clients/${id}`, {}, { client: { vis_state: 0 } });
+        return body.response.result.client;
+      },
+    },
+    invoices: {
+      /** Exact match on invoice_number, verified here too (an ignored filter would return every invoice). */
+      async findByNumber(invoiceNumber: string): Promise<Invoice | null> {
+        const body = await call<List<"invoices", Invoice>>("GET", "/invoices/invoices", {
+          "search[invoice_number]": invoiceNumber,
+          per_page: 100,
+        });
+        return body.response.result.invoices.find((invoice) => invoice.invoice_number === invoiceNumber) ?? null;
+      },
+      async create(invoice: InvoiceInput): Promise<Invoice> {
+        const body = await call<Single<"invoice", Invoice>>("POST", "/invoices/invoices", { "include[]": ["lines"] }, { invoice });
+        return body.response.result.invoice;
+      },
+      async get(id: number): Promise<Invoice> {
+        const body = await call<Single<"invoice", Invoice>>("GET", `/invoices/invoices/${id}`, { "include[]": ["lines"] });
+        return body.response.result.invoice;
+      },
+      async markSent(id: number): Promise<Invoice> {
+        const body = await call<Single<"invoice", Invoice>>("PUT", `/invoices/invoices/${id}`, {}, { invoice: { action_mark_as_sent: true } });
+        return body.response.result.invoice;
+      },
+      /** Emails the invoice through FreshBooks. Sends real email: never call it twice for one order. */
+      async email(id: number, recipients: string[]): Promise<Invoice> {
+        const body = await call<Single<"invoice", Invoice>>("PUT", `/invoices/invoices/${id}`, {}, {
+          invoice: { action_email: true, email_recipients: recipients, email_include_pdf: false },
+        });
+        return body.response.result.invoice;
+      },
+    },
+    payments: {
+      async listByInvoice(invoiceId: number): Promise<Payment[]> {
+        const body = await call<List<"payments", Payment>>("GET", "/payments/payments", {
+          "search[invoiceid]": invoiceId,
+          per_page: 100,
+        });
+        return body.response.result.payments.filter((payment) => payment.invoiceid === invoiceId);
+      },
+      async create(payment: PaymentInput): Promise<Payment> {
+        const body = await call<Single<"payment", Payment>>("POST", "/payments/payments", {}, { payment });
+        return body.response.result.payment;
+      },
+    },
+    taxes: {
+      async list(): Promise<Tax[]> {
+        const body = await call<List<"taxes", Tax>>("GET", "/taxes/taxes", { per_page: 100 });
+        return body.response.result.taxes;
+      },
+    },
+  };
+}
+
+export type FreshBooksClient = ReturnType<typeof createFreshBooksClient>;

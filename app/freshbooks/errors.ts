@@ -1,0 +1,116 @@
+/**
+ * Typed FreshBooks failures. The client turns every non-success into one of these; the sync
+ * pipeline decides retry vs fail from the class alone (in one place).
+ */
+export interface FieldMessage {
+  field?: string;
+  message: string;
+  errno?: number;
+}
+
+export abstract class FreshBooksError extends Error {
+  abstract readonly kind: "auth" | "validation" | "not_found" | "conflict" | "rate_limited" | "transient" | "reconnect_required";
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly details: FieldMessage[] = [],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** 401/403: the token is missing, expired, revoked or lacks a scope. */
+export class FreshBooksAuthError extends FreshBooksError {
+  readonly kind = "auth";
+}
+
+/** 400/422 (and errors in a 2xx body): FreshBooks refused the data; retrying the same request will not help. */
+export class FreshBooksValidationError extends FreshBooksError {
+  readonly kind = "validation";
+}
+
+export class FreshBooksNotFoundError extends FreshBooksError {
+  readonly kind = "not_found";
+}
+
+/** 409: "being modified by another request"; safe to retry later. */
+export class FreshBooksConflictError extends FreshBooksError {
+  readonly kind = "conflict";
+}
+
+export class FreshBooksRateLimitError extends FreshBooksError {
+  readonly kind = "rate_limited";
+  constructor(
+    message: string,
+    status: number,
+    /** Seconds from Retry-After, when FreshBooks sent one. */
+    readonly retryAfterSeconds: number | null,
+  ) {
+    super(message, status);
+  }
+}
+
+/** 5xx, network failures and timeouts: the request may or may not have been applied. */
+export class FreshBooksTransientError extends FreshBooksError {
+  readonly kind = "transient";
+}
+
+/** The refresh token was refused: only the merchant can fix this, by reconnecting. */
+export class FreshBooksReconnectRequiredError extends FreshBooksError {
+  readonly kind = "reconnect_required";
+}
+
+type ClassicError = { errno?: number; field?: string; message?: string };
+type ErrorInfo = { reason?: string; metadata?: { message?: string; field?: string } };
+
+/**
+ * Reads both error formats FreshBooks uses (digest §8): classic `response.errors[]` with
+ * `errno`, the newer `{code, message, details[ErrorInfo]}`, and OAuth's `{error, error_description}`.
+ */
+export function errorDetails(body: unknown): FieldMessage[] {
+  if (!body || typeof body !== "object") return [];
+  const record = body as Record<string, unknown>;
+  const response = record.response as { errors?: ClassicError[] } | undefined;
+  if (response && Array.isArray(response.errors)) {
+    return response.errors.map((error) => ({
+      message: error.message ?? "Unknown FreshBooks error",
+      ...(error.field ? { field: error.field } : {}),
+      ...(typeof error.errno === "number" ? { errno: error.errno } : {}),
+    }));
+  }
+  if (Array.isArray(record.details)) {
+    const infos = (record.details as ErrorInfo[]).filter((detail) => detail && typeof detail === "object" && detail.metadata);
+    if (infos.length > 0) {
+      return infos.map((detail) => ({
+        message: detail.metadata?.message ?? String(record.message ?? "Unknown FreshBooks error"),
+        ...(detail.metadata?.field ? { field: detail.metadata.field } : {}),
+        ...(detail.reason && /^\d+$/.test(detail.reason) ? { errno: Number(detail.reason) } : {}),
+      }));
+    }
+    if (typeof record.message === "string") return [{ message: record.message }];
+  }
+  if (typeof record.error === "string") {
+    return [{ message: typeof record.error_description === "string" ? record.error_description : record.error }];
+  }
+  return [];
+}
+
+/** Retry-After as seconds: either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: Date = new Date()): number | null {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - now.getTime()) / 1000));
+}
+
+export function errorForResponse(status: number, body: unknown, retryAfter: string | null): FreshBooksError {
+  const details = errorDetails(body);
+  const message = details.map((detail) => detail.message).join("; ") || `FreshBooks answered HTTP ${status}`;
+  if (status === 401 || status === 403) return new FreshBooksAuthError(message, status, details);
+  if (status === 404) return new FreshBooksNotFoundError(message, status, details);
+  if (status === 409) return new FreshBooksConflictError(message, status, details);
+  if (status === 429) return new FreshBooksRateLimitError(message, status, parseRetryAfter(retryAfter));
+  if (status >= 500) return new FreshBooksTransientError(message, status, details);
+  return new FreshBooksValidationError(message, status, details);
+}

@@ -1,0 +1,127 @@
+/** The FreshBooks shapes we read and write (digest §2, §4–6); money amounts are decimal strings. */
+export interface Money {
+  amount: string;
+  code: string;
+}
+
+export interface Business {
+  id: number;
+  name: string;
+  account_id: string | null;
+}
+
+export interface Identity {
+  id: number;
+  first_name?: string;
+  last_name?: string;
+  email?: string;
+  business_memberships: { id: number; role: string; business: Business }[];
+}
+
+export interface ClientInput {
+  fname?: string;
+  lname?: string;
+  email?: string;
+  organization?: string;
+  bus_phone?: string;
+  mob_phone?: string;
+  p_street?: string;
+  p_street2?: string;
+  p_city?: string;
+  p_province?: string;
+  p_code?: string;
+  p_country?: string;
+  s_street?: string;
+  s_street2?: string;
+  s_city?: string;
+  s_province?: string;
+  s_code?: string;
+  s_country?: string;
+  currency_code?: string;
+  note?: string;
+}
+
+export interface Client extends ClientInput {
+  id: number;
+  userid?: number;
+  vis_state: number;
+}
+
+export interface InvoiceLineInput {
+  type: 0;
+  name: string;
+  description?: string;
+  qty: number;
+  unit_cost: Money;
+  taxName1?: string;
+  taxAmount1?: string;
+  taxName2?: string;
+  taxAmount2?: string;
+}
+
+export interface InvoiceInput {
+  customerid: number;
+  create_date: string;
+  due_offset_days?: number;
+  invoice_number?: string;
+  po_number?: string;
+  currency_code: string;
+  language?: string;
+  notes?: string;
+  terms?: string;
+  discount_value?: string;
+  lines: InvoiceLineInput[];
+}
+
+export interface Invoice {
+  id: number;
+  invoiceid: number;
+  accountid?: string;
+  customerid: number;
+  invoice_number: string;
+  po_number?: string | null;
+  create_date: string;
+  due_offset_days?: number;
+  currency_code: string;
+  amount: Money;
+  outstanding?: Money;
+  paid?: Money;
+  status: number;
+  v3_status?: string;
+  payment_status?: string;
+  vis_state?: number;
+  lines?: (InvoiceLineInput & { lineid?: number; amount?: Money })[];
+}
+
+export interface PaymentInput {
+  invoiceid: number;
+  amount: Money;
+  date: string;
+  type: string;
+  note?: string;
+  send_client_notification?: boolean;
+}
+
+export interface Payment extends PaymentInput {
+  id: number;
+  logid?: number;
+  clientid?: number;
+  vis_state?: number;
+}
+
+export interface Tax {
+  taxid: number;
+  name: string;
+  amount: string;
+  number?: string | null;
+  compound?: boolean;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  refresh_token: string;
+  token_type: string;
+  expires_in: number;
+  scope?: string;
+  created_at?: number;
+}

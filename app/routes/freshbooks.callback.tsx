@@ -1,0 +1,60 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import prisma from "../db.server";
+import { adminAppUrl } from "../freshbooks/admin-url.server";
+import { saveAuthorization } from "../freshbooks/connection.server";
+import { FreshBooksError } from "../freshbooks/errors";
+import { exchangeCode } from "../freshbooks/oauth.server";
+import { consumeOAuthState, OAuthStateError, type StateProblem } from "../freshbooks/oauth-state.server";
+import { logger } from "../logger.server";
+import { messagePage } from "../components/message-page.server";
+
+/**
+ * FreshBooks sends the merchant back here (top level, outside the admin iframe) after they
+ * approve. The signed, single-use state says which shop started it; nothing is stored unless
+ * it checks out. Then back to the app's settings page in their Shopify admin.
+ */
+const STATE_MESSAGES: Record<StateProblem, string> = {
+  malformed: "This link is not a FreshBooks connection link from this app.",
+  forged: "This connection link was not issued by this app, so it was refused.",
+  expired: "This connection link has expired (links are valid for 10 minutes).",
+  replayed: "This connection link was already used.",
+};
+
+const AGAIN = "Open the app's Settings in your Shopify admin and click Connect FreshBooks again.";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const url = new URL(request.url);
+  const state = url.searchParams.get("state");
+  if (!state) return messagePage(400, "FreshBooks connection refused", `${STATE_MESSAGES.malformed} ${AGAIN}`);
+
+  let shop: string;
+  try {
+    shop = await consumeOAuthState(prisma, state);
+  } catch (error) {
+    if (!(error instanceof OAuthStateError)) throw error;
+    logger.warn({ problem: error.problem }, "FreshBooks callback refused");
+    return messagePage(400, "FreshBooks connection refused", `${STATE_MESSAGES[error.problem]} ${AGAIN}`);
+  }
+
+  const code = url.searchParams.get("code");
+  if (!code) {
+    const denied = url.searchParams.get("error");
+    return messagePage(
+      400,
+      "FreshBooks was not connected",
+      denied === "access_denied" ? `You declined access in FreshBooks. ${AGAIN}` : `FreshBooks did not send an authorization code. ${AGAIN}`,
+      adminAppUrl(shop, "/app/settings"),
+    );
+  }
+
+  try {
+    const tokens = await exchangeCode(code);
+    await saveAuthorization(shop, tokens, { db: prisma });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.error({ shop, reason, kind: error instanceof FreshBooksError ? error.kind : "unknown" }, "FreshBooks connection failed");
+    return messagePage(502, "FreshBooks could not be connected", `${reason} ${AGAIN}`, adminAppUrl(shop, "/app/settings"));
+  }
+  throw redirect(adminAppUrl(shop, "/app/settings"));
+};

@@ -1,0 +1,170 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import prisma from "../app/db.server";
+import { createFreshBooksClient } from "../app/freshbooks/client.server";
+import { chooseBusiness, connectionSummary, disconnect, freshbooksFor, tokenSourceFor } from "../app/freshbooks/connection.server";
+import {
+  FreshBooksRateLimitError,
+  FreshBooksReconnectRequiredError,
+  FreshBooksTransientError,
+  FreshBooksValidationError,
+} from "../app/freshbooks/errors";
+import { connectThroughOAuth, useFreshBooksSandbox } from "./helpers/freshbooks";
+import { TEST_SHOP } from "./helpers/shopify";
+
+const sandbox = await useFreshBooksSandbox();
+const deps = { db: prisma, now: () => sandbox.now() };
+const TWELVE_HOURS = 12 * 3600;
+
+function refreshRequests(): number {
+  return sandbox.state.tokenRequests.filter((request) => request.grantType === "refresh_token").length;
+}
+
+beforeEach(async () => {
+  sandbox.state.reset();
+  await prisma.freshbooksConnection.deleteMany();
+});
+
+describe("connecting FreshBooks", () => {
+  it("connects a login with one business and returns the merchant to the app's settings in their admin", async () => {
+    const response = await connectThroughOAuth();
+
+    expect(response.status).toBe(302);
+    expect(response.headers.get("Location")).toBe(
+      "https://admin.shopify.com/store/freshbooks-sync-test/apps/test-api-key/app/settings",
+    );
+    expect(await connectionSummary(TEST_SHOP, prisma)).toMatchObject({ status: "connected", businessName: "Demo Business" });
+  });
+
+  it("stores the tokens encrypted, never in the clear", async () => {
+    await connectThroughOAuth();
+    const row = await prisma.freshbooksConnection.findUniqueOrThrow({ where: { shop: TEST_SHOP } });
+    const token = await tokenSourceFor(TEST_SHOP, deps).current();
+    expect(row.accessTokenEnc).not.toContain(token);
+    expect(row.accessTokenEnc.startsWith("v1.")).toBe(true);
+    expect(row.refreshTokenEnc.startsWith("v1.")).toBe(true);
+  });
+
+  it("asks which business when the login has several, and uses the one picked", async () => {
+    sandbox.configure({ businesses: [{ name: "Fruity Loops" }, { name: "Other business" }] });
+    await connectThroughOAuth();
+
+    const pending = await connectionSummary(TEST_SHOP, prisma);
+    expect(pending?.status).toBe("choose_business");
+    expect(pending?.businessChoices.map((choice) => choice.name)).toEqual(["Fruity Loops", "Other business"]);
+    await expect(freshbooksFor(TEST_SHOP, deps)).rejects.toBeInstanceOf(FreshBooksReconnectRequiredError);
+
+    const other = pending!.businessChoices[1]!;
+    expect(await chooseBusiness(TEST_SHOP, 999_999, deps)).toBeNull();
+    expect(await chooseBusiness(TEST_SHOP, other.id, deps)).toMatchObject({ status: "connected", businessName: "Other business" });
+    const client = await freshbooksFor(TEST_SHOP, deps);
+    await client.clients.create({ email: "buyer@example.com" });
+    const [secondAccount] = sandbox.state.accountIds().slice(1);
+    expect(sandbox.state.clients(secondAccount).map((c) => c.email)).toEqual(["buyer@example.com"]);
+  });
+});
+
+describe("keeping the connection alive", () => {
+  it("refreshes once for 10 parallel calls after the token expired, and every call succeeds", async () => {
+    await connectThroughOAuth();
+    sandbox.advanceClock(TWELVE_HOURS + 60);
+
+    const results = await Promise.all(
+      Array.from({ length: 10 }, async () => (await freshbooksFor(TEST_SHOP, deps)).taxes.list()),
+    );
+
+    expect(results).toHaveLength(10);
+    expect(refreshRequests()).toBe(1);
+    expect((await connectionSummary(TEST_SHOP, prisma))?.status).toBe("connected");
+  });
+
+  it("refreshes after a 401 on a token we believed valid, then retries the call once", async () => {
+    await connectThroughOAuth();
+    sandbox.faults.expireAccessTokens();
+
+    const client = await freshbooksFor(TEST_SHOP, deps);
+    const created = await client.clients.create({ email: "after-401@example.com" });
+
+    expect(created.email).toBe("after-401@example.com");
+    expect(refreshRequests()).toBe(1);
+    expect(sandbox.state.clients().filter((c) => c.email === "after-401@example.com")).toHaveLength(1);
+  });
+
+  it("marks the connection 'needs reconnect' when FreshBooks refuses the refresh token", async () => {
+    await connectThroughOAuth();
+    sandbox.state.revokeAllTokens();
+    sandbox.advanceClock(TWELVE_HOURS + 60);
+
+    const client = await freshbooksFor(TEST_SHOP, deps);
+    await expect(client.taxes.list()).rejects.toBeInstanceOf(FreshBooksReconnectRequiredError);
+
+    const summary = await connectionSummary(TEST_SHOP, prisma);
+    expect(summary?.status).toBe("needs_reconnect");
+    expect(summary?.statusReason).toMatch(/FreshBooks refused to renew access/);
+    await expect(freshbooksFor(TEST_SHOP, deps)).rejects.toBeInstanceOf(FreshBooksReconnectRequiredError);
+  });
+
+  it("reconnecting brings a broken connection back", async () => {
+    await connectThroughOAuth();
+    await prisma.freshbooksConnection.update({ where: { shop: TEST_SHOP }, data: { status: "needs_reconnect" } });
+    await connectThroughOAuth();
+    expect((await connectionSummary(TEST_SHOP, prisma))?.status).toBe("connected");
+  });
+
+  it("disconnecting revokes the token at FreshBooks and forgets it", async () => {
+    await connectThroughOAuth();
+    await disconnect(TEST_SHOP, deps);
+    expect(await connectionSummary(TEST_SHOP, prisma)).toBeNull();
+    expect(sandbox.state.count({ method: "POST", path: /^\/auth\/oauth\/revoke$/ })).toBe(1);
+  });
+});
+
+describe("the FreshBooks client", () => {
+  it("percent-encodes search values, so '+' and '&' in an email find the right client", async () => {
+    await connectThroughOAuth();
+    const client = await freshbooksFor(TEST_SHOP, deps);
+    await client.clients.create({ email: "ada@example.com", fname: "Plain" });
+    await client.clients.create({ email: "ada+shop&co@example.com", fname: "Plus" });
+
+    const found = await client.clients.findByEmail("ada+shop&co@example.com");
+
+    expect(found?.fname).toBe("Plus");
+    expect(await client.clients.findByEmail("nobody@example.com")).toBeNull();
+  });
+
+  it("finds a deleted client so it can be restored instead of duplicated", async () => {
+    await connectThroughOAuth();
+    const client = await freshbooksFor(TEST_SHOP, deps);
+    const created = await client.clients.create({ email: "returning@example.com" });
+    const accountId = sandbox.state.accountIds()[0]!;
+    await fetch(`${sandbox.url}/accounting/account/${accountId}/users/clients/${created.id}`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${await tokenSourceFor(TEST_SHOP, deps).current()}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ client: { vis_state: 1 } }),
+    });
+
+    const found = await client.clients.findByEmail("returning@example.com");
+    expect(found).toMatchObject({ id: created.id, vis_state: 1 });
+    expect((await client.clients.restore(created.id)).vis_state).toBe(0);
+  });
+
+  it("turns FreshBooks' refusals and failures into typed errors", async () => {
+    await connectThroughOAuth();
+    const accountId = sandbox.state.accountIds()[0]!;
+    const client = createFreshBooksClient({ apiUrl: sandbox.url, accountId, tokens: tokenSourceFor(TEST_SHOP, deps), timeoutMs: 500 });
+
+    await expect(client.clients.create({})).rejects.toMatchObject({
+      constructor: FreshBooksValidationError,
+      details: [expect.objectContaining({ errno: 7012 })],
+    });
+    sandbox.faults.enqueue({ path: "/taxes/taxes", fault: { kind: "status", status: 429, retryAfter: 3 } });
+    await expect(client.taxes.list()).rejects.toMatchObject({ constructor: FreshBooksRateLimitError, retryAfterSeconds: 3 });
+    sandbox.faults.enqueue({ path: "/taxes/taxes", fault: { kind: "status", status: 503, body: "html" } });
+    await expect(client.taxes.list()).rejects.toBeInstanceOf(FreshBooksTransientError);
+    sandbox.faults.enqueue({ path: "/taxes/taxes", fault: { kind: "errors-in-200" } });
+    await expect(client.taxes.list()).rejects.toBeInstanceOf(FreshBooksValidationError);
+    sandbox.faults.enqueue({ path: "/taxes/taxes", fault: { kind: "timeout" } });
+    await expect(client.taxes.list()).rejects.toThrow("FreshBooks did not answer within 1 s");
+    sandbox.faults.setErrorFormat("new");
+    await expect(client.clients.create({})).rejects.toMatchObject({ details: [expect.objectContaining({ errno: 7012 })] });
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import {
+  errorForResponse,
+  FreshBooksAuthError,
+  FreshBooksConflictError,
+  FreshBooksNotFoundError,
+  FreshBooksRateLimitError,
+  FreshBooksTransientError,
+  FreshBooksValidationError,
+  parseRetryAfter,
+} from "../app/freshbooks/errors";
+
+// Bodies as documented in the FreshBooks digest §2 and §8.
+const CLASSIC_NOT_FOUND = {
+  response: { errors: [{ errno: 1012, field: "userid", message: "Client not found.", object: "client", value: "12345" }] },
+};
+const CLASSIC_7012 = {
+  response: { errors: [{ errno: 7012, message: "At least one field among fname, lname, email and organization is required." }] },
+};
+const NEW_FORMAT_422 = {
+  code: 3,
+  message: "Request failed with status_code: 422",
+  details: [
+    {
+      "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+      reason: "1017",
+      domain: "accounting.api.freshbooks.com",
+      metadata: { object: "invoice", message: "The request, or a line in the request, was too long", field: "name" },
+    },
+  ],
+};
+const OAUTH_INVALID_TOKEN = { error: "invalid_token", error_description: "The access token is invalid", state: "unauthorized" };
+
+describe("FreshBooks errors", () => {
+  it("reads the classic format: message, field and errno", () => {
+    const error = errorForResponse(422, CLASSIC_7012, null);
+    expect(error).toBeInstanceOf(FreshBooksValidationError);
+    expect(error.message).toBe("At least one field among fname, lname, email and organization is required.");
+    expect(error.details).toEqual([{ errno: 7012, message: CLASSIC_7012.response.errors[0]!.message }]);
+  });
+
+  it("reads the newer google.rpc format: metadata message and field, reason as errno", () => {
+    const error = errorForResponse(422, NEW_FORMAT_422, null);
+    expect(error).toBeInstanceOf(FreshBooksValidationError);
+    expect(error.details).toEqual([{ errno: 1017, field: "name", message: "The request, or a line in the request, was too long" }]);
+  });
+
+  it("maps statuses to the kind the sync pipeline acts on", () => {
+    expect(errorForResponse(401, OAUTH_INVALID_TOKEN, null)).toBeInstanceOf(FreshBooksAuthError);
+    expect(errorForResponse(401, OAUTH_INVALID_TOKEN, null).message).toBe("The access token is invalid");
+    expect(errorForResponse(404, CLASSIC_NOT_FOUND, null)).toBeInstanceOf(FreshBooksNotFoundError);
+    expect(errorForResponse(409, { response: { errors: [{ errno: 409, message: "Conflict" }] } }, null)).toBeInstanceOf(FreshBooksConflictError);
+    expect(errorForResponse(400, { error: "invalid_request", error_description: "Missing required parameter: grant_type." }, null)).toBeInstanceOf(
+      FreshBooksValidationError,
+    );
+    expect(errorForResponse(502, null, null)).toBeInstanceOf(FreshBooksTransientError);
+    expect(errorForResponse(502, null, null).message).toBe("FreshBooks answered HTTP 502");
+  });
+
+  it("keeps Retry-After on a 429, in seconds or as an HTTP date", () => {
+    const error = errorForResponse(429, null, "7");
+    expect(error).toBeInstanceOf(FreshBooksRateLimitError);
+    expect((error as FreshBooksRateLimitError).retryAfterSeconds).toBe(7);
+    expect((errorForResponse(429, null, null) as FreshBooksRateLimitError).retryAfterSeconds).toBeNull();
+    const now = new Date("2026-11-25T12:00:00Z");
+    expect(parseRetryAfter("Wed, 25 Nov 2026 12:00:30 GMT", now)).toBe(30);
+    expect(parseRetryAfter("soon", now)).toBeNull();
+  });
+});
