@@ -70,11 +70,6 @@ export function FreshBooksConnectionCard({ connection, busy, onConnect, onDiscon
               this business.
             </Text>
             <InlineStack gap="200">
-              {connection.status === "needs_reconnect" ? (
-                <Button variant="primary" onClick={onConnect} loading={busy}>
-                  Reconnect
-                </Button>
-              ) : null}
               <Button tone="critical" onClick={onDisconnect} loading={busy}>
                 Disconnect
               </Button>

@@ -6,6 +6,9 @@ export const E2E_PORT = 3100;
 export const E2E_DATABASE_PORT = 54331;
 export const E2E_DATABASE_URL = `postgresql://postgres:postgres@127.0.0.1:${E2E_DATABASE_PORT}/app`;
 export const E2E_BASE_URL = TEST_SHOPIFY.appUrl;
+/** The FreshBooks sandbox the e2e server talks to, controlled by tests over /__sandbox/*. */
+export const E2E_SANDBOX_PORT = 3190;
+export const E2E_SANDBOX_URL = `http://127.0.0.1:${E2E_SANDBOX_PORT}`;
 
 export const E2E_SERVER_ENV = {
   ...TEST_ENV,
@@ -15,4 +18,6 @@ export const E2E_SERVER_ENV = {
   EMBEDDED_POSTGRES_PORT: String(E2E_DATABASE_PORT),
   EMBEDDED_POSTGRES_DIR: path.resolve(import.meta.dirname, "../../.data/postgres-e2e"),
   RUN_WORKER_IN_WEB: "true",
+  FRESHBOOKS_API_URL: E2E_SANDBOX_URL,
+  FRESHBOOKS_AUTH_URL: E2E_SANDBOX_URL,
 };

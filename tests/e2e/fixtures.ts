@@ -1,7 +1,9 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import { appBridgeStandIn } from "../../app/dev/app-bridge-stand-in";
 import { embeddedUrl, sessionToken, TEST_SHOP } from "../helpers/shopify";
+import pg from "pg";
 import { TEST_SHOPIFY } from "../test-env";
+import { E2E_DATABASE_URL, E2E_SANDBOX_URL } from "./e2e-env";
 
 /**
  * A page that behaves like the app inside the Shopify admin: App Bridge is served by the
@@ -10,7 +12,23 @@ import { TEST_SHOPIFY } from "../test-env";
  */
 export const test = base.extend<{ openApp: (path: string, shop?: string) => Promise<void> }>({
   page: async ({ page }, use) => {
-    await page.route("https://cdn.shopify.com/**", async (route) => {
+    await routeShopify(page);
+    await use(page);
+  },
+  openApp: async ({ page }, use) => {
+    await use(async (path, shop = TEST_SHOP) => {
+      await page.goto(embeddedUrl(path, shop));
+    });
+  },
+});
+
+/**
+ * What Shopify would serve: App Bridge (the stand-in) from its CDN, and the admin, which loads
+ * the app embedded when the merchant comes back from FreshBooks to
+ * admin.shopify.com/store/<store>/apps/<app>/<path>.
+ */
+export async function routeShopify(page: Page): Promise<void> {
+  await page.route("https://cdn.shopify.com/**", async (route) => {
       if (route.request().url().includes("/shopifycloud/app-bridge.js")) {
         const shop = new URL(page.url() || embeddedUrl("/app")).searchParams.get("shop") ?? TEST_SHOP;
         await route.fulfill({
@@ -21,16 +39,48 @@ export const test = base.extend<{ openApp: (path: string, shop?: string) => Prom
         await route.abort();
       }
     });
-    await use(page);
-  },
-  openApp: async ({ page }, use) => {
-    await use(async (path, shop = TEST_SHOP) => {
-      await page.goto(embeddedUrl(path, shop));
+    await page.route("https://admin.shopify.com/**", async (route) => {
+      const url = new URL(route.request().url());
+      const match = /^\/store\/([^/]+)\/apps\/[^/]+(\/.*)?$/.exec(url.pathname);
+      if (!match) return route.abort();
+      await route.fulfill({ status: 302, headers: { location: embeddedUrl(match[2] ?? "/app", `${match[1]}.myshopify.com`) } });
     });
-  },
-});
+}
 
 export { expect };
+
+/**
+ * Clicks Connect/Reconnect: out of the iframe to FreshBooks (the sandbox approves at once), back
+ * to our callback, which sends the merchant to the settings page in their admin (routed above).
+ * Once per browser context: Playwright does not intercept a redirect's target a second time in
+ * the same context (cf. microsoft/playwright#33882), so a test that connects twice uses two.
+ */
+export async function connectThroughFreshBooks(page: Page, button: "Connect FreshBooks" | "Reconnect"): Promise<void> {
+  await page.getByRole("button", { name: button }).click();
+  await page.waitForURL(/\/app\/settings\?/);
+}
+
+/** Drives the FreshBooks sandbox the e2e server uses. */
+export async function sandbox(path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${E2E_SANDBOX_URL}/__sandbox/${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`sandbox ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** Runs SQL against the e2e server's database (test setup and checks). */
+export async function sql<Row extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: E2E_DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query<Row>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
 
 export async function toasts(page: Page): Promise<string[]> {
   return page.evaluate(() =>

@@ -4,7 +4,8 @@ import { startEmbeddedPostgres } from "../../app/db/embedded-postgres.server";
 import { runPrisma } from "../../app/bin/prisma-cli.server";
 import { migrateWorkerSchema } from "../../app/jobs/migrate.server";
 import { seedOfflineSession, TEST_SHOP } from "../helpers/shopify";
-import { E2E_DATABASE_PORT, E2E_SERVER_ENV } from "./e2e-env";
+import { startFreshBooksSandbox } from "../../app/dev/freshbooks-sandbox/server";
+import { E2E_DATABASE_PORT, E2E_SANDBOX_PORT, E2E_SERVER_ENV } from "./e2e-env";
 
 /**
  * Playwright's web server: a fresh database (dropped and migrated as in production), the
@@ -30,6 +31,14 @@ await migrateWorkerSchema(url);
 await seedOfflineSession(url, TEST_SHOP);
 log("database ready");
 
+const sandbox = await startFreshBooksSandbox({
+  port: E2E_SANDBOX_PORT,
+  clientId: E2E_SERVER_ENV.FRESHBOOKS_CLIENT_ID,
+  clientSecret: E2E_SERVER_ENV.FRESHBOOKS_CLIENT_SECRET,
+  redirectUris: [E2E_SERVER_ENV.FRESHBOOKS_REDIRECT_URI],
+});
+log(`FreshBooks sandbox on ${sandbox.url}`);
+
 const server = spawn(process.execPath, ["build/server.js"], {
   stdio: "inherit",
   env: { ...process.env, ...E2E_SERVER_ENV, DATABASE_URL: url } as NodeJS.ProcessEnv,
@@ -37,6 +46,7 @@ const server = spawn(process.execPath, ["build/server.js"], {
 const stop = async () => {
   server.kill("SIGTERM");
   await new Promise((resolve) => server.once("exit", resolve));
+  await sandbox.close();
   await database.stop();
   process.exit(0);
 };

@@ -1,0 +1,81 @@
+import { TEST_SHOP } from "../helpers/shopify";
+import { connectThroughFreshBooks, expect, routeShopify, sandbox, sql, test, toasts } from "./fixtures";
+import { embeddedUrl } from "../helpers/shopify";
+import { E2E_SANDBOX_URL } from "./e2e-env";
+
+test.beforeEach(async () => {
+  await sandbox("reset", {});
+  await sql("delete from freshbooks_connection");
+});
+
+test("connects FreshBooks from the settings page and comes back connected", async ({ page, openApp }, testInfo) => {
+  await openApp("/app/settings");
+  await expect(page.getByText("Not connected")).toBeVisible();
+
+  // Out of the iframe to FreshBooks (the sandbox approves), then back through the admin.
+  await connectThroughFreshBooks(page, "Connect FreshBooks");
+  await expect(page.getByText("Connected to Demo Business")).toBeVisible();
+  await expect(page.getByText("Connected", { exact: true })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("settings-connected.png"), fullPage: true });
+});
+
+test("asks which business to use when the FreshBooks login has several", async ({ page, openApp }, testInfo) => {
+  await sandbox("config", { businesses: [{ name: "Fruity Loops" }, { name: "Orchard Supplies" }] });
+  await openApp("/app/settings");
+  await connectThroughFreshBooks(page, "Connect FreshBooks");
+
+  await expect(page.getByText("Which one should receive your Shopify invoices?")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Use this business" })).toBeDisabled();
+  await page.screenshot({ path: testInfo.outputPath("settings-business-picker.png"), fullPage: true });
+  await page.getByText("Orchard Supplies").click();
+  await page.getByRole("button", { name: "Use this business" }).click();
+
+  await expect(page.getByText("Connected to Orchard Supplies. New orders become invoices")).toBeVisible();
+  await expect.poll(() => toasts(page)).toContain("Connected to Orchard Supplies");
+});
+
+test("disconnects: FreshBooks' token is revoked and the page offers to connect again", async ({ page, openApp }) => {
+  await openApp("/app/settings");
+  await connectThroughFreshBooks(page, "Connect FreshBooks");
+  await expect(page.getByText("Connected to Demo Business")).toBeVisible();
+
+  await page.getByRole("button", { name: "Disconnect" }).click();
+
+  await expect(page.getByRole("button", { name: "Connect FreshBooks" })).toBeVisible();
+  await expect.poll(() => toasts(page)).toContain("FreshBooks disconnected");
+  const state = (await sandbox("state")) as { requests: { method: string; path: string }[] };
+  expect(state.requests.filter((r) => r.method === "POST" && r.path === "/auth/oauth/revoke")).toHaveLength(1);
+});
+
+test("a broken connection shows a Reconnect banner on the sync log, and reconnecting fixes it", async ({ page, browser, context, openApp }, testInfo) => {
+  // Connected earlier, in another session (see connectThroughFreshBooks on why not this one).
+  const userAgent = await page.evaluate(() => navigator.userAgent);
+  const earlier = await browser.newContext({ userAgent });
+  const setup = await earlier.newPage();
+  await routeShopify(setup);
+  await setup.goto(embeddedUrl("/app/settings"));
+  await connectThroughFreshBooks(setup, "Connect FreshBooks");
+  await expect(setup.getByText("Connected to Demo Business")).toBeVisible();
+  await earlier.close();
+  await sql("update freshbooks_connection set status = 'needs_reconnect', status_reason = $2 where shop = $1", [
+    TEST_SHOP,
+    "FreshBooks refused to renew access: the refresh token was revoked",
+  ]);
+
+  await openApp("/app");
+  await expect(page.getByText("FreshBooks needs to be reconnected")).toBeVisible();
+  await expect(page.getByText("No order is lost")).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("sync-log-reconnect-banner.png"), fullPage: true });
+
+  const toFreshBooks = page.waitForRequest((request) => request.url().startsWith(`${E2E_SANDBOX_URL}/oauth/authorize?`));
+  await page.getByRole("button", { name: "Reconnect" }).click();
+  expect(new URL((await toFreshBooks).url()).searchParams.get("state")).toBeTruthy();
+  await expect.poll(async () => (await sql("select status from freshbooks_connection"))[0]?.status).toBe("connected");
+
+  // Back in the admin (a fresh page: this one ends on the unreachable admin, see above).
+  const again = await context.newPage();
+  await routeShopify(again);
+  await again.goto(embeddedUrl("/app"));
+  await expect(again.getByRole("heading", { name: "Sync log", level: 1 })).toBeVisible();
+  await expect(again.getByText("FreshBooks needs to be reconnected")).toHaveCount(0);
+});
