@@ -3,7 +3,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/**", "node_modules/**", ".data/**", "test-results/**", "playwright-report/**", "bench/results/**"] },
+  { ignores: ["build/**", "node_modules/**", ".data/**", "test-results/**", "test-reports/**", "playwright-report/**", "bench/results/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,5 @@
 // Prints the suite's totals as one closing line, "N passed, N failed", from the JSON reports
-// vitest and Playwright write to test-results/. A missing report counts as a failure.
+// vitest and Playwright write to test-reports/. A missing report counts as a failure.
 import { readFileSync } from "node:fs";
 
 function read(file) {
@@ -13,13 +13,13 @@ function read(file) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-const vitest = read("test-results/vitest.json");
+const vitest = read("test-reports/vitest.json");
 if (vitest) {
   passed += vitest.numPassedTests;
   failed += vitest.numFailedTests;
   skipped += vitest.numPendingTests + vitest.numTodoTests;
 } else failed += 1;
-const playwright = read("test-results/playwright.json");
+const playwright = read("test-reports/playwright.json");
 if (playwright) {
   passed += playwright.stats.expected;
   failed += playwright.stats.unexpected + playwright.stats.flaky;

@@ -23,6 +23,6 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     reporters: ["default", "json"],
-    outputFile: { json: path.join(root, "test-results/vitest.json") },
+    outputFile: { json: path.join(root, "test-reports/vitest.json") },
   },
 });

@@ -26,7 +26,7 @@ export default defineConfig({
   reporter: [
     ["list"],
     ["html", { outputFolder: path.join(root, "playwright-report"), open: "never" }],
-    ["json", { outputFile: path.join(root, "test-results/playwright.json") }],
+    ["json", { outputFile: path.join(root, "test-reports/playwright.json") }],
   ],
   use: {
     baseURL: E2E_BASE_URL,
