@@ -37,12 +37,14 @@ const schema = baseSchema.extend({
 
   RUN_WORKER_IN_WEB: booleanFlag,
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(5),
+  SYNC_RETRY_BASE_MS: z.coerce.number().int().positive().default(10_000),
 
   FRESHBOOKS_CLIENT_ID: z.string().min(1),
   FRESHBOOKS_CLIENT_SECRET: z.string().min(1),
   FRESHBOOKS_REDIRECT_URI: z.url(),
   FRESHBOOKS_API_URL: z.url().default("https://api.freshbooks.com"),
   FRESHBOOKS_AUTH_URL: z.url().default("https://auth.freshbooks.com"),
+  FRESHBOOKS_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
 
   TOKEN_ENCRYPTION_KEY: z
     .string()

@@ -9,6 +9,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import prisma from "./db.server";
 import { env } from "./env.server";
 import { logger } from "./logger.server";
+import { resumeShop } from "./models/shop.server";
 
 /**
  * The one Admin API / webhook version of the app. `shopify.app.toml` pins the same value
@@ -28,6 +29,12 @@ const shopify = shopifyApp({
   distribution: AppDistribution.AppStore,
   // Token exchange: Shopify-managed install, no OAuth redirects inside the admin.
   future: { unstable_newEmbeddedAuthStrategy: true },
+  hooks: {
+    // A new offline session: a first install or a reinstall. Syncing resumes with queued orders.
+    afterAuth: async ({ session }) => {
+      await resumeShop(prisma, session.shop);
+    },
+  },
   logger: {
     level: env.LOG_LEVEL === "debug" || env.LOG_LEVEL === "trace" ? LogSeverity.Debug : LogSeverity.Warning,
     log: (severity, message) => {

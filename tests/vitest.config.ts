@@ -13,6 +13,9 @@ export default defineConfig({
     exclude: ["tests/e2e/**", "node_modules/**"],
     env: {
       ...TEST_ENV,
+      // Fast clocks for retries and timeouts, so failure paths run in milliseconds.
+      SYNC_RETRY_BASE_MS: "100",
+      FRESHBOOKS_TIMEOUT_MS: "1000",
       EMBEDDED_POSTGRES_PORT: databasePort,
       EMBEDDED_POSTGRES_DIR: path.join(root, `.data/postgres-test-${databasePort}`),
     },

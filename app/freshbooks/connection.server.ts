@@ -1,6 +1,7 @@
 import type { FreshbooksConnection, Prisma, PrismaClient } from "@prisma/client";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
+import { resumeAfterReconnect } from "../models/shop.server";
 import { createFreshBooksClient, fetchIdentity, type FreshBooksClient, type TokenSource } from "./client.server";
 import { FreshBooksReconnectRequiredError } from "./errors";
 import { expiresAt, refreshTokens, revokeToken } from "./oauth.server";
@@ -80,6 +81,7 @@ export async function saveAuthorization(shop: string, tokens: TokenResponse, dep
   };
   const row = await deps.db.freshbooksConnection.upsert({ where: { shop }, create: { shop, ...data }, update: data });
   logger.info({ shop, status: row.status, businesses: businesses.length }, "FreshBooks authorized");
+  if (row.status === "connected") await resumeAfterReconnect(deps.db, shop);
   return summarize(row);
 }
 
@@ -93,6 +95,7 @@ export async function chooseBusiness(shop: string, businessId: number, deps: Vau
     where: { shop },
     data: { status: "connected", businessId: choice.id, accountId: choice.accountId, businessName: choice.name, statusReason: null },
   });
+  await resumeAfterReconnect(deps.db, shop);
   return summarize(updated);
 }
 
@@ -206,5 +209,11 @@ export async function freshbooksFor(shop: string, deps: VaultDeps): Promise<Fres
   if (!row || row.status !== "connected" || !row.accountId) {
     throw new FreshBooksReconnectRequiredError(row?.statusReason ?? "FreshBooks is not connected", null);
   }
-  return createFreshBooksClient({ apiUrl: env.FRESHBOOKS_API_URL, accountId: row.accountId, tokens: tokenSourceFor(shop, deps), fetch: deps.fetch });
+  return createFreshBooksClient({
+    apiUrl: env.FRESHBOOKS_API_URL,
+    accountId: row.accountId,
+    tokens: tokenSourceFor(shop, deps),
+    fetch: deps.fetch,
+    timeoutMs: env.FRESHBOOKS_TIMEOUT_MS,
+  });
 }

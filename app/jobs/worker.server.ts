@@ -1,10 +1,13 @@
 import { run, type Runner, type TaskList } from "graphile-worker";
 import type { TaskName } from "./catalog";
+import { syncOrderTask } from "./tasks/sync-order.server";
 import { workerHeartbeat } from "./tasks/worker-heartbeat.server";
 import { workerLogger } from "./worker-logger.server";
 
-const tasks: Record<TaskName, TaskList[string]> = {
+/** Every task of the catalog, by name (the type makes a missing one a compile error). */
+export const tasks: Record<TaskName, TaskList[string]> = {
   "worker-heartbeat": workerHeartbeat,
+  "sync-order": syncOrderTask,
 };
 
 /** Cron items (graphile-worker crontab syntax): a missed beat is not back-filled or retried. */

@@ -1,15 +1,18 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import prisma from "../db.server";
 import { logger } from "../logger.server";
-import { authenticate } from "../shopify.server";
+import { receiveWebhook } from "../webhooks/intake.server";
 
 /**
- * app/uninstalled: the shop's access tokens are dead, so its sessions go. (The session may
- * already be gone when the webhook is delivered twice, hence deleteMany by shop.)
+ * app/uninstalled: the shop's access tokens are dead, so its sessions go, and syncing pauses
+ * (queued orders wait; nothing is deleted until shop/redact, 48 hours later).
  */
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, topic, webhookId } = await authenticate.webhook(request);
-  const { count } = await prisma.session.deleteMany({ where: { shop } });
-  logger.info({ shop, topic, webhookId, sessionsDeleted: count }, "app uninstalled");
-  return new Response(null, { status: 200 });
-};
+export const action = async ({ request }: ActionFunctionArgs) =>
+  receiveWebhook(request, async ({ shop, topic, webhookId }) => {
+    const now = new Date();
+    const [{ count }] = await prisma.$transaction([
+      prisma.session.deleteMany({ where: { shop } }),
+      prisma.shopSettings.upsert({ where: { shop }, create: { shop, uninstalledAt: now }, update: { uninstalledAt: now } }),
+    ]);
+    logger.info({ shop, topic, webhookId, sessionsDeleted: count }, "app uninstalled; syncing paused");
+  });

@@ -1,0 +1,37 @@
+import type { Task } from "graphile-worker";
+import prisma from "../../db.server";
+import { env } from "../../env.server";
+import { logger } from "../../logger.server";
+import { SYNC_JOB_MAX_ATTEMPTS, syncJobKey } from "../../models/order-sync.server";
+import { attemptOrderSync } from "../../sync/pipeline.server";
+import { parsePayload } from "../catalog";
+import { enqueue } from "../enqueue.server";
+
+/**
+ * Runs one sync attempt. A retry the error policy asks for is scheduled as the same job key at
+ * the time it chose (Retry-After or backoff), so there is never more than one pending job per order.
+ */
+export const syncOrderTask: Task = async (payload, helpers) => {
+  const { shop, orderId } = parsePayload("sync-order", payload);
+  let result;
+  try {
+    result = await attemptOrderSync(shop, orderId, helpers.job.id, { db: prisma, logger, retry: { baseMs: env.SYNC_RETRY_BASE_MS } });
+  } catch (error) {
+    // Not a FreshBooks answer (our database, a bug): graphile-worker retries with its backoff;
+    // the order says so, and after the last attempt it is failed, never left "syncing".
+    const last = helpers.job.attempts >= helpers.job.max_attempts;
+    const message = error instanceof Error ? error.message : String(error);
+    await prisma.orderSync
+      .updateMany({
+        where: { shop, orderId },
+        data: last
+          ? { status: "failed", statusReason: `An internal error stopped the sync: ${message}` }
+          : { status: "queued", statusReason: "An internal error interrupted the sync; retrying automatically." },
+      })
+      .catch(() => undefined);
+    throw error;
+  }
+  if (result.outcome === "retry" || result.outcome === "busy") {
+    await enqueue(prisma, "sync-order", { shop, orderId }, { jobKey: syncJobKey(shop, orderId), jobKeyMode: "replace", runAt: result.retryAt, maxAttempts: SYNC_JOB_MAX_ATTEMPTS });
+  }
+};

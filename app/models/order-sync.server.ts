@@ -1,0 +1,103 @@
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import { enqueue } from "../jobs/enqueue.server";
+
+/** What intake needs from an orders/create payload; the sync job validates the full shape. */
+export const orderIntakeSchema = z.looseObject({
+  id: z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String),
+  name: z.string(),
+  order_number: z.number().int().optional(),
+  processed_at: z.string().nullish(),
+  created_at: z.string().nullish(),
+  total_price: z.string(),
+  currency: z.string(),
+  total_price_set: z.looseObject({ shop_money: z.looseObject({ amount: z.string(), currency_code: z.string() }) }).optional(),
+  email: z.string().nullish(),
+  contact_email: z.string().nullish(),
+  customer: z
+    .looseObject({ first_name: z.string().nullish(), last_name: z.string().nullish(), email: z.string().nullish() })
+    .nullish(),
+});
+
+export type OrderIntake = z.infer<typeof orderIntakeSchema>;
+
+export const SYNC_STATUSES = ["queued", "syncing", "synced", "synced_with_difference", "failed", "needs_reconnect", "skipped"] as const;
+export type SyncStatus = (typeof SYNC_STATUSES)[number];
+
+/** graphile-worker's own retries, for failures that are not FreshBooks' answers (database, bugs). */
+export const SYNC_JOB_MAX_ATTEMPTS = 10;
+
+/** The job key of an order's sync: one pending job per order, whatever re-enqueues it. */
+export function syncJobKey(shop: string, orderId: string): string {
+  return `sync-order:${shop}:${orderId}`;
+}
+
+function customerName(order: OrderIntake): string | null {
+  const name = [order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(" ").trim();
+  return name || null;
+}
+
+export type DeliveryOutcome = "queued" | "duplicate-delivery" | "duplicate-order";
+
+/**
+ * Records an orders/create delivery and queues its sync, in the caller's transaction.
+ * Deduplicates twice: the same webhook id is stored once, and the same order (under any webhook
+ * id) gets one sync record and one job.
+ */
+export async function recordOrderDelivery(
+  tx: Prisma.TransactionClient,
+  delivery: { shop: string; webhookId: string; topic: string; payload: unknown },
+  order: OrderIntake,
+): Promise<DeliveryOutcome> {
+  const stored = await tx.webhookDelivery.createMany({
+    data: [{ shop: delivery.shop, webhookId: delivery.webhookId, topic: delivery.topic, payload: delivery.payload as Prisma.InputJsonValue }],
+    skipDuplicates: true,
+  });
+  if (stored.count === 0) return "duplicate-delivery";
+
+  const total = order.total_price_set?.shop_money;
+  const created = await tx.orderSync.createMany({
+    data: [
+      {
+        shop: delivery.shop,
+        orderId: order.id,
+        orderName: order.name,
+        orderNumber: order.order_number ?? null,
+        processedAt: order.processed_at ? new Date(order.processed_at) : order.created_at ? new Date(order.created_at) : null,
+        customerName: customerName(order),
+        customerEmail: order.customer?.email || order.email || order.contact_email || null,
+        totalPrice: total?.amount ?? order.total_price,
+        currency: total?.currency_code ?? order.currency,
+        status: "queued",
+        payload: delivery.payload as Prisma.InputJsonValue,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  if (created.count === 0) return "duplicate-order";
+
+  await enqueue(tx, "sync-order", { shop: delivery.shop, orderId: order.id }, { jobKey: syncJobKey(delivery.shop, order.id), maxAttempts: SYNC_JOB_MAX_ATTEMPTS });
+  return "queued";
+}
+
+/**
+ * Re-queues orders (Retry, reconnect, reinstall). Idempotent: the job key means one pending job
+ * per order, and the sync itself never creates a second invoice. Synced orders are not touched.
+ */
+export async function requeueOrders(db: PrismaClient, shop: string, where: Prisma.OrderSyncWhereInput): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const orders = await tx.orderSync.findMany({
+      where: { ...where, shop, status: { notIn: ["synced", "syncing", "skipped"] } },
+      select: { orderId: true },
+    });
+    if (orders.length === 0) return 0;
+    await tx.orderSync.updateMany({
+      where: { shop, orderId: { in: orders.map((order) => order.orderId) } },
+      data: { status: "queued", statusReason: null, nextAttemptAt: null },
+    });
+    for (const { orderId } of orders) {
+      await enqueue(tx, "sync-order", { shop, orderId }, { jobKey: syncJobKey(shop, orderId), jobKeyMode: "replace", maxAttempts: SYNC_JOB_MAX_ATTEMPTS });
+    }
+    return orders.length;
+  });
+}

@@ -1,0 +1,86 @@
+import {
+  FreshBooksAuthError,
+  FreshBooksConflictError,
+  FreshBooksError,
+  FreshBooksNotFoundError,
+  FreshBooksRateLimitError,
+  FreshBooksReconnectRequiredError,
+  FreshBooksTransientError,
+  FreshBooksValidationError,
+} from "../freshbooks/errors";
+
+/**
+ * The one place that decides what a failed sync attempt means for the order: retry later (and
+ * when), fail with a reason the merchant can act on, or wait for a reconnect. Everything else
+ * (our own bugs, the database) is rethrown for graphile-worker's own retries.
+ */
+export const MAX_ATTEMPTS = 8;
+export const DEFAULT_RETRY_BASE_MS = 10_000;
+const MAX_DELAY_MS = 60 * 60 * 1000;
+
+export interface RetryTiming {
+  /** First retry delay; doubles per attempt (SYNC_RETRY_BASE_MS). */
+  baseMs?: number;
+  /** 0..1, for the ±25 % jitter (Math.random by default). */
+  jitter?: () => number;
+}
+
+export type SyncStep = "client" | "invoice" | "payment" | "email";
+
+export type Decision =
+  | { kind: "retry"; delayMs: number; reason: string }
+  | { kind: "fail"; reason: string }
+  | { kind: "reconnect"; reason: string };
+
+const REFUSED: Record<SyncStep, string> = {
+  client: "FreshBooks refused the client",
+  invoice: "FreshBooks refused the invoice",
+  payment: "FreshBooks refused the payment",
+  email: "FreshBooks did not email the invoice",
+};
+
+/** Exponential backoff with ±25 % jitter: 10 s, 20 s, 40 s, … capped at an hour. */
+export function backoffMs(attempt: number, timing: RetryTiming = {}): number {
+  const base = Math.min(MAX_DELAY_MS, (timing.baseMs ?? DEFAULT_RETRY_BASE_MS) * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.75 + (timing.jitter ?? Math.random)() * 0.5));
+}
+
+function hint(message: string): string {
+  if (/maximum number of clients/i.test(message)) {
+    return " Your FreshBooks plan limits the number of clients: choose “One shared client for all orders” in Settings, or upgrade the FreshBooks plan, then retry.";
+  }
+  return "";
+}
+
+export function decide(error: unknown, step: SyncStep, attempt: number, timing: RetryTiming = {}): Decision | null {
+  if (!(error instanceof FreshBooksError)) return null;
+  const decision = classify(error, step, attempt, timing);
+  if (decision.kind === "retry" && attempt >= MAX_ATTEMPTS) {
+    return { kind: "fail", reason: `Gave up after ${attempt} attempts. Last problem: ${decision.reason}` };
+  }
+  return decision;
+}
+
+function classify(error: FreshBooksError, step: SyncStep, attempt: number, timing: RetryTiming): Decision {
+  if (error instanceof FreshBooksReconnectRequiredError) return { kind: "reconnect", reason: error.message };
+  if (error instanceof FreshBooksAuthError) {
+    // The client already refreshed once; a second 401 means the grant is gone. A 403 is a
+    // permission or plan limit: reconnecting would not help.
+    if (error.status === 401) return { kind: "reconnect", reason: `FreshBooks no longer accepts this app's access (${error.message})` };
+    return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}.${hint(error.message)}`.replace(/\.\./g, ".") };
+  }
+  if (error instanceof FreshBooksValidationError || error instanceof FreshBooksNotFoundError) {
+    return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}${hint(error.message)}` };
+  }
+  if (error instanceof FreshBooksRateLimitError) {
+    const delayMs = error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : backoffMs(attempt, timing);
+    return { kind: "retry", delayMs, reason: "FreshBooks asked us to slow down (rate limit)" };
+  }
+  if (error instanceof FreshBooksConflictError) {
+    return { kind: "retry", delayMs: backoffMs(attempt, timing), reason: "FreshBooks was busy with another change to this record" };
+  }
+  if (error instanceof FreshBooksTransientError) {
+    return { kind: "retry", delayMs: backoffMs(attempt, timing), reason: `FreshBooks was unavailable (${error.message})` };
+  }
+  return { kind: "fail", reason: error.message };
+}

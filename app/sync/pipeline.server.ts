@@ -1,0 +1,195 @@
+import type { OrderSync, Prisma, PrismaClient } from "@prisma/client";
+import { freshbooksFor } from "../freshbooks/connection.server";
+import type { FreshBooksClient } from "../freshbooks/client.server";
+import type { Logger } from "../logger.server";
+import { getSettings, type Settings } from "../models/settings.server";
+import { shopifyOrderSchema } from "../shopify/order-schema";
+import { ensureClient } from "./clients.server";
+import { decide, type Decision, type RetryTiming, type SyncStep } from "./error-policy";
+import { mapOrder, type MappedOrder } from "./mapping";
+import { difference, sameAmount } from "./money";
+
+export interface SyncDeps {
+  db: PrismaClient;
+  logger: Logger;
+  now?: () => Date;
+  fetch?: typeof fetch;
+  retry?: RetryTiming;
+}
+
+export type AttemptResult =
+  | { outcome: "synced" | "synced_with_difference" | "skipped" | "failed" | "needs_reconnect" | "paused" | "noop"; reason?: string }
+  | { outcome: "retry" | "busy"; reason: string; retryAt: Date };
+
+/** An attempt that started longer ago than this is taken to have died (worker killed). */
+export const ATTEMPT_LEASE_MS = 10 * 60 * 1000;
+
+const FINAL = new Set(["synced", "synced_with_difference", "skipped"]);
+
+type Where = Prisma.OrderSyncWhereUniqueInput;
+
+/**
+ * One attempt at syncing one order. Every step is idempotent, so the attempt can be repeated
+ * after a crash at any point: the client comes from our mapping or an exact search; the invoice
+ * intent is recorded before the POST, and a later attempt looks the invoice up by its exact
+ * number before creating one; payments are looked up before being recorded; the email is
+ * requested at most once.
+ */
+export async function attemptOrderSync(shop: string, orderId: string, jobId: string | null, deps: SyncDeps): Promise<AttemptResult> {
+  const now = () => deps.now?.() ?? new Date();
+  const where: Where = { shop_orderId: { shop, orderId } };
+  const row = await deps.db.orderSync.findUnique({ where });
+  if (!row || FINAL.has(row.status)) return { outcome: "noop" };
+
+  const settings = await getSettings(deps.db, shop);
+  const startedAt = now();
+  const attempt = await deps.db.syncAttempt.create({
+    data: { orderSyncId: row.id, shop, jobId, startedAt, outcome: "syncing" },
+  });
+  const finish = async (result: AttemptResult, data: Prisma.OrderSyncUpdateInput) => {
+    await deps.db.orderSync.update({ where, data });
+    await deps.db.syncAttempt.update({
+      where: { id: attempt.id },
+      data: { finishedAt: now(), outcome: result.outcome, message: "reason" in result ? (result.reason ?? null) : null },
+    });
+    deps.logger.info({ shop, orderId, jobId, outcome: result.outcome, attempt: row.attempts + 1, reason: "reason" in result ? result.reason : undefined }, "sync attempt");
+    return result;
+  };
+
+  if (settings.uninstalledAt) {
+    const reason = "Paused: the app is not installed in this shop. Orders sync again after it is reinstalled.";
+    return finish({ outcome: "paused", reason }, { status: "queued", statusReason: reason });
+  }
+
+  // Claim the order: one attempt at a time, even if two jobs for it ever run at once (a stale
+  // "syncing" older than the lease belongs to an attempt that died).
+  const claimed = await deps.db.orderSync.updateMany({
+    where: {
+      shop,
+      orderId,
+      OR: [{ status: { not: "syncing" } }, { lastAttemptAt: null }, { lastAttemptAt: { lt: new Date(startedAt.getTime() - ATTEMPT_LEASE_MS) } }],
+    },
+    data: { status: "syncing", attempts: { increment: 1 }, lastAttemptAt: startedAt, nextAttemptAt: null },
+  });
+  if (claimed.count === 0) {
+    await deps.db.syncAttempt.delete({ where: { id: attempt.id } });
+    return { outcome: "busy", reason: "another attempt is running", retryAt: new Date(startedAt.getTime() + 30_000) };
+  }
+  const attemptNumber = row.attempts + 1;
+
+  const parsed = shopifyOrderSchema.safeParse(row.payload);
+  if (!parsed.success) {
+    const reason = `Shopify's order could not be read: ${parsed.error.issues[0]?.path.join(".") ?? "?"} ${parsed.error.issues[0]?.message ?? ""}`.trim();
+    return finish({ outcome: "failed", reason }, { status: "failed", statusReason: reason });
+  }
+  const mapping = mapOrder(parsed.data, { invoicePrefix: settings.invoicePrefix, dueOffsetDays: settings.dueOffsetDays, shopDomain: shop });
+  if (!mapping.ok) {
+    const status = mapping.kind === "skip" ? "skipped" : "failed";
+    return finish({ outcome: status, reason: mapping.reason }, { status, statusReason: mapping.reason });
+  }
+
+  let step: SyncStep = "client";
+  try {
+    const fb = await freshbooksFor(shop, deps);
+    const result = await runSteps(row, mapping.order, settings, fb, deps, where, (current) => (step = current));
+    const status = result.difference ? "synced_with_difference" : "synced";
+    const reason = result.difference
+      ? `FreshBooks' total ${result.freshbooksTotal} differs from Shopify's ${mapping.order.shopifyTotal.amount} ${mapping.order.currency} by ${result.difference}${result.note ? `; ${result.note}` : ""}`
+      : (result.note ?? null);
+    return finish({ outcome: status, reason: reason ?? undefined }, { status, statusReason: reason, difference: result.difference });
+  } catch (error) {
+    const decision: Decision | null = decide(error, step, attemptNumber, deps.retry);
+    if (!decision) {
+      await deps.db.syncAttempt.update({ where: { id: attempt.id }, data: { finishedAt: now(), outcome: "error", message: String(error) } });
+      throw error;
+    }
+    if (decision.kind === "retry") {
+      const retryAt = new Date(now().getTime() + decision.delayMs);
+      const reason = `${decision.reason}. Retrying automatically.`;
+      return finish({ outcome: "retry", reason, retryAt }, { status: "queued", statusReason: reason, nextAttemptAt: retryAt });
+    }
+    if (decision.kind === "reconnect") {
+      const reason = `Waiting for FreshBooks to be reconnected (${decision.reason}). The order syncs when you reconnect.`;
+      return finish({ outcome: "needs_reconnect", reason }, { status: "needs_reconnect", statusReason: reason });
+    }
+    return finish({ outcome: "failed", reason: decision.reason }, { status: "failed", statusReason: decision.reason });
+  }
+}
+
+async function runSteps(
+  row: OrderSync,
+  mapped: MappedOrder,
+  settings: Settings,
+  fb: FreshBooksClient,
+  deps: SyncDeps,
+  where: Where,
+  enter: (step: SyncStep) => void,
+): Promise<{ freshbooksTotal: string; difference: string | null; note?: string }> {
+  const now = () => deps.now?.() ?? new Date();
+  const connection = await deps.db.freshbooksConnection.findUniqueOrThrow({ where: { shop: row.shop } });
+  const accountId = connection.accountId ?? "";
+
+  enter("client");
+  const customerid = await ensureClient(deps.db, fb, {
+    shop: row.shop,
+    accountId,
+    customer: mapped.customer,
+    settings,
+    currency: mapped.currency,
+  });
+
+  enter("invoice");
+  const invoiceNumber = mapped.invoice.invoice_number ?? "";
+  let invoiceId = row.freshbooksAccountId === accountId ? row.freshbooksInvoiceId : null;
+  let freshbooksTotal = row.freshbooksTotal;
+  if (invoiceId === null) {
+    // A prior attempt may have created it and crashed before recording it.
+    const earlier = row.invoiceIntentAt && row.freshbooksAccountId === accountId ? await fb.invoices.findByNumber(invoiceNumber) : null;
+    const invoiceInput = { ...mapped.invoice, customerid };
+    let invoice = earlier;
+    if (!invoice) {
+      await deps.db.orderSync.update({
+        where,
+        data: {
+          invoiceIntentAt: now(),
+          invoiceNumber,
+          freshbooksAccountId: accountId,
+          freshbooksClientId: customerid,
+          mappedInvoice: invoiceInput as unknown as Prisma.InputJsonValue,
+        },
+      });
+      invoice = await fb.invoices.create(invoiceInput);
+    }
+    invoiceId = invoice.id;
+    freshbooksTotal = invoice.amount.amount;
+    await deps.db.orderSync.update({
+      where,
+      data: { freshbooksInvoiceId: invoice.id, freshbooksTotal, freshbooksClientId: invoice.customerid, invoiceNumber: invoice.invoice_number },
+    });
+  }
+
+  if (mapped.payment && settings.recordPayments && row.paymentId === null) {
+    enter("payment");
+    const payment = mapped.payment;
+    const existing = (await fb.payments.listByInvoice(invoiceId)).find((candidate) => sameAmount(candidate.amount.amount, payment.amount.amount));
+    const recorded = existing ?? (await fb.payments.create({ ...payment, invoiceid: invoiceId }));
+    await deps.db.orderSync.update({ where, data: { paymentId: recorded.id } });
+  }
+
+  let note: string | undefined;
+  const recipient = mapped.customer?.email;
+  if (settings.emailInvoices && recipient && row.emailRequestedAt === null) {
+    enter("email");
+    // At most once: the request is recorded before it is made (a repeat would email twice).
+    await deps.db.orderSync.update({ where, data: { emailRequestedAt: now() } });
+    try {
+      await fb.invoices.email(invoiceId, [recipient]);
+    } catch (error) {
+      note = `the invoice was not emailed (${error instanceof Error ? error.message : String(error)})`;
+    }
+  }
+
+  const total = freshbooksTotal ?? "0";
+  const shopifyTotal = mapped.shopifyTotal.amount;
+  return { freshbooksTotal: total, difference: sameAmount(total, shopifyTotal) ? null : difference(total, shopifyTotal), note };
+}

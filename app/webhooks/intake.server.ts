@@ -1,0 +1,31 @@
+import { logger } from "../logger.server";
+import { authenticate } from "../shopify.server";
+
+/** Shopify's largest order payloads (250 line items) are a few hundred KB; anything far larger is not Shopify. */
+export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
+
+export type VerifiedWebhook = Awaited<ReturnType<typeof authenticate.webhook>>;
+
+/**
+ * The shell of every webhook route: size cap (413), verification by the library (bad HMAC 401,
+ * missing headers 400, wrong method 405, passed through untouched), then the handler, which
+ * stores what it must in one transaction. If storing fails, the answer is 503 so that Shopify
+ * retries (it does, 8 times over 4 hours); nothing is acknowledged that was not committed.
+ */
+export async function receiveWebhook(request: Request, handle: (webhook: VerifiedWebhook) => Promise<void>): Promise<Response> {
+  const length = Number(request.headers.get("content-length") ?? "0");
+  if (length > MAX_WEBHOOK_BYTES) {
+    return new Response(`Payload too large: webhooks are limited to ${MAX_WEBHOOK_BYTES} bytes`, { status: 413 });
+  }
+  const webhook = await authenticate.webhook(request);
+  try {
+    await handle(webhook);
+  } catch (error) {
+    logger.error(
+      { shop: webhook.shop, topic: webhook.topic, webhookId: webhook.webhookId, reason: error instanceof Error ? error.message : String(error) },
+      "webhook could not be stored; Shopify will retry",
+    );
+    return new Response("Temporarily unable to store this webhook; please retry", { status: 503, headers: { "Retry-After": "10" } });
+  }
+  return new Response(null, { status: 200 });
+}

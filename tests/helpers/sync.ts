@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, expect } from "vitest";
+import type { Runner } from "graphile-worker";
+import prisma from "../../app/db.server";
+import { startWorker } from "../../app/jobs/worker.server";
+import { action as ordersCreate } from "../../app/routes/webhooks.orders.create";
+import { routeArgs, settle, webhookRequest } from "./shopify";
+
+/** A real graphile-worker runner on this test file's database, for the whole file. */
+export function useWorker(concurrency = 8): void {
+  let runner: Runner | undefined;
+  beforeAll(async () => {
+    runner = await startWorker({ connectionString: process.env.DATABASE_URL!, concurrency });
+  });
+  afterAll(async () => {
+    await runner?.stop();
+  });
+}
+
+/** Shopify delivering orders/create to our real webhook route, correctly signed. */
+export async function deliverOrder(order: object, webhookId?: string): Promise<Response> {
+  return (await settle(() => ordersCreate(routeArgs(webhookRequest({ topic: "orders/create", body: order, webhookId }))))) as Response;
+}
+
+const WAITING = ["queued", "syncing"];
+
+/** Polls until every given order (all when none given) has left queued/syncing. */
+export async function waitForSync(orderIds?: (string | number)[], timeoutMs = 20_000) {
+  const ids = orderIds?.map(String);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await prisma.orderSync.findMany({ where: ids ? { orderId: { in: ids } } : {}, orderBy: { id: "asc" } });
+    if (rows.length >= (ids?.length ?? 1) && rows.every((row) => !WAITING.includes(row.status))) return rows;
+    if (Date.now() > deadline) {
+      expect.fail(`orders still waiting: ${rows.filter((r) => WAITING.includes(r.status)).map((r) => `${r.orderName} ${r.status} ${r.statusReason ?? ""}`).join("; ")}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function resetSyncTables(): Promise<void> {
+  await prisma.$executeRawUnsafe(
+    "truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings, oauth_state restart identity cascade",
+  );
+  await prisma.$executeRawUnsafe("delete from graphile_worker._private_jobs");
+}

@@ -1,0 +1,78 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { PrismaClient } from "@prisma/client";
+import prisma from "../app/db.server";
+import { logger } from "../app/logger.server";
+import { ATTEMPT_LEASE_MS, attemptOrderSync } from "../app/sync/pipeline.server";
+import { connectThroughOAuth, useFreshBooksSandbox } from "./helpers/freshbooks";
+import { usOrder } from "./helpers/orders";
+import { deliverOrder, resetSyncTables } from "./helpers/sync";
+import { TEST_SHOP } from "./helpers/shopify";
+
+const sandbox = await useFreshBooksSandbox();
+
+beforeEach(async () => {
+  sandbox.state.reset();
+  await resetSyncTables();
+  await connectThroughOAuth();
+});
+
+/**
+ * The database as a worker that dies right after FreshBooks created the invoice sees it: the
+ * write that would record the invoice never happens (the process is gone).
+ */
+function dbOfAWorkerKilledAfterTheInvoicePost(): PrismaClient {
+  const orderSync = new Proxy(prisma.orderSync, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property !== "update" || typeof value !== "function") return typeof value === "function" ? value.bind(target) : value;
+      return async (args: { data: { freshbooksInvoiceId?: unknown } }) => {
+        if (args.data.freshbooksInvoiceId !== undefined) throw new Error("worker killed (simulated SIGKILL)");
+        return value.call(target, args);
+      };
+    },
+  });
+  return new Proxy(prisma, {
+    get: (target, property, receiver) => (property === "orderSync" ? orderSync : Reflect.get(target, property, receiver)),
+  });
+}
+
+describe("a worker killed mid-sync", () => {
+  it("between the invoice POST and our commit: the next attempt finds the invoice, never creates a second", async () => {
+    const order = usOrder(1001);
+    await deliverOrder(order);
+    const orderId = String(order.id);
+
+    await expect(attemptOrderSync(TEST_SHOP, orderId, "job-1", { db: dbOfAWorkerKilledAfterTheInvoicePost(), logger })).rejects.toThrow(
+      "worker killed",
+    );
+    const crashed = await prisma.orderSync.findFirstOrThrow({ where: { orderId } });
+    expect(crashed).toMatchObject({ status: "syncing", freshbooksInvoiceId: null, invoiceNumber: "SHOP-1001" });
+    expect(crashed.invoiceIntentAt).not.toBeNull();
+    expect(sandbox.state.invoices()).toHaveLength(1);
+
+    // While the dead attempt's lease runs, nothing else may take the order.
+    expect((await attemptOrderSync(TEST_SHOP, orderId, "job-2", { db: prisma, logger })).outcome).toBe("busy");
+
+    const afterLease = () => new Date(Date.now() + ATTEMPT_LEASE_MS + 1000);
+    const result = await attemptOrderSync(TEST_SHOP, orderId, "job-3", { db: prisma, logger, now: afterLease });
+
+    expect(result.outcome).toBe("synced");
+    expect(sandbox.state.invoices()).toHaveLength(1);
+    expect(sandbox.state.count({ method: "POST", path: /\/invoices\/invoices$/ })).toBe(1);
+    expect((await prisma.orderSync.findFirstOrThrow({ where: { orderId } })).freshbooksInvoiceId).toBe(sandbox.state.invoices()[0]!.id);
+  });
+
+  it("records every attempt for the sync log's timeline", async () => {
+    const order = usOrder(1002);
+    await deliverOrder(order);
+    await expect(attemptOrderSync(TEST_SHOP, String(order.id), "job-1", { db: dbOfAWorkerKilledAfterTheInvoicePost(), logger })).rejects.toThrow();
+    await attemptOrderSync(TEST_SHOP, String(order.id), "job-2", { db: prisma, logger, now: () => new Date(Date.now() + ATTEMPT_LEASE_MS + 1000) });
+
+    const attempts = await prisma.syncAttempt.findMany({ orderBy: { id: "asc" } });
+    expect(attempts.map((a) => [a.jobId, a.outcome])).toEqual([
+      ["job-1", "error"],
+      ["job-2", "synced"],
+    ]);
+    expect(attempts[0]?.message).toContain("worker killed");
+  });
+});

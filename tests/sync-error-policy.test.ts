@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import {
+  FreshBooksAuthError,
+  FreshBooksConflictError,
+  FreshBooksRateLimitError,
+  FreshBooksReconnectRequiredError,
+  FreshBooksTransientError,
+  FreshBooksValidationError,
+} from "../app/freshbooks/errors";
+import { backoffMs, decide, MAX_ATTEMPTS } from "../app/sync/error-policy";
+
+const timing = { baseMs: 1000, jitter: () => 0.5 };
+
+describe("sync error policy", () => {
+  it.each([
+    ["a refused refresh", new FreshBooksReconnectRequiredError("refresh refused", 400), { kind: "reconnect" }],
+    ["a second 401", new FreshBooksAuthError("invalid token", 401), { kind: "reconnect" }],
+    ["a 403 plan limit", new FreshBooksAuthError("You have reached the maximum number of clients for your plan", 403), { kind: "fail" }],
+    ["a 422", new FreshBooksValidationError("Invalid value", 422), { kind: "fail", reason: "FreshBooks refused the invoice: Invalid value" }],
+    ["a 429 with Retry-After", new FreshBooksRateLimitError("slow down", 429, 7), { kind: "retry", delayMs: 7000 }],
+    ["a 429 without Retry-After", new FreshBooksRateLimitError("slow down", 429, null), { kind: "retry", delayMs: 4000 }],
+    ["a 409", new FreshBooksConflictError("being modified", 409), { kind: "retry", delayMs: 4000 }],
+    ["a 503 or timeout", new FreshBooksTransientError("did not answer", 503), { kind: "retry", delayMs: 4000 }],
+  ])("%s", (_name, error, expected) => {
+    expect(decide(error, "invoice", 3, timing)).toMatchObject(expected);
+  });
+
+  it("gives up on transient trouble after the last attempt, saying what the last problem was", () => {
+    const decision = decide(new FreshBooksTransientError("did not answer within 15 s", null), "invoice", MAX_ATTEMPTS, timing);
+    expect(decision).toEqual({ kind: "fail", reason: `Gave up after ${MAX_ATTEMPTS} attempts. Last problem: FreshBooks was unavailable (did not answer within 15 s)` });
+  });
+
+  it("tells the merchant what to do about a plan's client limit", () => {
+    const decision = decide(new FreshBooksAuthError("You have reached the maximum number of clients for your plan", 403), "client", 1, timing);
+    expect(decision?.kind === "fail" && decision.reason).toMatch(/^FreshBooks refused the client: .*One shared client for all orders/);
+  });
+
+  it("leaves errors that are not FreshBooks' answers to the job runner", () => {
+    expect(decide(new Error("connection to database lost"), "invoice", 1)).toBeNull();
+  });
+
+  it("backs off exponentially, with jitter, up to an hour", () => {
+    expect([1, 2, 3].map((attempt) => backoffMs(attempt, { baseMs: 1000, jitter: () => 0.5 }))).toEqual([1000, 2000, 4000]);
+    expect(backoffMs(1, { baseMs: 1000, jitter: () => 0 })).toBe(750);
+    expect(backoffMs(1, { baseMs: 1000, jitter: () => 1 })).toBe(1250);
+    expect(backoffMs(30, { baseMs: 1000, jitter: () => 0.5 })).toBe(3_600_000);
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import prisma from "../app/db.server";
+import { syncJobKey } from "../app/models/order-sync.server";
+import { action } from "../app/routes/webhooks.orders.create";
+import { MAX_WEBHOOK_BYTES } from "../app/webhooks/intake.server";
+import { usOrder } from "./helpers/orders";
+import { routeArgs, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
+
+type Job = { key: string | null; payload: { shop: string; orderId: string } };
+const jobs = () =>
+  prisma.$queryRaw<Job[]>`select j.key, j.payload from graphile_worker._private_jobs j
+    join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'sync-order'`;
+
+function deliver(order: object, webhookId?: string, secret?: string) {
+  return settle(() => action(routeArgs(webhookRequest({ topic: "orders/create", body: order, webhookId, secret })))) as Promise<Response>;
+}
+
+describe("orders/create intake", () => {
+  it("stores the delivery and the order, queues exactly one sync job, then answers 200", async () => {
+    const order = usOrder(1001);
+    const response = await deliver(order, "wh-1001");
+
+    expect(response.status).toBe(200);
+    const stored = await prisma.orderSync.findUniqueOrThrow({ where: { shop_orderId: { shop: TEST_SHOP, orderId: String(order.id) } } });
+    expect(stored).toMatchObject({ status: "queued", orderName: "#1001", totalPrice: "49.10", currency: "USD" });
+    expect(await jobs()).toEqual([{ key: syncJobKey(TEST_SHOP, String(order.id)), payload: { shop: TEST_SHOP, orderId: String(order.id) } }]);
+    expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-1001" } })).toBe(1);
+  });
+
+  it("absorbs the same delivery sent three times at once", async () => {
+    const order = usOrder(1002);
+    const responses = await Promise.all([1, 2, 3].map(() => deliver(order, "wh-1002")));
+
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-1002" } })).toBe(1);
+    expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(1);
+    expect((await jobs()).filter((job) => job.payload.orderId === String(order.id))).toHaveLength(1);
+  });
+
+  it("absorbs the same order arriving under two webhook ids", async () => {
+    const order = usOrder(1003);
+    await Promise.all([deliver(order, "wh-1003-a"), deliver(order, "wh-1003-b")]);
+
+    expect(await prisma.webhookDelivery.count({ where: { webhookId: { in: ["wh-1003-a", "wh-1003-b"] } } })).toBe(2);
+    expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(1);
+    expect((await jobs()).filter((job) => job.payload.orderId === String(order.id))).toHaveLength(1);
+  });
+
+  it("refuses a forged delivery with 401 and stores nothing", async () => {
+    const order = usOrder(1004);
+    const response = await deliver(order, "wh-1004", "forged-secret");
+    expect(response.status).toBe(401);
+    expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-1004" } })).toBe(0);
+    expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(0);
+  });
+
+  it("answers 413 to a body over the size limit, before reading it", async () => {
+    const request = webhookRequest({ topic: "orders/create", body: usOrder(1005) });
+    const oversized = new Request(request.url, {
+      method: "POST",
+      headers: { ...Object.fromEntries(request.headers), "Content-Length": String(MAX_WEBHOOK_BYTES + 1) },
+      body: await request.text(),
+    });
+    const response = (await settle(() => action(routeArgs(oversized)))) as Response;
+    expect(response.status).toBe(413);
+    expect(await response.text()).toContain("Payload too large");
+  });
+
+  it("answers 503 when the database cannot take the order, so Shopify retries; nothing half-stored", async () => {
+    const order = usOrder(1006);
+    await prisma.$executeRawUnsafe(`alter table order_sync rename to order_sync_away`);
+    let response: Response;
+    try {
+      response = await deliver(order, "wh-1006");
+    } finally {
+      await prisma.$executeRawUnsafe(`alter table order_sync_away rename to order_sync`);
+    }
+    expect(response.status).toBe(503);
+    expect(response.headers.get("Retry-After")).toBe("10");
+    expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-1006" } })).toBe(0);
+
+    const retried = await deliver(order, "wh-1006");
+    expect(retried.status).toBe(200);
+    expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(1);
+  });
+
+  it("keeps a signed payload that is not an order, answers 200 (a retry would not help)", async () => {
+    const response = await deliver({ hello: "world" }, "wh-not-an-order");
+    expect(response.status).toBe(200);
+    expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-not-an-order" } })).toBe(1);
+  });
+});
