@@ -2,6 +2,8 @@ import { run, type Runner, type TaskList } from "graphile-worker";
 import type { TaskName } from "./catalog";
 import { syncOrderTask } from "./tasks/sync-order.server";
 import { workerHeartbeat } from "./tasks/worker-heartbeat.server";
+import prisma from "../db.server";
+import { startLiveness, workerEvents } from "./liveness.server";
 import { workerLogger } from "./worker-logger.server";
 
 /** Every task of the catalog, by name (the type makes a missing one a compile error). */
@@ -19,12 +21,21 @@ const CRONTAB = "* * * * * worker-heartbeat ?id=worker-heartbeat&max=1";
  * no new ones start.
  */
 export async function startWorker(options: { connectionString: string; concurrency: number }): Promise<Runner> {
-  return run({
+  const { events, ids } = workerEvents();
+  const runner = await run({
     connectionString: options.connectionString,
     concurrency: options.concurrency,
     taskList: tasks,
     crontab: CRONTAB,
     noHandleSignals: true,
     logger: workerLogger,
+    events,
   });
+  const liveness = await startLiveness(prisma, options.connectionString, ids);
+  const stop = runner.stop.bind(runner);
+  runner.stop = async (reason?: string) => {
+    await stop(reason);
+    await liveness.stop();
+  };
+  return runner;
 }

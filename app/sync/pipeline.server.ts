@@ -1,5 +1,6 @@
 import type { OrderSync, Prisma, PrismaClient } from "@prisma/client";
 import { freshbooksFor } from "../freshbooks/connection.server";
+import { DEAD_AFTER_MS } from "../jobs/liveness.server";
 import type { FreshBooksClient } from "../freshbooks/client.server";
 import type { Logger } from "../logger.server";
 import { getSettings, type Settings } from "../models/settings.server";
@@ -15,6 +16,8 @@ export interface SyncDeps {
   now?: () => Date;
   fetch?: typeof fetch;
   retry?: RetryTiming;
+  /** The graphile-worker worker running this attempt (its heartbeat tells whether it is alive). */
+  workerId?: string;
 }
 
 export type AttemptResult =
@@ -61,17 +64,19 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
     return finish({ outcome: "paused", reason }, { status: "queued", statusReason: reason });
   }
 
-  // Claim the order: one attempt at a time, even if two jobs for it ever run at once (a stale
-  // "syncing" older than the lease belongs to an attempt that died).
-  const claimed = await deps.db.orderSync.updateMany({
-    where: {
-      shop,
-      orderId,
-      OR: [{ status: { not: "syncing" } }, { lastAttemptAt: null }, { lastAttemptAt: { lt: new Date(startedAt.getTime() - ATTEMPT_LEASE_MS) } }],
-    },
-    data: { status: "syncing", attempts: { increment: 1 }, lastAttemptAt: startedAt, nextAttemptAt: null },
-  });
-  if (claimed.count === 0) {
+  // Claim the order: one attempt at a time, even if two jobs for it ever run at once. A
+  // "syncing" order stays claimed until its attempt ends, its lease runs out, or the worker
+  // running it is dead (no heartbeat for a minute: killed, lost machine).
+  const leaseCutoff = new Date(startedAt.getTime() - ATTEMPT_LEASE_MS);
+  const deadCutoff = new Date(startedAt.getTime() - DEAD_AFTER_MS);
+  const claimed = await deps.db.$executeRaw`
+    update order_sync set status = 'syncing', attempts = attempts + 1, last_attempt_at = ${startedAt},
+      next_attempt_at = null, claimed_by = ${deps.workerId ?? null}, updated_at = now()
+    where shop = ${shop} and order_id = ${orderId} and (
+      status <> 'syncing' or last_attempt_at is null or last_attempt_at < ${leaseCutoff}
+      or (claimed_by is not null and last_attempt_at < ${deadCutoff} and not exists (
+        select 1 from worker_heartbeat h where h.id = 'worker-id:' || order_sync.claimed_by and h.beat_at >= ${deadCutoff})))`;
+  if (claimed === 0) {
     await deps.db.syncAttempt.delete({ where: { id: attempt.id } });
     return { outcome: "busy", reason: "another attempt is running", retryAt: new Date(startedAt.getTime() + 30_000) };
   }

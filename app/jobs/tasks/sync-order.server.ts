@@ -15,7 +15,12 @@ export const syncOrderTask: Task = async (payload, helpers) => {
   const { shop, orderId } = parsePayload("sync-order", payload);
   let result;
   try {
-    result = await attemptOrderSync(shop, orderId, helpers.job.id, { db: prisma, logger, retry: { baseMs: env.SYNC_RETRY_BASE_MS } });
+    result = await attemptOrderSync(shop, orderId, helpers.job.id, {
+      db: prisma,
+      logger,
+      retry: { baseMs: env.SYNC_RETRY_BASE_MS },
+      workerId: helpers.job.locked_by ?? undefined,
+    });
   } catch (error) {
     // Not a FreshBooks answer (our database, a bug): graphile-worker retries with its backoff;
     // the order says so, and after the last attempt it is failed, never left "syncing".

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "order_sync" ADD COLUMN     "claimed_by" TEXT;
