@@ -32,6 +32,12 @@ const schema = baseSchema.extend({
   /** Where the embedded pages load App Bridge from (Shopify's CDN when unset; a stand-in in tests and the demo). */
   APP_BRIDGE_URL: z.url().optional(),
 
+  /**
+   * `npm run demo` only: serves the demo pages (/demo: a fresh session token for the demo shop,
+   * the App Bridge stand-in). Refused whenever NODE_ENV is production (app/dev/demo/gate.server.ts).
+   */
+  DEMO_MODE: booleanFlag,
+
   /** Set by `remix dev` when it runs the server; the server then reports each rebuild to it. */
   REMIX_DEV_ORIGIN: z.url().optional(),
 
@@ -44,6 +50,8 @@ const schema = baseSchema.extend({
   FRESHBOOKS_REDIRECT_URI: z.url(),
   FRESHBOOKS_API_URL: z.url().default("https://api.freshbooks.com"),
   FRESHBOOKS_AUTH_URL: z.url().default("https://auth.freshbooks.com"),
+  /** FreshBooks' web app, for links from the sync log to invoices. */
+  FRESHBOOKS_WEB_URL: z.url().default("https://my.freshbooks.com"),
   FRESHBOOKS_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
 
   TOKEN_ENCRYPTION_KEY: z

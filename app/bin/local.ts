@@ -39,7 +39,7 @@ runMain(async () => {
   const env = childEnv(filled);
 
   say("building");
-  await run(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], env);
+  await run(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { ...env, NODE_ENV: "production" });
   await run(process.execPath, ["--import", "tsx", "app/bin/build.ts"], env);
   say("preparing the database");
   await runPrisma(["generate"], { quiet: true });

@@ -21,8 +21,9 @@ export const orderIntakeSchema = z.looseObject({
 
 export type OrderIntake = z.infer<typeof orderIntakeSchema>;
 
-export const SYNC_STATUSES = ["queued", "syncing", "synced", "synced_with_difference", "failed", "needs_reconnect", "skipped"] as const;
-export type SyncStatus = (typeof SYNC_STATUSES)[number];
+import { SYNC_STATUSES, type SyncStatus } from "./sync-status";
+
+export { SYNC_STATUSES, type SyncStatus };
 
 /** graphile-worker's own retries, for failures that are not FreshBooks' answers (database, bugs). */
 export const SYNC_JOB_MAX_ATTEMPTS = 10;
@@ -65,7 +66,8 @@ export async function recordOrderDelivery(
         orderNumber: order.order_number ?? null,
         processedAt: order.processed_at ? new Date(order.processed_at) : order.created_at ? new Date(order.created_at) : null,
         customerName: customerName(order),
-        customerEmail: order.customer?.email || order.email || order.contact_email || null,
+        // Lower-cased: the sync log searches it exactly (indexed), whatever case was typed.
+        customerEmail: (order.customer?.email || order.email || order.contact_email || "").trim().toLowerCase() || null,
         totalPrice: total?.amount ?? order.total_price,
         currency: total?.currency_code ?? order.currency,
         status: "queued",

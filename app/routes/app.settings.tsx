@@ -6,7 +6,9 @@ import { BlockStack, Layout, Page, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { ConnectionBanner, FreshBooksConnectionCard } from "../components/FreshBooksConnectionCard";
 import { useFreshBooksConnect } from "../components/use-freshbooks-connect";
+import { InvoiceSettingsForm } from "../components/InvoiceSettingsForm";
 import prisma from "../db.server";
+import { getSettings, parseSettingsForm, saveSettings, type SettingsFormErrors } from "../models/settings.server";
 import { chooseBusiness, connectionSummary, disconnect } from "../freshbooks/connection.server";
 import { authorizeUrl } from "../freshbooks/oauth.server";
 import { createOAuthState } from "../freshbooks/oauth-state.server";
@@ -16,16 +18,19 @@ export const meta: MetaFunction = () => [{ title: "Settings" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return { connection: await connectionSummary(session.shop, prisma) };
+  const [connection, settings] = await Promise.all([connectionSummary(session.shop, prisma), getSettings(prisma, session.shop)]);
+  const { invoicePrefix, dueOffsetDays, clientStrategy, fallbackClientName, recordPayments, emailInvoices } = settings;
+  return { connection, settings: { invoicePrefix, dueOffsetDays, clientStrategy, fallbackClientName, recordPayments, emailInvoices } };
 };
 
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("connect") }),
   z.object({ intent: z.literal("disconnect") }),
   z.object({ intent: z.literal("choose-business"), businessId: z.coerce.number().int().positive() }),
+  z.looseObject({ intent: z.literal("save-settings") }),
 ]);
 
-export type SettingsActionData = { authorizeUrl?: string; toast?: string; error?: string };
+export type SettingsActionData = { authorizeUrl?: string; toast?: string; error?: string; fieldErrors?: SettingsFormErrors };
 
 export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsActionData> => {
   const { session } = await authenticate.admin(request);
@@ -38,6 +43,12 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
     case "disconnect":
       await disconnect(session.shop, deps);
       return { toast: "FreshBooks disconnected" };
+    case "save-settings": {
+      const form = parseSettingsForm(parsed.data);
+      if (!form.ok) return { fieldErrors: form.errors, error: "Some settings need fixing." };
+      await saveSettings(prisma, session.shop, form.value);
+      return { toast: "Settings saved. They apply to orders synced from now on." };
+    }
     case "choose-business": {
       const connection = await chooseBusiness(session.shop, parsed.data.businessId, deps);
       return connection ? { toast: `Connected to ${connection.businessName}` } : { error: "That business is not one of your choices." };
@@ -46,15 +57,18 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
 };
 
 export default function Settings() {
-  const { connection } = useLoaderData<typeof loader>();
+  const { connection, settings } = useLoaderData<typeof loader>();
+  const save = useFetcher<SettingsActionData>();
   const shopify = useAppBridge();
   const fetcher = useFetcher<SettingsActionData>();
   const { connect, busy: connecting } = useFreshBooksConnect();
 
   useEffect(() => {
-    if (fetcher.data?.toast) shopify.toast.show(fetcher.data.toast);
-    if (fetcher.data?.error) shopify.toast.show(fetcher.data.error, { isError: true });
-  }, [fetcher.data, shopify]);
+    for (const data of [fetcher.data, save.data]) {
+      if (data?.toast) shopify.toast.show(data.toast);
+      if (data?.error) shopify.toast.show(data.error, { isError: true });
+    }
+  }, [fetcher.data, save.data, shopify]);
 
   return (
     <Page>
@@ -72,6 +86,12 @@ export default function Settings() {
               onConnect={connect}
               onDisconnect={() => fetcher.submit({ intent: "disconnect" }, { method: "POST" })}
               onChooseBusiness={(businessId) => fetcher.submit({ intent: "choose-business", businessId }, { method: "POST" })}
+            />
+            <InvoiceSettingsForm
+              initial={settings}
+              errors={save.data?.fieldErrors ?? {}}
+              saving={save.state !== "idle"}
+              onSave={(form) => save.submit(form, { method: "POST" })}
             />
           </BlockStack>
         </Layout.Section>

@@ -27,7 +27,8 @@ export type AttemptResult =
 /** An attempt that started longer ago than this is taken to have died (worker killed). */
 export const ATTEMPT_LEASE_MS = 10 * 60 * 1000;
 
-const FINAL = new Set(["synced", "synced_with_difference", "skipped"]);
+// A "synced with difference" order may be retried: the attempt re-checks without creating anything.
+const FINAL = new Set(["synced", "skipped"]);
 
 type Where = Prisma.OrderSyncWhereUniqueInput;
 

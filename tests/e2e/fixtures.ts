@@ -1,9 +1,9 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import { appBridgeStandIn } from "../../app/dev/app-bridge-stand-in";
-import { embeddedUrl, sessionToken, TEST_SHOP } from "../helpers/shopify";
+import { embeddedUrl, sessionToken, TEST_SHOP, webhookHmac } from "../helpers/shopify";
 import pg from "pg";
 import { TEST_SHOPIFY } from "../test-env";
-import { E2E_DATABASE_URL, E2E_SANDBOX_URL } from "./e2e-env";
+import { DESKTOP_USER_AGENT, E2E_BASE_URL, E2E_DATABASE_URL, E2E_SANDBOX_URL } from "./e2e-env";
 
 /**
  * A page that behaves like the app inside the Shopify admin: App Bridge is served by the
@@ -86,4 +86,50 @@ export async function toasts(page: Page): Promise<string[]> {
   return page.evaluate(() =>
     ((window as unknown as { __appBridgeToasts?: { message: string }[] }).__appBridgeToasts ?? []).map((t) => t.message),
   );
+}
+
+/** Shopify delivering a signed orders/create to the e2e server. */
+export async function deliverOrder(order: object, shop: string = TEST_SHOP): Promise<number> {
+  const body = JSON.stringify(order);
+  const response = await fetch(`${E2E_BASE_URL}/webhooks/orders/create`, {
+    method: "POST",
+    body,
+    headers: {
+      "Content-Type": "application/json",
+      "X-Shopify-Topic": "orders/create",
+      "X-Shopify-Shop-Domain": shop,
+      "X-Shopify-API-Version": "2026-10",
+      "X-Shopify-Webhook-Id": `e2e-${(order as { id: number }).id}-${Date.now()}`,
+      "X-Shopify-Hmac-Sha256": webhookHmac(body),
+    },
+  });
+  return response.status;
+}
+
+/** The merchant connecting FreshBooks, over HTTP: our connect action, the sandbox's approval, our callback. */
+export async function connectFreshBooks(shop: string = TEST_SHOP): Promise<void> {
+  const start = await fetch(`${E2E_BASE_URL}/app/settings?_data=routes%2Fapp.settings`, {
+    method: "POST",
+    headers: {
+      Authorization: `Bearer ${sessionToken(shop)}`,
+      "Content-Type": "application/x-www-form-urlencoded",
+      // authenticate.admin answers 410 to bots, and Node's fetch says "node".
+      "User-Agent": DESKTOP_USER_AGENT,
+    },
+    body: new URLSearchParams({ intent: "connect" }),
+  });
+  const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
+  const approval = await fetch(authorizeUrl, { redirect: "manual" });
+  const callback = await fetch(approval.headers.get("location")!, { redirect: "manual" });
+  if (callback.status !== 302) throw new Error(`FreshBooks callback answered ${callback.status}`);
+}
+
+/** Polls the e2e database until the order has left queued/syncing; returns its status. */
+export async function syncedStatus(orderId: number | string): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const [row] = await sql<{ status: string }>("select status from order_sync where order_id = $1", [String(orderId)]);
+    if (row && row.status !== "queued" && row.status !== "syncing") return row.status;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`order ${orderId} did not finish syncing`);
 }

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { chromium, defineConfig } from "@playwright/test";
-import { E2E_BASE_URL } from "./e2e-env";
+import { DESKTOP_USER_AGENT, E2E_BASE_URL } from "./e2e-env";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -30,9 +30,7 @@ export default defineConfig({
   ],
   use: {
     baseURL: E2E_BASE_URL,
-    // authenticate.admin answers 410 to bots, and headless Chromium says "HeadlessChrome".
-    userAgent:
-      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    userAgent: DESKTOP_USER_AGENT,
     viewport: { width: 1280, height: 900 },
     screenshot: "only-on-failure",
     trace: "retain-on-failure",

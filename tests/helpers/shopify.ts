@@ -1,4 +1,10 @@
-import { createHmac, randomUUID } from "node:crypto";
+import {
+  embeddedAppUrl,
+  hostParam as signedHostParam,
+  signSessionToken,
+  webhookHeaders,
+  webhookHmac as signWebhook,
+} from "../../app/dev/shopify-signing";
 import pg from "pg";
 import { TEST_SHOPIFY } from "../test-env";
 
@@ -9,52 +15,27 @@ import { TEST_SHOPIFY } from "../test-env";
 export const TEST_SHOP = "freshbooks-sync-test.myshopify.com";
 export const API_VERSION_HEADER = "2026-10";
 
-function base64url(input: Buffer | string): string {
-  return Buffer.from(input).toString("base64url");
-}
-
 /** A session token as App Bridge gets it from the admin: HS256 with the app's secret. */
 export function sessionToken(
   shop: string = TEST_SHOP,
   overrides: Record<string, unknown> = {},
   secret: string = TEST_SHOPIFY.apiSecret,
 ): string {
-  const now = Math.floor(Date.now() / 1000);
-  const payload = {
-    iss: `https://${shop}/admin`,
-    dest: `https://${shop}`,
-    aud: TEST_SHOPIFY.apiKey,
-    sub: "42",
-    exp: now + 3600,
-    nbf: now - 60,
-    iat: now - 60,
-    jti: randomUUID(),
-    sid: randomUUID(),
-    ...overrides,
-  };
-  const head = base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-  const body = base64url(JSON.stringify(payload));
-  const signature = createHmac("sha256", secret).update(`${head}.${body}`).digest("base64url");
-  return `${head}.${body}.${signature}`;
+  return signSessionToken({ shop, apiKey: TEST_SHOPIFY.apiKey, apiSecret: secret, overrides });
 }
 
 /** The `host` query parameter the admin adds: base64 of "admin.shopify.com/store/<name>". */
 export function hostParam(shop: string = TEST_SHOP): string {
-  return Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`).toString("base64");
+  return signedHostParam(shop);
 }
 
 /** A document request as the admin iframe makes it (`?embedded=1&shop&host&id_token`). */
 export function embeddedUrl(path: string, shop: string = TEST_SHOP, token = sessionToken(shop)): string {
-  const url = new URL(path, TEST_SHOPIFY.appUrl);
-  url.searchParams.set("embedded", "1");
-  url.searchParams.set("shop", shop);
-  url.searchParams.set("host", hostParam(shop));
-  url.searchParams.set("id_token", token);
-  return url.toString();
+  return embeddedAppUrl(TEST_SHOPIFY.appUrl, path, shop, token);
 }
 
 export function webhookHmac(rawBody: string, secret: string = TEST_SHOPIFY.apiSecret): string {
-  return createHmac("sha256", secret).update(rawBody, "utf8").digest("base64");
+  return signWebhook(rawBody, secret);
 }
 
 export interface WebhookOptions {
@@ -76,13 +57,14 @@ export function webhookRequest(options: WebhookOptions): Request {
     method: "POST",
     body: rawBody,
     headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": options.topic,
-      "X-Shopify-Shop-Domain": shop,
-      "X-Shopify-API-Version": API_VERSION_HEADER,
-      "X-Shopify-Webhook-Id": options.webhookId ?? randomUUID(),
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-      "X-Shopify-Hmac-Sha256": webhookHmac(rawBody, options.secret),
+      ...webhookHeaders({
+        topic: options.topic,
+        shop,
+        rawBody,
+        secret: options.secret ?? TEST_SHOPIFY.apiSecret,
+        apiVersion: API_VERSION_HEADER,
+        webhookId: options.webhookId,
+      }),
       ...options.headers,
     },
   });

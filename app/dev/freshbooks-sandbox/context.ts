@@ -17,6 +17,8 @@ export interface SandboxOptions {
   clientLimit?: number | null;
   accessTokenTtlSeconds?: number;
   now?: () => Date;
+  /** Keep the data in this JSON file: loaded at start, saved after each change and on close. */
+  stateFile?: string;
 }
 
 export interface SandboxConfig {

@@ -14,6 +14,7 @@ import { classicError, isClassicError, isResponse, readBody, toNewFormat, type S
 import { usersMe } from "./identity";
 import { createInspector, stateSnapshot, type SandboxInspector } from "./inspect";
 import { authenticate, authorize, expireAllAccessTokens, parseOAuthBody, revoke, revokeAllTokens, token } from "./oauth";
+import { loadSandboxData, saveSandboxData } from "./persist";
 import { buildBusinesses, SandboxData, type BusinessConfig, type RequestLogEntry } from "./state";
 
 export type { SandboxOptions } from "./context";
@@ -70,7 +71,19 @@ async function route(context: SandboxContext, faults: FaultControl, req: Incomin
 
 export async function startFreshBooksSandbox(options: SandboxOptions = {}): Promise<FreshBooksSandbox> {
   const context: SandboxContext = { config: buildConfig(options), data: new SandboxData(), clock: new SandboxClock(options.now ?? (() => new Date())) };
+  const stateFile = options.stateFile;
+  if (stateFile) loadSandboxData(context.data, stateFile);
   const faults = new FaultControl(() => expireAllAccessTokens(context));
+  // Saved shortly after a change (a burst of requests writes once), and on close.
+  let saveTimer: NodeJS.Timeout | undefined;
+  const save = () => {
+    clearTimeout(saveTimer);
+    saveTimer = undefined;
+    if (stateFile) saveSandboxData(context.data, stateFile);
+  };
+  const scheduleSave = () => {
+    if (stateFile && !saveTimer) saveTimer = setTimeout(save, 200).unref();
+  };
   const held = new Set<ServerResponse>();
   const reset = () => {
     context.data.clear();
@@ -98,6 +111,7 @@ export async function startFreshBooksSandbox(options: SandboxOptions = {}): Prom
     const url = new URL(req.url ?? "/", "http://sandbox.invalid");
     const method = req.method ?? "GET";
     const body = await readBody(req);
+    if (method !== "GET") res.on("close", scheduleSave);
     if (url.pathname.startsWith("/__sandbox/")) {
       send(res, handleControl(control, method, url.pathname, body));
       return;
@@ -166,6 +180,7 @@ export async function startFreshBooksSandbox(options: SandboxOptions = {}): Prom
   return {
     url: `http://${host}:${port}`,
     async close() {
+      if (stateFile) save();
       for (const res of held) res.destroy();
       held.clear();
       server.closeAllConnections();

@@ -177,6 +177,14 @@ export class IdSequence {
   reset(): void {
     this.next = this.start;
   }
+  /** The id the next take() returns (for saving the sandbox's data). */
+  peek(): number {
+    return this.next;
+  }
+  /** Continues from a saved position; never goes back. */
+  continueFrom(next: number): void {
+    this.next = Math.max(this.next, next);
+  }
 }
 
 export const DEFAULT_TAXES: readonly Omit<TaxRecord, "taxid">[] = [

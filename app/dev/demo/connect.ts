@@ -1,0 +1,41 @@
+/**
+ * Connects the demo shop to the sandbox's FreshBooks business through the app's real OAuth
+ * flow, the requests a merchant's browser would make: the Settings page's "Connect" action
+ * (with a session token, as App Bridge sends it), FreshBooks' authorize page (the sandbox
+ * approves at once), and our /freshbooks/callback with the code and the signed state.
+ */
+import { signSessionToken } from "../shopify-signing";
+import { DEMO_SHOP, DEMO_SHOPIFY } from "./constants";
+
+/** The library turns away bots (isbot), and Node's fetch looks like one; a merchant uses a browser. */
+const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+
+async function location(response: Response, step: string): Promise<string> {
+  const target = response.headers.get("location");
+  if (response.status < 300 || response.status > 399 || !target) {
+    throw new Error(`${step}: expected a redirect, got ${response.status}: ${(await response.text()).slice(0, 500)}`);
+  }
+  return target;
+}
+
+export async function connectThroughOAuth(appUrl: string): Promise<void> {
+  const token = signSessionToken({ shop: DEMO_SHOP, apiKey: DEMO_SHOPIFY.apiKey, apiSecret: DEMO_SHOPIFY.apiSecret, ttlSeconds: 60 });
+  const action = await fetch(new URL(`/app/settings?_data=${encodeURIComponent("routes/app.settings")}`, appUrl), {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/x-www-form-urlencoded", "User-Agent": BROWSER },
+    body: new URLSearchParams({ intent: "connect" }),
+    redirect: "manual",
+  });
+  const data = (await action.json().catch(() => null)) as { authorizeUrl?: unknown } | null;
+  if (!action.ok || typeof data?.authorizeUrl !== "string") {
+    throw new Error(`the Settings page's Connect action answered ${action.status} without an authorize URL`);
+  }
+  const approved = await fetch(data.authorizeUrl, { redirect: "manual", headers: { "User-Agent": BROWSER } });
+  const callbackUrl = await location(approved, "FreshBooks authorize page");
+  if (!callbackUrl.startsWith(new URL("/freshbooks/callback", appUrl).toString())) {
+    throw new Error(`FreshBooks sent the browser to ${callbackUrl}, not to our callback`);
+  }
+  const callback = await fetch(callbackUrl, { redirect: "manual", headers: { "User-Agent": BROWSER } });
+  const back = await location(callback, "/freshbooks/callback");
+  if (!back.startsWith("https://admin.shopify.com/")) throw new Error(`the callback sent the merchant to ${back}`);
+}

@@ -1,0 +1,240 @@
+/**
+ * `npm run demo`: the whole app on this machine, offline, with nothing configured: embedded
+ * PostgreSQL, migrations, the FreshBooks sandbox, the web server and the worker; a demo shop
+ * installed and connected to the sandbox's business through the real OAuth flow; then a stream
+ * of correctly signed orders/create webhooks to the real webhook route. Prints one URL that
+ * opens the embedded admin pages in an ordinary browser. Ctrl-C stops everything; a second run
+ * reuses the data; --reset starts fresh. Options: app/dev/demo/options.ts.
+ */
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { runPrisma } from "../../bin/prisma-cli.server";
+import { childEnv, useDatabaseUrl } from "../../env.server";
+import { migrateWorkerSchema } from "../../jobs/migrate.server";
+import { startFreshBooksSandbox, type FreshBooksSandbox } from "../freshbooks-sandbox/server";
+import { webhookHeaders } from "../shopify-signing";
+import { connectThroughOAuth } from "./connect";
+import { DEMO_FRESHBOOKS, DEMO_PATHS, DEMO_SHOP, DEMO_SHOPIFY, DEMO_TOKEN_ENCRYPTION_KEY, DEMO_WEBHOOK_API_VERSION } from "./constants";
+import { Lifecycle, Stopped } from "./lifecycle";
+import { parseDemoArgs, USAGE, UsageError, type DemoOptions } from "./options";
+import { demoOrder, type DemoCustomer, type DemoOrder } from "./orders";
+import { runQuietly, startAppProcess, startPostgresHost, waitForHttp, type AppProcess } from "./processes";
+import { say, SyncWatcher } from "./progress";
+import { DemoStore } from "./store";
+
+const life = new Lifecycle(say);
+
+async function recreateDatabase(adminUrl: string, drop: boolean): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    if (drop) await admin.query("drop database if exists app with (force)");
+    const found = await admin.query("select 1 from pg_database where datname = 'app'");
+    if (found.rowCount === 0) await admin.query("create database app");
+  } finally {
+    await admin.end();
+  }
+  return adminUrl.replace(/\/postgres$/, "/app");
+}
+
+function appEnvironment(options: DemoOptions, databaseUrl: string, sandboxUrl: string): NodeJS.ProcessEnv {
+  const appUrl = `http://localhost:${options.port}`;
+  const env = childEnv({
+    NODE_ENV: "development",
+    LOG_LEVEL: "info",
+    PORT: String(options.port),
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: "5",
+    SHOPIFY_API_KEY: DEMO_SHOPIFY.apiKey,
+    SHOPIFY_API_SECRET: DEMO_SHOPIFY.apiSecret,
+    SHOPIFY_APP_URL: appUrl,
+    SCOPES: DEMO_SHOPIFY.scopes,
+    FRESHBOOKS_CLIENT_ID: DEMO_FRESHBOOKS.clientId,
+    FRESHBOOKS_CLIENT_SECRET: DEMO_FRESHBOOKS.clientSecret,
+    FRESHBOOKS_REDIRECT_URI: `${appUrl}/freshbooks/callback`,
+    FRESHBOOKS_API_URL: sandboxUrl,
+    FRESHBOOKS_AUTH_URL: sandboxUrl,
+    // Short enough to watch timeouts and backoff happen.
+    FRESHBOOKS_TIMEOUT_MS: "4000",
+    SYNC_RETRY_BASE_MS: "2000",
+    TOKEN_ENCRYPTION_KEY: DEMO_TOKEN_ENCRYPTION_KEY,
+    TOKEN_ENCRYPTION_KEYS_PREVIOUS: "",
+    RUN_WORKER_IN_WEB: "false",
+    WORKER_CONCURRENCY: "4",
+    APP_BRIDGE_URL: `${appUrl}${DEMO_PATHS.appBridge}`,
+    DEMO_MODE: "true",
+  });
+  delete env.REMIX_DEV_ORIGIN;
+  return env;
+}
+
+async function deliver(appUrl: string, order: DemoOrder): Promise<void> {
+  const rawBody = JSON.stringify(order.body);
+  const response = await fetch(new URL("/webhooks/orders/create", appUrl), {
+    method: "POST",
+    body: rawBody,
+    headers: webhookHeaders({ topic: "orders/create", shop: DEMO_SHOP, rawBody, secret: DEMO_SHOPIFY.apiSecret, apiVersion: DEMO_WEBHOOK_API_VERSION }),
+  });
+  const who = order.customer
+    ? `${order.returning ? "returning" : "new"} customer ${order.customer.firstName} ${order.customer.lastName}`
+    : "guest";
+  say(`→ ${order.name} sent (${who}; ${order.label}): webhook answered ${response.status}`);
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!life.stopping && Date.now() < deadline) {
+    if (await check()) return true;
+    await life.sleep(250);
+  }
+  return false;
+}
+
+/**
+ * The order FreshBooks refuses: a new customer while the business' plan has no room for
+ * another client (the sandbox's client limit, FreshBooks' real plan cap). The limit is set only
+ * while nothing else is syncing and lifted once the order has failed, so exactly this order
+ * fails and a Retry from the sync log then succeeds.
+ */
+async function refusedOrder(appUrl: string, sandbox: FreshBooksSandbox, store: DemoStore, order: DemoOrder): Promise<void> {
+  say(`${order.name} comes from a new customer while the FreshBooks plan is full: FreshBooks will refuse it`);
+  await waitFor(async () => (await store.inFlight()) === 0, 30_000);
+  const active = sandbox.state.clients().filter((client) => client.vis_state !== 1).length;
+  sandbox.configure({ clientLimit: active });
+  try {
+    await deliver(appUrl, order);
+    await waitFor(async () => (await store.status(order.number)) === "failed", 30_000);
+  } finally {
+    sandbox.configure({ clientLimit: null });
+  }
+  if (!life.stopping) say(`FreshBooks plan "upgraded" (limit lifted): click Retry on ${order.name} in the sync log to sync it`);
+}
+
+async function streamOrders(options: DemoOptions, appUrl: string, sandbox: FreshBooksSandbox, store: DemoStore, firstNumber: number): Promise<void> {
+  const known: DemoCustomer[] = await store.knownCustomers();
+  const refusedAt = options.orders === 0 ? 3 : Math.min(3, options.orders - 1);
+  const interval = 60_000 / options.rate;
+  for (let index = 0; options.orders === 0 || index < options.orders; index += 1) {
+    if (life.stopping) return;
+    const refused = index === refusedAt;
+    const order = demoOrder(firstNumber + index, known, { forceNew: refused });
+    if (refused) await refusedOrder(appUrl, sandbox, store, order);
+    else await deliver(appUrl, order);
+    if (order.customer && !known.some((customer) => customer.id === order.customer?.id)) known.push(order.customer);
+    if (options.orders === 0 || index < options.orders - 1) await life.sleep(interval);
+  }
+  if (!life.stopping) say(`all ${options.orders} orders sent; the sync log keeps updating. Ctrl-C to stop.`);
+}
+
+async function run(options: DemoOptions): Promise<void> {
+  const started = Date.now();
+  const appUrl = `http://localhost:${options.port}`;
+  const stateFile = path.join(options.dataDir, "freshbooks-sandbox.json");
+  const fresh = options.reset || !existsSync(stateFile);
+  mkdirSync(options.dataDir, { recursive: true });
+  if (fresh) rmSync(stateFile, { force: true });
+  // Always a production build: build/ is shared with `npm start` and the Playwright suite.
+  const buildEnv = childEnv({ NODE_ENV: "production" });
+
+  if (options.build) {
+    say("building the app (remix build, then the server and worker entries)");
+    await runQuietly(["node_modules/@remix-run/dev/dist/cli.js", "build"], buildEnv);
+    life.checkpoint();
+    await runQuietly(["--import", "tsx", "app/bin/build.ts"], buildEnv);
+    life.checkpoint();
+  }
+
+  say(`starting the embedded PostgreSQL on port ${options.databasePort} (${path.join(options.dataDir, "postgres")})`);
+  const postgres = await startPostgresHost(path.join(options.dataDir, "postgres"), options.databasePort, buildEnv);
+  await life.onStop("PostgreSQL", () => postgres.stop());
+  const databaseUrl = await recreateDatabase(postgres.adminUrl, fresh);
+  say(fresh ? "starting fresh: empty database and FreshBooks sandbox" : "reusing the data of the previous run (--reset starts fresh)");
+
+  say("applying migrations (Prisma, graphile-worker)");
+  useDatabaseUrl(databaseUrl);
+  await runPrisma(["migrate", "deploy"], { quiet: true });
+  await migrateWorkerSchema(databaseUrl);
+  life.checkpoint();
+  const store = DemoStore.open(databaseUrl);
+  await life.onStop("database connections", () => store.close());
+
+  const sandbox = await startFreshBooksSandbox({
+    port: options.sandboxPort,
+    clientId: DEMO_FRESHBOOKS.clientId,
+    clientSecret: DEMO_FRESHBOOKS.clientSecret,
+    redirectUris: [`${appUrl}/freshbooks/callback`],
+    businesses: [{ name: "Demo Business" }],
+    stateFile,
+  });
+  await life.onStop("FreshBooks sandbox", () => sandbox.close());
+  say(`FreshBooks sandbox on ${sandbox.url} (state: ${sandbox.url}/__sandbox/state)`);
+
+  await store.installShop();
+  say(`demo shop ${DEMO_SHOP} installed (offline session)`);
+
+  const env = appEnvironment(options, databaseUrl, sandbox.url);
+  const processes: AppProcess[] = [
+    startAppProcess("web server", "build/server.js", env, path.join(options.dataDir, "web.log")),
+    startAppProcess("worker", "build/worker.js", env, path.join(options.dataDir, "worker.log")),
+  ];
+  for (const child of processes) {
+    await life.onStop(child.name, () => child.stop());
+    void child.exited.then((how) => {
+      if (life.stopping) return;
+      process.stderr.write(`[demo] the ${child.name} stopped unexpectedly (${how}); its log:\n${child.tail()}\n`);
+      void life.shutdown(1);
+    });
+  }
+  await waitForHttp(`${appUrl}/healthz`, 60_000, () => processes.every((child) => child.child.exitCode === null));
+  life.checkpoint();
+  say(`web server on ${appUrl} and worker running (logs: ${path.join(options.dataDir, "web.log")}, worker.log)`);
+
+  if ((await store.connectionStatus()) === "connected") {
+    say("FreshBooks already connected (Demo Business)");
+  } else {
+    await connectThroughOAuth(appUrl);
+    say(`connected to FreshBooks "Demo Business" through OAuth (status: ${(await store.connectionStatus()) ?? "none"})`);
+  }
+  if (options.faultRate > 0) {
+    sandbox.faults.setRandom({ rate: options.faultRate, seed: started % 2_147_483_647, kinds: ["500", "502", "503", "timeout"], path: "^/accounting/" });
+    say(`FreshBooks fails ${Math.round(options.faultRate * 100)} % of API requests (5xx or timeout): watch the retries`);
+  }
+
+  const firstNumber = Math.max(1001, ((await store.lastOrderNumber()) ?? 1000) + 1);
+  const watcher = new SyncWatcher(store, firstNumber);
+  watcher.start();
+  await life.onStop("sync log watcher", async () => watcher.stop());
+
+  process.stdout.write(
+    `\n  Open the app (embedded pages, outside Shopify):  ${appUrl}${DEMO_PATHS.entry}\n` +
+      `  FreshBooks sandbox state:                         ${sandbox.url}/__sandbox/state\n` +
+      `  Ctrl-C stops everything.\n\n`,
+  );
+  const total = options.orders === 0 ? "orders" : `${options.orders} orders`;
+  say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s; sending ${total} at ${options.rate} per minute`);
+  await streamOrders(options, appUrl, sandbox, store, firstNumber);
+  await life.untilStopped();
+}
+
+function main(): void {
+  let options: DemoOptions | "help";
+  try {
+    options = parseDemoArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error instanceof UsageError ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  if (options === "help") {
+    process.stdout.write(USAGE);
+    return;
+  }
+  life.handleSignals();
+  run(options).catch((error: unknown) => {
+    if (error instanceof Stopped || life.stopping) return;
+    process.stderr.write(`[demo] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    void life.shutdown(1);
+  });
+}
+
+main();

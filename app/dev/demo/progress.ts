@@ -1,0 +1,71 @@
+/** The demo's output: progress lines, and each order's way through the sync as it happens. */
+import type { DemoStore, SyncRow } from "./store";
+
+export function say(message: string): void {
+  process.stdout.write(`[demo] ${message}\n`);
+}
+
+const COLOR = process.stdout.isTTY;
+function paint(code: number, text: string): string {
+  return COLOR ? `\u001b[${code}m${text}\u001b[0m` : text;
+}
+
+const STATUS_COLOR: Record<string, number> = { synced: 32, synced_with_difference: 33, failed: 31, needs_reconnect: 31, skipped: 90 };
+
+function describe(row: SyncRow): string {
+  const who = `${row.customerName ?? "guest"} · ${row.totalPrice} ${row.currency}`;
+  switch (row.status) {
+    case "synced":
+    case "synced_with_difference":
+      return `invoice ${row.invoiceNumber ?? "?"} · ${who}${row.status === "synced_with_difference" ? ` · ${row.statusReason ?? ""}` : ""}`;
+    case "queued": {
+      if (row.attempts === 0) return who;
+      const wait = row.nextAttemptAt ? Math.max(0, Math.round((row.nextAttemptAt.getTime() - Date.now()) / 1000)) : null;
+      return `attempt ${row.attempts} failed: ${row.statusReason ?? "?"}${wait === null ? "" : `; retrying in ${wait} s`}`;
+    }
+    case "syncing":
+      return `attempt ${row.attempts + 1}`;
+    default:
+      return row.statusReason ?? "";
+  }
+}
+
+/** Polls the sync log of this run's orders and prints each change of status or attempt. */
+export class SyncWatcher {
+  private seen = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+
+  constructor(
+    private readonly store: DemoStore,
+    private readonly fromNumber: number,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.poll(), 500);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  async poll(): Promise<SyncRow[]> {
+    if (this.polling) return [];
+    this.polling = true;
+    try {
+      const rows = await this.store.rows(this.fromNumber);
+      for (const row of rows) {
+        const key = `${row.status}/${row.attempts}`;
+        if (this.seen.get(row.orderName) === key || row.status === "syncing") continue;
+        this.seen.set(row.orderName, key);
+        const status = paint(STATUS_COLOR[row.status] ?? 36, row.status.padEnd(22));
+        process.stdout.write(`        ${row.orderName.padEnd(7)} ${status} ${describe(row)}\n`);
+      }
+      return rows;
+    } catch {
+      return [];
+    } finally {
+      this.polling = false;
+    }
+  }
+}

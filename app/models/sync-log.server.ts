@@ -1,0 +1,222 @@
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { STATUS_FILTERS, SYNC_STATUSES, type StatusFilter, type SyncStatus } from "./sync-status";
+
+/**
+ * The sync log's queries. Every function takes the shop and puts it in `where` (a record of
+ * another shop is simply not found). Pages are keyset-paginated on (created_at desc, id desc),
+ * which the (shop, created_at, id) and (shop, status, created_at, id) indexes serve directly, so
+ * page 1 and page 40,000 cost the same.
+ */
+export const PAGE_SIZE = 25;
+
+export { STATUS_FILTERS, type StatusFilter };
+
+export interface ListQuery {
+  status?: StatusFilter;
+  /** Order name ("#1001"), number ("1001") or a customer's email. */
+  search?: string;
+  from?: Date;
+  to?: Date;
+  /** Cursor of the last row of the previous page (next page) … */
+  after?: string;
+  /** … or of the first row of the next page (previous page). */
+  before?: string;
+  limit?: number;
+}
+
+export type OrderRow = {
+  id: string;
+  orderId: string;
+  orderName: string;
+  customerName: string | null;
+  customerEmail: string | null;
+  totalPrice: string;
+  currency: string;
+  status: SyncStatus;
+  statusReason: string | null;
+  invoiceNumber: string | null;
+  freshbooksInvoiceId: number | null;
+  freshbooksAccountId: string | null;
+  attempts: number;
+  lastAttemptAt: string | null;
+  createdAt: string;
+};
+
+export interface OrderPage {
+  rows: OrderRow[];
+  /** Cursors for the neighbouring pages, null at either end. */
+  next: string | null;
+  previous: string | null;
+}
+
+type Cursor = { createdAt: Date; id: bigint };
+
+export function encodeCursor(row: { createdAt: Date; id: bigint }): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
+}
+
+export function decodeCursor(cursor: string | undefined): Cursor | null {
+  if (!cursor) return null;
+  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(iso ?? "");
+  if (Number.isNaN(createdAt.getTime()) || !id || !/^\d+$/.test(id)) return null;
+  return { createdAt, id: BigInt(id) };
+}
+
+function searchWhere(search: string | undefined): Prisma.OrderSyncWhereInput {
+  const text = search?.trim();
+  if (!text) return {};
+  if (text.includes("@")) return { customerEmail: text.toLowerCase() };
+  const number = /^#?(\d{1,9})$/.exec(text);
+  if (number) return { OR: [{ orderNumber: Number(number[1]) }, { orderName: text.startsWith("#") ? text : `#${text}` }] };
+  return { orderName: text };
+}
+
+export function filterWhere(shop: string, query: ListQuery): Prisma.OrderSyncWhereInput {
+  const statuses = STATUS_FILTERS[query.status ?? "all"];
+  return {
+    shop,
+    ...(statuses ? { status: { in: [...statuses] } } : {}),
+    ...(query.from || query.to ? { createdAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } } : {}),
+    ...searchWhere(query.search),
+  };
+}
+
+const rowSelect = {
+  id: true,
+  orderId: true,
+  orderName: true,
+  customerName: true,
+  customerEmail: true,
+  totalPrice: true,
+  currency: true,
+  status: true,
+  statusReason: true,
+  invoiceNumber: true,
+  freshbooksInvoiceId: true,
+  freshbooksAccountId: true,
+  attempts: true,
+  lastAttemptAt: true,
+  createdAt: true,
+} satisfies Prisma.OrderSyncSelect;
+
+type SelectedRow = Prisma.OrderSyncGetPayload<{ select: typeof rowSelect }>;
+
+function toRow(row: SelectedRow): OrderRow {
+  return {
+    orderId: row.orderId,
+    orderName: row.orderName,
+    customerName: row.customerName,
+    customerEmail: row.customerEmail,
+    totalPrice: row.totalPrice,
+    currency: row.currency,
+    statusReason: row.statusReason,
+    invoiceNumber: row.invoiceNumber,
+    freshbooksInvoiceId: row.freshbooksInvoiceId,
+    freshbooksAccountId: row.freshbooksAccountId,
+    attempts: row.attempts,
+    id: row.id.toString(),
+    status: (SYNC_STATUSES as readonly string[]).includes(row.status) ? (row.status as SyncStatus) : "queued",
+    lastAttemptAt: row.lastAttemptAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function listOrders(db: PrismaClient, shop: string, query: ListQuery = {}): Promise<OrderPage> {
+  const limit = Math.min(Math.max(query.limit ?? PAGE_SIZE, 1), 100);
+  const after = decodeCursor(query.after);
+  const before = after ? null : decodeCursor(query.before);
+  const base = filterWhere(shop, query);
+  const keyset: Prisma.OrderSyncWhereInput = after
+    ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
+    : before
+      ? { OR: [{ createdAt: { gt: before.createdAt } }, { createdAt: before.createdAt, id: { gt: before.id } }] }
+      : {};
+  const direction = before ? "asc" : "desc";
+  const found = await db.orderSync.findMany({
+    where: { AND: [base, keyset] },
+    orderBy: [{ createdAt: direction }, { id: direction }],
+    take: limit + 1,
+    select: rowSelect,
+  });
+  const more = found.length > limit;
+  const page = found.slice(0, limit);
+  if (before) page.reverse();
+  const first = page[0];
+  const last = page[page.length - 1];
+  return {
+    rows: page.map(toRow),
+    next: last && (before || more) ? encodeCursor(last) : null,
+    previous: first && (after || (before && more)) ? encodeCursor(first) : null,
+  };
+}
+
+export interface Summary {
+  counts: Record<StatusFilter, number>;
+  /** Orders synced per day (UTC), oldest first, over the period. */
+  perDay: { day: string; synced: number; failed: number }[];
+}
+
+export async function summarize(db: PrismaClient, shop: string, from: Date, to: Date = new Date()): Promise<Summary> {
+  const grouped = await db.orderSync.groupBy({
+    by: ["status"],
+    where: { shop, createdAt: { gte: from, lt: to } },
+    _count: { _all: true },
+  });
+  const counts: Record<StatusFilter, number> = { all: 0, synced: 0, difference: 0, failed: 0, pending: 0, skipped: 0 };
+  for (const group of grouped) {
+    counts.all += group._count._all;
+    for (const [filter, statuses] of Object.entries(STATUS_FILTERS)) {
+      if (statuses && (statuses as readonly string[]).includes(group.status)) counts[filter as StatusFilter] += group._count._all;
+    }
+  }
+  const days = await db.$queryRaw<{ day: Date; synced: bigint; failed: bigint }[]>`
+    select date_trunc('day', created_at at time zone 'UTC') as day,
+      count(*) filter (where status in ('synced', 'synced_with_difference')) as synced,
+      count(*) filter (where status in ('failed', 'needs_reconnect')) as failed
+    from order_sync where shop = ${shop} and created_at >= ${from} and created_at < ${to}
+    group by 1 order by 1`;
+  const byDay = new Map(days.map((d) => [d.day.toISOString().slice(0, 10), d]));
+  const perDay: Summary["perDay"] = [];
+  for (let t = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); t < to.getTime(); t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    const found = byDay.get(day);
+    perDay.push({ day, synced: Number(found?.synced ?? 0), failed: Number(found?.failed ?? 0) });
+  }
+  return { counts, perDay };
+}
+
+export async function orderDetail(db: PrismaClient, shop: string, id: string) {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  const order = await db.orderSync.findFirst({
+    where: { shop, id: BigInt(id) },
+    include: { attemptsLog: { orderBy: { startedAt: "desc" }, take: 50 } },
+  });
+  if (!order) return null;
+  return {
+    ...toRow(order),
+    difference: order.difference,
+    freshbooksTotal: order.freshbooksTotal,
+    freshbooksClientId: order.freshbooksClientId,
+    mappedInvoice: order.mappedInvoice,
+    attempts: order.attempts,
+    timeline: order.attemptsLog.map((attempt) => ({
+      id: attempt.id.toString(),
+      startedAt: attempt.startedAt.toISOString(),
+      finishedAt: attempt.finishedAt?.toISOString() ?? null,
+      outcome: attempt.outcome,
+      message: attempt.message,
+    })),
+  };
+}
+
+/** Queue depth and the oldest waiting order of this shop (the backlog banner). */
+export async function backlog(db: PrismaClient, shop: string): Promise<{ waiting: number; oldestSeconds: number }> {
+  const [row] = await db.$queryRaw<{ waiting: bigint; oldest: Date | null }[]>`
+    select count(*) as waiting, min(created_at) as oldest from order_sync
+    where shop = ${shop} and status in ('queued', 'syncing')`;
+  return {
+    waiting: Number(row?.waiting ?? 0),
+    oldestSeconds: row?.oldest ? Math.max(0, Math.round((Date.now() - row.oldest.getTime()) / 1000)) : 0,
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Sync states and the sync log's filters: shared by the server (queries) and the browser
+ * (tabs, badges), so they live outside *.server modules.
+ */
+export const SYNC_STATUSES = ["queued", "syncing", "synced", "synced_with_difference", "failed", "needs_reconnect", "skipped"] as const;
+export type SyncStatus = (typeof SYNC_STATUSES)[number];
+
+export const STATUS_FILTERS = {
+  all: null,
+  synced: ["synced"],
+  difference: ["synced_with_difference"],
+  failed: ["failed", "needs_reconnect"],
+  pending: ["queued", "syncing"],
+  skipped: ["skipped"],
+} as const satisfies Record<string, readonly SyncStatus[] | null>;
+export type StatusFilter = keyof typeof STATUS_FILTERS;
+
+export const DUE_TERMS = [
+  { value: "0", label: "Due on receipt" },
+  { value: "7", label: "Net 7" },
+  { value: "15", label: "Net 15" },
+  { value: "30", label: "Net 30" },
+  { value: "60", label: "Net 60" },
+  { value: "custom", label: "Custom number of days" },
+] as const;

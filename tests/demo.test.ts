@@ -1,0 +1,170 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { DEMO_SHOP } from "../app/dev/demo/constants";
+import { reloadEnv } from "../app/env.server";
+import { loader as demoEntry } from "../app/routes/demo._index";
+import { loader as demoAppBridge } from "../app/routes/demo.app-bridge[.]js";
+import { loader as demoSessionToken } from "../app/routes/demo.session-token";
+import { routeArgs, settle } from "./helpers/shopify";
+
+const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+
+describe("the demo-only routes", () => {
+  const saved = { DEMO_MODE: process.env.DEMO_MODE, NODE_ENV: process.env.NODE_ENV };
+  afterEach(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    reloadEnv();
+  });
+
+  function withEnv(variables: Record<string, string | undefined>) {
+    for (const [name, value] of Object.entries(variables)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    reloadEnv();
+  }
+
+  const calls = {
+    "/demo": () => demoEntry(routeArgs(new Request("http://localhost:3100/demo"))),
+    "/demo/session-token": () => demoSessionToken(),
+    "/demo/app-bridge.js": () => demoAppBridge(),
+  };
+
+  it.each(Object.keys(calls) as (keyof typeof calls)[])("%s is a 404 without DEMO_MODE", async (route) => {
+    withEnv({ DEMO_MODE: undefined, NODE_ENV: "development" });
+    const response = (await settle(calls[route])) as Response;
+    expect(response.status).toBe(404);
+  });
+
+  it.each(Object.keys(calls) as (keyof typeof calls)[])("%s is a 404 in production even with DEMO_MODE=true", async (route) => {
+    withEnv({ DEMO_MODE: "true", NODE_ENV: "production" });
+    const response = (await settle(calls[route])) as Response;
+    expect(response.status).toBe(404);
+  });
+
+  it("with DEMO_MODE outside production, mints a session token for the demo shop and opens the embedded app with it", async () => {
+    withEnv({ DEMO_MODE: "true", NODE_ENV: "development" });
+    const token = await (await demoSessionToken()).text();
+    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as { dest: string };
+    expect(claims.dest).toBe(`https://${DEMO_SHOP}`);
+
+    const redirect = (await settle(calls["/demo"])) as Response;
+    expect(redirect.status).toBe(302);
+    const target = new URL(redirect.headers.get("location") ?? "");
+    expect(target.pathname).toBe("/app");
+    expect(target.searchParams.get("shop")).toBe(DEMO_SHOP);
+    expect(target.searchParams.get("id_token")).toMatch(/^ey/);
+
+    const script = await (await demoAppBridge()).text();
+    expect(script).toContain('"url":"/demo/session-token"');
+  });
+});
+
+describe("npm run demo", () => {
+  // Ports and data of its own, so it runs beside other test files, `npm run local` and a demo.
+  const ports = { web: 3260, sandbox: 4260, database: 54364 };
+  let demo: ChildProcess | undefined;
+  let output = "";
+
+  afterAll(async () => {
+    if (demo && demo.exitCode === null && demo.signalCode === null) {
+      demo.kill("SIGINT");
+      const timer = setTimeout(() => demo?.kill("SIGKILL"), 20_000);
+      await once(demo, "exit");
+      clearTimeout(timer);
+    }
+  });
+
+  async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await check().catch(() => undefined);
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; demo output:\n${output}`);
+      if (demo?.exitCode !== null) throw new Error(`the demo exited (${demo?.exitCode}) while waiting for ${what}:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  async function query<Row extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<Row[]> {
+    const client = new pg.Client({ connectionString: `postgresql://postgres:postgres@127.0.0.1:${ports.database}/app` });
+    await client.connect();
+    try {
+      return (await client.query<Row>(text, values)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  async function answers(url: string): Promise<boolean> {
+    return fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  it("starts everything, syncs the orders, shows the refused one, and stops cleanly on Ctrl-C", async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.DATABASE_URL;
+    demo = spawn(
+      process.execPath,
+      [
+        "--import", "tsx", "app/dev/demo/main.ts",
+        "--orders", "6", "--rate", "120", "--fault-rate", "0", "--reset",
+        "--port", String(ports.web), "--sandbox-port", String(ports.sandbox), "--db-port", String(ports.database),
+        "--data-dir", path.resolve(".data/demo-test"),
+      ],
+      { env, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    demo.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    demo.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+
+    const url = await until("the URL", async () => /Open the app[^\n]*?(http:\/\/localhost:\d+\/demo)\b/.exec(output)?.[1], 60_000);
+    expect(url).toBe(`http://localhost:${ports.web}/demo`);
+
+    // Every order reaches FreshBooks but the refused one.
+    type Rows = { order_name: string; status: string; status_reason: string | null; invoice_number: string | null }[];
+    const rows = await until(
+      "the six orders to settle",
+      async () => {
+        const found = await query<Rows[number]>("select order_name, status, status_reason, invoice_number from order_sync where shop = $1 order by order_number", [DEMO_SHOP]);
+        return found.length === 6 && found.every((row) => !["queued", "syncing"].includes(row.status)) ? found : undefined;
+      },
+      30_000,
+    );
+    const failed = rows.filter((row) => row.status === "failed");
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.status_reason).toMatch(/FreshBooks refused the client: You have reached the maximum number of clients/);
+    const synced = rows.filter((row) => row.status === "synced" || row.status === "synced_with_difference");
+    expect(synced).toHaveLength(5);
+
+    const state = (await (await fetch(`http://127.0.0.1:${ports.sandbox}/__sandbox/state`)).json()) as {
+      accounts: Record<string, { invoices: { invoice_number: string }[] }>;
+    };
+    const invoices = Object.values(state.accounts).flatMap((account) => account.invoices.map((invoice) => invoice.invoice_number));
+    expect(invoices.sort()).toEqual(synced.map((row) => row.invoice_number).sort());
+
+    // The printed URL opens the sync log, failure included, in an ordinary browser.
+    const entry = await fetch(url, { redirect: "manual", headers: { "User-Agent": BROWSER } });
+    expect(entry.status).toBe(302);
+    const page = await fetch(entry.headers.get("location") ?? "", { headers: { "User-Agent": BROWSER } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(`/demo/app-bridge.js`);
+    expect(html).toContain(failed[0]?.order_name ?? "?");
+
+    demo.kill("SIGINT");
+    const [code] = (await once(demo, "exit")) as [number | null];
+    expect(code, output).toBe(0);
+    expect(output).toContain("[demo] all stopped");
+    expect(await answers(`http://localhost:${ports.web}/healthz`)).toBe(false);
+    expect(await answers(`http://127.0.0.1:${ports.sandbox}/__sandbox/health`)).toBe(false);
+    await expect(query("select 1", [])).rejects.toThrow();
+  }, 90_000);
+});

@@ -1,0 +1,131 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import prisma from "../app/db.server";
+import { listOrders, orderDetail, summarize } from "../app/models/sync-log.server";
+import { parseSettingsForm } from "../app/models/settings.server";
+import { action as retryAction, loader as detailLoader } from "../app/routes/app.orders.$id";
+import { action as logAction } from "../app/routes/app._index";
+import { resetSyncTables } from "./helpers/sync";
+import { routeArgs, seedOfflineSession, sessionToken, settle, TEST_SHOP } from "./helpers/shopify";
+import { TEST_SHOPIFY } from "./test-env";
+
+const OTHER_SHOP = "another-shop.myshopify.com";
+const base = new Date("2026-11-20T12:00:00Z");
+
+async function seedOrders(shop: string, n: number, status = "synced", startNumber = 1) {
+  await prisma.orderSync.createMany({
+    data: Array.from({ length: n }, (_, i) => ({
+      shop,
+      orderId: String(900_000 + startNumber + i),
+      orderName: `#${startNumber + i}`,
+      orderNumber: startNumber + i,
+      customerEmail: `buyer${startNumber + i}@example.com`,
+      totalPrice: "10.00",
+      currency: "USD",
+      status,
+      payload: {},
+      createdAt: new Date(base.getTime() + (startNumber + i) * 60_000),
+    })),
+  });
+}
+
+function adminPost(path: string, form: Record<string, string>, shop = TEST_SHOP) {
+  return new Request(`${TEST_SHOPIFY.appUrl}${path}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${sessionToken(shop)}`, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(form),
+  });
+}
+
+beforeEach(async () => {
+  await resetSyncTables();
+});
+
+describe("sync log queries", () => {
+  it("pages newest first with keyset cursors, forwards and back, without gaps or repeats", async () => {
+    await seedOrders(TEST_SHOP, 60);
+    const first = await listOrders(prisma, TEST_SHOP, { limit: 25 });
+    const second = await listOrders(prisma, TEST_SHOP, { limit: 25, after: first.next! });
+    const third = await listOrders(prisma, TEST_SHOP, { limit: 25, after: second.next! });
+    const names = [...first.rows, ...second.rows, ...third.rows].map((row) => row.orderName);
+
+    expect(names).toEqual(Array.from({ length: 60 }, (_, i) => `#${60 - i}`));
+    expect(first.previous).toBeNull();
+    expect(third.next).toBeNull();
+    const back = await listOrders(prisma, TEST_SHOP, { limit: 25, before: second.previous! });
+    expect(back.rows.map((r) => r.orderName)).toEqual(first.rows.map((r) => r.orderName));
+  });
+
+  it("filters by state and searches by order name, number or email, within one shop", async () => {
+    await seedOrders(TEST_SHOP, 5, "synced", 1);
+    await seedOrders(TEST_SHOP, 2, "failed", 6);
+    await seedOrders(OTHER_SHOP, 3, "failed", 6);
+
+    expect((await listOrders(prisma, TEST_SHOP, { status: "failed" })).rows.map((r) => r.orderName)).toEqual(["#7", "#6"]);
+    expect((await listOrders(prisma, TEST_SHOP, { search: "#3" })).rows.map((r) => r.orderName)).toEqual(["#3"]);
+    expect((await listOrders(prisma, TEST_SHOP, { search: "4" })).rows.map((r) => r.orderName)).toEqual(["#4"]);
+    expect((await listOrders(prisma, TEST_SHOP, { search: "BUYER2@example.com" })).rows.map((r) => r.orderName)).toEqual(["#2"]);
+    const summary = await summarize(prisma, TEST_SHOP, new Date(base.getTime() - 86_400_000), new Date(base.getTime() + 86_400_000));
+    expect(summary.counts).toMatchObject({ all: 7, synced: 5, failed: 2 });
+  });
+
+  it("does not show another shop's order, by id", async () => {
+    await seedOrders(OTHER_SHOP, 1);
+    const other = await prisma.orderSync.findFirstOrThrow({ where: { shop: OTHER_SHOP } });
+    expect(await orderDetail(prisma, TEST_SHOP, other.id.toString())).toBeNull();
+    expect(await orderDetail(prisma, OTHER_SHOP, other.id.toString())).not.toBeNull();
+  });
+});
+
+describe("sync log actions", () => {
+  it("retries failed orders only; a synced order cannot be retried", async () => {
+    await seedOfflineSession(process.env.DATABASE_URL!);
+    await seedOrders(TEST_SHOP, 1, "failed", 1);
+    await seedOrders(TEST_SHOP, 1, "synced", 2);
+    const rows = await prisma.orderSync.findMany({ orderBy: { id: "asc" } });
+
+    const result = await logAction(routeArgs(adminPost("/app?index", { intent: "retry", ids: rows.map((r) => r.id).join(",") })));
+
+    expect(result).toEqual({ message: "1 order queued for retry" });
+    expect((await prisma.orderSync.findMany({ orderBy: { id: "asc" } })).map((r) => r.status)).toEqual(["queued", "synced"]);
+    const again = await logAction(routeArgs(adminPost("/app?index", { intent: "retry", ids: String(rows[1]!.id) })));
+    expect(again).toEqual({ error: "Nothing to retry: those orders are synced or already syncing." });
+  });
+
+  it("answers 404 to another shop's order id, for viewing and for retrying", async () => {
+    await seedOfflineSession(process.env.DATABASE_URL!);
+    await seedOrders(OTHER_SHOP, 1, "failed");
+    const other = await prisma.orderSync.findFirstOrThrow({ where: { shop: OTHER_SHOP } });
+    const id = other.id.toString();
+
+    const view = (await settle(() =>
+      detailLoader({ ...routeArgs(new Request(`${TEST_SHOPIFY.appUrl}/app/orders/${id}`, { headers: { Authorization: `Bearer ${sessionToken()}` } })), params: { id } }),
+    )) as Response;
+    const retry = (await settle(() => retryAction({ ...routeArgs(adminPost(`/app/orders/${id}`, {})), params: { id } }))) as Response;
+
+    expect(view.status).toBe(404);
+    expect(retry.status).toBe(404);
+    expect((await prisma.orderSync.findFirstOrThrow({ where: { id: other.id } })).status).toBe("failed");
+  });
+});
+
+describe("invoice settings form", () => {
+  const valid = { invoicePrefix: "SHOP-", dueTerms: "30", clientStrategy: "per_customer", fallbackClientName: "Shopify customers", recordPayments: "on", emailInvoices: "off" };
+
+  it("accepts valid settings", () => {
+    expect(parseSettingsForm(valid)).toEqual({
+      ok: true,
+      value: { invoicePrefix: "SHOP-", dueOffsetDays: 30, clientStrategy: "per_customer", fallbackClientName: "Shopify customers", recordPayments: true, emailInvoices: false },
+    });
+    expect(parseSettingsForm({ ...valid, dueTerms: "custom", customDueDays: "45" })).toMatchObject({ ok: true, value: { dueOffsetDays: 45 } });
+  });
+
+  it.each([
+    [{ invoicePrefix: "SHOP 1" }, "invoicePrefix", "Use letters, digits and - _ . / only (no spaces)."],
+    [{ invoicePrefix: "A-VERY-LONG-PREFIX" }, "invoicePrefix", "Use at most 12 characters."],
+    [{ dueTerms: "custom", customDueDays: "400" }, "customDueDays", "Enter a whole number of days from 0 to 365."],
+    [{ dueTerms: "custom", customDueDays: "ten" }, "customDueDays", "Enter a whole number of days from 0 to 365."],
+    [{ fallbackClientName: "  " }, "fallbackClientName", "Give the shared client a name."],
+  ])("explains %o on the field", (change, field, message) => {
+    expect(parseSettingsForm({ ...valid, ...change })).toEqual({ ok: false, errors: { [field]: message } });
+  });
+});
