@@ -1,26 +1,29 @@
-/** Decimal strings compared and subtracted exactly (scaled BigInt), never as floats. */
-const SCALE = 3;
+import { parseDecimal, pow10 } from "./mapping/money";
 
-function scaled(value: string): bigint {
-  const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(value.trim());
-  if (!match) throw new Error(`not a decimal amount: ${value}`);
-  const [, minus, whole, fraction = ""] = match;
-  if (fraction.length > SCALE && /[1-9]/.test(fraction.slice(SCALE))) throw new Error(`too many decimals: ${value}`);
-  const units = BigInt(whole!) * 10n ** BigInt(SCALE) + BigInt(fraction.slice(0, SCALE).padEnd(SCALE, "0") || "0");
-  return minus ? -units : units;
+/** Decimal strings compared and subtracted exactly (BigInt), never as floats. */
+function parse(value: string) {
+  const decimal = parseDecimal(value.trim());
+  if (!decimal) throw new Error(`not a decimal amount: ${value}`);
+  return decimal;
+}
+
+function atScale(decimal: { value: bigint; scale: number }, scale: number): bigint {
+  return decimal.value * pow10(scale - decimal.scale);
 }
 
 export function sameAmount(a: string, b: string): boolean {
-  return scaled(a) === scaled(b);
+  const [x, y] = [parse(a), parse(b)];
+  const scale = Math.max(x.scale, y.scale);
+  return atScale(x, scale) === atScale(y, scale);
 }
 
-/** a − b, written with `decimals` decimals (e.g. "0.01", "-0.02"). */
+/** a − b, written with at least `decimals` decimals (e.g. "0.01", "-0.02"). */
 export function difference(a: string, b: string, decimals = 2): string {
-  const diff = scaled(a) - scaled(b);
-  const negative = diff < 0n;
-  const abs = negative ? -diff : diff;
-  const divisor = 10n ** BigInt(SCALE - decimals);
-  const units = abs / divisor;
-  const text = decimals === 0 ? units.toString() : `${units / 10n ** BigInt(decimals)}.${(units % 10n ** BigInt(decimals)).toString().padStart(decimals, "0")}`;
-  return negative ? `-${text}` : text;
+  const [x, y] = [parse(a), parse(b)];
+  const scale = Math.max(decimals, x.scale, y.scale);
+  const diff = atScale(x, scale) - atScale(y, scale);
+  const abs = diff < 0n ? -diff : diff;
+  const whole = abs / pow10(scale);
+  const fraction = (abs % pow10(scale)).toString().padStart(scale, "0");
+  return `${diff < 0n ? "-" : ""}${whole}${scale > 0 ? `.${fraction}` : ""}`;
 }

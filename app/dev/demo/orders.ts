@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { seededRandom } from "../seeded-random";
 
 type Json = Record<string, unknown>;
 
@@ -44,17 +45,6 @@ const TEMPLATES = [
 const FIRST_NAMES = ["Ana", "Ben", "Chloé", "Dev", "Emma", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Liam", "Mei", "Noah", "Olga", "Priya"];
 const LAST_NAMES = ["Lima", "Okafor", "Martin", "Patel", "Schmidt", "Haddad", "Kim", "Tanaka", "García", "Berg", "Adeyemi", "Walsh", "Chen", "Novak", "Rossi", "Singh"];
 
-/** mulberry32: the same "random" choices for the same order number, run after run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const cache = new Map<string, Json>();
 function fixture(name: string): Json {
@@ -67,7 +57,7 @@ function fixture(name: string): Json {
 }
 
 export function newCustomer(number: number): DemoCustomer {
-  const next = seeded(number * 7919);
+  const next = seededRandom(number * 7919);
   const firstName = FIRST_NAMES[Math.floor(next() * FIRST_NAMES.length)] ?? "Ana";
   const lastName = LAST_NAMES[Math.floor(next() * LAST_NAMES.length)] ?? "Lima";
   const ascii = `${firstName}.${lastName}`.normalize("NFD").replace(/[^A-Za-z.]/g, "").toLowerCase();
@@ -106,7 +96,7 @@ function withCustomer(body: Json, customer: DemoCustomer): void {
  * demo lets FreshBooks refuse).
  */
 export function demoOrder(number: number, known: readonly DemoCustomer[], options: { forceNew?: boolean; now?: Date } = {}): DemoOrder {
-  const next = seeded(number);
+  const next = seededRandom(number);
   const template = options.forceNew ? TEMPLATES[0] : (TEMPLATES[number % TEMPLATES.length] ?? TEMPLATES[0]);
   const body = fixture(template.fixture);
   const id = 5_900_000_000_000 + number;

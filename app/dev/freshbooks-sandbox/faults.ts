@@ -1,5 +1,6 @@
 /** Injected failures: latency, queued responses, seeded random faults, rate limit, error format. */
 import { classicError, html, type ClassicErrorItem, type SandboxResponse } from "./http";
+import { seededRandom } from "../seeded-random";
 
 export type FaultSpec =
   /** 429 (with or without Retry-After) or 5xx, as a JSON or an HTML error page body. */
@@ -48,17 +49,6 @@ function toRegExp(path: string | RegExp | undefined): RegExp | null {
   return typeof path === "string" ? new RegExp(path) : path;
 }
 
-/** mulberry32: a small seeded PRNG, so a "random" failure pattern is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultControl {
   private latencies: Array<{ ms: number; path: RegExp | null }> = [];
@@ -91,7 +81,7 @@ export class FaultControl {
     const kinds = (config.kinds ?? ["500", "502", "503"]).map(
       (kind): FaultSpec => (kind === "timeout" ? { kind: "timeout" } : { kind: "status", status: Number(kind) }),
     );
-    this.randomConfig = { rate: config.rate, kinds, path: toRegExp(config.path), next: mulberry32(config.seed) };
+    this.randomConfig = { rate: config.rate, kinds, path: toRegExp(config.path), next: seededRandom(config.seed) };
   }
 
   setRateLimit(limit: RateLimit | null): void {
