@@ -14,17 +14,22 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const vitest = read("test-reports/vitest.json");
-if (vitest) {
-  passed += vitest.numPassedTests;
-  failed += vitest.numFailedTests;
-  skipped += vitest.numPendingTests + vitest.numTodoTests;
-} else failed += 1;
+const benchSmoke = read("test-reports/vitest-bench-smoke.json");
+for (const report of [vitest, benchSmoke]) {
+  if (report) {
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    skipped += report.numPendingTests + report.numTodoTests;
+  } else failed += 1;
+}
 const playwright = read("test-reports/playwright.json");
 if (playwright) {
   passed += playwright.stats.expected;
   failed += playwright.stats.unexpected + playwright.stats.flaky;
   skipped += playwright.stats.skipped;
 } else failed += 1;
-console.log(`vitest ${vitest ? vitest.numPassedTests : "?"} passed, playwright ${playwright ? playwright.stats.expected : "?"} passed`);
+console.log(
+  `vitest ${vitest ? vitest.numPassedTests : "?"} passed, bench smoke ${benchSmoke ? benchSmoke.numPassedTests : "?"} passed, playwright ${playwright ? playwright.stats.expected : "?"} passed`,
+);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 ? 1 : 0);

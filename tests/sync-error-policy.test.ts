@@ -46,3 +46,15 @@ describe("sync error policy", () => {
     expect(backoffMs(30, { baseMs: 1000, jitter: () => 0.5 })).toBe(3_600_000);
   });
 });
+
+describe("rate limits", () => {
+  it("do not use up the order's attempts: a storm of 429s is waited out", async () => {
+    const { MAX_RATE_LIMITED_ATTEMPTS } = await import("../app/sync/error-policy");
+    expect(decide(new FreshBooksRateLimitError("slow down", 429, 2), "invoice", MAX_ATTEMPTS + 5, timing)).toEqual({
+      kind: "retry",
+      delayMs: 2000,
+      reason: "FreshBooks asked us to slow down (rate limit)",
+    });
+    expect(decide(new FreshBooksRateLimitError("slow down", 429, 2), "invoice", MAX_RATE_LIMITED_ATTEMPTS, timing)?.kind).toBe("fail");
+  });
+});

@@ -10,7 +10,8 @@ export default defineConfig({
   root,
   test: {
     include: ["tests/**/*.test.ts", "tests/**/*.test.tsx"],
-    exclude: ["tests/e2e/**", "node_modules/**"],
+    // The benchmarks' smoke runs start whole stacks: their own step (npm run test:bench-smoke).
+    exclude: ["tests/e2e/**", "node_modules/**", ...(process.env.BENCH_SMOKE ? [] : ["tests/bench-smoke.test.ts"])],
     env: {
       ...TEST_ENV,
       // Fast clocks for retries and timeouts, so failure paths run in milliseconds.
@@ -26,6 +27,6 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     reporters: ["default", "json"],
-    outputFile: { json: path.join(root, "test-reports/vitest.json") },
+    outputFile: { json: path.join(root, process.env.BENCH_SMOKE ? "test-reports/vitest-bench-smoke.json" : "test-reports/vitest.json") },
   },
 });

@@ -84,6 +84,18 @@ describe("orders/create intake", () => {
     expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(1);
   });
 
+  it("answers 503 when the database cannot even be asked for the shop's session", async () => {
+    await prisma.$executeRawUnsafe(`alter table "Session" rename to session_away`);
+    let response: Response;
+    try {
+      response = await deliver(usOrder(1007), "wh-1007");
+    } finally {
+      await prisma.$executeRawUnsafe(`alter table session_away rename to "Session"`);
+    }
+    expect(response.status).toBe(503);
+    expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-1007" } })).toBe(0);
+  });
+
   it("keeps a signed payload that is not an order, answers 200 (a retry would not help)", async () => {
     const response = await deliver({ hello: "world" }, "wh-not-an-order");
     expect(response.status).toBe(200);

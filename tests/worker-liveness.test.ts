@@ -11,6 +11,7 @@ import { TEST_SHOP } from "./helpers/shopify";
 
 const sandbox = await useFreshBooksSandbox();
 const twoMinutesAgo = () => new Date(Date.now() - 2 * 60_000);
+const viaPrisma = (sql: string, values: unknown[]) => prisma.$executeRawUnsafe(sql, ...values);
 
 beforeEach(async () => {
   sandbox.state.reset();
@@ -32,8 +33,8 @@ describe("recovering from killed workers", () => {
     const utils = { forceUnlockWorkers: async (ids: string[]) => void unlocked.push(ids) };
     await lockJob("held-by-dead", "worker-dead");
     await lockJob("held-by-live", "worker-live");
-    await beat(prisma, ["worker-live"], new Date());
-    await beat(prisma, ["worker-dead"], new Date(Date.now() - DEAD_AFTER_MS - 5_000));
+    await beat(viaPrisma, ["worker-live"], new Date());
+    await beat(viaPrisma, ["worker-dead"], new Date(Date.now() - DEAD_AFTER_MS - 5_000));
 
     expect(await reapDeadWorkers(prisma, utils, new Set(["worker-me"]), new Date())).toEqual(["worker-dead"]);
     expect(unlocked).toEqual([["worker-dead"]]);
@@ -60,7 +61,7 @@ describe("recovering from killed workers", () => {
       prisma.orderSync.updateMany({ where: { orderId }, data: { status: "syncing", claimedBy: workerId, lastAttemptAt: twoMinutesAgo() } });
 
     await claimBy("worker-alive");
-    await beat(prisma, ["worker-alive"], new Date());
+    await beat(viaPrisma, ["worker-alive"], new Date());
     expect((await attemptOrderSync(TEST_SHOP, orderId, "job-2", { db: prisma, logger, workerId: "worker-2" })).outcome).toBe("busy");
 
     await claimBy("worker-killed");

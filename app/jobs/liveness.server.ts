@@ -23,10 +23,17 @@ export function workerEvents(): { events: WorkerEvents; ids: Set<string> } {
   return { events, ids };
 }
 
-export async function beat(db: PrismaClient, ids: Iterable<string>, now: Date): Promise<void> {
-  for (const id of ids) {
-    await db.workerHeartbeat.upsert({ where: { id: PREFIX + id }, create: { id: PREFIX + id, beatAt: now }, update: { beatAt: now } });
-  }
+type Query = (sql: string, values: unknown[]) => Promise<unknown>;
+
+/** Records that these workers are alive (one statement, on whatever connection `query` uses). */
+export async function beat(query: Query, ids: Iterable<string>, now: Date): Promise<void> {
+  const names = [...ids].map((id) => PREFIX + id);
+  if (names.length === 0) return;
+  await query(
+    `insert into worker_heartbeat (id, beat_at) select unnest($1::text[]), $2
+     on conflict (id) do update set beat_at = excluded.beat_at`,
+    [names, now],
+  );
 }
 
 /** Unlocks jobs held by workers that stopped beating; returns their ids. */
@@ -57,7 +64,8 @@ export async function startLiveness(db: PrismaClient, connectionString: string, 
   const tick = () => {
     running = (async () => {
       const now = new Date();
-      await beat(db, ids, now);
+      // On graphile-worker's own pool: a busy Prisma pool must not make live workers look dead.
+      await utils.withPgClient((client) => beat((sql, values) => client.query(sql, values), ids, now));
       await reapDeadWorkers(db, utils, ids, now);
     })().catch((error: unknown) => logger.error({ reason: String(error) }, "worker liveness check failed"));
   };

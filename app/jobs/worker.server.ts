@@ -2,6 +2,7 @@ import { run, type Runner, type TaskList } from "graphile-worker";
 import type { TaskName } from "./catalog";
 import { syncOrderTask } from "./tasks/sync-order.server";
 import { workerHeartbeat } from "./tasks/worker-heartbeat.server";
+import { closeAdvisoryLocks } from "../db/advisory-lock.server";
 import prisma from "../db.server";
 import { startLiveness, workerEvents } from "./liveness.server";
 import { workerLogger } from "./worker-logger.server";
@@ -36,6 +37,7 @@ export async function startWorker(options: { connectionString: string; concurren
   runner.stop = async (reason?: string) => {
     await stop(reason);
     await liveness.stop();
+    await closeAdvisoryLocks();
   };
   return runner;
 }

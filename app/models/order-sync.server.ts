@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { parsePayload } from "../jobs/catalog";
 import { enqueue } from "../jobs/enqueue.server";
 
 /** What intake needs from an orders/create payload; the sync job validates the full shape. */
@@ -40,46 +41,50 @@ function customerName(order: OrderIntake): string | null {
 
 export type DeliveryOutcome = "queued" | "duplicate-delivery" | "duplicate-order";
 
+type Queryable = PrismaClient | Prisma.TransactionClient;
+
 /**
- * Records an orders/create delivery and queues its sync, in the caller's transaction.
- * Deduplicates twice: the same webhook id is stored once, and the same order (under any webhook
- * id) gets one sync record and one job.
+ * Records an orders/create delivery and queues its sync in ONE statement (atomic, one round
+ * trip: intake is the hot path of a flash sale). Deduplicates twice: the same webhook id is
+ * stored once, and the same order (under any webhook id) gets one sync record and one job.
  */
 export async function recordOrderDelivery(
-  tx: Prisma.TransactionClient,
+  db: Queryable,
   delivery: { shop: string; webhookId: string; topic: string; payload: unknown },
   order: OrderIntake,
 ): Promise<DeliveryOutcome> {
-  const stored = await tx.webhookDelivery.createMany({
-    data: [{ shop: delivery.shop, webhookId: delivery.webhookId, topic: delivery.topic, payload: delivery.payload as Prisma.InputJsonValue }],
-    skipDuplicates: true,
-  });
-  if (stored.count === 0) return "duplicate-delivery";
-
   const total = order.total_price_set?.shop_money;
-  const created = await tx.orderSync.createMany({
-    data: [
-      {
-        shop: delivery.shop,
-        orderId: order.id,
-        orderName: order.name,
-        orderNumber: order.order_number ?? null,
-        processedAt: order.processed_at ? new Date(order.processed_at) : order.created_at ? new Date(order.created_at) : null,
-        customerName: customerName(order),
-        // Lower-cased: the sync log searches it exactly (indexed), whatever case was typed.
-        customerEmail: (order.customer?.email || order.email || order.contact_email || "").trim().toLowerCase() || null,
-        totalPrice: total?.amount ?? order.total_price,
-        currency: total?.currency_code ?? order.currency,
-        status: "queued",
-        payload: delivery.payload as Prisma.InputJsonValue,
-      },
-    ],
-    skipDuplicates: true,
-  });
-  if (created.count === 0) return "duplicate-order";
-
-  await enqueue(tx, "sync-order", { shop: delivery.shop, orderId: order.id }, { jobKey: syncJobKey(delivery.shop, order.id), maxAttempts: SYNC_JOB_MAX_ATTEMPTS });
-  return "queued";
+  const processedAt = order.processed_at ?? order.created_at ?? null;
+  // Lower-cased: the sync log searches it exactly (indexed), whatever case was typed.
+  const email = (order.customer?.email || order.email || order.contact_email || "").trim().toLowerCase() || null;
+  const payload = JSON.stringify(delivery.payload);
+  const job = parsePayload("sync-order", { shop: delivery.shop, orderId: order.id });
+  const [result] = await db.$queryRaw<{ delivered: bigint; created: bigint }[]>`
+    with delivery as (
+      insert into webhook_delivery (shop, webhook_id, topic, payload)
+      values (${delivery.shop}, ${delivery.webhookId}, ${delivery.topic}, ${payload}::jsonb)
+      on conflict (shop, webhook_id) do nothing
+      returning id
+    ), created as (
+      insert into order_sync (shop, order_id, order_name, order_number, processed_at, customer_name, customer_email,
+        total_price, currency, status, payload, updated_at)
+      select ${delivery.shop}, ${order.id}, ${order.name}, ${order.order_number ?? null}::int, ${processedAt}::timestamptz,
+        ${customerName(order)}, ${email}, ${total?.amount ?? order.total_price}, ${total?.currency_code ?? order.currency},
+        'queued', ${payload}::jsonb, now()
+      where exists (select 1 from delivery)
+      on conflict (shop, order_id) do nothing
+      returning order_id
+    ), job as (
+      select graphile_worker.add_job(
+        identifier => 'sync-order',
+        payload => ${JSON.stringify(job)}::json,
+        job_key => ${syncJobKey(delivery.shop, order.id)}::text,
+        max_attempts => ${SYNC_JOB_MAX_ATTEMPTS}::int
+      ) from created
+    )
+    select (select count(*) from delivery) as delivered, (select count(*) from job) as created`;
+  if (!result || result.delivered === 0n) return "duplicate-delivery";
+  return result.created === 0n ? "duplicate-order" : "queued";
 }
 
 /**

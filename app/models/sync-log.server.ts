@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import { Prisma, type OrderSync, type PrismaClient } from "@prisma/client";
 import { STATUS_FILTERS, SYNC_STATUSES, type StatusFilter, type SyncStatus } from "./sync-status";
 
 /**
@@ -63,44 +63,41 @@ export function decodeCursor(cursor: string | undefined): Cursor | null {
   return { createdAt, id: BigInt(id) };
 }
 
-function searchWhere(search: string | undefined): Prisma.OrderSyncWhereInput {
-  const text = search?.trim();
-  if (!text) return {};
-  if (text.includes("@")) return { customerEmail: text.toLowerCase() };
-  const number = /^#?(\d{1,9})$/.exec(text);
-  if (number) return { OR: [{ orderNumber: Number(number[1]) }, { orderName: text.startsWith("#") ? text : `#${text}` }] };
-  return { orderName: text };
-}
-
-export function filterWhere(shop: string, query: ListQuery): Prisma.OrderSyncWhereInput {
+/** The filters as SQL conditions (all on indexed columns, all scoped to the shop). */
+function conditions(shop: string, query: ListQuery): Prisma.Sql[] {
+  const parts: Prisma.Sql[] = [Prisma.sql`shop = ${shop}`];
   const statuses = STATUS_FILTERS[query.status ?? "all"];
-  return {
-    shop,
-    ...(statuses ? { status: { in: [...statuses] } } : {}),
-    ...(query.from || query.to ? { createdAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } } : {}),
-    ...searchWhere(query.search),
-  };
+  if (statuses) parts.push(Prisma.sql`status in (${Prisma.join([...statuses])})`);
+  if (query.from) parts.push(Prisma.sql`created_at >= ${query.from}`);
+  if (query.to) parts.push(Prisma.sql`created_at < ${query.to}`);
+  const text = query.search?.trim();
+  if (text) {
+    const number = /^#?(\d{1,9})$/.exec(text);
+    if (text.includes("@")) parts.push(Prisma.sql`customer_email = ${text.toLowerCase()}`);
+    else if (number) parts.push(Prisma.sql`order_number = ${Number(number[1])}`);
+    else parts.push(Prisma.sql`order_name = ${text}`);
+  }
+  return parts;
 }
 
-const rowSelect = {
-  id: true,
-  orderId: true,
-  orderName: true,
-  customerName: true,
-  customerEmail: true,
-  totalPrice: true,
-  currency: true,
-  status: true,
-  statusReason: true,
-  invoiceNumber: true,
-  freshbooksInvoiceId: true,
-  freshbooksAccountId: true,
-  attempts: true,
-  lastAttemptAt: true,
-  createdAt: true,
-} satisfies Prisma.OrderSyncSelect;
-
-type SelectedRow = Prisma.OrderSyncGetPayload<{ select: typeof rowSelect }>;
+type SelectedRow = Pick<
+  OrderSync,
+  | "id"
+  | "orderId"
+  | "orderName"
+  | "customerName"
+  | "customerEmail"
+  | "totalPrice"
+  | "currency"
+  | "status"
+  | "statusReason"
+  | "invoiceNumber"
+  | "freshbooksInvoiceId"
+  | "freshbooksAccountId"
+  | "attempts"
+  | "lastAttemptAt"
+  | "createdAt"
+>;
 
 function toRow(row: SelectedRow): OrderRow {
   return {
@@ -122,32 +119,70 @@ function toRow(row: SelectedRow): OrderRow {
   };
 }
 
+type RawRow = {
+  id: bigint;
+  order_id: string;
+  order_name: string;
+  customer_name: string | null;
+  customer_email: string | null;
+  total_price: string;
+  currency: string;
+  status: string;
+  status_reason: string | null;
+  invoice_number: string | null;
+  freshbooks_invoice_id: number | null;
+  freshbooks_account_id: string | null;
+  attempts: number;
+  last_attempt_at: Date | null;
+  created_at: Date;
+};
+
+/**
+ * One page. The cursor condition is a row comparison, `(created_at, id) < (…)`, which Postgres
+ * answers by seeking straight into the (shop[, status], created_at, id) index: a deep page costs
+ * what the first one does.
+ */
 export async function listOrders(db: PrismaClient, shop: string, query: ListQuery = {}): Promise<OrderPage> {
   const limit = Math.min(Math.max(query.limit ?? PAGE_SIZE, 1), 100);
   const after = decodeCursor(query.after);
   const before = after ? null : decodeCursor(query.before);
-  const base = filterWhere(shop, query);
-  const keyset: Prisma.OrderSyncWhereInput = after
-    ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
-    : before
-      ? { OR: [{ createdAt: { gt: before.createdAt } }, { createdAt: before.createdAt, id: { gt: before.id } }] }
-      : {};
-  const direction = before ? "asc" : "desc";
-  const found = await db.orderSync.findMany({
-    where: { AND: [base, keyset] },
-    orderBy: [{ createdAt: direction }, { id: direction }],
-    take: limit + 1,
-    select: rowSelect,
-  });
+  const where = conditions(shop, query);
+  if (after) where.push(Prisma.sql`(created_at, id) < (${after.createdAt}, ${after.id})`);
+  if (before) where.push(Prisma.sql`(created_at, id) > (${before.createdAt}, ${before.id})`);
+  const order = before ? Prisma.sql`created_at asc, id asc` : Prisma.sql`created_at desc, id desc`;
+  const found = await db.$queryRaw<RawRow[]>`
+    select id, order_id, order_name, customer_name, customer_email, total_price, currency, status, status_reason,
+      invoice_number, freshbooks_invoice_id, freshbooks_account_id, attempts, last_attempt_at, created_at
+    from order_sync where ${Prisma.join(where, " and ")}
+    order by ${order} limit ${limit + 1}`;
   const more = found.length > limit;
   const page = found.slice(0, limit);
   if (before) page.reverse();
   const first = page[0];
   const last = page[page.length - 1];
+  const cursorOf = (row: RawRow) => encodeCursor({ createdAt: row.created_at, id: row.id });
   return {
-    rows: page.map(toRow),
-    next: last && (before || more) ? encodeCursor(last) : null,
-    previous: first && (after || (before && more)) ? encodeCursor(first) : null,
+    rows: page.map((row) =>
+      toRow({
+        id: row.id,
+        orderId: row.order_id,
+        orderName: row.order_name,
+        customerName: row.customer_name,
+        customerEmail: row.customer_email,
+        totalPrice: row.total_price,
+        currency: row.currency,
+        status: row.status,
+        statusReason: row.status_reason,
+        invoiceNumber: row.invoice_number,
+        freshbooksInvoiceId: row.freshbooks_invoice_id,
+        freshbooksAccountId: row.freshbooks_account_id,
+        attempts: row.attempts,
+        lastAttemptAt: row.last_attempt_at,
+        createdAt: row.created_at,
+      }),
+    ),
+    next: last && (before || more) ? cursorOf(last) : null,
+    previous: first && (after || (before && more)) ? cursorOf(first) : null,
   };
 }
 

@@ -5,8 +5,8 @@ import { orderIntakeSchema, recordOrderDelivery } from "../models/order-sync.ser
 import { receiveWebhook } from "../webhooks/intake.server";
 
 /**
- * orders/create: verify, then in one transaction store the delivery, the order's sync record and
- * its job; answer 200 only after the commit. FreshBooks is never called here (Shopify allows 5 s).
+ * orders/create: verify, then in one statement (one transaction) store the delivery, the order's
+ * sync record and its job; answer 200 only after the commit. FreshBooks is never called here (Shopify allows 5 s).
  */
 export const action = async ({ request }: ActionFunctionArgs) =>
   receiveWebhook(request, async ({ shop, topic, webhookId, payload }) => {
@@ -17,6 +17,6 @@ export const action = async ({ request }: ActionFunctionArgs) =>
       logger.error({ shop, topic, webhookId, issues: order.error.issues.length }, "orders/create payload without the fields of an order");
       return;
     }
-    const outcome = await prisma.$transaction((tx) => recordOrderDelivery(tx, { shop, webhookId, topic, payload }, order.data));
+    const outcome = await recordOrderDelivery(prisma, { shop, webhookId, topic, payload }, order.data);
     logger.info({ shop, topic, webhookId, orderId: order.data.id, outcome }, "order received");
   });

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { withAdvisoryLock } from "../db/advisory-lock.server";
 import type { FreshBooksClient } from "../freshbooks/client.server";
 import type { Settings } from "../models/settings.server";
 import type { MappedCustomer } from "./mapping";
@@ -25,31 +26,28 @@ export async function ensureClient(
   const known = await db.clientMapping.findUnique({ where: { shop_accountId_customerKey: mappingKey } });
   if (known) return known.freshbooksClientId;
 
-  return db.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${`client|${input.shop}|${input.accountId}|${key}`}, 0))`;
-      const again = await tx.clientMapping.findUnique({ where: { shop_accountId_customerKey: mappingKey } });
-      if (again) return again.freshbooksClientId;
+  // Serialized per shop + account + customer; the lock waits on a connection of its own.
+  return withAdvisoryLock(`client|${input.shop}|${input.accountId}|${key}`, async () => {
+    const again = await db.clientMapping.findUnique({ where: { shop_accountId_customerKey: mappingKey } });
+    if (again) return again.freshbooksClientId;
 
-      let clientId: number | undefined;
-      if (!shared && input.customer?.email) {
-        const found = await fb.clients.findByEmail(input.customer.email);
-        if (found) {
-          if (found.vis_state !== 0) await fb.clients.restore(found.id);
-          clientId = found.id;
-        }
+    let clientId: number | undefined;
+    if (!shared && input.customer?.email) {
+      const found = await fb.clients.findByEmail(input.customer.email);
+      if (found) {
+        if (found.vis_state !== 0) await fb.clients.restore(found.id);
+        clientId = found.id;
       }
-      if (clientId === undefined) {
-        const created = await fb.clients.create(
-          shared || !input.customer
-            ? { organization: input.settings.fallbackClientName, currency_code: input.currency }
-            : input.customer.client,
-        );
-        clientId = created.id;
-      }
-      await tx.clientMapping.create({ data: { ...mappingKey, freshbooksClientId: clientId } });
-      return clientId;
-    },
-    { timeout: 120_000, maxWait: 120_000 },
-  );
+    }
+    if (clientId === undefined) {
+      const created = await fb.clients.create(
+        shared || !input.customer
+          ? { organization: input.settings.fallbackClientName, currency_code: input.currency }
+          : input.customer.client,
+      );
+      clientId = created.id;
+    }
+    await db.clientMapping.create({ data: { ...mappingKey, freshbooksClientId: clientId } });
+    return clientId;
+  });
 }

@@ -15,6 +15,11 @@ import {
  * (our own bugs, the database) is rethrown for graphile-worker's own retries.
  */
 export const MAX_ATTEMPTS = 8;
+/**
+ * FreshBooks saying "slow down" is not a failure of the order: rate-limited attempts get a
+ * budget of their own, large enough to ride out a flash sale's storm of 429s.
+ */
+export const MAX_RATE_LIMITED_ATTEMPTS = 40;
 export const DEFAULT_RETRY_BASE_MS = 10_000;
 const MAX_DELAY_MS = 60 * 60 * 1000;
 
@@ -55,7 +60,8 @@ function hint(message: string): string {
 export function decide(error: unknown, step: SyncStep, attempt: number, timing: RetryTiming = {}): Decision | null {
   if (!(error instanceof FreshBooksError)) return null;
   const decision = classify(error, step, attempt, timing);
-  if (decision.kind === "retry" && attempt >= MAX_ATTEMPTS) {
+  const budget = error instanceof FreshBooksRateLimitError ? MAX_RATE_LIMITED_ATTEMPTS : MAX_ATTEMPTS;
+  if (decision.kind === "retry" && attempt >= budget) {
     return { kind: "fail", reason: `Gave up after ${attempt} attempts. Last problem: ${decision.reason}` };
   }
   return decision;
@@ -73,7 +79,8 @@ function classify(error: FreshBooksError, step: SyncStep, attempt: number, timin
     return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}${hint(error.message)}` };
   }
   if (error instanceof FreshBooksRateLimitError) {
-    const delayMs = error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : backoffMs(attempt, timing);
+    // Without Retry-After: backoff, but not the long delays of a failing FreshBooks.
+    const delayMs = error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : backoffMs(Math.min(attempt, 4), timing);
     return { kind: "retry", delayMs, reason: "FreshBooks asked us to slow down (rate limit)" };
   }
   if (error instanceof FreshBooksConflictError) {

@@ -17,7 +17,15 @@ export async function receiveWebhook(request: Request, handle: (webhook: Verifie
   if (length > MAX_WEBHOOK_BYTES) {
     return new Response(`Payload too large: webhooks are limited to ${MAX_WEBHOOK_BYTES} bytes`, { status: 413 });
   }
-  const webhook = await authenticate.webhook(request);
+  let webhook: VerifiedWebhook;
+  try {
+    // Verification also loads the shop's session from the database.
+    webhook = await authenticate.webhook(request);
+  } catch (error) {
+    if (error instanceof Response) throw error; // 401 / 400 / 405 from the library, untouched
+    logger.error({ reason: error instanceof Error ? error.message : String(error) }, "webhook could not be verified; Shopify will retry");
+    return unavailable();
+  }
   try {
     await handle(webhook);
   } catch (error) {
@@ -25,7 +33,11 @@ export async function receiveWebhook(request: Request, handle: (webhook: Verifie
       { shop: webhook.shop, topic: webhook.topic, webhookId: webhook.webhookId, reason: error instanceof Error ? error.message : String(error) },
       "webhook could not be stored; Shopify will retry",
     );
-    return new Response("Temporarily unable to store this webhook; please retry", { status: 503, headers: { "Retry-After": "10" } });
+    return unavailable();
   }
   return new Response(null, { status: 200 });
+}
+
+function unavailable(): Response {
+  return new Response("Temporarily unable to store this webhook; please retry", { status: 503, headers: { "Retry-After": "10" } });
 }

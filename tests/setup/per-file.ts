@@ -12,6 +12,8 @@ process.env.DATABASE_URL = database.url;
 
 afterAll(async () => {
   const { default: prisma } = await import("../../app/db.server");
+  const { closeAdvisoryLocks } = await import("../../app/db/advisory-lock.server");
+  await closeAdvisoryLocks();
   await prisma.$disconnect();
   await database.drop();
 });

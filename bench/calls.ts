@@ -1,0 +1,42 @@
+import { audit, callCounts, range, waitForDrain } from "./lib/audit";
+import { runLoad } from "./lib/load";
+import type { Params } from "./lib/params";
+import type { BenchResult } from "./lib/report";
+import { BenchStack } from "./lib/stack";
+
+/** 3. FreshBooks calls per order on a 70 % returning / 30 % new customer mix. */
+export async function callsBench(params: Params): Promise<BenchResult> {
+  const count = params.num("orders", 50, 1000);
+  const mix = { newShare: 0.3, seed: 7 };
+  const stack = new BenchStack("calls");
+  try {
+    await stack.startDatabase();
+    await stack.startSandbox();
+    await stack.startServer();
+    await stack.connectFreshBooks();
+    const before = callCounts(stack);
+    stack.spawnApp("worker");
+    const load = await runLoad({ url: stack.appUrl, connections: 20, mode: "count", count, orders: { start: 1, mix } });
+    const drainMs = await waitForDrain(stack, count, 300_000);
+    const result = await audit(stack, range(1, count));
+    const after = callCounts(stack);
+    const calls = Object.fromEntries(Object.entries(after).map(([kind, n]) => [kind, n - (before[kind] ?? 0)]));
+    const sum = (pattern: RegExp) => Object.entries(calls).filter(([kind]) => pattern.test(kind)).reduce((total, [, n]) => total + n, 0);
+    const accounting = sum(/^(client|invoice) /);
+    const perOrder = accounting / count;
+    const [customers] = await stack.query<{ n: string }>("select count(*) as n from client_mapping");
+    return {
+      name: "calls",
+      title: "3. FreshBooks calls per order (70 % returning / 30 % new)",
+      settings: { orders: count, mix },
+      metrics: { calls, clientAndInvoiceCallsPerOrder: perOrder, paymentCallsPerOrder: sum(/^payment /) / count, tokenCalls: sum(/^token$/), newCustomers: Number(customers?.n ?? 0), drainMs, load: { ok: load.ok, requests: load.requests }, audit: result },
+      checks: [
+        { name: "client + invoice calls per order (mean)", target: "≤ 1.5 (naive 3.3)", measured: perOrder.toFixed(2), pass: perOrder <= 1.5 },
+        { name: "lost / duplicate invoices / duplicate clients", target: "0 / 0 / 0", measured: `${result.lost} / ${result.duplicateInvoices} / ${result.duplicateClients}`, pass: result.lost === 0 && result.duplicateInvoices === 0 && result.duplicateClients === 0 },
+      ],
+      notes: ["Payments (paid orders: a list, then a create) and OAuth token calls are counted apart, as the issue asks."],
+    };
+  } finally {
+    await stack.stop();
+  }
+}

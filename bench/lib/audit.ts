@@ -1,0 +1,91 @@
+import { BENCH_SHOP } from "./config";
+import type { BenchStack } from "./stack";
+
+/** What the merchant would see after a run: every order once in FreshBooks, no client twice. */
+export interface Audit {
+  expectedOrders: number;
+  orderRows: number;
+  statuses: Record<string, number>;
+  invoices: number;
+  /** Orders delivered (accepted) without exactly one invoice in FreshBooks. */
+  lost: number;
+  duplicateInvoices: number;
+  clients: number;
+  duplicateClients: number;
+  payments: number;
+  duplicatePayments: number;
+  /** Why orders ended failed / needs_reconnect (reason → count). */
+  failedReasons: Record<string, number>;
+}
+
+const WAITING = ["queued", "syncing"];
+
+/** Polls until every expected order has left queued/syncing; returns the drain time (ms) or null on timeout. */
+export async function waitForDrain(stack: BenchStack, expected: number, timeoutMs: number, since = Date.now()): Promise<number | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await stack.query<{ total: string; waiting: string }>(
+      `select count(*) as total, count(*) filter (where status = any($2)) as waiting from order_sync where shop = $1`,
+      [BENCH_SHOP, WAITING],
+    );
+    if (row && Number(row.total) >= expected && Number(row.waiting) === 0) return Date.now() - since;
+    if (Date.now() > deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export async function audit(stack: BenchStack, orderNumbers: readonly number[]): Promise<Audit> {
+  const statusRows = await stack.query<{ status: string; n: string }>(`select status, count(*) as n from order_sync where shop = $1 group by status`, [BENCH_SHOP]);
+  const statuses = Object.fromEntries(statusRows.map((r) => [r.status, Number(r.n)]));
+  const invoices = stack.sandbox.state.invoices() as unknown as Array<{ invoice_number: string; id: number }>;
+  const perNumber = new Map<string, number>();
+  for (const invoice of invoices) perNumber.set(invoice.invoice_number, (perNumber.get(invoice.invoice_number) ?? 0) + 1);
+  const lost = orderNumbers.filter((n) => perNumber.get(`SHOP-${n}`) === undefined).length;
+  const duplicateInvoices = [...perNumber.values()].reduce((sum, n) => sum + n - 1, 0);
+  const clients = stack.sandbox.state.clients() as unknown as Array<{ email?: string; organization?: string }>;
+  const perClient = new Map<string, number>();
+  for (const client of clients) {
+    const key = client.email || `org:${client.organization ?? ""}`;
+    perClient.set(key, (perClient.get(key) ?? 0) + 1);
+  }
+  const payments = stack.sandbox.state.payments() as unknown as Array<{ invoiceid: number }>;
+  const perInvoice = new Map<number, number>();
+  for (const payment of payments) perInvoice.set(payment.invoiceid, (perInvoice.get(payment.invoiceid) ?? 0) + 1);
+  const reasons = await stack.query<{ reason: string; n: string }>(
+    `select coalesce(left(status_reason, 160), status) as reason, count(*) as n from order_sync where shop = $1 and status in ('failed', 'needs_reconnect') group by 1`,
+    [BENCH_SHOP],
+  );
+  return {
+    failedReasons: Object.fromEntries(reasons.map((r) => [r.reason, Number(r.n)])),
+    expectedOrders: orderNumbers.length,
+    orderRows: Object.values(statuses).reduce((a, b) => a + b, 0),
+    statuses,
+    invoices: invoices.length,
+    lost,
+    duplicateInvoices,
+    clients: clients.length,
+    duplicateClients: [...perClient.values()].reduce((sum, n) => sum + n - 1, 0),
+    payments: payments.length,
+    duplicatePayments: [...perInvoice.values()].reduce((sum, n) => sum + n - 1, 0),
+  };
+}
+
+export const range = (start: number, count: number) => Array.from({ length: count }, (_, i) => start + i);
+
+/** FreshBooks requests in the sandbox log, by kind (accounting calls per order; tokens; payments apart). */
+export function callCounts(stack: BenchStack): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const entry of stack.sandbox.state.requests) {
+    const kind = /\/payments\//.test(entry.path)
+      ? `payment ${entry.method}`
+      : /\/users\/clients/.test(entry.path)
+        ? `client ${entry.method}`
+        : /\/invoices\/invoices/.test(entry.path)
+          ? `invoice ${entry.method}`
+          : /\/oauth\/token/.test(entry.path)
+            ? "token"
+            : `${entry.method} ${entry.path.replace(/\/\d+/g, "/:id")}`;
+    counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return counts;
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+
+// A worker whose Prisma pool (2) is smaller than its concurrency (8): orders from one new
+// customer wait for each other's client lock without holding pooled connections, so nothing
+// stalls (before, every pooled connection sat in a transaction waiting for the lock).
+process.env.DATABASE_POOL_SIZE = "2";
+const { reloadEnv } = await import("../app/env.server");
+reloadEnv();
+const { default: prisma } = await import("../app/db.server");
+const { connectThroughOAuth, useFreshBooksSandbox } = await import("./helpers/freshbooks");
+const { usOrder } = await import("./helpers/orders");
+const { deliverOrder, useWorker, waitForSync } = await import("./helpers/sync");
+
+const sandbox = await useFreshBooksSandbox();
+useWorker(8);
+
+describe("a worker with a small database pool", () => {
+  it("syncs 16 simultaneous orders from one new customer: one client, 16 invoices, no stall", async () => {
+    await connectThroughOAuth();
+    sandbox.faults.setLatency(20);
+    const orders = Array.from({ length: 16 }, (_, i) => usOrder(6000 + i));
+    await Promise.all(orders.map((order) => deliverOrder(order)));
+
+    const rows = await waitForSync(orders.map((o) => o.id), 30_000);
+
+    expect(rows.map((row) => row.status)).toEqual(orders.map(() => "synced"));
+    expect(sandbox.state.clients()).toHaveLength(1);
+    expect(sandbox.state.invoices()).toHaveLength(16);
+    expect(await prisma.clientMapping.count()).toBe(1);
+  });
+});
