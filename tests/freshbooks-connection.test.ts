@@ -119,6 +119,18 @@ describe("keeping the connection alive", () => {
 });
 
 describe("the FreshBooks client", () => {
+  it("retries a GET twice on a 5xx or timeout, but never a POST", async () => {
+    await connectThroughOAuth();
+    const client = await freshbooksFor(TEST_SHOP, deps);
+    sandbox.faults.enqueue({ method: "GET", path: "/taxes/taxes", times: 2, fault: { kind: "status", status: 502 } });
+    await expect(client.taxes.list()).resolves.toBeInstanceOf(Array);
+    expect(sandbox.state.count({ method: "GET", path: /\/taxes\/taxes$/ })).toBe(3);
+
+    sandbox.faults.enqueue({ method: "POST", path: "/users/clients$", fault: { kind: "status", status: 502 } });
+    await expect(client.clients.create({ email: "once@example.com" })).rejects.toBeInstanceOf(FreshBooksTransientError);
+    expect(sandbox.state.count({ method: "POST", path: /\/users\/clients$/ })).toBe(1);
+  });
+
   it("percent-encodes search values, so '+' and '&' in an email find the right client", async () => {
     await connectThroughOAuth();
     const client = await freshbooksFor(TEST_SHOP, deps);
@@ -158,11 +170,11 @@ describe("the FreshBooks client", () => {
     });
     sandbox.faults.enqueue({ path: "/taxes/taxes", fault: { kind: "status", status: 429, retryAfter: 3 } });
     await expect(client.taxes.list()).rejects.toMatchObject({ constructor: FreshBooksRateLimitError, retryAfterSeconds: 3 });
-    sandbox.faults.enqueue({ path: "/taxes/taxes", fault: { kind: "status", status: 503, body: "html" } });
+    sandbox.faults.enqueue({ path: "/taxes/taxes", times: 3, fault: { kind: "status", status: 503, body: "html" } });
     await expect(client.taxes.list()).rejects.toBeInstanceOf(FreshBooksTransientError);
     sandbox.faults.enqueue({ path: "/taxes/taxes", fault: { kind: "errors-in-200" } });
     await expect(client.taxes.list()).rejects.toBeInstanceOf(FreshBooksValidationError);
-    sandbox.faults.enqueue({ path: "/taxes/taxes", fault: { kind: "timeout" } });
+    sandbox.faults.enqueue({ path: "/taxes/taxes", times: 3, fault: { kind: "timeout" } });
     await expect(client.taxes.list()).rejects.toThrow("FreshBooks did not answer within 1 s");
     sandbox.faults.setErrorFormat("new");
     await expect(client.clients.create({})).rejects.toMatchObject({ details: [expect.objectContaining({ errno: 7012 })] });

@@ -1,4 +1,4 @@
-import { FreshBooksAuthError } from "./errors";
+import { FreshBooksAuthError, FreshBooksTransientError } from "./errors";
 import { freshbooksRequest } from "./http.server";
 import type { Client, ClientInput, Identity, Invoice, InvoiceInput, Payment, PaymentInput, Tax } from "./types";
 
@@ -18,6 +18,9 @@ export interface FreshBooksClientOptions {
 }
 
 type Query = Record<string, string | number | string[] | undefined>;
+
+const GET_RETRIES = 2;
+const GET_RETRY_DELAY_MS = 200;
 
 /** `search[email]=a+b@x.com` → every key and value percent-encoded (a raw `+` would arrive as a space). */
 export function queryString(query: Query): string {
@@ -55,8 +58,20 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
   async function call<T>(method: "GET" | "POST" | "PUT", path: string, query: Query = {}, body?: unknown): Promise<T> {
     const url = `${base}${path}${queryString(query)}`;
     const token = await options.tokens.current();
-    const send = (bearer: string) =>
+    const once = (bearer: string) =>
       freshbooksRequest<T>({ method, url, token: bearer, body, timeoutMs: options.timeoutMs, fetch: options.fetch });
+    // A GET changes nothing, so a 5xx, network error or timeout is retried here, twice, quickly.
+    // POSTs and PUTs never are: the pipeline looks before it writes again.
+    const send = async (bearer: string): Promise<T> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await once(bearer);
+        } catch (error) {
+          if (method !== "GET" || !(error instanceof FreshBooksTransientError) || attempt >= GET_RETRIES) throw error;
+          await new Promise((resolve) => setTimeout(resolve, GET_RETRY_DELAY_MS * 2 ** attempt));
+        }
+      }
+    };
     try {
       return await send(token);
     } catch (error) {

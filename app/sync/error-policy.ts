@@ -14,7 +14,8 @@ import {
  * when), fail with a reason the merchant can act on, or wait for a reconnect. Everything else
  * (our own bugs, the database) is rethrown for graphile-worker's own retries.
  */
-export const MAX_ATTEMPTS = 8;
+// About 2.5 hours of backoff at the default base (10 s, doubling, ≤ 1 h per wait).
+export const MAX_ATTEMPTS = 10;
 /**
  * FreshBooks saying "slow down" is not a failure of the order: rate-limited attempts get a
  * budget of their own, large enough to ride out a flash sale's storm of 429s.
