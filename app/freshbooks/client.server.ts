@@ -87,6 +87,7 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
   const sameEmail = (a: string | undefined, b: string) => (a ?? "").trim().toLowerCase() === b.trim().toLowerCase();
 
   return {
+    accountId: options.accountId,
     clients: {
       /**
        * The client with exactly this email: active ones first, then deleted ones (which a default

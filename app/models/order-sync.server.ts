@@ -88,6 +88,14 @@ export async function recordOrderDelivery(
 }
 
 /**
+ * (Re)queues an order's sync: the same job key replaces any pending job, so there is never more
+ * than one per order (Retry, reconnect, reinstall, and the pipeline's own scheduled retries).
+ */
+export async function queueSync(db: Queryable, shop: string, orderId: string, runAt?: Date): Promise<void> {
+  await enqueue(db, "sync-order", { shop, orderId }, { jobKey: syncJobKey(shop, orderId), jobKeyMode: "replace", maxAttempts: SYNC_JOB_MAX_ATTEMPTS, runAt });
+}
+
+/**
  * Re-queues orders (Retry, reconnect, reinstall). Idempotent: the job key means one pending job
  * per order, and the sync itself never creates a second invoice. Synced orders are not touched.
  */
@@ -103,7 +111,7 @@ export async function requeueOrders(db: PrismaClient, shop: string, where: Prism
       data: { status: "queued", statusReason: null, nextAttemptAt: null },
     });
     for (const { orderId } of orders) {
-      await enqueue(tx, "sync-order", { shop, orderId }, { jobKey: syncJobKey(shop, orderId), jobKeyMode: "replace", maxAttempts: SYNC_JOB_MAX_ATTEMPTS });
+      await queueSync(tx, shop, orderId);
     }
     return orders.length;
   });

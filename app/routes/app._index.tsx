@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { BlockStack, Card, InlineStack, Layout, Page, Select, Tabs, Text, TextField } from "@shopify/polaris";
 import { z } from "zod";
@@ -8,6 +8,7 @@ import { OrdersTable } from "../components/OrdersTable";
 import { GettingStarted, SyncLogBanners } from "../components/SyncLogBanners";
 import { SyncOverview } from "../components/SyncOverview";
 import { useFreshBooksConnect } from "../components/use-freshbooks-connect";
+import { usePollWhile } from "../components/use-poll-while";
 import prisma from "../db.server";
 import { env } from "../env.server";
 import { connectionSummary } from "../freshbooks/connection.server";
@@ -79,7 +80,6 @@ export default function SyncLog() {
   const [, setSearchParams] = useSearchParams();
   const shopify = useAppBridge();
   const retry = useFetcher<typeof action>();
-  const revalidator = useRevalidator();
   const { connect } = useFreshBooksConnect();
 
   useEffect(() => {
@@ -89,11 +89,7 @@ export default function SyncLog() {
 
   // Rows move from queued to synced without a reload: poll while anything is in flight.
   const inFlight = data.summary.counts.pending > 0 || data.page.rows.some((row) => row.status === "queued" || row.status === "syncing");
-  useEffect(() => {
-    if (!inFlight) return;
-    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2000);
-    return () => clearInterval(timer);
-  }, [inFlight, revalidator]);
+  usePollWhile(inFlight);
 
   const setQuery = (changes: Record<string, string | null>) =>
     setSearchParams((params) => {

@@ -1,10 +1,11 @@
 import { useEffect } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Box, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import { freshbooksInvoiceUrl, formatMoney } from "../components/OrdersTable";
 import { RETRYABLE, StatusBadge, STATUS_LABELS } from "../components/StatusBadge";
+import { usePollWhile } from "../components/use-poll-while";
 import prisma from "../db.server";
 import { env } from "../env.server";
 import type { InvoiceInput } from "../freshbooks/types";
@@ -37,7 +38,6 @@ export default function OrderDetail() {
   const { order, freshbooksWebUrl } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
   const retry = useFetcher<typeof action>();
-  const revalidator = useRevalidator();
   const invoice = order.mappedInvoice as unknown as InvoiceInput | null;
   const invoiceUrl = freshbooksInvoiceUrl(freshbooksWebUrl, order.freshbooksAccountId, order.freshbooksInvoiceId);
   const pending = order.status === "queued" || order.status === "syncing";
@@ -46,11 +46,7 @@ export default function OrderDetail() {
     if (retry.data && "message" in retry.data) shopify.toast.show(retry.data.message);
     if (retry.data && "error" in retry.data) shopify.toast.show(retry.data.error, { isError: true });
   }, [retry.data, shopify]);
-  useEffect(() => {
-    if (!pending) return;
-    const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2000);
-    return () => clearInterval(timer);
-  }, [pending, revalidator]);
+  usePollWhile(pending);
 
   return (
     <Page backAction={{ content: "Sync log", url: "/app" }} title={`Order ${order.orderName}`} titleMetadata={<StatusBadge status={order.status} />}>

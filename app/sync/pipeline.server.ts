@@ -132,8 +132,7 @@ async function runSteps(
   enter: (step: SyncStep) => void,
 ): Promise<{ freshbooksTotal: string; difference: string | null; note?: string }> {
   const now = () => deps.now?.() ?? new Date();
-  const connection = await deps.db.freshbooksConnection.findUniqueOrThrow({ where: { shop: row.shop } });
-  const accountId = connection.accountId ?? "";
+  const accountId = fb.accountId;
 
   enter("client");
   const customerid = await ensureClient(deps.db, fb, {

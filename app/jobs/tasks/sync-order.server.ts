@@ -2,10 +2,9 @@ import type { Task } from "graphile-worker";
 import prisma from "../../db.server";
 import { env } from "../../env.server";
 import { logger } from "../../logger.server";
-import { SYNC_JOB_MAX_ATTEMPTS, syncJobKey } from "../../models/order-sync.server";
+import { queueSync } from "../../models/order-sync.server";
 import { attemptOrderSync } from "../../sync/pipeline.server";
 import { parsePayload } from "../catalog";
-import { enqueue } from "../enqueue.server";
 
 /**
  * Runs one sync attempt. A retry the error policy asks for is scheduled as the same job key at
@@ -37,6 +36,6 @@ export const syncOrderTask: Task = async (payload, helpers) => {
     throw error;
   }
   if (result.outcome === "retry" || result.outcome === "busy") {
-    await enqueue(prisma, "sync-order", { shop, orderId }, { jobKey: syncJobKey(shop, orderId), jobKeyMode: "replace", runAt: result.retryAt, maxAttempts: SYNC_JOB_MAX_ATTEMPTS });
+    await queueSync(prisma, shop, orderId, result.retryAt);
   }
 };
