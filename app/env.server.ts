@@ -66,6 +66,20 @@ const schema = baseSchema.extend({
     ),
 });
 
+/**
+ * The demo pages log anyone in as the demo shop: a production process with DEMO_MODE set is a
+ * misconfiguration, refused at start-up rather than merely hidden per request.
+ */
+const checkedSchema = schema.superRefine((value, context) => {
+  if (value.DEMO_MODE && value.NODE_ENV === "production") {
+    context.addIssue({
+      code: "custom",
+      path: ["DEMO_MODE"],
+      message: "must not be set when NODE_ENV is production (the demo pages log anyone in as the demo shop)",
+    });
+  }
+});
+
 export type Env = z.infer<typeof schema>;
 /** Every variable the app reads (each documented in .env.example). */
 export const ENV_VARIABLES = Object.keys(schema.shape) as (keyof Env)[];
@@ -89,7 +103,7 @@ export class EnvError extends Error {
 }
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  return parseWith(schema, source);
+  return parseWith(checkedSchema, source);
 }
 
 function parseWith<T extends z.ZodType>(

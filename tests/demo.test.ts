@@ -42,10 +42,22 @@ describe("the demo-only routes", () => {
     expect(response.status).toBe(404);
   });
 
-  it.each(Object.keys(calls) as (keyof typeof calls)[])("%s is a 404 in production even with DEMO_MODE=true", async (route) => {
-    withEnv({ DEMO_MODE: "true", NODE_ENV: "production" });
+  it.each(Object.keys(calls) as (keyof typeof calls)[])("%s is a 404 in production", async (route) => {
+    withEnv({ DEMO_MODE: undefined, NODE_ENV: "production" });
     const response = (await settle(calls[route])) as Response;
     expect(response.status).toBe(404);
+  });
+
+  it.each(["app/bin/server.ts", "app/bin/worker.ts"])("%s refuses to start in production with DEMO_MODE=true", async (entry) => {
+    const child = spawn(process.execPath, ["--import", "tsx", entry], {
+      env: { ...process.env, DEMO_MODE: "true", NODE_ENV: "production", DATABASE_URL: undefined },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, "exit")) as [number | null];
+    expect(code).toBe(1);
+    expect(stderr).toContain("DEMO_MODE must not be set when NODE_ENV is production");
   });
 
   it("with DEMO_MODE outside production, mints a session token for the demo shop and opens the embedded app with it", async () => {

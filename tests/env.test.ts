@@ -46,6 +46,14 @@ describe("environment", () => {
     expect(problems).toContain("TOKEN_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64");
   });
 
+  it("refuses the demo mode in production, and accepts it in development", () => {
+    expect(problemsOf({ ...TEST_ENV, DEMO_MODE: "true", NODE_ENV: "production" })).toEqual([
+      "DEMO_MODE must not be set when NODE_ENV is production (the demo pages log anyone in as the demo shop)",
+    ]);
+    expect(problemsOf({ ...TEST_ENV, DEMO_MODE: "true", NODE_ENV: "development" })).toEqual([]);
+    expect(problemsOf({ ...TEST_ENV, NODE_ENV: "production" })).toEqual([]);
+  });
+
   it("names .env.example in the message the process prints", () => {
     expect(() => parseEnv({})).toThrow(/See \.env\.example/);
   });
