@@ -3,9 +3,12 @@ import pg from "pg";
 
 export const TEMPLATE_DATABASE = "app_test_template";
 
+/** Names of the per-file clones: only databases matching it are ever cleaned up as leftovers. */
+export const CLONE_NAME_PATTERN = "^app_test_[0-9]+_[0-9a-f]{8}$";
+
 /** A fresh database cloned from the migrated template (milliseconds, unlike migrating). */
 export async function cloneTemplate(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const name = `app_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database "${name}" template ${TEMPLATE_DATABASE}`);

@@ -3,7 +3,7 @@ import pg from "pg";
 import { startEmbeddedPostgres } from "../../app/db/embedded-postgres.server";
 import { runPrisma } from "../../app/bin/prisma-cli.server";
 import { migrateWorkerSchema } from "../../app/jobs/migrate.server";
-import { TEMPLATE_DATABASE } from "../helpers/database";
+import { CLONE_NAME_PATTERN, TEMPLATE_DATABASE } from "../helpers/database";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -38,8 +38,13 @@ export default async function setup(project: TestProject) {
   await admin.connect();
   await admin.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
   await admin.query(`create database ${TEMPLATE_DATABASE}`);
-  // Leftovers of an interrupted earlier run.
-  const stale = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'test_%'");
+  // Leftovers of an interrupted earlier run: our clones only (never a database of someone else's
+  // on a shared DATABASE_URL server), and none that a run going on at the same time is using.
+  const stale = await admin.query<{ datname: string }>(
+    `select datname from pg_database d where datname ~ $1
+       and not exists (select 1 from pg_stat_activity a where a.datname = d.datname)`,
+    [CLONE_NAME_PATTERN],
+  );
   for (const { datname } of stale.rows) await admin.query(`drop database if exists "${datname}" with (force)`);
   await admin.end();
 
