@@ -12,7 +12,13 @@ const root = path.resolve(import.meta.dirname, "../..");
 function chromiumExecutable(): string | undefined {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   if (existsSync(chromium.executablePath())) return undefined;
-  return ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((candidate) => existsSync(candidate));
+  const system = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((candidate) => existsSync(candidate));
+  if (system) return system;
+  // Said here, before the web server starts, rather than as Playwright's "run npx playwright install".
+  throw new Error(
+    "The browser tests need Chromium and none was found: `apt-get install chromium` (what .ci/run does), " +
+      "or set CHROMIUM_PATH to a Chromium or Chrome binary, or `npx playwright install chromium` where downloads work.",
+  );
 }
 
 export default defineConfig({
