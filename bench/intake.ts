@@ -42,7 +42,7 @@ export async function intakeBench(params: Params): Promise<BenchResult> {
     const server = await stack.startServer(profile ? ["--cpu-prof", "--cpu-prof-dir=.data/bench-prof"] : []);
     const insertPool = await rawInsertRate(stack.databaseUrl, poolSize, Math.min(durationMs, 10_000));
     const insertSingle = await rawInsertRate(stack.databaseUrl, 1, Math.min(durationMs, 5_000));
-    await runLoad({ url: stack.appUrl, connections: 20, mode: "duration", durationMs: Math.min(3000, durationMs), orders: { start: 1 } });
+    const warmup = await runLoad({ url: stack.appUrl, connections: 20, mode: "duration", durationMs: Math.min(3000, durationMs), orders: { start: 1 } });
     const load = await runLoad({ url: stack.appUrl, connections, mode: "duration", durationMs, orders: { start: 1_000_000 } });
     const errors = load.requests - load.ok;
     const share = load.acceptedPerSec / insertPool;
@@ -55,7 +55,14 @@ export async function intakeBench(params: Params): Promise<BenchResult> {
       checks: [
         { name: "intake / raw single-row inserts", target: "≥ 50 %", measured: `${load.acceptedPerSec}/s ÷ ${insertPool}/s = ${(share * 100).toFixed(1)} %`, pass: share >= 0.5 },
         { name: "p99 latency", target: "≤ 50 ms", measured: `p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms`, pass: load.latency.p99 <= 50 },
-        { name: "errors", target: "0", measured: String(errors), pass: errors === 0 },
+        { invariant: true, name: "errors", target: "0", measured: String(errors), pass: errors === 0 },
+        {
+          invariant: true,
+          name: "accepted deliveries stored (none lost)",
+          target: `${warmup.ok + load.ok} (every 2xx)`,
+          measured: String(Number(stored?.n ?? 0)),
+          pass: Number(stored?.n ?? 0) === warmup.ok + load.ok,
+        },
       ],
       notes: [
         "Raw insert rate: single-row autocommit inserts into a scratch table on the same server, with as many connections as the web process' pool.",

@@ -1,5 +1,5 @@
 import type { Params } from "./lib/params";
-import type { BenchResult } from "./lib/report";
+import type { BenchResult, Check } from "./lib/report";
 import { BenchStack } from "./lib/stack";
 import { summarize } from "./lib/stats";
 import { BENCH_SHOP } from "./lib/config";
@@ -47,7 +47,7 @@ export async function syncLogBench(params: Params): Promise<BenchResult> {
       deepFailedPage: { status: "failed" as const, after: deepCursor },
     };
     const timings: Record<string, unknown> = {};
-    const checks = [];
+    const checks: Check[] = [];
     for (const [name, query] of Object.entries(queries)) {
       const samples: number[] = [];
       let found = 0;
@@ -63,6 +63,21 @@ export async function syncLogBench(params: Params): Promise<BenchResult> {
       timings[name] = { ...summary, rows: found };
       checks.push({ name: `${name} (p99 of ${repeats}, warm)`, target: "≤ 150 ms", measured: `p50 ${summary.p50} ms, p99 ${summary.p99} ms, ${found} rows`, pass: summary.p99 <= 150 });
     }
+    // The figures are only worth something if the pages are right: newest first, the next page
+    // continuing where the first ended, the filter honoured.
+    const first = await listOrders(prisma, BENCH_SHOP, {});
+    const second = await listOrders(prisma, BENCH_SHOP, { after: first.next ?? undefined });
+    const failed = await listOrders(prisma, BENCH_SHOP, { status: "failed" });
+    const times = [...first.rows, ...second.rows].map((row) => `${row.createdAt}|${row.id.padStart(20, "0")}`);
+    const descending = times.every((time, index) => index === 0 || (times[index - 1] ?? "") > time);
+    const pagesRight = first.rows.length > 0 && second.rows.length === first.rows.length && descending && failed.rows.length > 0 && failed.rows.every((row) => row.status === "failed");
+    checks.push({
+      invariant: true,
+      name: "pages are right (newest first, next page continues, filter honoured)",
+      target: "yes",
+      measured: `${first.rows.length} + ${second.rows.length} rows, ${descending ? "descending" : "NOT descending"}, ${failed.rows.filter((row) => row.status !== "failed").length} non-failed rows in the failed filter`,
+      pass: pagesRight,
+    });
     return {
       name: "synclog",
       title: "5. Sync log at scale",

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Report } from "../bench/lib/report";
@@ -10,34 +10,36 @@ import type { Report } from "../bench/lib/report";
  * nothing duplicated, a report written), never the timings, which this shared machine cannot promise.
  */
 const root = path.resolve(import.meta.dirname, "..");
-const INVARIANT = /lost|duplicate|clients for one email|connection kept|non-2xx during the outage/i;
+const latest = path.join(root, "bench/results/latest.json");
 
-function smoke(name: string, params: string[] = []): Report {
+function smoke(name: string, params: string[], timeoutMs: number): Report {
+  rmSync(latest, { force: true }); // the report read below is this run's, not an earlier one
   const run = spawnSync(process.execPath, ["--import", "tsx", "bench/run.ts", "--smoke", "--only", name, ...params.flatMap((p) => ["--param", p])], {
     cwd: root,
     env: { ...process.env },
     encoding: "utf8",
-    timeout: 240_000,
+    timeout: timeoutMs,
   });
-  const report = JSON.parse(readFileSync(path.join(root, "bench/results/latest.json"), "utf8")) as Report;
+  const report = JSON.parse(readFileSync(latest, "utf8")) as Report;
   expect(report.results.map((r) => r.name), run.stderr).toEqual([name]);
   return report;
 }
 
 describe("bench smoke runs (npm run bench -- --smoke)", () => {
+  // The fault suite runs seven scenarios on one stack: ~3 minutes on an idle 2-core machine.
   it.each([
-    ["intake", []],
-    ["latency", []],
-    ["calls", []],
-    ["burst", ["orders=100"]],
-    ["synclog", []],
-    ["faults", ["orders=20"]],
-  ] as const)("%s: runs, writes its report and loses or duplicates nothing", (name, params) => {
-    const report = smoke(name, [...params]);
+    ["intake", [], 240_000],
+    ["latency", [], 240_000],
+    ["calls", [], 240_000],
+    ["burst", ["orders=100"], 240_000],
+    ["synclog", [], 240_000],
+    ["faults", ["orders=20"], 480_000],
+  ] as const)("%s: runs, writes its report and loses or duplicates nothing", (name, params, timeoutMs) => {
+    const report = smoke(name, [...params], timeoutMs);
     const [result] = report.results;
     expect(result?.error).toBeUndefined();
-    expect(result?.checks.length).toBeGreaterThan(0);
-    const broken = result?.checks.filter((check) => INVARIANT.test(check.name) && !check.pass) ?? [];
-    expect(broken).toEqual([]);
-  }, 240_000);
+    const invariants = result?.checks.filter((check) => check.invariant) ?? [];
+    expect(invariants.length).toBeGreaterThan(0);
+    expect(invariants.filter((check) => !check.pass)).toEqual([]);
+  }, 500_000);
 });

@@ -7,8 +7,9 @@ export interface Audit {
   orderRows: number;
   statuses: Record<string, number>;
   invoices: number;
-  /** Orders delivered (accepted) without exactly one invoice in FreshBooks. */
+  /** Orders delivered (accepted) that did not end synced with their invoice in FreshBooks. */
   lost: number;
+  /** Invoices beyond one per number, plus create attempts for a number FreshBooks already had. */
   duplicateInvoices: number;
   clients: number;
   duplicateClients: number;
@@ -19,6 +20,7 @@ export interface Audit {
 }
 
 const WAITING = ["queued", "syncing"];
+const SYNCED = ["synced", "synced_with_difference"];
 
 /** Polls until every expected order has left queued/syncing; returns the drain time (ms) or null on timeout. */
 export async function waitForDrain(stack: BenchStack, expected: number, timeoutMs: number, since = Date.now()): Promise<number | null> {
@@ -40,8 +42,13 @@ export async function audit(stack: BenchStack, orderNumbers: readonly number[]):
   const invoices = stack.sandbox.state.invoices() as unknown as Array<{ invoice_number: string; id: number }>;
   const perNumber = new Map<string, number>();
   for (const invoice of invoices) perNumber.set(invoice.invoice_number, (perNumber.get(invoice.invoice_number) ?? 0) + 1);
-  const lost = orderNumbers.filter((n) => perNumber.get(`SHOP-${n}`) === undefined).length;
-  const duplicateInvoices = [...perNumber.values()].reduce((sum, n) => sum + n - 1, 0);
+  const orderRows = await stack.query<{ order_number: number; status: string }>(`select order_number, status from order_sync where shop = $1`, [BENCH_SHOP]);
+  const statusOf = new Map(orderRows.map((row) => [Number(row.order_number), row.status]));
+  const lost = orderNumbers.filter((n) => perNumber.get(`SHOP-${n}`) === undefined || !SYNCED.includes(statusOf.get(n) ?? "")).length;
+  // The sandbox refuses an invoice number it already has (422); real FreshBooks may accept it, so
+  // each such second POST is a duplicate invoice that only the sandbox prevented.
+  const refusedSecondPosts = stack.sandbox.state.requests.filter((r) => r.method === "POST" && /\/invoices\/invoices$/.test(r.path) && r.status === 422).length;
+  const duplicateInvoices = [...perNumber.values()].reduce((sum, n) => sum + n - 1, 0) + refusedSecondPosts;
   const clients = stack.sandbox.state.clients() as unknown as Array<{ email?: string; organization?: string }>;
   const perClient = new Map<string, number>();
   for (const client of clients) {

@@ -10,6 +10,11 @@ export interface Check {
   target: string;
   measured: string;
   pass: boolean;
+  /**
+   * A correctness check (nothing lost, nothing duplicated, no errors, the scenario ran) rather
+   * than a performance target: a failed invariant fails the run (exit 1) and the smoke tests.
+   */
+  invariant?: boolean;
 }
 
 export interface BenchResult {

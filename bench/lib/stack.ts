@@ -43,7 +43,9 @@ export class BenchStack {
   private appSettings: Record<string, string> = {};
   private logIndex = 0;
 
-  constructor(readonly name: string) {}
+  constructor(readonly name: string) {
+    live.add(this);
+  }
 
   get databaseUrl(): string {
     return this.database.url;
@@ -171,11 +173,25 @@ export class BenchStack {
     }
   }
 
+  /** Stops what was started, even after a failed start, without hiding the error that caused it. */
   async stop(): Promise<void> {
+    live.delete(this);
     for (const app of this.processes) await app.stop();
-    const { default: prisma } = await import("../../app/db.server");
-    await prisma.$disconnect();
+    if (this.database) {
+      const { default: prisma } = await import("../../app/db.server");
+      await prisma.$disconnect();
+    }
     await this.sandbox?.close();
     await this.database?.stop();
   }
+}
+
+const live = new Set<BenchStack>();
+
+/**
+ * Stops every stack still running: on SIGTERM/SIGINT (the smoke test's timeout, Ctrl-C), so that
+ * no PostgreSQL, server or worker outlives the bench and blocks the next run's ports.
+ */
+export async function stopLiveStacks(): Promise<void> {
+  for (const stack of [...live]) await stack.stop().catch(() => {});
 }
