@@ -68,15 +68,16 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
   // Claim the order: one attempt at a time, even if two jobs for it ever run at once. A
   // "syncing" order stays claimed until its attempt ends, its lease runs out, or the worker
   // running it is dead (no heartbeat for a minute: killed, lost machine).
-  const leaseCutoff = new Date(startedAt.getTime() - ATTEMPT_LEASE_MS);
-  const deadCutoff = new Date(startedAt.getTime() - DEAD_AFTER_MS);
+  // Every time here is the database's now(), like the heartbeats': machines' clocks drift, and
+  // a clock running ahead must not make a live worker's attempt look dead (two at once).
   const claimed = await deps.db.$executeRaw`
-    update order_sync set status = 'syncing', attempts = attempts + 1, last_attempt_at = ${startedAt},
+    update order_sync set status = 'syncing', attempts = attempts + 1, last_attempt_at = now(),
       next_attempt_at = null, claimed_by = ${deps.workerId ?? null}, updated_at = now()
     where shop = ${shop} and order_id = ${orderId} and (
-      status <> 'syncing' or last_attempt_at is null or last_attempt_at < ${leaseCutoff}
-      or (claimed_by is not null and last_attempt_at < ${deadCutoff} and not exists (
-        select 1 from worker_heartbeat h where h.id = 'worker-id:' || order_sync.claimed_by and h.beat_at >= ${deadCutoff})))`;
+      status <> 'syncing' or last_attempt_at is null or last_attempt_at < now() - ${ATTEMPT_LEASE_MS}::int * interval '1 millisecond'
+      or (claimed_by is not null and last_attempt_at < now() - ${DEAD_AFTER_MS}::int * interval '1 millisecond' and not exists (
+        select 1 from worker_heartbeat h where h.id = 'worker-id:' || order_sync.claimed_by
+          and h.beat_at >= now() - ${DEAD_AFTER_MS}::int * interval '1 millisecond')))`;
   if (claimed === 0) {
     await deps.db.syncAttempt.delete({ where: { id: attempt.id } });
     return { outcome: "busy", reason: "another attempt is running", retryAt: new Date(startedAt.getTime() + 30_000) };
