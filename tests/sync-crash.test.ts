@@ -67,6 +67,21 @@ describe("a worker killed mid-sync", () => {
     expect((await prisma.orderSync.findFirstOrThrow({ where: { orderId } })).freshbooksInvoiceId).toBe(sandbox.state.invoices()[0]!.id);
   });
 
+  it("and the merchant changes the invoice prefix before the retry: the invoice is found by the number it was created with", async () => {
+    const order = usOrder(1003);
+    await deliverOrder(order);
+    const orderId = String(order.id);
+    await expect(attemptOrderSync(TEST_SHOP, orderId, "job-1", { db: dbOfAWorkerKilledAfterTheInvoicePost(), logger })).rejects.toThrow("worker killed");
+    await prisma.shopSettings.create({ data: { shop: TEST_SHOP, invoicePrefix: "WEB-" } });
+    await leaseRunsOut(orderId);
+
+    const result = await attemptOrderSync(TEST_SHOP, orderId, "job-2", { db: prisma, logger });
+
+    expect(result.outcome).toBe("synced");
+    expect(sandbox.state.invoices().map((invoice) => invoice.invoice_number)).toEqual(["SHOP-1003"]);
+    expect(await prisma.orderSync.findFirstOrThrow({ where: { orderId } })).toMatchObject({ invoiceNumber: "SHOP-1003" });
+  });
+
   it("records every attempt for the sync log's timeline", async () => {
     const order = usOrder(1002);
     await deliverOrder(order);

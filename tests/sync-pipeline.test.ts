@@ -100,6 +100,21 @@ describe("never duplicated", () => {
     expect(invoices()).toHaveLength(20);
   });
 
+  it("10 simultaneous orders of one new email, half logged in and half guest checkouts: one client", async () => {
+    const orders = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? usOrder(4000 + i) : usOrder(4000 + i, { customer: null })));
+    await Promise.all(orders.map((order) => deliverOrder(order)));
+    const rows = await waitForSync(orders.map((o) => o.id));
+
+    expect(rows.filter((row) => row.status !== "synced")).toEqual([]);
+    expect(clients()).toHaveLength(1);
+    expect(new Set(invoices().map((i) => i.customerid))).toEqual(new Set([clients()[0]!.id]));
+    const mappings = await prisma.clientMapping.findMany({ orderBy: { customerKey: "asc" } });
+    expect(mappings.map((m) => [m.customerKey, m.freshbooksClientId])).toEqual([
+      ["customer:7123456789012", clients()[0]!.id],
+      ["email:jane.doe@example.com", clients()[0]!.id],
+    ]);
+  });
+
   it("an invoice POST that succeeded but timed out is found by its number, not created twice", async () => {
     sandbox.faults.enqueue({ method: "POST", path: "/invoices/invoices$", fault: { kind: "timeout", afterHandling: true } });
     const order = usOrder(1001);

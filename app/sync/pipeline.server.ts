@@ -5,8 +5,9 @@ import type { FreshBooksClient } from "../freshbooks/client.server";
 import type { Logger } from "../logger.server";
 import { getSettings, type Settings } from "../models/settings.server";
 import { shopifyOrderSchema } from "../shopify/order-schema";
-import { ensureClient } from "./clients.server";
+import { ensureClient, recoverClient } from "./clients.server";
 import { decide, type Decision, type RetryTiming, type SyncStep } from "./error-policy";
+import { ensureInvoice, isClientGone } from "./invoice.server";
 import { mapOrder, type MappedOrder } from "./mapping";
 import { difference, sameAmount } from "./money";
 
@@ -56,7 +57,10 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
       where: { id: attempt.id },
       data: { finishedAt: now(), outcome: result.outcome, message: "reason" in result ? (result.reason ?? null) : null },
     });
-    deps.logger.info({ shop, orderId, jobId, outcome: result.outcome, attempt: row.attempts + 1, reason: "reason" in result ? result.reason : undefined }, "sync attempt");
+    deps.logger.info(
+      { shop, orderId, jobId, outcome: result.outcome, attempt: row.attempts + 1, reason: "reason" in result ? result.reason : undefined },
+      "sync attempt",
+    );
     return result;
   };
 
@@ -133,38 +137,27 @@ async function runSteps(
   enter: (step: SyncStep) => void,
 ): Promise<{ freshbooksTotal: string; difference: string | null; note?: string }> {
   const now = () => deps.now?.() ?? new Date();
-  const accountId = fb.accountId;
+  const notes: string[] = [];
 
   enter("client");
-  const customerid = await ensureClient(deps.db, fb, {
-    shop: row.shop,
-    accountId,
-    customer: mapped.customer,
-    settings,
-    currency: mapped.currency,
-  });
+  const clientRequest = { shop: row.shop, accountId: fb.accountId, customer: mapped.customer, settings, currency: mapped.currency };
+  let customerid = await ensureClient(deps.db, fb, clientRequest);
 
   enter("invoice");
-  const invoiceNumber = mapped.invoice.invoice_number ?? "";
-  let invoiceId = row.freshbooksAccountId === accountId ? row.freshbooksInvoiceId : null;
+  let invoiceId = row.freshbooksAccountId === fb.accountId ? row.freshbooksInvoiceId : null;
   let freshbooksTotal = row.freshbooksTotal;
   if (invoiceId === null) {
-    // A prior attempt may have created it and crashed before recording it.
-    const earlier = row.invoiceIntentAt && row.freshbooksAccountId === accountId ? await fb.invoices.findByNumber(invoiceNumber) : null;
-    const invoiceInput = { ...mapped.invoice, customerid };
-    let invoice = earlier;
-    if (!invoice) {
-      await deps.db.orderSync.update({
-        where,
-        data: {
-          invoiceIntentAt: now(),
-          invoiceNumber,
-          freshbooksAccountId: accountId,
-          freshbooksClientId: customerid,
-          mappedInvoice: invoiceInput as unknown as Prisma.InputJsonValue,
-        },
-      });
-      invoice = await fb.invoices.create(invoiceInput);
+    const step = { db: deps.db, fb, where, now, row, mapped };
+    let invoice;
+    try {
+      invoice = await ensureInvoice(step, customerid);
+    } catch (error) {
+      // The merchant deleted the client in FreshBooks: restore it (or resolve it again) and go on.
+      if (!isClientGone(error)) throw error;
+      enter("client");
+      customerid = await recoverClient(deps.db, fb, clientRequest, customerid);
+      enter("invoice");
+      invoice = await ensureInvoice(step, customerid);
     }
     invoiceId = invoice.id;
     freshbooksTotal = invoice.amount.amount;
@@ -173,6 +166,7 @@ async function runSteps(
       data: { freshbooksInvoiceId: invoice.id, freshbooksTotal, freshbooksClientId: invoice.customerid, invoiceNumber: invoice.invoice_number },
     });
   }
+  const total = freshbooksTotal ?? "0";
 
   if (mapped.payment && settings.recordPayments && row.paymentId === null) {
     enter("payment");
@@ -182,7 +176,6 @@ async function runSteps(
     await deps.db.orderSync.update({ where, data: { paymentId: recorded.id } });
   }
 
-  let note: string | undefined;
   const recipient = mapped.customer?.email;
   if (settings.emailInvoices && recipient && row.emailRequestedAt === null) {
     enter("email");
@@ -191,11 +184,11 @@ async function runSteps(
     try {
       await fb.invoices.email(invoiceId, [recipient]);
     } catch (error) {
-      note = `the invoice was not emailed (${error instanceof Error ? error.message : String(error)})`;
+      notes.push(`the invoice was not emailed (${error instanceof Error ? error.message : String(error)})`);
     }
   }
 
-  const total = freshbooksTotal ?? "0";
   const shopifyTotal = mapped.shopifyTotal.amount;
+  const note = notes.length > 0 ? notes.join("; ") : undefined;
   return { freshbooksTotal: total, difference: sameAmount(total, shopifyTotal) ? null : difference(total, shopifyTotal), note };
 }
