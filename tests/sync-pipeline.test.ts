@@ -3,6 +3,7 @@ import prisma from "../app/db.server";
 import { requeueOrders } from "../app/models/order-sync.server";
 import { resumeShop } from "../app/models/shop.server";
 import { connectThroughOAuth, useFreshBooksSandbox } from "./helpers/freshbooks";
+import { manyItemsOrder } from "./fixtures/orders/many-items";
 import { orderFixture, usOrder } from "./helpers/orders";
 import { deliverOrder, resetSyncTables, useWorker, waitForSync } from "./helpers/sync";
 import { TEST_SHOP } from "./helpers/shopify";
@@ -57,6 +58,19 @@ describe("order → FreshBooks invoice", () => {
     expect(synced?.status).toBe("synced");
     expect(Number.parseFloat(invoices()[0]!.amount.amount)).toBe(Number.parseFloat(total));
     expect(synced?.difference).toBeNull();
+  });
+
+  it("an order with 250 items syncs into one invoice within the line cap, to the cent", async () => {
+    const order = manyItemsOrder(usOrder(1001), 250);
+    await deliverOrder(order);
+
+    const [synced] = await waitForSync([order.id]);
+
+    expect(synced).toMatchObject({ status: "synced", freshbooksTotal: order.total_price, difference: null });
+    expect(invoices()).toHaveLength(1);
+    expect(invoices()[0]!.amount.amount).toBe(order.total_price);
+    expect(invoices()[0]!.lines.length).toBeLessThanOrEqual(100);
+    expect(sandbox.state.payments()).toEqual([expect.objectContaining({ amount: expect.objectContaining({ amount: order.total_price }) })]);
   });
 
   it("puts shipping on the invoice as a line", async () => {
