@@ -1,3 +1,5 @@
+import { Writable } from "node:stream";
+import pino from "pino";
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { tokenSourceFor } from "../app/freshbooks/connection.server";
@@ -144,5 +146,25 @@ describe("the shop's shared client when our mapping of it is lost", () => {
 
     expect(clients()).toEqual([expect.objectContaining({ organization: "Shopify customers" })]);
     expect(new Set(invoices().map((invoice) => invoice.customerid)).size).toBe(1);
+  });
+});
+
+describe("the attempt's log line", () => {
+  it("names FreshBooks' HTTP status and errnos of a failed call, never the token or the buyer's email", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => void (lines.push(chunk.toString()), done()) });
+    const capture = pino({ level: "info" }, sink);
+    sandbox.faults.enqueue({ method: "POST", path: "/invoices/invoices$", fault: { kind: "status", status: 503 } });
+    const order = usOrder(1001);
+    await deliverOrder(order);
+
+    const result = await attemptOrderSync(TEST_SHOP, String(order.id), "job-1", { db: prisma, logger: capture });
+
+    expect(result.outcome).toBe("retry");
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.msg === "sync attempt");
+    expect(logged).toMatchObject({ outcome: "retry", freshbooksStatus: 503, freshbooksError: "transient", freshbooksErrnos: [500] });
+    const token = await tokenSourceFor(TEST_SHOP, { db: prisma }).current();
+    expect(lines.join("")).not.toContain(token);
+    expect(lines.join("")).not.toContain("jane.doe@example.com");
   });
 });

@@ -2,6 +2,7 @@ import type { OrderSync, Prisma, PrismaClient } from "@prisma/client";
 import { freshbooksFor } from "../freshbooks/connection.server";
 import { DEAD_AFTER_MS } from "../jobs/liveness.server";
 import type { FreshBooksClient } from "../freshbooks/client.server";
+import { FreshBooksError } from "../freshbooks/errors";
 import type { Logger } from "../logger.server";
 import { getSettings, type Settings } from "../models/settings.server";
 import { shopifyOrderSchema } from "../shopify/order-schema";
@@ -10,6 +11,7 @@ import { decide, type Decision, type RetryTiming, type SyncStep } from "./error-
 import { ensureInvoice, isClientGone } from "./invoice.server";
 import { mapOrder, type MappedOrder } from "./mapping";
 import { difference, sameAmount } from "./money";
+import { ensurePayment } from "./payment.server";
 
 export interface SyncDeps {
   db: PrismaClient;
@@ -51,14 +53,14 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
   const attempt = await deps.db.syncAttempt.create({
     data: { orderSyncId: row.id, shop, jobId, startedAt, outcome: "syncing" },
   });
-  const finish = async (result: AttemptResult, data: Prisma.OrderSyncUpdateInput) => {
+  const finish = async (result: AttemptResult, data: Prisma.OrderSyncUpdateInput, error?: unknown) => {
     await deps.db.orderSync.update({ where, data });
     await deps.db.syncAttempt.update({
       where: { id: attempt.id },
       data: { finishedAt: now(), outcome: result.outcome, message: "reason" in result ? (result.reason ?? null) : null },
     });
     deps.logger.info(
-      { shop, orderId, jobId, outcome: result.outcome, attempt: row.attempts + 1, reason: "reason" in result ? result.reason : undefined },
+      { shop, orderId, jobId, outcome: result.outcome, attempt: row.attempts + 1, reason: "reason" in result ? result.reason : undefined, ...freshbooksFailure(error) },
       "sync attempt",
     );
     return result;
@@ -117,14 +119,31 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
     if (decision.kind === "retry") {
       const retryAt = new Date(now().getTime() + decision.delayMs);
       const reason = `${decision.reason}. Retrying automatically.`;
-      return finish({ outcome: "retry", reason, retryAt }, { status: "queued", statusReason: reason, nextAttemptAt: retryAt });
+      return finish({ outcome: "retry", reason, retryAt }, { status: "queued", statusReason: reason, nextAttemptAt: retryAt }, error);
     }
     if (decision.kind === "reconnect") {
       const reason = `Waiting for FreshBooks to be reconnected (${decision.reason}). The order syncs when you reconnect.`;
-      return finish({ outcome: "needs_reconnect", reason }, { status: "needs_reconnect", statusReason: reason });
+      return finish({ outcome: "needs_reconnect", reason }, { status: "needs_reconnect", statusReason: reason }, error);
     }
-    return finish({ outcome: "failed", reason: decision.reason }, { status: "failed", statusReason: decision.reason });
+    return finish({ outcome: "failed", reason: decision.reason }, { status: "failed", statusReason: decision.reason }, error);
   }
+}
+
+/**
+ * What the log line of a failed attempt says about the FreshBooks call: its HTTP status and
+ * the errnos and fields it named. Never the values FreshBooks echoes back (they can be an email
+ * or an address). FreshBooks documents no request-id header (digest §8), so there is none to log.
+ */
+export function freshbooksFailure(error: unknown): Record<string, unknown> {
+  if (!(error instanceof FreshBooksError)) return {};
+  const errnos = error.details.flatMap((detail) => (detail.errno === undefined ? [] : [detail.errno]));
+  const fields = error.details.flatMap((detail) => (detail.field === undefined ? [] : [detail.field]));
+  return {
+    freshbooksStatus: error.status,
+    freshbooksError: error.kind,
+    ...(errnos.length > 0 ? { freshbooksErrnos: errnos } : {}),
+    ...(fields.length > 0 ? { freshbooksFields: fields } : {}),
+  };
 }
 
 async function runSteps(
@@ -168,12 +187,11 @@ async function runSteps(
   }
   const total = freshbooksTotal ?? "0";
 
-  if (mapped.payment && settings.recordPayments && row.paymentId === null) {
+  if (settings.recordPayments && row.paymentId === null) {
     enter("payment");
-    const payment = mapped.payment;
-    const existing = (await fb.payments.listByInvoice(invoiceId)).find((candidate) => sameAmount(candidate.amount.amount, payment.amount.amount));
-    const recorded = existing ?? (await fb.payments.create({ ...payment, invoiceid: invoiceId }));
-    await deps.db.orderSync.update({ where, data: { paymentId: recorded.id } });
+    const recorded = await ensurePayment(fb, mapped, invoiceId, total);
+    if (recorded.note) notes.push(recorded.note);
+    if (recorded.payment) await deps.db.orderSync.update({ where, data: { paymentId: recorded.payment.id } });
   }
 
   const recipient = mapped.customer?.email;
