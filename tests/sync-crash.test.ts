@@ -36,6 +36,11 @@ function dbOfAWorkerKilledAfterTheInvoicePost(): PrismaClient {
   });
 }
 
+/** The attempt lease runs on the database's clock: age the dead attempt there. */
+async function leaseRunsOut(orderId: string) {
+  await prisma.$executeRaw`update order_sync set last_attempt_at = now() - ${ATTEMPT_LEASE_MS + 1000}::int * interval '1 millisecond' where order_id = ${orderId}`;
+}
+
 describe("a worker killed mid-sync", () => {
   it("between the invoice POST and our commit: the next attempt finds the invoice, never creates a second", async () => {
     const order = usOrder(1001);
@@ -53,8 +58,8 @@ describe("a worker killed mid-sync", () => {
     // While the dead attempt's lease runs, nothing else may take the order.
     expect((await attemptOrderSync(TEST_SHOP, orderId, "job-2", { db: prisma, logger })).outcome).toBe("busy");
 
-    const afterLease = () => new Date(Date.now() + ATTEMPT_LEASE_MS + 1000);
-    const result = await attemptOrderSync(TEST_SHOP, orderId, "job-3", { db: prisma, logger, now: afterLease });
+    await leaseRunsOut(orderId);
+    const result = await attemptOrderSync(TEST_SHOP, orderId, "job-3", { db: prisma, logger });
 
     expect(result.outcome).toBe("synced");
     expect(sandbox.state.invoices()).toHaveLength(1);
@@ -62,11 +67,27 @@ describe("a worker killed mid-sync", () => {
     expect((await prisma.orderSync.findFirstOrThrow({ where: { orderId } })).freshbooksInvoiceId).toBe(sandbox.state.invoices()[0]!.id);
   });
 
+  it("and the merchant changes the invoice prefix before the retry: the invoice is found by the number it was created with", async () => {
+    const order = usOrder(1003);
+    await deliverOrder(order);
+    const orderId = String(order.id);
+    await expect(attemptOrderSync(TEST_SHOP, orderId, "job-1", { db: dbOfAWorkerKilledAfterTheInvoicePost(), logger })).rejects.toThrow("worker killed");
+    await prisma.shopSettings.create({ data: { shop: TEST_SHOP, invoicePrefix: "WEB-" } });
+    await leaseRunsOut(orderId);
+
+    const result = await attemptOrderSync(TEST_SHOP, orderId, "job-2", { db: prisma, logger });
+
+    expect(result.outcome).toBe("synced");
+    expect(sandbox.state.invoices().map((invoice) => invoice.invoice_number)).toEqual(["SHOP-1003"]);
+    expect(await prisma.orderSync.findFirstOrThrow({ where: { orderId } })).toMatchObject({ invoiceNumber: "SHOP-1003" });
+  });
+
   it("records every attempt for the sync log's timeline", async () => {
     const order = usOrder(1002);
     await deliverOrder(order);
     await expect(attemptOrderSync(TEST_SHOP, String(order.id), "job-1", { db: dbOfAWorkerKilledAfterTheInvoicePost(), logger })).rejects.toThrow();
-    await attemptOrderSync(TEST_SHOP, String(order.id), "job-2", { db: prisma, logger, now: () => new Date(Date.now() + ATTEMPT_LEASE_MS + 1000) });
+    await leaseRunsOut(String(order.id));
+    await attemptOrderSync(TEST_SHOP, String(order.id), "job-2", { db: prisma, logger });
 
     const attempts = await prisma.syncAttempt.findMany({ orderBy: { id: "asc" } });
     expect(attempts.map((a) => [a.jobId, a.outcome])).toEqual([

@@ -6,6 +6,7 @@ import type { ClientInput, InvoiceLineInput } from "../app/freshbooks/types";
 import { shopifyOrderSchema, type ShopifyOrder } from "../app/shopify/order-schema";
 import { freshbooksInvoiceTotal, mapOrder, type MappedOrder, type MappingSettings } from "../app/sync/mapping";
 import { percentFromRate } from "../app/sync/mapping/taxes";
+import { manyItemsOrder } from "./fixtures/orders/many-items";
 
 const FIXTURES = path.join(import.meta.dirname, "fixtures/orders");
 const SETTINGS: MappingSettings = { invoicePrefix: "SHOP-", dueOffsetDays: 14, shopDomain: "example-store.myshopify.com" };
@@ -229,13 +230,13 @@ const MAPPED: MappedCase[] = [
     payment: { amount: "32.66", type: "Credit Card" },
   },
   {
-    // Duties (12.00) are not mapped: the gap is reported, not papered over with a "rounding" line.
+    // Duties (12.00, order-level original_total_duties_set) are charged on top of the items: an
+    // untaxed line of their own, so FreshBooks' total is Shopify's and the payment fits the invoice.
     name: "duties-difference",
     total: "112.00",
-    freshbooksTotal: "100.00",
     currency: "USD",
     date: "2024-01-15",
-    lines: ["1 × 100.00 Down jacket"],
+    lines: ["1 × 100.00 Down jacket", "1 × 12.00 Duties"],
     customerKey: "customer:7123456789031",
     payment: { amount: "112.00", type: "Credit Card" },
   },
@@ -302,16 +303,28 @@ describe("mapOrder", () => {
     expect(outcome).toEqual({ ok: false, kind, reason: expect.stringMatching(reason) });
   });
 
-  it("refuses an order with 250 items instead of merging or dropping lines", () => {
-    const base = fixture("uneven-discount-split");
-    const [item] = base.line_items;
-    const lineItems = Array.from({ length: 250 }, (_, index) => ({ ...item!, id: 16000000000000 + index, title: `Sticker ${index + 1}`, discount_allocations: [] }));
-    const outcome = mapOrder({ ...base, line_items: lineItems, total_price: "1250.00", total_price_set: undefined }, SETTINGS);
-    expect(outcome).toEqual({
-      ok: false,
-      kind: "unsupported",
-      reason: "Order #1016 has 250 items; FreshBooks accepts at most 100 lines per invoice, and we do not merge or drop lines.",
-    });
+  it("maps an order with 250 items into 100 lines: the first as they are, the rest summarised by tax, to the cent", () => {
+    const source = manyItemsOrder(fixture("us-discount-tax-shipping"), 250);
+    const outcome = mapOrder(shopifyOrderSchema.parse(source), SETTINGS);
+    if (!outcome.ok) throw new Error(outcome.reason);
+    const { lines } = outcome.order.invoice;
+
+    expect(lines.length).toBeLessThanOrEqual(100);
+    expect(outcome.order.shopifyTotal.amount).toBe(source.total_price);
+    expect(outcome.order.expectedFreshBooksTotal).toEqual(outcome.order.shopifyTotal);
+    expect(lines[0]).toMatchObject({ name: "Sticker 1", qty: 1, unit_cost: { amount: "1.99" }, taxName1: "NY State Tax", taxAmount1: "8.875" });
+    expect(lines.some((line) => line.name === "Shipping: Standard")).toBe(true);
+    const summaries = lines.filter((line) => / more items? \(/.test(line.name));
+    expect(summaries.map((line) => line.taxName1 ?? null).sort()).toEqual(expect.arrayContaining(["NY State Tax", null]));
+    // Every item is on the invoice exactly once: as its own line or listed in a summary.
+    const listed = summaries.flatMap((line) => (line.description ?? "").split("\n").map((entry) => entry.replace(/^1 × (Sticker \d+): .*$/, "$1")));
+    const own = lines.filter((line) => line.name.startsWith("Sticker ")).map((line) => line.name);
+    expect([...own, ...listed].sort()).toEqual(source.line_items.map((item) => item.title as string).sort());
+    for (const line of lines) {
+      expect(line.name.length).toBeLessThanOrEqual(255);
+      expect((line.description ?? "").length).toBeLessThanOrEqual(2000);
+      expect(Number.isSafeInteger(line.qty)).toBe(true);
+    }
   });
 
   it("maps 100 items, the most one invoice holds", () => {
@@ -433,6 +446,19 @@ describe("cross-check against the FreshBooks sandbox", () => {
 
   afterAll(async () => {
     await sandbox?.close();
+  });
+
+  it("250 items: the sandbox accepts the folded invoice and computes Shopify's total", async () => {
+    const source = manyItemsOrder(fixture("us-discount-tax-shipping"), 250);
+    const outcome = mapOrder(shopifyOrderSchema.parse(source), SETTINGS);
+    if (!outcome.ok) throw new Error(outcome.reason);
+    const created = await api<{ response: { result: { invoice: { amount: { amount: string } } } } }>(
+      "POST",
+      `/accounting/account/${accountId}/invoices/invoices`,
+      { invoice: { customerid: fallbackClientId, ...outcome.order.invoice, invoice_number: "MANY-1" } },
+    );
+    expect(created.status, JSON.stringify(created.json)).toBe(200);
+    expect(created.json.response.result.invoice.amount.amount).toBe(source.total_price);
   });
 
   it.each(MAPPED)("$name: the sandbox accepts the payloads and computes expectedFreshBooksTotal", async (row) => {

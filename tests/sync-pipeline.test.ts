@@ -3,6 +3,7 @@ import prisma from "../app/db.server";
 import { requeueOrders } from "../app/models/order-sync.server";
 import { resumeShop } from "../app/models/shop.server";
 import { connectThroughOAuth, useFreshBooksSandbox } from "./helpers/freshbooks";
+import { manyItemsOrder } from "./fixtures/orders/many-items";
 import { orderFixture, usOrder } from "./helpers/orders";
 import { deliverOrder, resetSyncTables, useWorker, waitForSync } from "./helpers/sync";
 import { TEST_SHOP } from "./helpers/shopify";
@@ -59,6 +60,19 @@ describe("order → FreshBooks invoice", () => {
     expect(synced?.difference).toBeNull();
   });
 
+  it("an order with 250 items syncs into one invoice within the line cap, to the cent", async () => {
+    const order = manyItemsOrder(usOrder(1001), 250);
+    await deliverOrder(order);
+
+    const [synced] = await waitForSync([order.id]);
+
+    expect(synced).toMatchObject({ status: "synced", freshbooksTotal: order.total_price, difference: null });
+    expect(invoices()).toHaveLength(1);
+    expect(invoices()[0]!.amount.amount).toBe(order.total_price);
+    expect(invoices()[0]!.lines.length).toBeLessThanOrEqual(100);
+    expect(sandbox.state.payments()).toEqual([expect.objectContaining({ amount: expect.objectContaining({ amount: order.total_price }) })]);
+  });
+
   it("puts shipping on the invoice as a line", async () => {
     await deliverOrder(usOrder(1001));
     await waitForSync();
@@ -98,6 +112,21 @@ describe("never duplicated", () => {
     expect(rows.every((row) => row.status === "synced")).toBe(true);
     expect(clients()).toHaveLength(1);
     expect(invoices()).toHaveLength(20);
+  });
+
+  it("10 simultaneous orders of one new email, half logged in and half guest checkouts: one client", async () => {
+    const orders = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? usOrder(4000 + i) : usOrder(4000 + i, { customer: null })));
+    await Promise.all(orders.map((order) => deliverOrder(order)));
+    const rows = await waitForSync(orders.map((o) => o.id));
+
+    expect(rows.filter((row) => row.status !== "synced")).toEqual([]);
+    expect(clients()).toHaveLength(1);
+    expect(new Set(invoices().map((i) => i.customerid))).toEqual(new Set([clients()[0]!.id]));
+    const mappings = await prisma.clientMapping.findMany({ orderBy: { customerKey: "asc" } });
+    expect(mappings.map((m) => [m.customerKey, m.freshbooksClientId])).toEqual([
+      ["customer:7123456789012", clients()[0]!.id],
+      ["email:jane.doe@example.com", clients()[0]!.id],
+    ]);
   });
 
   it("an invoice POST that succeeded but timed out is found by its number, not created twice", async () => {

@@ -26,6 +26,12 @@ describe("a worker with a small database pool", () => {
     expect(rows.map((row) => row.status)).toEqual(orders.map(() => "synced"));
     expect(sandbox.state.clients()).toHaveLength(1);
     expect(sandbox.state.invoices()).toHaveLength(16);
-    expect(await prisma.clientMapping.count()).toBe(1);
+    // One client, mapped under the customer id and the email (orders sharing either find it).
+    const [client] = sandbox.state.clients() as unknown as { id: number }[];
+    const mappings = await prisma.clientMapping.findMany({ orderBy: { customerKey: "asc" } });
+    expect(mappings.map((m) => [m.customerKey, m.freshbooksClientId])).toEqual([
+      ["customer:7123456789012", client!.id],
+      ["email:jane.doe@example.com", client!.id],
+    ]);
   });
 });

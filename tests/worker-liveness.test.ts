@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import prisma from "../app/db.server";
 import { beat, DEAD_AFTER_MS, reapDeadWorkers } from "../app/jobs/liveness.server";
 import { enqueue } from "../app/jobs/enqueue.server";
@@ -10,8 +10,8 @@ import { deliverOrder, resetSyncTables } from "./helpers/sync";
 import { TEST_SHOP } from "./helpers/shopify";
 
 const sandbox = await useFreshBooksSandbox();
-const twoMinutesAgo = () => new Date(Date.now() - 2 * 60_000);
 const viaPrisma = (sql: string, values: unknown[]) => prisma.$executeRawUnsafe(sql, ...values);
+const MINUTE = 60_000;
 
 beforeEach(async () => {
   sandbox.state.reset();
@@ -19,9 +19,26 @@ beforeEach(async () => {
   await prisma.workerHeartbeat.deleteMany();
 });
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** A job locked two minutes ago (database time) by `workerId`. */
 async function lockJob(key: string, workerId: string) {
   await enqueue(prisma, "worker-heartbeat", {}, { jobKey: key });
-  await prisma.$executeRaw`update graphile_worker._private_jobs set locked_by = ${workerId}, locked_at = ${twoMinutesAgo()} where key = ${key}`;
+  await prisma.$executeRaw`update graphile_worker._private_jobs set locked_by = ${workerId}, locked_at = now() - interval '2 minutes' where key = ${key}`;
+}
+
+/** A worker whose last heartbeat is older than DEAD_AFTER_MS (database time). */
+async function stoppedBeating(workerId: string) {
+  await beat(viaPrisma, [workerId]);
+  await prisma.$executeRaw`update worker_heartbeat set beat_at = now() - ${DEAD_AFTER_MS + 5_000}::int * interval '1 millisecond' where id = ${`worker-id:${workerId}`}`;
+}
+
+/** This process's clock, off by `ms` from the database's (another machine, drifted). */
+function skewClock(ms: number) {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(new Date(Date.now() + ms));
 }
 
 const lockedBy = async (key: string) =>
@@ -33,10 +50,10 @@ describe("recovering from killed workers", () => {
     const utils = { forceUnlockWorkers: async (ids: string[]) => void unlocked.push(ids) };
     await lockJob("held-by-dead", "worker-dead");
     await lockJob("held-by-live", "worker-live");
-    await beat(viaPrisma, ["worker-live"], new Date());
-    await beat(viaPrisma, ["worker-dead"], new Date(Date.now() - DEAD_AFTER_MS - 5_000));
+    await beat(viaPrisma, ["worker-live"]);
+    await stoppedBeating("worker-dead");
 
-    expect(await reapDeadWorkers(prisma, utils, new Set(["worker-me"]), new Date())).toEqual(["worker-dead"]);
+    expect(await reapDeadWorkers(prisma, utils, new Set(["worker-me"]))).toEqual(["worker-dead"]);
     expect(unlocked).toEqual([["worker-dead"]]);
   });
 
@@ -45,7 +62,7 @@ describe("recovering from killed workers", () => {
     const utils = await makeWorkerUtils({ connectionString: process.env.DATABASE_URL! });
     try {
       await lockJob("held-by-killed", "worker-killed");
-      await reapDeadWorkers(prisma, utils, new Set(), new Date());
+      await reapDeadWorkers(prisma, utils, new Set());
       expect(await lockedBy("held-by-killed")).toBeNull();
     } finally {
       await utils.release();
@@ -58,14 +75,47 @@ describe("recovering from killed workers", () => {
     await deliverOrder(order);
     const orderId = String(order.id);
     const claimBy = async (workerId: string) =>
-      prisma.orderSync.updateMany({ where: { orderId }, data: { status: "syncing", claimedBy: workerId, lastAttemptAt: twoMinutesAgo() } });
+      prisma.$executeRaw`update order_sync set status = 'syncing', claimed_by = ${workerId}, last_attempt_at = now() - interval '2 minutes' where order_id = ${orderId}`;
 
     await claimBy("worker-alive");
-    await beat(viaPrisma, ["worker-alive"], new Date());
+    await beat(viaPrisma, ["worker-alive"]);
     expect((await attemptOrderSync(TEST_SHOP, orderId, "job-2", { db: prisma, logger, workerId: "worker-2" })).outcome).toBe("busy");
 
     await claimBy("worker-killed");
     expect((await attemptOrderSync(TEST_SHOP, orderId, "job-3", { db: prisma, logger, workerId: "worker-2" })).outcome).toBe("synced");
     expect(sandbox.state.invoices()).toHaveLength(1);
+  });
+});
+
+describe("machines whose clocks drift apart", () => {
+  it("a live worker on a machine whose clock is 2 minutes behind is not taken for dead", async () => {
+    const unlocked: string[][] = [];
+    const utils = { forceUnlockWorkers: async (ids: string[]) => void unlocked.push(ids) };
+    await lockJob("held-by-slow-clock", "worker-slow-clock");
+
+    skewClock(-2 * MINUTE);
+    await beat(viaPrisma, ["worker-slow-clock"]);
+    vi.useRealTimers();
+
+    expect(await reapDeadWorkers(prisma, utils, new Set())).toEqual([]);
+    expect(unlocked).toEqual([]);
+  });
+
+  it.each([
+    ["5 minutes ahead (past the dead-worker cutoff)", 5 * MINUTE],
+    ["11 minutes ahead (past the attempt lease)", 11 * MINUTE],
+  ])("an attempt on a machine whose clock is %s does not take a live worker's order", async (_label, skewMs) => {
+    await connectThroughOAuth();
+    const order = usOrder(1001);
+    await deliverOrder(order);
+    const orderId = String(order.id);
+    await prisma.$executeRaw`update order_sync set status = 'syncing', claimed_by = 'worker-alive', last_attempt_at = now() where order_id = ${orderId}`;
+    await beat(viaPrisma, ["worker-alive"]);
+
+    const ahead = () => new Date(Date.now() + skewMs);
+    const result = await attemptOrderSync(TEST_SHOP, orderId, "job-2", { db: prisma, logger, workerId: "worker-2", now: ahead });
+
+    expect(result.outcome).toBe("busy");
+    expect(sandbox.state.invoices()).toHaveLength(0);
   });
 });

@@ -21,6 +21,8 @@ type Query = Record<string, string | number | string[] | undefined>;
 
 const GET_RETRIES = 2;
 const GET_RETRY_DELAY_MS = 200;
+/** 5,000 clients: far beyond a plan that would use one shared client. */
+const ORGANIZATION_SEARCH_PAGES = 50;
 
 /** `search[email]=a+b@x.com` → every key and value percent-encoded (a raw `+` would arrive as a space). */
 export function queryString(query: Query): string {
@@ -105,6 +107,30 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
         }
         return null;
       },
+      /**
+       * The client whose organization is exactly `organization` (the shop's shared client):
+       * active ones first, then deleted ones. `organization_like` is a documented filter
+       * (digest §4) but a substring match, and an ignored filter would return every client, so
+       * the match is checked here and every page is read (bounded: this runs only when our
+       * mapping of the shared client is lost).
+       */
+      async findByOrganization(organization: string): Promise<Client | null> {
+        const wanted = organization.trim().toLowerCase();
+        for (const visState of [undefined, 1]) {
+          for (let page = 1; page <= ORGANIZATION_SEARCH_PAGES; page++) {
+            const body = await call<List<"clients", Client>>("GET", "/users/clients", {
+              "search[organization_like]": organization,
+              "search[vis_state]": visState,
+              page,
+              per_page: 100,
+            });
+            const match = body.response.result.clients.find((client) => (client.organization ?? "").trim().toLowerCase() === wanted);
+            if (match) return match;
+            if (page >= body.response.result.pages) break;
+          }
+        }
+        return null;
+      },
       async create(client: ClientInput): Promise<Client> {
         const body = await call<Single<"client", Client>>("POST", "/users/clients", {}, { client });
         return body.response.result.client;
@@ -116,13 +142,17 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
       },
     },
     invoices: {
-      /** Exact match on invoice_number, verified here too (an ignored filter would return every invoice). */
-      async findByNumber(invoiceNumber: string): Promise<Invoice | null> {
+      /**
+       * Every invoice with exactly this invoice_number, verified here too (an ignored filter would
+       * return every invoice). All of them, not the first: whether FreshBooks keeps numbers unique
+       * is UNCONFIRMED (digest §5), and the caller must tell its own invoice from a stranger's.
+       */
+      async findByNumber(invoiceNumber: string): Promise<Invoice[]> {
         const body = await call<List<"invoices", Invoice>>("GET", "/invoices/invoices", {
           "search[invoice_number]": invoiceNumber,
           per_page: 100,
         });
-        return body.response.result.invoices.find((invoice) => invoice.invoice_number === invoiceNumber) ?? null;
+        return body.response.result.invoices.filter((invoice) => invoice.invoice_number === invoiceNumber);
       },
       async create(invoice: InvoiceInput): Promise<Invoice> {
         const body = await call<Single<"invoice", Invoice>>("POST", "/invoices/invoices", { "include[]": ["lines"] }, { invoice });

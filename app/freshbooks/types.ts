@@ -80,6 +80,7 @@ export interface Invoice {
   customerid: number;
   invoice_number: string;
   po_number?: string | null;
+  notes?: string | null;
   create_date: string;
   due_offset_days?: number;
   currency_code: string;

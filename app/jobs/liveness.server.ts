@@ -25,36 +25,37 @@ export function workerEvents(): { events: WorkerEvents; ids: Set<string> } {
 
 type Query = (sql: string, values: unknown[]) => Promise<unknown>;
 
-/** Records that these workers are alive (one statement, on whatever connection `query` uses). */
-export async function beat(query: Query, ids: Iterable<string>, now: Date): Promise<void> {
+/**
+ * Records that these workers are alive (one statement, on whatever connection `query` uses).
+ * The time is the database's now(), never this machine's clock: workers on machines whose
+ * clocks drift apart are compared on one clock, so a clock running behind cannot make a live
+ * worker look dead (which would let a second attempt start beside the first).
+ */
+export async function beat(query: Query, ids: Iterable<string>): Promise<void> {
   const names = [...ids].map((id) => PREFIX + id);
   if (names.length === 0) return;
   await query(
-    `insert into worker_heartbeat (id, beat_at) select unnest($1::text[]), $2
+    `insert into worker_heartbeat (id, beat_at) select unnest($1::text[]), now()
      on conflict (id) do update set beat_at = excluded.beat_at`,
-    [names, now],
+    [names],
   );
 }
 
-/** Unlocks jobs held by workers that stopped beating; returns their ids. */
-export async function reapDeadWorkers(db: PrismaClient, utils: Pick<WorkerUtils, "forceUnlockWorkers">, ownIds: Set<string>, now: Date): Promise<string[]> {
-  const cutoff = new Date(now.getTime() - DEAD_AFTER_MS);
-  const holders = await db.$queryRaw<{ locked_by: string }[]>`
-    select distinct locked_by from graphile_worker._private_jobs
-    where locked_by is not null and locked_at < ${cutoff}`;
-  if (holders.length === 0) return [];
-  const live = await db.workerHeartbeat.findMany({
-    where: { id: { in: holders.map((h) => PREFIX + h.locked_by) }, beatAt: { gte: cutoff } },
-    select: { id: true },
-  });
-  const liveIds = new Set(live.map((row) => row.id.slice(PREFIX.length)));
-  const dead = holders.map((h) => h.locked_by).filter((id) => !liveIds.has(id) && !ownIds.has(id));
-  if (dead.length > 0) {
-    await utils.forceUnlockWorkers(dead);
-    logger.warn({ workers: dead }, "unlocked jobs of workers that stopped (killed or lost)");
+/** Unlocks jobs held by workers that stopped beating; returns their ids. Cutoffs use the database's clock. */
+export async function reapDeadWorkers(db: PrismaClient, utils: Pick<WorkerUtils, "forceUnlockWorkers">, ownIds: Set<string>): Promise<string[]> {
+  const dead = await db.$queryRaw<{ locked_by: string }[]>`
+    select distinct j.locked_by from graphile_worker._private_jobs j
+    where j.locked_by is not null and j.locked_at < now() - ${DEAD_AFTER_MS}::int * interval '1 millisecond'
+      and not exists (
+        select 1 from worker_heartbeat h
+        where h.id = ${PREFIX}::text || j.locked_by and h.beat_at >= now() - ${DEAD_AFTER_MS}::int * interval '1 millisecond')`;
+  const ids = dead.map((row) => row.locked_by).filter((id) => !ownIds.has(id));
+  if (ids.length > 0) {
+    await utils.forceUnlockWorkers(ids);
+    logger.warn({ workers: ids }, "unlocked jobs of workers that stopped (killed or lost)");
   }
-  await db.workerHeartbeat.deleteMany({ where: { id: { startsWith: PREFIX }, beatAt: { lt: new Date(now.getTime() - 86_400_000) } } });
-  return dead;
+  await db.$executeRaw`delete from worker_heartbeat where id like ${PREFIX + "%"} and beat_at < now() - interval '1 day'`;
+  return ids;
 }
 
 /** Beats and reaps on an interval until stopped (one shared WorkerUtils per process). */
@@ -63,10 +64,9 @@ export async function startLiveness(db: PrismaClient, connectionString: string, 
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
     running = (async () => {
-      const now = new Date();
       // On graphile-worker's own pool: a busy Prisma pool must not make live workers look dead.
-      await utils.withPgClient((client) => beat((sql, values) => client.query(sql, values), ids, now));
-      await reapDeadWorkers(db, utils, ids, now);
+      await utils.withPgClient((client) => beat((sql, values) => client.query(sql, values), ids));
+      await reapDeadWorkers(db, utils, ids);
     })().catch((error: unknown) => logger.error({ reason: String(error) }, "worker liveness check failed"));
   };
   tick();

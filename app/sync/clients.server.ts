@@ -1,53 +1,92 @@
 import type { PrismaClient } from "@prisma/client";
 import { withAdvisoryLock } from "../db/advisory-lock.server";
 import type { FreshBooksClient } from "../freshbooks/client.server";
+import { FreshBooksNotFoundError } from "../freshbooks/errors";
 import type { Settings } from "../models/settings.server";
 import type { MappedCustomer } from "./mapping";
 
 export const FALLBACK_KEY = "fallback";
 export const SHARED_KEY = "shared";
 
+export interface ClientRequest {
+  shop: string;
+  accountId: string;
+  customer: MappedCustomer | null;
+  settings: Settings;
+  currency: string;
+}
+
+/** The mapping keys of an order's buyer, most specific first (customer id, then email). */
+function mappingKeys(input: ClientRequest): string[] {
+  if (input.settings.clientStrategy === "shared") return [SHARED_KEY];
+  if (!input.customer) return [FALLBACK_KEY];
+  const { key, emailKey } = input.customer;
+  return emailKey && emailKey !== key ? [key, emailKey] : [key];
+}
+
+/** The shop's one client for orders without a buyer of their own (guests, POS, "shared"). */
+function usesSharedClient(input: ClientRequest): boolean {
+  return input.settings.clientStrategy === "shared" || !input.customer;
+}
+
 /**
  * The FreshBooks client for an order, never duplicated: our mapping first; else an exact email
- * search (deleted clients included, restored rather than duplicated); else create. Serialized per
- * shop + customer with a transaction-scoped advisory lock, so two orders from the same new
- * customer processed at once create one client. Orders without a usable identity (guest, POS)
- * and the "one shared client" setting use one per-shop client.
+ * search (deleted clients included, restored rather than duplicated), or for the shop's shared
+ * client an exact organization search; else create. Serialized per shop + buyer with an
+ * advisory lock whose key is the email when there is one, so a guest checkout and a logged-in
+ * order with the same email at once take the same lock and end with one client, mapped under
+ * both keys (customer id and email).
  */
-export async function ensureClient(
-  db: PrismaClient,
-  fb: FreshBooksClient,
-  input: { shop: string; accountId: string; customer: MappedCustomer | null; settings: Settings; currency: string },
-): Promise<number> {
-  const shared = input.settings.clientStrategy === "shared";
-  const key = shared ? SHARED_KEY : (input.customer?.key ?? FALLBACK_KEY);
-  const mappingKey = { shop: input.shop, accountId: input.accountId, customerKey: key };
-
-  const known = await db.clientMapping.findUnique({ where: { shop_accountId_customerKey: mappingKey } });
+export async function ensureClient(db: PrismaClient, fb: FreshBooksClient, input: ClientRequest): Promise<number> {
+  const keys = mappingKeys(input);
+  const scope = { shop: input.shop, accountId: input.accountId };
+  const [primary] = keys;
+  const known = await db.clientMapping.findUnique({ where: { shop_accountId_customerKey: { ...scope, customerKey: primary ?? FALLBACK_KEY } } });
   if (known) return known.freshbooksClientId;
 
-  // Serialized per shop + account + customer; the lock waits on a connection of its own.
-  return withAdvisoryLock(`client|${input.shop}|${input.accountId}|${key}`, async () => {
-    const again = await db.clientMapping.findUnique({ where: { shop_accountId_customerKey: mappingKey } });
-    if (again) return again.freshbooksClientId;
-
-    let clientId: number | undefined;
-    if (!shared && input.customer?.email) {
-      const found = await fb.clients.findByEmail(input.customer.email);
-      if (found) {
-        if (found.vis_state !== 0) await fb.clients.restore(found.id);
-        clientId = found.id;
-      }
-    }
-    if (clientId === undefined) {
-      const created = await fb.clients.create(
-        shared || !input.customer
-          ? { organization: input.settings.fallbackClientName, currency_code: input.currency }
-          : input.customer.client,
-      );
-      clientId = created.id;
-    }
-    await db.clientMapping.create({ data: { ...mappingKey, freshbooksClientId: clientId } });
+  const lockKey = input.customer?.emailKey && !usesSharedClient(input) ? input.customer.emailKey : (primary ?? FALLBACK_KEY);
+  // Serialized per shop + account + buyer; the lock waits on a connection of its own.
+  return withAdvisoryLock(`client|${input.shop}|${input.accountId}|${lockKey}`, async () => {
+    const mapped = await db.clientMapping.findMany({ where: { ...scope, customerKey: { in: keys } } });
+    let clientId = keys.map((key) => mapped.find((row) => row.customerKey === key)).find((row) => row !== undefined)?.freshbooksClientId;
+    clientId ??= await findOrCreate(fb, input);
+    await db.clientMapping.createMany({
+      data: keys.map((customerKey) => ({ ...scope, customerKey, freshbooksClientId: clientId })),
+      skipDuplicates: true,
+    });
     return clientId;
   });
+}
+
+async function findOrCreate(fb: FreshBooksClient, input: ClientRequest): Promise<number> {
+  const shared = usesSharedClient(input);
+  const found = shared
+    ? await fb.clients.findByOrganization(input.settings.fallbackClientName)
+    : input.customer?.email
+      ? await fb.clients.findByEmail(input.customer.email)
+      : null;
+  if (found) {
+    if (found.vis_state !== 0) await fb.clients.restore(found.id);
+    return found.id;
+  }
+  const created = await fb.clients.create(
+    shared || !input.customer ? { organization: input.settings.fallbackClientName, currency_code: input.currency } : input.customer.client,
+  );
+  return created.id;
+}
+
+/**
+ * FreshBooks refused an invoice because its client is deleted or unknown (the merchant deleted
+ * it in FreshBooks). Restore it (digest §4: vis_state 0) so the customer keeps one client; if it
+ * is gone for good, forget every mapping to it and resolve the client again.
+ */
+export async function recoverClient(db: PrismaClient, fb: FreshBooksClient, input: ClientRequest, staleId: number): Promise<number> {
+  try {
+    await fb.clients.restore(staleId);
+    return staleId;
+  } catch (error) {
+    if (!(error instanceof FreshBooksNotFoundError)) throw error;
+  }
+  await db.clientMapping.deleteMany({ where: { shop: input.shop, accountId: input.accountId, freshbooksClientId: staleId } });
+  return ensureClient(db, fb, input);
 }

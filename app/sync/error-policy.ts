@@ -58,7 +58,16 @@ function hint(message: string): string {
   return "";
 }
 
+/** A refusal of our own, with a reason the merchant can act on (e.g. an invoice number taken). */
+export class SyncRefusal extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = "SyncRefusal";
+  }
+}
+
 export function decide(error: unknown, step: SyncStep, attempt: number, timing: RetryTiming = {}): Decision | null {
+  if (error instanceof SyncRefusal) return { kind: "fail", reason: error.reason };
   if (!(error instanceof FreshBooksError)) return null;
   const decision = classify(error, step, attempt, timing);
   const budget = error instanceof FreshBooksRateLimitError ? MAX_RATE_LIMITED_ATTEMPTS : MAX_ATTEMPTS;

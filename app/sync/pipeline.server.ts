@@ -2,13 +2,16 @@ import type { OrderSync, Prisma, PrismaClient } from "@prisma/client";
 import { freshbooksFor } from "../freshbooks/connection.server";
 import { DEAD_AFTER_MS } from "../jobs/liveness.server";
 import type { FreshBooksClient } from "../freshbooks/client.server";
+import { FreshBooksError } from "../freshbooks/errors";
 import type { Logger } from "../logger.server";
 import { getSettings, type Settings } from "../models/settings.server";
 import { shopifyOrderSchema } from "../shopify/order-schema";
-import { ensureClient } from "./clients.server";
+import { ensureClient, recoverClient } from "./clients.server";
 import { decide, type Decision, type RetryTiming, type SyncStep } from "./error-policy";
+import { ensureInvoice, isClientGone } from "./invoice.server";
 import { mapOrder, type MappedOrder } from "./mapping";
 import { difference, sameAmount } from "./money";
+import { ensurePayment } from "./payment.server";
 
 export interface SyncDeps {
   db: PrismaClient;
@@ -50,13 +53,16 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
   const attempt = await deps.db.syncAttempt.create({
     data: { orderSyncId: row.id, shop, jobId, startedAt, outcome: "syncing" },
   });
-  const finish = async (result: AttemptResult, data: Prisma.OrderSyncUpdateInput) => {
+  const finish = async (result: AttemptResult, data: Prisma.OrderSyncUpdateInput, error?: unknown) => {
     await deps.db.orderSync.update({ where, data });
     await deps.db.syncAttempt.update({
       where: { id: attempt.id },
       data: { finishedAt: now(), outcome: result.outcome, message: "reason" in result ? (result.reason ?? null) : null },
     });
-    deps.logger.info({ shop, orderId, jobId, outcome: result.outcome, attempt: row.attempts + 1, reason: "reason" in result ? result.reason : undefined }, "sync attempt");
+    deps.logger.info(
+      { shop, orderId, jobId, outcome: result.outcome, attempt: row.attempts + 1, reason: "reason" in result ? result.reason : undefined, ...freshbooksFailure(error) },
+      "sync attempt",
+    );
     return result;
   };
 
@@ -68,15 +74,16 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
   // Claim the order: one attempt at a time, even if two jobs for it ever run at once. A
   // "syncing" order stays claimed until its attempt ends, its lease runs out, or the worker
   // running it is dead (no heartbeat for a minute: killed, lost machine).
-  const leaseCutoff = new Date(startedAt.getTime() - ATTEMPT_LEASE_MS);
-  const deadCutoff = new Date(startedAt.getTime() - DEAD_AFTER_MS);
+  // Every time here is the database's now(), like the heartbeats': machines' clocks drift, and
+  // a clock running ahead must not make a live worker's attempt look dead (two at once).
   const claimed = await deps.db.$executeRaw`
-    update order_sync set status = 'syncing', attempts = attempts + 1, last_attempt_at = ${startedAt},
+    update order_sync set status = 'syncing', attempts = attempts + 1, last_attempt_at = now(),
       next_attempt_at = null, claimed_by = ${deps.workerId ?? null}, updated_at = now()
     where shop = ${shop} and order_id = ${orderId} and (
-      status <> 'syncing' or last_attempt_at is null or last_attempt_at < ${leaseCutoff}
-      or (claimed_by is not null and last_attempt_at < ${deadCutoff} and not exists (
-        select 1 from worker_heartbeat h where h.id = 'worker-id:' || order_sync.claimed_by and h.beat_at >= ${deadCutoff})))`;
+      status <> 'syncing' or last_attempt_at is null or last_attempt_at < now() - ${ATTEMPT_LEASE_MS}::int * interval '1 millisecond'
+      or (claimed_by is not null and last_attempt_at < now() - ${DEAD_AFTER_MS}::int * interval '1 millisecond' and not exists (
+        select 1 from worker_heartbeat h where h.id = 'worker-id:' || order_sync.claimed_by
+          and h.beat_at >= now() - ${DEAD_AFTER_MS}::int * interval '1 millisecond')))`;
   if (claimed === 0) {
     await deps.db.syncAttempt.delete({ where: { id: attempt.id } });
     return { outcome: "busy", reason: "another attempt is running", retryAt: new Date(startedAt.getTime() + 30_000) };
@@ -112,14 +119,31 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
     if (decision.kind === "retry") {
       const retryAt = new Date(now().getTime() + decision.delayMs);
       const reason = `${decision.reason}. Retrying automatically.`;
-      return finish({ outcome: "retry", reason, retryAt }, { status: "queued", statusReason: reason, nextAttemptAt: retryAt });
+      return finish({ outcome: "retry", reason, retryAt }, { status: "queued", statusReason: reason, nextAttemptAt: retryAt }, error);
     }
     if (decision.kind === "reconnect") {
       const reason = `Waiting for FreshBooks to be reconnected (${decision.reason}). The order syncs when you reconnect.`;
-      return finish({ outcome: "needs_reconnect", reason }, { status: "needs_reconnect", statusReason: reason });
+      return finish({ outcome: "needs_reconnect", reason }, { status: "needs_reconnect", statusReason: reason }, error);
     }
-    return finish({ outcome: "failed", reason: decision.reason }, { status: "failed", statusReason: decision.reason });
+    return finish({ outcome: "failed", reason: decision.reason }, { status: "failed", statusReason: decision.reason }, error);
   }
+}
+
+/**
+ * What the log line of a failed attempt says about the FreshBooks call: its HTTP status and
+ * the errnos and fields it named. Never the values FreshBooks echoes back (they can be an email
+ * or an address). FreshBooks documents no request-id header (digest §8), so there is none to log.
+ */
+export function freshbooksFailure(error: unknown): Record<string, unknown> {
+  if (!(error instanceof FreshBooksError)) return {};
+  const errnos = error.details.flatMap((detail) => (detail.errno === undefined ? [] : [detail.errno]));
+  const fields = error.details.flatMap((detail) => (detail.field === undefined ? [] : [detail.field]));
+  return {
+    freshbooksStatus: error.status,
+    freshbooksError: error.kind,
+    ...(errnos.length > 0 ? { freshbooksErrnos: errnos } : {}),
+    ...(fields.length > 0 ? { freshbooksFields: fields } : {}),
+  };
 }
 
 async function runSteps(
@@ -132,38 +156,27 @@ async function runSteps(
   enter: (step: SyncStep) => void,
 ): Promise<{ freshbooksTotal: string; difference: string | null; note?: string }> {
   const now = () => deps.now?.() ?? new Date();
-  const accountId = fb.accountId;
+  const notes: string[] = [];
 
   enter("client");
-  const customerid = await ensureClient(deps.db, fb, {
-    shop: row.shop,
-    accountId,
-    customer: mapped.customer,
-    settings,
-    currency: mapped.currency,
-  });
+  const clientRequest = { shop: row.shop, accountId: fb.accountId, customer: mapped.customer, settings, currency: mapped.currency };
+  let customerid = await ensureClient(deps.db, fb, clientRequest);
 
   enter("invoice");
-  const invoiceNumber = mapped.invoice.invoice_number ?? "";
-  let invoiceId = row.freshbooksAccountId === accountId ? row.freshbooksInvoiceId : null;
+  let invoiceId = row.freshbooksAccountId === fb.accountId ? row.freshbooksInvoiceId : null;
   let freshbooksTotal = row.freshbooksTotal;
   if (invoiceId === null) {
-    // A prior attempt may have created it and crashed before recording it.
-    const earlier = row.invoiceIntentAt && row.freshbooksAccountId === accountId ? await fb.invoices.findByNumber(invoiceNumber) : null;
-    const invoiceInput = { ...mapped.invoice, customerid };
-    let invoice = earlier;
-    if (!invoice) {
-      await deps.db.orderSync.update({
-        where,
-        data: {
-          invoiceIntentAt: now(),
-          invoiceNumber,
-          freshbooksAccountId: accountId,
-          freshbooksClientId: customerid,
-          mappedInvoice: invoiceInput as unknown as Prisma.InputJsonValue,
-        },
-      });
-      invoice = await fb.invoices.create(invoiceInput);
+    const step = { db: deps.db, fb, where, now, row, mapped };
+    let invoice;
+    try {
+      invoice = await ensureInvoice(step, customerid);
+    } catch (error) {
+      // The merchant deleted the client in FreshBooks: restore it (or resolve it again) and go on.
+      if (!isClientGone(error)) throw error;
+      enter("client");
+      customerid = await recoverClient(deps.db, fb, clientRequest, customerid);
+      enter("invoice");
+      invoice = await ensureInvoice(step, customerid);
     }
     invoiceId = invoice.id;
     freshbooksTotal = invoice.amount.amount;
@@ -172,16 +185,15 @@ async function runSteps(
       data: { freshbooksInvoiceId: invoice.id, freshbooksTotal, freshbooksClientId: invoice.customerid, invoiceNumber: invoice.invoice_number },
     });
   }
+  const total = freshbooksTotal ?? "0";
 
-  if (mapped.payment && settings.recordPayments && row.paymentId === null) {
+  if (settings.recordPayments && row.paymentId === null) {
     enter("payment");
-    const payment = mapped.payment;
-    const existing = (await fb.payments.listByInvoice(invoiceId)).find((candidate) => sameAmount(candidate.amount.amount, payment.amount.amount));
-    const recorded = existing ?? (await fb.payments.create({ ...payment, invoiceid: invoiceId }));
-    await deps.db.orderSync.update({ where, data: { paymentId: recorded.id } });
+    const recorded = await ensurePayment(fb, mapped, invoiceId, total);
+    if (recorded.note) notes.push(recorded.note);
+    if (recorded.payment) await deps.db.orderSync.update({ where, data: { paymentId: recorded.payment.id } });
   }
 
-  let note: string | undefined;
   const recipient = mapped.customer?.email;
   if (settings.emailInvoices && recipient && row.emailRequestedAt === null) {
     enter("email");
@@ -190,11 +202,11 @@ async function runSteps(
     try {
       await fb.invoices.email(invoiceId, [recipient]);
     } catch (error) {
-      note = `the invoice was not emailed (${error instanceof Error ? error.message : String(error)})`;
+      notes.push(`the invoice was not emailed (${error instanceof Error ? error.message : String(error)})`);
     }
   }
 
-  const total = freshbooksTotal ?? "0";
   const shopifyTotal = mapped.shopifyTotal.amount;
+  const note = notes.length > 0 ? notes.join("; ") : undefined;
   return { freshbooksTotal: total, difference: sameAmount(total, shopifyTotal) ? null : difference(total, shopifyTotal), note };
 }

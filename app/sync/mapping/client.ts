@@ -10,6 +10,11 @@ import { CLIENT_FIELD_MAX, CLIENT_NOTE_MAX, firstPresent, present, prefixWithin,
 export interface MappedCustomer {
   /** "customer:<shopify customer id>" or "email:<lowercased email>". */
   key: string;
+  /**
+   * "email:<lowercased email>" when the order has an email (for a guest order, the same as
+   * `key`). Orders that share it are the same buyer: they serialize on it and share the client.
+   */
+  emailKey: string | null;
   email: string | null;
   client: ClientInput;
 }
@@ -84,7 +89,8 @@ export function mapCustomer(order: ShopifyOrder, currency: string): MappedCustom
   const customerId = order.customer?.id ?? null;
   const email = firstPresent(order.customer?.email, order.email, order.contact_email);
   if (customerId === null && email === null) return null;
-  const key = customerId !== null ? `customer:${customerId}` : `email:${(email ?? "").toLowerCase()}`;
+  const emailKey = email !== null ? `email:${email.toLowerCase()}` : null;
+  const key = customerId !== null ? `customer:${customerId}` : (emailKey ?? "");
   const { fname, lname } = names(order);
   const organization = firstPresent(order.billing_address?.company, order.shipping_address?.company);
   const mobile = present(order.customer?.phone);
@@ -102,5 +108,5 @@ export function mapCustomer(order: ShopifyOrder, currency: string): MappedCustom
     currency_code: currency,
   };
   const noteLines = customerId !== null ? [`Shopify customer ${customerId}`] : [];
-  return { key, email, client: fitClient(values, noteLines) };
+  return { key, emailKey, email, client: fitClient(values, noteLines) };
 }

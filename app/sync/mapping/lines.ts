@@ -20,6 +20,13 @@ export interface LineGroup {
   taxes: LineTax[];
   /** What to call it in a message to the merchant. */
   label: string;
+  /** A Shopify line item (may be folded into a summary line when an invoice runs out of lines). */
+  foldable?: boolean;
+  /**
+   * Minor units of tax rounding this group may carry: one per tax per Shopify line it stands
+   * for (a summary line stands for many). Default: one per tax per invoice line it renders as.
+   */
+  roundingUnits?: bigint;
 }
 
 /** FreshBooks takes two taxes per line (taxName1/2). */
@@ -87,6 +94,7 @@ function itemGroup(item: ShopifyLineItem, order: ShopifyOrder, reader: MoneyRead
     netMinor: netOf(item.title, gross - discounts.total, amountMinor, order.taxes_included),
     taxes,
     label: item.title,
+    foldable: true,
   };
 }
 

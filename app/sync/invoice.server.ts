@@ -1,0 +1,100 @@
+import type { OrderSync, Prisma, PrismaClient } from "@prisma/client";
+import type { FreshBooksClient } from "../freshbooks/client.server";
+import { FreshBooksError, FreshBooksNotFoundError, FreshBooksValidationError } from "../freshbooks/errors";
+import type { Invoice } from "../freshbooks/types";
+import { SyncRefusal } from "./error-policy";
+import type { MappedOrder } from "./mapping";
+
+export interface InvoiceStepInput {
+  db: PrismaClient;
+  fb: FreshBooksClient;
+  where: Prisma.OrderSyncWhereUniqueInput;
+  now: () => Date;
+  row: OrderSync;
+  mapped: MappedOrder;
+}
+
+export function numberTakenReason(invoiceNumber: string): string {
+  return `FreshBooks already has invoice ${invoiceNumber} for another client; change the invoice number prefix in Settings and retry.`;
+}
+
+/**
+ * Provably our invoice for this order: on the client we resolved, with the order name as its
+ * reference, and (when FreshBooks returns the notes) our Shopify order id in them. Another store
+ * on the same FreshBooks business, or the merchant's own invoice, can have the same number.
+ */
+function isOurs(invoice: Invoice, customerid: number, input: InvoiceStepInput): boolean {
+  if (invoice.customerid !== customerid) return false;
+  if ((invoice.po_number ?? "") !== (input.mapped.invoice.po_number ?? "")) return false;
+  return typeof invoice.notes !== "string" || invoice.notes === "" || invoice.notes.includes(`(order ID ${input.row.orderId})`);
+}
+
+/** FreshBooks refused the POST because the number is in use (the sandbox: 422, field invoice_number). */
+function isNumberTaken(error: unknown): boolean {
+  return (
+    error instanceof FreshBooksValidationError &&
+    error.details.some((detail) => detail.field === "invoice_number" && /already|exist|unique|duplicate|in use|taken/i.test(detail.message))
+  );
+}
+
+/** FreshBooks refused the invoice because its client is deleted (errno 1011) or unknown (1012). */
+export function isClientGone(error: unknown): boolean {
+  if (!(error instanceof FreshBooksValidationError || error instanceof FreshBooksNotFoundError)) return false;
+  return (error as FreshBooksError).details.some(
+    (detail) => detail.field === "customerid" && (detail.errno === 1011 || detail.errno === 1012 || /deleted|not found/i.test(detail.message)),
+  );
+}
+
+/**
+ * Which number to create the invoice with. Once an intent is recorded we keep its number (a
+ * crashed attempt may have created the invoice, and the merchant may have seen it), unless that
+ * number turns out to be a stranger's, in which case our POST never created it and the current
+ * settings' number is used (the merchant changed the prefix, as the failure told them to).
+ * Returns our invoice when an earlier attempt created it.
+ */
+async function chooseNumber(input: InvoiceStepInput, customerid: number): Promise<{ existing: Invoice } | { number: string }> {
+  const { row, fb } = input;
+  const current = input.mapped.invoice.invoice_number ?? "";
+  const recorded = row.invoiceIntentAt && row.freshbooksAccountId === fb.accountId ? row.invoiceNumber : null;
+  if (!recorded) return { number: current };
+  const found = await fb.invoices.findByNumber(recorded);
+  const ours = found.find((invoice) => isOurs(invoice, customerid, input));
+  if (ours) return { existing: ours };
+  if (found.length === 0) return { number: recorded };
+  if (current === recorded) throw new SyncRefusal(numberTakenReason(recorded));
+  const others = await fb.invoices.findByNumber(current);
+  const oursToo = others.find((invoice) => isOurs(invoice, customerid, input));
+  if (oursToo) return { existing: oursToo };
+  if (others.length > 0) throw new SyncRefusal(numberTakenReason(current));
+  return { number: current };
+}
+
+/**
+ * The order's invoice, created at most once: the intent (number, client, payload) is recorded
+ * before the POST, and a later attempt looks the recorded number up before creating anything.
+ */
+export async function ensureInvoice(input: InvoiceStepInput, customerid: number): Promise<Invoice> {
+  const choice = await chooseNumber(input, customerid);
+  if ("existing" in choice) return choice.existing;
+  const invoiceInput = { ...input.mapped.invoice, invoice_number: choice.number, customerid };
+  await input.db.orderSync.update({
+    where: input.where,
+    data: {
+      invoiceIntentAt: input.now(),
+      invoiceNumber: choice.number,
+      freshbooksAccountId: input.fb.accountId,
+      freshbooksClientId: customerid,
+      mappedInvoice: invoiceInput as unknown as Prisma.InputJsonValue,
+    },
+  });
+  // The row now carries the intent, so a second call in this attempt looks before it posts.
+  input.row = { ...input.row, invoiceIntentAt: input.now(), invoiceNumber: choice.number, freshbooksAccountId: input.fb.accountId };
+  try {
+    return await input.fb.invoices.create(invoiceInput);
+  } catch (error) {
+    if (!isNumberTaken(error)) throw error;
+    const ours = (await input.fb.invoices.findByNumber(choice.number)).find((invoice) => isOurs(invoice, customerid, input));
+    if (ours) return ours;
+    throw new SyncRefusal(numberTakenReason(choice.number));
+  }
+}

@@ -1,0 +1,105 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import prisma from "../app/db.server";
+import { syncJobKey } from "../app/models/order-sync.server";
+import { connectThroughOAuth, useFreshBooksSandbox } from "./helpers/freshbooks";
+import { usOrder } from "./helpers/orders";
+import { deliverOrder, resetSyncTables, useWorker, waitForSync } from "./helpers/sync";
+import { TEST_SHOP } from "./helpers/shopify";
+
+/** Payments, totals that differ, and FreshBooks' Retry-After, through the real worker. */
+const sandbox = await useFreshBooksSandbox();
+useWorker();
+
+type Invoice = { id: number; amount: { amount: string }; outstanding: { amount: string }; lines: { name: string }[] };
+type Payment = { invoiceid: number; amount: { amount: string }; overpaymentid: number | null };
+const invoices = () => sandbox.state.invoices() as unknown as Invoice[];
+const payments = () => sandbox.state.payments() as unknown as Payment[];
+
+beforeEach(async () => {
+  sandbox.state.reset();
+  await resetSyncTables();
+  await connectThroughOAuth();
+});
+
+function dutiesOrder(): Record<string, unknown> & { id: number } {
+  const file = path.resolve(import.meta.dirname, "fixtures/orders/orders-create.duties-difference.json");
+  return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> & { id: number };
+}
+
+describe("payments", () => {
+  it("a payment POST whose answer is lost is found on the retry, not recorded twice", async () => {
+    sandbox.faults.enqueue({ method: "POST", path: "/payments/payments$", fault: { kind: "timeout", afterHandling: true } });
+    const order = usOrder(1001);
+    await deliverOrder(order);
+
+    const [synced] = await waitForSync([order.id], 60_000);
+
+    expect(synced).toMatchObject({ status: "synced", attempts: 2 });
+    expect(payments()).toEqual([expect.objectContaining({ amount: expect.objectContaining({ amount: "49.10" }) })]);
+    expect(synced?.paymentId).toBe((sandbox.state.payments()[0] as { id: number }).id);
+  });
+
+  it("records no payment when the merchant turned payments off", async () => {
+    await prisma.shopSettings.create({ data: { shop: TEST_SHOP, recordPayments: false } });
+    const order = usOrder(1001);
+    await deliverOrder(order);
+
+    const [synced] = await waitForSync([order.id]);
+
+    expect(synced).toMatchObject({ status: "synced", paymentId: null });
+    expect(invoices()).toHaveLength(1);
+    expect(payments()).toEqual([]);
+    expect(sandbox.state.count({ path: /\/payments\/payments$/ })).toBe(0);
+  });
+
+  it("duties are invoiced as a line: the invoice is Shopify's 112.00 and paid in full, with no overpayment", async () => {
+    const order = dutiesOrder();
+    await deliverOrder(order);
+
+    const [synced] = await waitForSync([order.id]);
+
+    expect(synced).toMatchObject({ status: "synced", freshbooksTotal: "112.00", difference: null });
+    expect(invoices()[0]!.lines.map((line) => line.name)).toEqual(["Down jacket", "Duties"]);
+    expect(payments()).toEqual([expect.objectContaining({ amount: expect.objectContaining({ amount: "112.00" }), overpaymentid: null })]);
+  });
+});
+
+describe("synced with a difference", () => {
+  it("says by how much, and never pays the invoice more than its total", async () => {
+    // Shopify charged 1.00 more than anything the order's lines explain.
+    const base = usOrder(1001);
+    const order = { ...base, total_price: "50.10", total_price_set: { shop_money: { amount: "50.10", currency_code: "USD" } } };
+    await deliverOrder(order);
+
+    const [synced] = await waitForSync([order.id]);
+
+    expect(synced).toMatchObject({ status: "synced_with_difference", freshbooksTotal: "49.10", difference: "-1.00" });
+    expect(synced?.statusReason).toBe(
+      "FreshBooks' total 49.10 differs from Shopify's 50.10 USD by -1.00; recorded a payment of 49.10 USD, not the 50.10 Shopify captured, because the FreshBooks invoice is only 49.10",
+    );
+    expect(payments()).toEqual([expect.objectContaining({ amount: expect.objectContaining({ amount: "49.10" }), overpaymentid: null })]);
+    expect(invoices()[0]!.outstanding.amount).toBe("0.00");
+  });
+});
+
+describe("FreshBooks' Retry-After", () => {
+  it("sets the order's next attempt, and its job's run time, Retry-After seconds later", async () => {
+    sandbox.faults.enqueue({ method: "POST", path: "/invoices/invoices$", fault: { kind: "status", status: 429, retryAfter: 120 } });
+    const order = usOrder(1001);
+    await deliverOrder(order);
+
+    await expect.poll(() => prisma.syncAttempt.count({ where: { outcome: "retry" } }), { timeout: 10_000 }).toBe(1);
+    const attempt = await prisma.syncAttempt.findFirstOrThrow({ where: { outcome: "retry" } });
+    const row = await prisma.orderSync.findFirstOrThrow();
+    const [job] = await prisma.$queryRaw<{ run_at: Date }[]>`select run_at from graphile_worker._private_jobs where key = ${syncJobKey(TEST_SHOP, String(order.id))}`;
+
+    expect(row.status).toBe("queued");
+    const delay = row.nextAttemptAt!.getTime() - attempt.finishedAt!.getTime();
+    expect(delay).toBeGreaterThan(119_000);
+    expect(delay).toBeLessThanOrEqual(120_000);
+    expect(Math.abs(job!.run_at.getTime() - row.nextAttemptAt!.getTime())).toBeLessThan(1000);
+    expect(invoices()).toHaveLength(0);
+  });
+});
