@@ -1,5 +1,5 @@
 import type { FreshbooksConnection, PrismaClient } from "@prisma/client";
-import { withAdvisoryLock } from "../db/advisory-lock.server";
+import pg from "pg";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { FreshBooksReconnectRequiredError } from "./errors";
@@ -59,9 +59,24 @@ export function sealedColumns(shop: string, tokens: TokenResponse, now: Date) {
   };
 }
 
-/** Serializes everything that uses or replaces an identity's refresh token. */
-export function withIdentityLock<T>(identityId: number, work: () => Promise<T>): Promise<T> {
-  return withAdvisoryLock(`freshbooks-identity|${identityId}`, work);
+/**
+ * Serializes everything that uses or replaces an identity's refresh token: a session advisory
+ * lock on a connection opened for it. Not the Prisma pool (the work needs that pool) and not
+ * the shared lock pool of app/db/advisory-lock.server.ts either: a sync job already holds one of
+ * those for its client lock while it asks for a token, and waiters filling that pool would then
+ * wait for each other. Refreshes are rare (every 12 hours), so a connection each is cheap; if
+ * the process dies, the connection closes and Postgres releases the lock.
+ */
+export async function withIdentityLock<T>(identityId: number, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  client.on("error", () => {}); // a dropped connection releases the lock; the query that needed it fails
+  await client.connect();
+  try {
+    await client.query("select pg_advisory_lock(hashtextextended($1, 0))", [`freshbooks-identity|${identityId}`]);
+    return await work();
+  } finally {
+    await client.end().catch(() => {}); // ending the session releases the lock
+  }
 }
 
 const WRITE_ATTEMPTS = 3;
