@@ -152,7 +152,7 @@ describe("npm run demo", () => {
     );
     const failed = rows.filter((row) => row.status === "failed");
     expect(failed).toHaveLength(1);
-    expect(failed[0]?.status_reason).toMatch(/FreshBooks refused the client: You have reached the maximum number of clients/);
+    expect(failed[0]?.status_reason).toMatch(/FreshBooks refused the client: You do not have access to perform the action requested. Your FreshBooks plan probably limits the number of clients/);
     const synced = rows.filter((row) => row.status === "synced" || row.status === "synced_with_difference");
     expect(synced).toHaveLength(5);
 

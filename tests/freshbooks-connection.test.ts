@@ -40,8 +40,8 @@ describe("connecting FreshBooks", () => {
     const row = await prisma.freshbooksConnection.findUniqueOrThrow({ where: { shop: TEST_SHOP } });
     const token = await tokenSourceFor(TEST_SHOP, deps).current();
     expect(row.accessTokenEnc).not.toContain(token);
-    expect(row.accessTokenEnc.startsWith("v1.")).toBe(true);
-    expect(row.refreshTokenEnc.startsWith("v1.")).toBe(true);
+    expect(row.accessTokenEnc.startsWith("v2.")).toBe(true);
+    expect(row.refreshTokenEnc.startsWith("v2.")).toBe(true);
   });
 
   it("asks which business when the login has several, and uses the one picked", async () => {
@@ -103,18 +103,33 @@ describe("keeping the connection alive", () => {
     await expect(freshbooksFor(TEST_SHOP, deps)).rejects.toBeInstanceOf(FreshBooksReconnectRequiredError);
   });
 
-  it("reconnecting brings a broken connection back", async () => {
+  it("reconnecting brings a connection broken by a refused refresh back", async () => {
     await connectThroughOAuth();
-    await prisma.freshbooksConnection.update({ where: { shop: TEST_SHOP }, data: { status: "needs_reconnect" } });
+    sandbox.state.revokeAllTokens();
+    sandbox.advanceClock(TWELVE_HOURS + 60);
+    await expect((await freshbooksFor(TEST_SHOP, deps)).taxes.list()).rejects.toBeInstanceOf(FreshBooksReconnectRequiredError);
+    expect((await connectionSummary(TEST_SHOP, prisma))?.status).toBe("needs_reconnect");
+
     await connectThroughOAuth();
-    expect((await connectionSummary(TEST_SHOP, prisma))?.status).toBe("connected");
+    expect(await connectionSummary(TEST_SHOP, prisma)).toMatchObject({ status: "connected", statusReason: null });
+    await expect((await freshbooksFor(TEST_SHOP, deps)).taxes.list()).resolves.toBeInstanceOf(Array);
   });
 
-  it("disconnecting revokes the token at FreshBooks and forgets it", async () => {
+  it("disconnecting revokes the current refresh token at FreshBooks and forgets it", async () => {
     await connectThroughOAuth();
+    sandbox.advanceClock(TWELVE_HOURS + 60);
+    await (await freshbooksFor(TEST_SHOP, deps)).taxes.list(); // rotated: the first refresh token is dead
     await disconnect(TEST_SHOP, deps);
     expect(await connectionSummary(TEST_SHOP, prisma)).toBeNull();
-    expect(sandbox.state.count({ method: "POST", path: /^\/auth\/oauth\/revoke$/ })).toBe(1);
+    expect(sandbox.state.revocations).toMatchObject([{ kind: "refresh", wasLive: true, status: 200 }]);
+    expect(sandbox.state.liveRefreshTokens()).toEqual([]);
+  });
+
+  it("gives up on a slow token endpoint after FRESHBOOKS_TIMEOUT_MS (1 s in tests), not the 15 s default", async () => {
+    sandbox.faults.setLatency(1500, "^/auth/oauth/token$");
+    const response = await connectThroughOAuth();
+    expect(response.status).toBe(502);
+    expect(await response.text()).toMatch(/did not answer within 1 s/);
   });
 });
 
@@ -175,8 +190,11 @@ describe("the FreshBooks client", () => {
     sandbox.faults.enqueue({ path: "/taxes/taxes", fault: { kind: "errors-in-200" } });
     await expect(client.taxes.list()).rejects.toBeInstanceOf(FreshBooksValidationError);
     sandbox.faults.enqueue({ path: "/taxes/taxes", times: 3, fault: { kind: "timeout" } });
-    await expect(client.taxes.list()).rejects.toThrow("FreshBooks did not answer within 1 s");
+    await expect(client.taxes.list()).rejects.toMatchObject({ constructor: FreshBooksTransientError, message: "FreshBooks did not answer within 1 s" });
     sandbox.faults.setErrorFormat("new");
-    await expect(client.clients.create({})).rejects.toMatchObject({ details: [expect.objectContaining({ errno: 7012 })] });
+    await expect(client.clients.create({})).rejects.toMatchObject({
+      constructor: FreshBooksValidationError,
+      details: [expect.objectContaining({ errno: 7012 })],
+    });
   });
 });

@@ -7,6 +7,7 @@ import {
   FreshBooksRateLimitError,
   FreshBooksTransientError,
   FreshBooksValidationError,
+  isMissingScope,
   parseRetryAfter,
 } from "../app/freshbooks/errors";
 
@@ -55,6 +56,39 @@ describe("FreshBooks errors", () => {
     );
     expect(errorForResponse(502, null, null)).toBeInstanceOf(FreshBooksTransientError);
     expect(errorForResponse(502, null, null).message).toBe("FreshBooks answered HTTP 502");
+  });
+
+  // Each status in each of FreshBooks' body formats (digest §8): the class depends on the status alone.
+  const classic = (errno: number) => ({ response: { errors: [{ errno, message: `errno ${errno}` }] } });
+  const newer = (errno: number) => ({
+    code: 3,
+    message: "Request failed",
+    details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: String(errno), metadata: { message: `errno ${errno}` } }],
+  });
+  const oauth = (errno: number) => ({ error: "some_error", error_description: `errno ${errno}` });
+  it.each([
+    [401, FreshBooksAuthError],
+    [403, FreshBooksAuthError],
+    [404, FreshBooksNotFoundError],
+    [409, FreshBooksConflictError],
+    [400, FreshBooksValidationError],
+    [422, FreshBooksValidationError],
+    [429, FreshBooksRateLimitError],
+    [500, FreshBooksTransientError],
+    [503, FreshBooksTransientError],
+  ] as const)("HTTP %i is a %O in the classic, the newer and the OAuth format", (status, type) => {
+    for (const body of [classic(1004), newer(1004), oauth(1004)]) {
+      const error = errorForResponse(status, body, null);
+      expect(error).toBeInstanceOf(type);
+      expect(error.constructor).toBe(type);
+      expect(error.message).toBe("errno 1004");
+    }
+  });
+
+  it("tells a missing scope (403 insufficient_scope) from other refusals", () => {
+    expect(isMissingScope(errorForResponse(403, { error: "insufficient_scope", error_description: "needs user:clients:write" }, null))).toBe(true);
+    expect(isMissingScope(errorForResponse(403, classic(1003), null))).toBe(false);
+    expect(isMissingScope(errorForResponse(401, { error: "insufficient_scope" }, null))).toBe(false);
   });
 
   it("keeps Retry-After on a 429, in seconds or as an HTTP date", () => {

@@ -25,9 +25,11 @@ interface Tokens {
   created_at: number;
 }
 
-async function authorizeCode(state = "opaque-state"): Promise<string> {
+const ALL_SCOPES = ["profile", "clients", "invoices", "payments", "taxes"].flatMap((object) => [`user:${object}:read`, `user:${object}:write`]).join(" ");
+
+async function authorizeCode(state = "opaque-state", scope = ALL_SCOPES): Promise<string> {
   const url = new URL("/oauth/authorize", sandbox.url);
-  url.search = new URLSearchParams({ client_id: CLIENT_ID, response_type: "code", redirect_uri: REDIRECT_URI, scope: "user:profile:read user:clients:write", state }).toString();
+  url.search = new URLSearchParams({ client_id: CLIENT_ID, response_type: "code", redirect_uri: REDIRECT_URI, scope, state }).toString();
   const response = await fetch(url, { redirect: "manual" });
   expect(response.status).toBe(302);
   const location = new URL(response.headers.get("location")!);
@@ -46,8 +48,8 @@ function tokenRequest(body: Record<string, string>, form = false): Promise<Respo
 
 const credentials = { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uri: REDIRECT_URI };
 
-async function login(): Promise<Tokens> {
-  const code = await authorizeCode();
+async function login(scope?: string): Promise<Tokens> {
+  const code = await authorizeCode(undefined, scope);
   const response = await tokenRequest({ grant_type: "authorization_code", code, ...credentials });
   expect(response.status).toBe(200);
   return (await response.json()) as Tokens;
@@ -109,7 +111,7 @@ describe("FreshBooks sandbox: OAuth", () => {
     const first = await tokenRequest({ grant_type: "authorization_code", code, ...credentials });
     expect(first.status).toBe(200);
     const tokens = (await first.json()) as Tokens;
-    expect(tokens).toMatchObject({ token_type: "Bearer", expires_in: 43200, scope: "user:profile:read user:clients:write" });
+    expect(tokens).toMatchObject({ token_type: "Bearer", expires_in: 43200, scope: ALL_SCOPES });
     expect(typeof tokens.created_at).toBe("number");
     const again = await tokenRequest({ grant_type: "authorization_code", code, ...credentials });
     expect(again.status).toBe(400);
@@ -159,6 +161,47 @@ describe("FreshBooks sandbox: OAuth", () => {
     expect((await refresh(tokens.refresh_token)).status).toBe(400);
     expect((await api(tokens.access_token, "GET", "/auth/api/v1/users/me")).status).toBe(401);
   });
+
+  it("records which token each revocation named, and refuses unknown or dead ones", async () => {
+    await start();
+    const first = await login();
+    const second = (await (await refresh(first.refresh_token)).json()) as Tokens;
+    const revoke = (token: string) =>
+      fetch(`${sandbox.url}/auth/oauth/revoke`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token }),
+      });
+
+    expect((await revoke("never-issued")).status).toBe(400);
+    expect((await revoke(first.refresh_token)).status).toBe(400); // already rotated away
+    expect(sandbox.state.liveRefreshTokens()).toEqual([second.refresh_token]);
+    expect((await revoke(second.refresh_token)).status).toBe(200);
+
+    expect(sandbox.state.revocations).toMatchObject([
+      { token: "never-issued", kind: "unknown", wasLive: false, status: 400 },
+      { token: first.refresh_token, kind: "refresh", wasLive: false, status: 400 },
+      { token: second.refresh_token, kind: "refresh", wasLive: true, status: 200 },
+    ]);
+    expect(sandbox.state.liveRefreshTokens()).toEqual([]);
+  });
+
+  it("checks scopes per endpoint family: a read scope does not allow writing, a missing one is a 403", async () => {
+    await start();
+    const tokens = await login("user:clients:read");
+    const account = sandbox.state.accountIds()[0]!;
+    const insufficient = { error: "insufficient_scope", error_description: expect.stringMatching(/user:clients:write/) };
+
+    expect((await api(tokens.access_token, "GET", `/accounting/account/${account}/users/clients`)).status).toBe(200);
+    expect(await api(tokens.access_token, "POST", `/accounting/account/${account}/users/clients`, { client: { fname: "A" } })).toEqual({
+      status: 403,
+      json: insufficient,
+    });
+    expect((await api(tokens.access_token, "GET", `/accounting/account/${account}/invoices/invoices`)).status).toBe(403);
+    expect((await api(tokens.access_token, "GET", `/accounting/account/${account}/taxes/taxes`)).status).toBe(403);
+    const me = await api(tokens.access_token, "GET", "/auth/api/v1/users/me");
+    expect(me).toMatchObject({ status: 403, json: { error: "insufficient_scope" } });
+  });
 });
 
 describe("FreshBooks sandbox: identity", () => {
@@ -175,6 +218,15 @@ describe("FreshBooks sandbox: identity", () => {
     });
     expect(json.response.business_memberships[1]!.business.account_id).toBe("3xQ74o");
     expect(json.response.groups).toHaveLength(2);
+  });
+
+  it("can list a business without an accounting account (account_id null)", async () => {
+    await start({ businesses: [{ name: "Client portal", accountId: null }, { name: "Real books" }] });
+    const tokens = await login();
+    const { json } = await api(tokens.access_token, "GET", "/auth/api/v1/users/me");
+    expect(json.response.business_memberships.map((membership) => membership.business.account_id)).toEqual([null, "SBX002"]);
+    expect(Object.keys(json.response.permissions as object)).toEqual(["SBX002"]);
+    expect(sandbox.state.accountIds()).toEqual(["SBX002"]);
   });
 
   it("answers 401 unauthenticated without a token and invalid_token once it expired", async () => {
@@ -239,8 +291,11 @@ describe("FreshBooks sandbox: clients", () => {
     await createClient({ fname: "One" });
     await createClient({ fname: "Two" });
     const third = await call("POST", "/users/clients", { client: { fname: "Three" } });
-    expect(third.status).toBe(403);
-    expect(third.json.response.errors[0]!.message).toMatch(/maximum number of clients/);
+    // UNCONFIRMED shape (see clients.ts): errno 1003 AccessDenied with FreshBooks' documented text.
+    expect(third).toEqual({
+      status: 403,
+      json: { response: { errors: [{ errno: 1003, object: "client", message: "You do not have access to perform the action requested." }] } },
+    });
     await fetch(`${sandbox.url}/__sandbox/config`, { method: "POST", body: JSON.stringify({ clientLimit: null }) });
     expect((await call("POST", "/users/clients", { client: { fname: "Three" } })).status).toBe(200);
   });

@@ -1,45 +1,78 @@
-import { randomBytes } from "node:crypto";
+import { createCipheriv, createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createTokenCipher, TokenDecryptionError } from "../app/freshbooks/token-crypto.server";
 
 const OLD_KEY = randomBytes(32).toString("hex");
 const NEW_KEY = randomBytes(32).toString("base64");
 const TOKEN = "fb-access-token-7f3a9c2e";
+const HERE = "freshbooks_connection|a.myshopify.com|access";
+
+/** A value in the format written before contexts existed: `v1.<keyId>.<iv>.<tag>.<ciphertext>`, no AAD. */
+function v1(key: string, plaintext: string): string {
+  const raw = Buffer.from(key, "hex");
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", raw, iv);
+  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  const id = createHash("sha256").update(raw).digest().subarray(0, 8).toString("base64url");
+  return ["v1", id, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
+}
 
 describe("FreshBooks token encryption at rest", () => {
   it("round-trips a token without ever storing it in the clear", () => {
     const cipher = createTokenCipher(NEW_KEY);
-    const stored = cipher.encrypt(TOKEN);
+    const stored = cipher.encrypt(TOKEN, HERE);
     expect(stored).not.toContain(TOKEN);
-    expect(stored.startsWith("v1.")).toBe(true);
-    expect(cipher.decrypt(stored)).toBe(TOKEN);
+    expect(stored.startsWith("v2.")).toBe(true);
+    expect(cipher.decrypt(stored, HERE)).toBe(TOKEN);
   });
 
   it("uses a fresh IV every time, so equal tokens do not look equal", () => {
     const cipher = createTokenCipher(NEW_KEY);
-    expect(cipher.encrypt(TOKEN)).not.toBe(cipher.encrypt(TOKEN));
+    expect(cipher.encrypt(TOKEN, HERE)).not.toBe(cipher.encrypt(TOKEN, HERE));
   });
 
   it("detects a ciphertext that was tampered with", () => {
     const cipher = createTokenCipher(NEW_KEY);
-    const parts = cipher.encrypt(TOKEN).split(".");
+    const parts = cipher.encrypt(TOKEN, HERE).split(".");
     const body = Buffer.from(parts[4]!, "base64url");
     body[0] = body[0]! ^ 0xff;
     parts[4] = body.toString("base64url");
-    expect(() => cipher.decrypt(parts.join("."))).toThrow(TokenDecryptionError);
+    expect(() => cipher.decrypt(parts.join("."), HERE)).toThrow(TokenDecryptionError);
+  });
+
+  it("binds a value to its row and column: copied elsewhere, it does not decrypt", () => {
+    const cipher = createTokenCipher(NEW_KEY);
+    const stored = cipher.encrypt(TOKEN, HERE);
+    expect(() => cipher.decrypt(stored, "freshbooks_connection|b.myshopify.com|access")).toThrow(TokenDecryptionError);
+    expect(() => cipher.decrypt(stored, "freshbooks_connection|a.myshopify.com|refresh")).toThrow(TokenDecryptionError);
+  });
+
+  it("refuses a truncated authentication tag (authTagLength 16)", () => {
+    const cipher = createTokenCipher(NEW_KEY);
+    const parts = cipher.encrypt(TOKEN, HERE).split(".");
+    parts[3] = Buffer.from(parts[3]!, "base64url").subarray(0, 4).toString("base64url");
+    expect(() => cipher.decrypt(parts.join("."), HERE)).toThrow(/failed authentication/);
+  });
+
+  it("still reads values written in the v1 format, and marks them stale so they are rewritten", () => {
+    const written = v1(OLD_KEY, TOKEN);
+    const cipher = createTokenCipher(OLD_KEY);
+    expect(cipher.decrypt(written, HERE)).toBe(TOKEN);
+    expect(cipher.isStale(written)).toBe(true);
+    expect(cipher.isStale(cipher.encrypt(TOKEN, HERE))).toBe(false);
   });
 
   it("rotates keys: values written with the previous key still decrypt and are marked stale", () => {
-    const written = createTokenCipher(OLD_KEY).encrypt(TOKEN);
+    const written = createTokenCipher(OLD_KEY).encrypt(TOKEN, HERE);
     const rotated = createTokenCipher(NEW_KEY, [OLD_KEY]);
-    expect(rotated.decrypt(written)).toBe(TOKEN);
+    expect(rotated.decrypt(written, HERE)).toBe(TOKEN);
     expect(rotated.isStale(written)).toBe(true);
-    expect(rotated.isStale(rotated.encrypt(TOKEN))).toBe(false);
+    expect(rotated.isStale(rotated.encrypt(TOKEN, HERE))).toBe(false);
   });
 
   it("refuses a value whose key is no longer configured", () => {
-    const written = createTokenCipher(OLD_KEY).encrypt(TOKEN);
-    expect(() => createTokenCipher(NEW_KEY).decrypt(written)).toThrow(/no longer configured/);
+    const written = createTokenCipher(OLD_KEY).encrypt(TOKEN, HERE);
+    expect(() => createTokenCipher(NEW_KEY).decrypt(written, HERE)).toThrow(/no longer configured/);
   });
 
   it("refuses a key that is not 32 bytes", () => {

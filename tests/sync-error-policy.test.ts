@@ -10,12 +10,14 @@ import {
 import { backoffMs, decide, MAX_ATTEMPTS } from "../app/sync/error-policy";
 
 const timing = { baseMs: 1000, jitter: () => 0.5 };
+const ACCESS_DENIED = "You do not have access to perform the action requested.";
 
 describe("sync error policy", () => {
   it.each([
     ["a refused refresh", new FreshBooksReconnectRequiredError("refresh refused", 400), { kind: "reconnect" }],
     ["a second 401", new FreshBooksAuthError("invalid token", 401), { kind: "reconnect" }],
-    ["a 403 plan limit", new FreshBooksAuthError("You have reached the maximum number of clients for your plan", 403), { kind: "fail" }],
+    ["a 403 plan limit", new FreshBooksAuthError(ACCESS_DENIED, 403, [{ errno: 1003, message: ACCESS_DENIED }]), { kind: "fail" }],
+    ["a 403 missing scope", new FreshBooksAuthError("needs user:clients:write", 403, [{ message: "needs user:clients:write", code: "insufficient_scope" }]), { kind: "reconnect" }],
     ["a 422", new FreshBooksValidationError("Invalid value", 422), { kind: "fail", reason: "FreshBooks refused the invoice: Invalid value" }],
     ["a 429 with Retry-After", new FreshBooksRateLimitError("slow down", 429, 7), { kind: "retry", delayMs: 7000 }],
     ["a 429 without Retry-After", new FreshBooksRateLimitError("slow down", 429, null), { kind: "retry", delayMs: 4000 }],
@@ -30,9 +32,13 @@ describe("sync error policy", () => {
     expect(decision).toEqual({ kind: "fail", reason: `Gave up after ${MAX_ATTEMPTS} attempts. Last problem: FreshBooks was unavailable (did not answer within 15 s)` });
   });
 
-  it("tells the merchant what to do about a plan's client limit", () => {
-    const decision = decide(new FreshBooksAuthError("You have reached the maximum number of clients for your plan", 403), "client", 1, timing);
-    expect(decision?.kind === "fail" && decision.reason).toMatch(/^FreshBooks refused the client: .*One shared client for all orders/);
+  it("tells the merchant what to do about a plan's client limit, keyed on errno 1003, not on FreshBooks' prose", () => {
+    const capped = new FreshBooksAuthError(ACCESS_DENIED, 403, [{ errno: 1003, message: ACCESS_DENIED }]);
+    const decision = decide(capped, "client", 1, timing);
+    expect(decision?.kind === "fail" && decision.reason).toMatch(/^FreshBooks refused the client: .*plan probably limits the number of clients.*One shared client for all orders/);
+    // The same prose without the errno, or on another step, gets no plan advice.
+    expect(decide(new FreshBooksAuthError(ACCESS_DENIED, 403), "client", 1, timing)).toMatchObject({ reason: expect.not.stringMatching(/plan/) });
+    expect(decide(capped, "invoice", 1, timing)).toMatchObject({ reason: expect.not.stringMatching(/plan/) });
   });
 
   it("leaves errors that are not FreshBooks' answers to the job runner", () => {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFreshBooksSandbox, type FreshBooksSandbox } from "../app/dev/freshbooks-sandbox/server";
+import { FRESHBOOKS_SCOPES } from "../app/freshbooks/oauth.server";
 import type { ClientInput, InvoiceLineInput } from "../app/freshbooks/types";
 import { shopifyOrderSchema, type ShopifyOrder } from "../app/shopify/order-schema";
 import { freshbooksInvoiceTotal, mapOrder, type MappedOrder, type MappingSettings } from "../app/sync/mapping";
@@ -430,7 +431,9 @@ describe("cross-check against the FreshBooks sandbox", () => {
     sandbox = await startFreshBooksSandbox({ clientId: "c", clientSecret: "s" });
     const redirect = "https://app.example.test/freshbooks/callback";
     const authorize = new URL("/oauth/authorize", sandbox.url);
-    authorize.search = new URLSearchParams({ client_id: "c", response_type: "code", redirect_uri: redirect, state: "x" }).toString();
+    // The scopes the app asks for: the sandbox checks them per endpoint family.
+    const scope = FRESHBOOKS_SCOPES.join(" ");
+    authorize.search = new URLSearchParams({ client_id: "c", response_type: "code", redirect_uri: redirect, scope, state: "x" }).toString();
     const approval = await fetch(authorize, { redirect: "manual" });
     const code = new URL(approval.headers.get("location")!).searchParams.get("code")!;
     const tokens = await fetch(`${sandbox.url}/auth/oauth/token`, {

@@ -172,7 +172,7 @@ describe("when FreshBooks says no, or is down", () => {
     const [failed] = await waitForSync([other.id]);
 
     expect(failed?.status).toBe("failed");
-    expect(failed?.statusReason).toMatch(/FreshBooks refused the client: .*maximum number of clients/);
+    expect(failed?.statusReason).toMatch(/FreshBooks refused the client: You do not have access to perform the action requested\. Your FreshBooks plan probably limits the number of clients/);
     expect(failed?.statusReason).toMatch(/One shared client for all orders/);
   });
 

@@ -5,7 +5,12 @@ import { build } from "esbuild";
  * `remix build` has written the Remix server build. Packages stay external (node_modules).
  */
 await build({
-  entryPoints: { server: "app/bin/server.ts", worker: "app/bin/worker.ts", setup: "app/bin/setup.ts" },
+  entryPoints: {
+    server: "app/bin/server.ts",
+    worker: "app/bin/worker.ts",
+    setup: "app/bin/setup.ts",
+    "reencrypt-tokens": "app/bin/reencrypt-tokens.ts",
+  },
   outdir: "build",
   bundle: true,
   platform: "node",

@@ -1,4 +1,4 @@
-import { FreshBooksAuthError, FreshBooksTransientError } from "./errors";
+import { FreshBooksAuthError, FreshBooksTransientError, isMissingScope, type FreshBooksError } from "./errors";
 import { freshbooksRequest } from "./http.server";
 import type { Client, ClientInput, Identity, Invoice, InvoiceInput, Payment, PaymentInput, Tax } from "./types";
 
@@ -7,6 +7,8 @@ export interface TokenSource {
   current(): Promise<string>;
   /** Called with the token that was refused; returns a valid one (refreshing at most once). */
   afterUnauthorized(refused: string): Promise<string>;
+  /** FreshBooks refused a token it just issued, or a scope is missing: the error to throw instead. */
+  refusedWithFreshToken?(error: FreshBooksAuthError): Promise<FreshBooksError>;
 }
 
 export interface FreshBooksClientOptions {
@@ -40,11 +42,12 @@ type Single<K extends string, T> = { response: { result: Record<K, T> } };
 type List<K extends string, T> = { response: { result: Record<K, T[]> & { page: number; pages: number; total: number } } };
 
 /** `GET /auth/api/v1/users/me` with a given token (used right after the code exchange). */
-export async function fetchIdentity(apiUrl: string, token: string, fetchImpl?: typeof fetch): Promise<Identity> {
+export async function fetchIdentity(apiUrl: string, token: string, fetchImpl?: typeof fetch, timeoutMs?: number): Promise<Identity> {
   const body = await freshbooksRequest<{ response: Identity }>({
     method: "GET",
     url: `${apiUrl}/auth/api/v1/users/me`,
     token,
+    timeoutMs,
     fetch: fetchImpl,
   });
   return body.response;
@@ -74,14 +77,23 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
         }
       }
     };
+    const refusedForGood = async (error: unknown): Promise<never> => {
+      if (error instanceof FreshBooksAuthError && options.tokens.refusedWithFreshToken) throw await options.tokens.refusedWithFreshToken(error);
+      throw error;
+    };
     try {
       return await send(token);
     } catch (error) {
+      if (isMissingScope(error)) return refusedForGood(error);
       // A 401 means the request was not processed, so repeating it once, with a refreshed
       // token, is safe even for a POST.
-      if (error instanceof FreshBooksAuthError && error.status === 401) {
-        return send(await options.tokens.afterUnauthorized(token));
-      }
+      if (!(error instanceof FreshBooksAuthError && error.status === 401)) throw error;
+    }
+    const renewed = await options.tokens.afterUnauthorized(token);
+    try {
+      return await send(renewed);
+    } catch (error) {
+      if ((error instanceof FreshBooksAuthError && error.status === 401) || isMissingScope(error)) return refusedForGood(error);
       throw error;
     }
   }

@@ -1,21 +1,32 @@
-import type { FreshbooksConnection, Prisma, PrismaClient } from "@prisma/client";
+import type { FreshbooksConnection, PrismaClient } from "@prisma/client";
 import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { resumeAfterReconnect } from "../models/shop.server";
 import { createFreshBooksClient, fetchIdentity, type FreshBooksClient, type TokenSource } from "./client.server";
-import { FreshBooksReconnectRequiredError } from "./errors";
-import { expiresAt, refreshTokens, revokeToken } from "./oauth.server";
-import { createTokenCipher, type TokenCipher } from "./token-crypto.server";
-import type { Business, TokenResponse } from "./types";
+import { FreshBooksAuthError, FreshBooksReconnectRequiredError, FreshBooksTransientError } from "./errors";
+import { revokeToken } from "./oauth.server";
+import { TokenDecryptionError } from "./token-crypto.server";
+import {
+  markNeedsReconnect,
+  openToken,
+  REFRESH_MARGIN_MS,
+  sealedColumns,
+  storePairForIdentity,
+  tokenCipher,
+  tokenContext,
+  tokenUnderLock,
+  UNREADABLE_REASON,
+  withIdentityLock,
+  type VaultDeps,
+} from "./token-vault.server";
+import type { Business, Identity, TokenResponse } from "./types";
 
 /**
- * The token vault: one FreshBooks connection per shop, tokens encrypted at rest, and a
- * single-flight refresh. FreshBooks refresh tokens are single-use and only the newest one
- * lives (digest §1), so two processes refreshing at once would kill the connection: every
- * refresh runs under a row lock (SELECT … FOR UPDATE), re-checks expiry after acquiring it,
- * and commits the new pair before anyone uses it.
+ * One FreshBooks connection per shop: which login (identity) and business it syncs into, and
+ * its state. The tokens are the identity's (see token-vault.server.ts): shops connected with
+ * the same FreshBooks login share one pair.
  */
-export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+export { REFRESH_MARGIN_MS, type VaultDeps };
 
 export type ConnectionStatus = "connected" | "choose_business" | "needs_reconnect";
 
@@ -27,62 +38,84 @@ export interface ConnectionSummary {
   businessChoices: { id: number; name: string }[];
 }
 
-export interface VaultDeps {
-  db: PrismaClient;
-  now?: () => Date;
-  fetch?: typeof fetch;
-}
-
-let cipher: TokenCipher | undefined;
-function tokenCipher(): TokenCipher {
-  cipher ??= createTokenCipher(
-    env.TOKEN_ENCRYPTION_KEY,
-    (env.TOKEN_ENCRYPTION_KEYS_PREVIOUS ?? "").split(",").map((key) => key.trim()).filter(Boolean),
-  );
-  return cipher;
-}
+export const NO_USABLE_BUSINESS = "This FreshBooks login has no business with an accounting account to send invoices to.";
 
 /** Businesses the merchant can sync into: those with an accounting account. */
 export function usableBusinesses(memberships: { business: Business }[]): Business[] {
   return memberships.map((membership) => membership.business).filter((business) => Boolean(business.account_id));
 }
 
-function tokenColumns(tokens: TokenResponse, now: Date) {
-  return {
-    accessTokenEnc: tokenCipher().encrypt(tokens.access_token),
-    refreshTokenEnc: tokenCipher().encrypt(tokens.refresh_token),
-    accessTokenExpiresAt: expiresAt(tokens, now),
-    scope: tokens.scope ?? null,
-  };
+/** users/me, retried twice on a 5xx or timeout: a GET, and the code exchange cannot be redone. */
+async function identityFor(accessToken: string, deps: VaultDeps): Promise<Identity> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetchIdentity(env.FRESHBOOKS_API_URL, accessToken, deps.fetch, env.FRESHBOOKS_TIMEOUT_MS);
+    } catch (error) {
+      if (!(error instanceof FreshBooksTransientError) || attempt >= 2) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+    }
+  }
 }
 
 /**
  * After the code exchange: who is this, and which business? One business: connected. Several:
- * the merchant picks (never silently the first). None with an account: refused.
+ * the merchant picks (never silently the first). None with an account: refused. The exchange
+ * already killed the login's previous refresh token, so the new pair is kept whatever happens
+ * next, and a connection left without a live token says so at once.
  */
 export async function saveAuthorization(shop: string, tokens: TokenResponse, deps: VaultDeps): Promise<ConnectionSummary> {
   const now = deps.now?.() ?? new Date();
-  const identity = await fetchIdentity(env.FRESHBOOKS_API_URL, tokens.access_token, deps.fetch);
-  const businesses = usableBusinesses(identity.business_memberships);
-  if (businesses.length === 0) {
-    throw new Error("This FreshBooks login has no business with an accounting account to send invoices to.");
+  let identity: Identity;
+  try {
+    identity = await identityFor(tokens.access_token, deps);
+  } catch (error) {
+    // Which login approved is unknown; if it was this shop's, its stored refresh token is dead.
+    const reason = error instanceof Error ? error.message : String(error);
+    await markNeedsReconnect(deps.db, shop, `Reconnecting FreshBooks did not finish (${reason}). Click Reconnect to try again.`);
+    throw error;
   }
-  const only = businesses.length === 1 ? businesses[0] : undefined;
-  const data = {
-    identityId: identity.id,
-    ...tokenColumns(tokens, now),
-    status: only ? "connected" : "choose_business",
-    statusReason: null,
-    businessId: only?.id ?? null,
-    accountId: only?.account_id ?? null,
-    businessName: only?.name ?? null,
-    businessChoices: businesses.map((business) => ({ id: business.id, name: business.name, accountId: business.account_id })),
-    connectedAt: now,
-  };
-  const row = await deps.db.freshbooksConnection.upsert({ where: { shop }, create: { shop, ...data }, update: data });
-  logger.info({ shop, status: row.status, businesses: businesses.length }, "FreshBooks authorized");
-  if (row.status === "connected") await resumeAfterReconnect(deps.db, shop);
-  return summarize(row);
+  const businesses = usableBusinesses(identity.business_memberships);
+  return withIdentityLock(identity.id, async () => {
+    if (businesses.length === 0) {
+      await storePairForIdentity(deps.db, identity.id, tokens, now);
+      await deps.db.freshbooksConnection.updateMany({
+        where: { shop, identityId: identity.id },
+        data: { status: "needs_reconnect", statusReason: NO_USABLE_BUSINESS },
+      });
+      throw new Error(NO_USABLE_BUSINESS);
+    }
+    const only = businesses.length === 1 ? businesses[0] : undefined;
+    const data = {
+      identityId: identity.id,
+      ...sealedColumns(shop, tokens, now),
+      status: only ? "connected" : "choose_business",
+      statusReason: null,
+      businessId: only?.id ?? null,
+      accountId: only?.account_id ?? null,
+      businessName: only?.name ?? null,
+      businessChoices: businesses.map((business) => ({ id: business.id, name: business.name, accountId: business.account_id })),
+      connectedAt: now,
+    };
+    const row = await deps.db.freshbooksConnection.upsert({ where: { shop }, create: { shop, ...data }, update: data });
+    const shops = await storePairForIdentity(deps.db, identity.id, tokens, now);
+    logger.info({ shop, status: row.status, businesses: businesses.length, sharedWith: shops.length - 1 }, "FreshBooks authorized");
+    if (row.status === "connected") await resumeAfterReconnect(deps.db, shop);
+    await reviveSharingShops(deps.db, identity.id, shop);
+    return summarize(row);
+  });
+}
+
+/** Other shops of the same login that waited for a reconnect work again with the new pair. */
+async function reviveSharingShops(db: PrismaClient, identityId: number, except: string): Promise<void> {
+  const waiting = await db.freshbooksConnection.findMany({
+    where: { identityId, status: "needs_reconnect", accountId: { not: null }, shop: { not: except } },
+    select: { shop: true },
+  });
+  for (const { shop } of waiting) {
+    await db.freshbooksConnection.update({ where: { shop }, data: { status: "connected", statusReason: null } });
+    const requeued = await resumeAfterReconnect(db, shop);
+    logger.info({ shop, requeued }, "FreshBooks reconnected through another shop of the same login");
+  }
 }
 
 type Choice = { id: number; name: string; accountId: string };
@@ -114,62 +147,39 @@ export async function connectionSummary(shop: string, db: PrismaClient): Promise
   return row ? summarize(row) : null;
 }
 
-/** Revokes at FreshBooks where possible, then forgets the tokens. Queued orders wait for a new connection. */
-export async function disconnect(shop: string, deps: VaultDeps): Promise<void> {
-  const row = await deps.db.freshbooksConnection.findUnique({ where: { shop } });
-  if (!row) return;
-  try {
-    await revokeToken(tokenCipher().decrypt(row.refreshTokenEnc), { fetch: deps.fetch });
-  } catch (error) {
-    logger.warn({ shop, reason: error instanceof Error ? error.message : String(error) }, "FreshBooks revoke failed; deleting locally");
-  }
-  await deps.db.freshbooksConnection.deleteMany({ where: { shop } });
-}
-
-type LockedRow = { access_token_enc: string; refresh_token_enc: string; access_token_expires_at: Date; status: string };
-
-async function markNeedsReconnect(shop: string, reason: string, db: PrismaClient): Promise<void> {
-  await db.freshbooksConnection.updateMany({ where: { shop }, data: { status: "needs_reconnect", statusReason: reason } });
-  logger.warn({ shop, reason }, "FreshBooks connection needs reconnecting");
-}
-
 /**
- * Returns a usable access token, refreshing under the row lock when it expires within the
- * margin or when `refused` (a token FreshBooks just answered 401 to) is still the stored one.
+ * Forgets the shop's connection; queued orders wait for a new one. Under the identity's lock, so
+ * the token revoked is the current one (not one a concurrent refresh is replacing). The token is
+ * revoked only when no other shop uses this login: revoking would disconnect those too.
  */
-type LockOutcome = { kind: "token"; token: string } | { kind: "reconnect"; reason: string | null };
-
-async function tokenUnderLock(shop: string, refused: string | null, deps: VaultDeps): Promise<string> {
-  const outcome = await deps.db.$transaction(
-    async (tx: Prisma.TransactionClient): Promise<LockOutcome> => {
-      const rows = await tx.$queryRaw<LockedRow[]>`
-        select access_token_enc, refresh_token_enc, access_token_expires_at, status
-        from freshbooks_connection where shop = ${shop} for update`;
-      const row = rows[0];
-      if (!row || row.status !== "connected") return { kind: "reconnect", reason: row ? "FreshBooks needs to be reconnected" : null };
-      const now = deps.now?.() ?? new Date();
-      const stored = tokenCipher().decrypt(row.access_token_enc);
-      const fresh = row.access_token_expires_at.getTime() - now.getTime() > REFRESH_MARGIN_MS;
-      // Someone else refreshed while we waited for the lock, or the token is simply still good.
-      if (fresh && (refused === null || stored !== refused)) return { kind: "token", token: stored };
-
-      try {
-        const tokens = await refreshTokens(tokenCipher().decrypt(row.refresh_token_enc), { fetch: deps.fetch });
-        await tx.freshbooksConnection.update({ where: { shop }, data: tokenColumns(tokens, now) });
-        logger.info({ shop }, "FreshBooks access token refreshed");
-        return { kind: "token", token: tokens.access_token };
-      } catch (error) {
-        if (error instanceof FreshBooksReconnectRequiredError) return { kind: "reconnect", reason: error.message };
-        throw error;
-      }
-    },
-    { timeout: 30_000, maxWait: 30_000 },
-  );
-  if (outcome.kind === "token") return outcome.token;
-  if (outcome.reason === null) throw new FreshBooksReconnectRequiredError("FreshBooks is not connected", null);
-  await markNeedsReconnect(shop, outcome.reason, deps.db);
-  throw new FreshBooksReconnectRequiredError(outcome.reason, null);
+export async function disconnect(shop: string, deps: VaultDeps): Promise<void> {
+  for (;;) {
+    const before = await deps.db.freshbooksConnection.findUnique({ where: { shop }, select: { identityId: true } });
+    if (!before) return;
+    const done = await withIdentityLock(before.identityId, async () => {
+      const row = await deps.db.freshbooksConnection.findUnique({ where: { shop } });
+      if (!row) return true;
+      if (row.identityId !== before.identityId) return false;
+      const sharing = await deps.db.freshbooksConnection.count({ where: { identityId: row.identityId, shop: { not: shop } } });
+      if (sharing === 0) await revokeQuietly(row, deps);
+      await deps.db.freshbooksConnection.deleteMany({ where: { shop } });
+      logger.info({ shop, revoked: sharing === 0 }, "FreshBooks disconnected");
+      return true;
+    });
+    if (done) return;
+  }
 }
+
+async function revokeQuietly(row: FreshbooksConnection, deps: VaultDeps): Promise<void> {
+  try {
+    await revokeToken(openToken(row, "refresh"), { fetch: deps.fetch });
+  } catch (error) {
+    const reason = error instanceof TokenDecryptionError ? "the stored token cannot be decrypted" : error instanceof Error ? error.message : String(error);
+    logger.warn({ shop: row.shop, reason }, "FreshBooks revoke failed; deleting locally");
+  }
+}
+
+const REFUSED_AFTER_REFRESH = "FreshBooks refused this app's access even with a freshly renewed token";
 
 /** The token source for one shop's FreshBooks calls. */
 export function tokenSourceFor(shop: string, deps: VaultDeps): TokenSource {
@@ -180,27 +190,44 @@ export function tokenSourceFor(shop: string, deps: VaultDeps): TokenSource {
       if (row.status !== "connected") throw new FreshBooksReconnectRequiredError(row.statusReason ?? "FreshBooks needs to be reconnected", null);
       const now = deps.now?.() ?? new Date();
       if (row.accessTokenExpiresAt.getTime() - now.getTime() <= REFRESH_MARGIN_MS) return tokenUnderLock(shop, null, deps);
-      if (tokenCipher().isStale(row.accessTokenEnc) || tokenCipher().isStale(row.refreshTokenEnc)) {
-        await reencrypt(row, deps.db);
+      let token: string;
+      try {
+        token = openToken(row, "access");
+      } catch (error) {
+        if (!(error instanceof TokenDecryptionError)) throw error;
+        await markNeedsReconnect(deps.db, shop, UNREADABLE_REASON);
+        throw new FreshBooksReconnectRequiredError(UNREADABLE_REASON, null);
       }
-      return tokenCipher().decrypt(row.accessTokenEnc);
+      if (tokenCipher().isStale(row.accessTokenEnc) || tokenCipher().isStale(row.refreshTokenEnc)) await reencryptRow(deps.db, row);
+      return token;
     },
     afterUnauthorized(refused) {
       return tokenUnderLock(shop, refused, deps);
     },
+    /**
+     * FreshBooks still says no to a token it has just issued (e.g. errno 1003 AccessDenied as a
+     * 401, digest §8), or lacks a scope: refreshing again cannot help, so the connection waits
+     * for the merchant (Reconnect banner) instead of every order burning another refresh.
+     */
+    async refusedWithFreshToken(error: FreshBooksAuthError) {
+      const reason = error.status === 403 ? `FreshBooks did not grant this app a permission it needs (${error.message})` : `${REFUSED_AFTER_REFRESH} (${error.message})`;
+      await markNeedsReconnect(deps.db, shop, reason);
+      return new FreshBooksReconnectRequiredError(reason, error.status, error.details);
+    },
   };
 }
 
-/** Key rotation: values written with a previous key are rewritten with the current one on use. */
-async function reencrypt(row: FreshbooksConnection, db: PrismaClient): Promise<void> {
-  const cipherNow = tokenCipher();
-  await db.freshbooksConnection.updateMany({
+/** Key rotation on use: values written with a previous key or format are rewritten with the current one. */
+export async function reencryptRow(db: PrismaClient, row: FreshbooksConnection): Promise<boolean> {
+  const cipher = tokenCipher();
+  const updated = await db.freshbooksConnection.updateMany({
     where: { shop: row.shop, accessTokenEnc: row.accessTokenEnc, refreshTokenEnc: row.refreshTokenEnc },
     data: {
-      accessTokenEnc: cipherNow.encrypt(cipherNow.decrypt(row.accessTokenEnc)),
-      refreshTokenEnc: cipherNow.encrypt(cipherNow.decrypt(row.refreshTokenEnc)),
+      accessTokenEnc: cipher.encrypt(openToken(row, "access"), tokenContext(row.shop, "access")),
+      refreshTokenEnc: cipher.encrypt(openToken(row, "refresh"), tokenContext(row.shop, "refresh")),
     },
   });
+  return updated.count === 1;
 }
 
 /** A FreshBooks API client for a connected shop. */

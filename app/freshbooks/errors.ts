@@ -6,6 +6,8 @@ export interface FieldMessage {
   field?: string;
   message: string;
   errno?: number;
+  /** OAuth's `error` code (e.g. invalid_token, insufficient_scope). */
+  code?: string;
 }
 
 export abstract class FreshBooksError extends Error {
@@ -91,7 +93,7 @@ export function errorDetails(body: unknown): FieldMessage[] {
     if (typeof record.message === "string") return [{ message: record.message }];
   }
   if (typeof record.error === "string") {
-    return [{ message: typeof record.error_description === "string" ? record.error_description : record.error }];
+    return [{ message: typeof record.error_description === "string" ? record.error_description : record.error, code: record.error }];
   }
   return [];
 }
@@ -113,4 +115,13 @@ export function errorForResponse(status: number, body: unknown, retryAfter: stri
   if (status === 429) return new FreshBooksRateLimitError(message, status, parseRetryAfter(retryAfter));
   if (status >= 500) return new FreshBooksTransientError(message, status, details);
   return new FreshBooksValidationError(message, status, details);
+}
+
+/**
+ * A 403 for a scope the token was not granted. FreshBooks' answer is UNCONFIRMED (digest §1:
+ * "403 per unified.to skill text"); we read OAuth's `insufficient_scope` (RFC 6750 §3.1), as
+ * the sandbox sends it. Only a new authorization can add a scope (digest §1).
+ */
+export function isMissingScope(error: unknown): boolean {
+  return error instanceof FreshBooksAuthError && error.status === 403 && error.details.some((detail) => detail.code === "insufficient_scope");
 }

@@ -39,6 +39,7 @@ function tokenRequest(body: Record<string, string>, deps: OAuthDeps): Promise<To
       redirect_uri: env.FRESHBOOKS_REDIRECT_URI,
       ...body,
     },
+    timeoutMs: env.FRESHBOOKS_TIMEOUT_MS,
     fetch: deps.fetch,
   });
 }
@@ -68,6 +69,7 @@ export async function revokeToken(refreshToken: string, deps: OAuthDeps = {}): P
     method: "POST",
     url: `${env.FRESHBOOKS_API_URL}/auth/oauth/revoke`,
     body: { client_id: env.FRESHBOOKS_CLIENT_ID, client_secret: env.FRESHBOOKS_CLIENT_SECRET, token: refreshToken },
+    timeoutMs: env.FRESHBOOKS_TIMEOUT_MS,
     fetch: deps.fetch,
   });
 }

@@ -6,15 +6,21 @@ import { decodeKey } from "../env.server";
  * key's id in the ciphertext so keys can rotate: encrypt with the current key, decrypt with
  * whichever key (current or previous) wrote the value.
  *
- * Format: `v1.<keyId>.<iv>.<tag>.<ciphertext>` (base64url parts; keyId = first 8 bytes of
- * SHA-256 of the key, which identifies the key without revealing it).
+ * Format v2: `v2.<keyId>.<iv>.<tag>.<ciphertext>` (base64url parts; keyId = first 8 bytes of
+ * SHA-256 of the key, which identifies the key without revealing it), authenticated together
+ * with a context string naming the value's place (shop and column) as additional data: a
+ * ciphertext copied into another row, or from the refresh column into the access column, does
+ * not decrypt. Format v1 (no context) is still read, and counts as stale so it gets rewritten.
  */
 export interface TokenCipher {
-  encrypt(plaintext: string): string;
-  decrypt(ciphertext: string): string;
-  /** True when the value was written with a previous key and should be re-encrypted. */
+  encrypt(plaintext: string, context: string): string;
+  /** `context` must be the one the value was encrypted with (v1 values ignore it). */
+  decrypt(ciphertext: string, context: string): string;
+  /** True when the value was written with a previous key or format and should be re-encrypted. */
   isStale(ciphertext: string): boolean;
 }
+
+const GCM_TAG_BYTES = 16;
 
 function keyId(key: Buffer): string {
   return createHash("sha256").update(key).digest().subarray(0, 8).toString("base64url");
@@ -42,29 +48,35 @@ export function createTokenCipher(currentKey: string, previousKeys: string[] = [
   }
 
   return {
-    encrypt(plaintext) {
+    encrypt(plaintext, context) {
       const iv = randomBytes(12);
-      const cipher = createCipheriv("aes-256-gcm", current, iv);
+      const cipher = createCipheriv("aes-256-gcm", current, iv, { authTagLength: GCM_TAG_BYTES });
+      cipher.setAAD(Buffer.from(context, "utf8"));
       const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-      return ["v1", currentId, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
+      return ["v2", currentId, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
     },
-    decrypt(ciphertext) {
-      const [version, id, iv, tag, body] = ciphertext.split(".");
-      if (version !== "v1" || !id || !iv || !tag || body === undefined) {
+    decrypt(ciphertext, context) {
+      const [version, id, iv, tag, body, ...rest] = ciphertext.split(".");
+      if ((version !== "v1" && version !== "v2") || !id || !iv || !tag || body === undefined || rest.length > 0) {
         throw new TokenDecryptionError("not an encrypted token");
       }
       const key = keys.get(id);
       if (!key) throw new TokenDecryptionError("token was encrypted with a key that is no longer configured");
+      const authTag = Buffer.from(tag, "base64url");
+      // An explicit tag length: without it a truncated (forgeable) tag would be accepted.
+      if (authTag.length !== GCM_TAG_BYTES) throw new TokenDecryptionError("token ciphertext failed authentication");
       try {
-        const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
-        decipher.setAuthTag(Buffer.from(tag, "base64url"));
+        const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), { authTagLength: GCM_TAG_BYTES });
+        if (version === "v2") decipher.setAAD(Buffer.from(context, "utf8"));
+        decipher.setAuthTag(authTag);
         return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
       } catch {
         throw new TokenDecryptionError("token ciphertext failed authentication");
       }
     },
     isStale(ciphertext) {
-      return ciphertext.split(".")[1] !== currentId;
+      const [version, id] = ciphertext.split(".");
+      return version !== "v2" || id !== currentId;
     },
   };
 }

@@ -3,9 +3,10 @@ import { redirect } from "@remix-run/node";
 import prisma from "../db.server";
 import { adminAppUrl } from "../freshbooks/admin-url.server";
 import { saveAuthorization } from "../freshbooks/connection.server";
-import { FreshBooksError } from "../freshbooks/errors";
+import { FreshBooksError, FreshBooksTransientError } from "../freshbooks/errors";
 import { exchangeCode } from "../freshbooks/oauth.server";
 import { consumeOAuthState, OAuthStateError, type StateProblem } from "../freshbooks/oauth-state.server";
+import { markNeedsReconnect } from "../freshbooks/token-vault.server";
 import { logger } from "../logger.server";
 import { messagePage } from "../components/message-page.server";
 
@@ -49,7 +50,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   }
 
   try {
-    const tokens = await exchangeCode(code);
+    let tokens;
+    try {
+      tokens = await exchangeCode(code);
+    } catch (error) {
+      // A timed-out or failed exchange may still have issued a pair at FreshBooks, which kills
+      // the login's previous refresh token (digest §1): say so now rather than at the next refresh.
+      if (error instanceof FreshBooksTransientError) {
+        await markNeedsReconnect(prisma, shop, `Reconnecting FreshBooks did not finish (${error.message}). Click Reconnect to try again.`);
+      }
+      throw error;
+    }
+    // Keeps the new pair, or marks the connection, whatever goes wrong after the exchange.
     await saveAuthorization(shop, tokens, { db: prisma });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

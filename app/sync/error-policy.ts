@@ -7,6 +7,7 @@ import {
   FreshBooksReconnectRequiredError,
   FreshBooksTransientError,
   FreshBooksValidationError,
+  isMissingScope,
 } from "../freshbooks/errors";
 
 /**
@@ -51,9 +52,14 @@ export function backoffMs(attempt: number, timing: RetryTiming = {}): number {
   return Math.round(base * (0.75 + (timing.jitter ?? Math.random)() * 0.5));
 }
 
-function hint(message: string): string {
-  if (/maximum number of clients/i.test(message)) {
-    return " Your FreshBooks plan limits the number of clients: choose “One shared client for all orders” in Settings, or upgrade the FreshBooks plan, then retry.";
+/**
+ * FreshBooks documents no error for a plan's client cap (UNCONFIRMED); the cap is a permission
+ * (`client.limit` in users/me, digest §2), so a client create refused with a 403 and errno 1003
+ * AccessDenied is read as the cap. Keyed on status and errno, never on FreshBooks' prose.
+ */
+function hint(error: FreshBooksError, step: SyncStep): string {
+  if (step === "client" && error.status === 403 && error.details.some((detail) => detail.errno === 1003)) {
+    return " Your FreshBooks plan probably limits the number of clients: choose “One shared client for all orders” in Settings, or upgrade the FreshBooks plan, then retry.";
   }
   return "";
 }
@@ -80,13 +86,15 @@ export function decide(error: unknown, step: SyncStep, attempt: number, timing: 
 function classify(error: FreshBooksError, step: SyncStep, attempt: number, timing: RetryTiming): Decision {
   if (error instanceof FreshBooksReconnectRequiredError) return { kind: "reconnect", reason: error.message };
   if (error instanceof FreshBooksAuthError) {
-    // The client already refreshed once; a second 401 means the grant is gone. A 403 is a
-    // permission or plan limit: reconnecting would not help.
+    // The client already refreshed once; a second 401 means the grant is gone, and a missing
+    // scope needs a new authorization. Another 403 is a permission or plan limit: reconnecting
+    // would not help.
     if (error.status === 401) return { kind: "reconnect", reason: `FreshBooks no longer accepts this app's access (${error.message})` };
-    return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}.${hint(error.message)}`.replace(/\.\./g, ".") };
+    if (isMissingScope(error)) return { kind: "reconnect", reason: `FreshBooks did not grant this app a permission it needs (${error.message})` };
+    return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}.${hint(error, step)}`.replace(/\.\./g, ".") };
   }
   if (error instanceof FreshBooksValidationError || error instanceof FreshBooksNotFoundError) {
-    return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}${hint(error.message)}` };
+    return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}${hint(error, step)}` };
   }
   if (error instanceof FreshBooksRateLimitError) {
     // Without Retry-After: backoff, but not the long delays of a failing FreshBooks.

@@ -1,5 +1,6 @@
 import { TEST_SHOP } from "../helpers/shopify";
-import { connectThroughFreshBooks, expect, routeShopify, sandbox, sql, test, toasts } from "./fixtures";
+import { usOrder } from "../helpers/orders";
+import { connectThroughFreshBooks, deliverOrder, expect, routeShopify, sandbox, sql, syncedStatus, test, toasts } from "./fixtures";
 import { embeddedUrl } from "../helpers/shopify";
 import { E2E_SANDBOX_URL } from "./e2e-env";
 
@@ -43,8 +44,15 @@ test("disconnects: FreshBooks' token is revoked and the page offers to connect a
 
   await expect(page.getByRole("button", { name: "Connect FreshBooks" })).toBeVisible();
   await expect.poll(() => toasts(page)).toContain("FreshBooks disconnected");
-  const state = (await sandbox("state")) as { requests: { method: string; path: string }[] };
+  const state = (await sandbox("state")) as {
+    requests: { method: string; path: string }[];
+    revocations: { kind: string; wasLive: boolean; status: number }[];
+    liveRefreshTokens: number;
+  };
   expect(state.requests.filter((r) => r.method === "POST" && r.path === "/auth/oauth/revoke")).toHaveLength(1);
+  // The token revoked was the live one: FreshBooks keeps no working grant for this app.
+  expect(state.revocations).toMatchObject([{ kind: "refresh", wasLive: true, status: 200 }]);
+  expect(state.liveRefreshTokens).toBe(0);
 });
 
 test("a broken connection shows a Reconnect banner on the sync log, and reconnecting fixes it", async ({ page, browser, context, openApp }, testInfo) => {
@@ -57,10 +65,15 @@ test("a broken connection shows a Reconnect banner on the sync log, and reconnec
   await connectThroughFreshBooks(setup, "Connect FreshBooks");
   await expect(setup.getByText("Connected to Demo Business")).toBeVisible();
   await earlier.close();
-  await sql("update freshbooks_connection set status = 'needs_reconnect', status_reason = $2 where shop = $1", [
-    TEST_SHOP,
-    "FreshBooks refused to renew access: the refresh token was revoked",
-  ]);
+  // The grant is revoked at FreshBooks; the next order's refresh is refused for real.
+  await sandbox("revoke-tokens", {});
+  const order = usOrder(Date.now() % 1_000_000);
+  expect(await deliverOrder(order)).toBe(200);
+  expect(await syncedStatus(order.id)).toBe("needs_reconnect");
+  expect((await sql("select status, status_reason from freshbooks_connection"))[0]).toMatchObject({
+    status: "needs_reconnect",
+    status_reason: expect.stringMatching(/FreshBooks refused to renew access/),
+  });
 
   await openApp("/app");
   await expect(page.getByText("FreshBooks needs to be reconnected")).toBeVisible();
@@ -78,4 +91,5 @@ test("a broken connection shows a Reconnect banner on the sync log, and reconnec
   await again.goto(embeddedUrl("/app"));
   await expect(again.getByRole("heading", { name: "Sync log", level: 1 })).toBeVisible();
   await expect(again.getByText("FreshBooks needs to be reconnected")).toHaveCount(0);
+  expect(await syncedStatus(order.id)).toBe("synced");
 });

@@ -37,3 +37,17 @@ export async function connectThroughOAuth(shop: string = TEST_SHOP): Promise<Res
   if (approval.status !== 302 || !location) throw new Error(`authorize page answered ${approval.status}`);
   return (await settle(() => callbackLoader(routeArgs(new Request(location))))) as Response;
 }
+
+/** How many times the app asked the sandbox for a refresh_token grant. */
+export function refreshRequests(sandbox: FreshBooksSandbox): number {
+  return sandbox.state.tokenRequests.filter((request) => request.grantType === "refresh_token").length;
+}
+
+/** Polls (never sleeps blindly) until `check` holds. */
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -20,6 +20,23 @@ export const ACCESS_DENIED = classicError(401, {
 
 const METHOD_NOT_ALLOWED = classicError(405, { errno: 1004, message: "Method not allowed." });
 
+const SCOPE_OBJECT: Record<string, string> = {
+  "users/clients": "clients",
+  "invoices/invoices": "invoices",
+  "payments/payments": "payments",
+  "taxes/taxes": "taxes",
+};
+
+/**
+ * The scope an accounting call needs (digest §1: `user:<object>:read` for GET, `:write` to
+ * change). Whether a write scope also grants reading is UNCONFIRMED: the sandbox says no.
+ */
+export function requiredScope(method: string, resource: string): string | null {
+  const object = SCOPE_OBJECT[resource];
+  if (!object) return null;
+  return `user:${object}:${method === "GET" ? "read" : "write"}`;
+}
+
 export interface AccountingRequest {
   method: string;
   accountId: string;
@@ -39,7 +56,7 @@ export function routeAccounting(context: SandboxContext, request: AccountingRequ
   const business = findBusiness(context, request.accountId);
   if (!business) return ACCOUNT_NOT_FOUND;
   if (business.foreign) return ACCESS_DENIED;
-  const scope: AccountScope = { context, accountId: business.accountId, data: context.data.account(business.accountId) };
+  const scope: AccountScope = { context, accountId: request.accountId, data: context.data.account(request.accountId) };
   const { method, id, query, body } = request;
   const unknown = classicError(404, { errno: 1012, message: "The requested resource was not found.", value: request.resource });
   switch (request.resource) {

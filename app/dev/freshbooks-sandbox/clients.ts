@@ -33,12 +33,14 @@ const NOTE_MAX_LENGTH = 4000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * The plan cap (e.g. Lite = 5 clients). FreshBooks' real answer is UNCONFIRMED; the sandbox
- * answers HTTP 403 with a classic body, errno 1003 (AccessDenied) and this message — not a
- * 422, because nothing in the request is wrong and retrying cannot help.
+ * The plan cap (e.g. Lite = 5 clients). FreshBooks' answer is UNCONFIRMED: the digest documents
+ * no error for it. Most likely reading: the cap is a permission (users/me lists it as
+ * `permissions[account_id]["client.limit"]`, digest §2), so exceeding it is errno 1003
+ * AccessDenied with its documented text (digest §8, FB:errors), as a 403 (authenticated but not
+ * allowed; nothing in the request is wrong, retrying cannot help). Clients should key on the
+ * errno, never on this prose.
  */
-export const CLIENT_LIMIT_MESSAGE =
-  "You have reached the maximum number of clients for your plan. Upgrade your plan to add more clients.";
+export const CLIENT_LIMIT_MESSAGE = "You do not have access to perform the action requested.";
 
 export interface AccountScope {
   context: SandboxContext;

@@ -31,7 +31,7 @@ const faultSpecSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
-const latencySchema = z.object({ ms: z.number().int().nonnegative(), path: pathPattern.optional() });
+const latencySchema = z.object({ ms: z.number().int().nonnegative(), path: pathPattern.optional(), afterHandling: z.boolean().optional() });
 
 export const faultsBodySchema = z.object({
   /** Applied first: drop every fault. */
@@ -56,7 +56,7 @@ export const faultsBodySchema = z.object({
 
 export const businessSchema = z.object({
   name: z.string().min(1),
-  accountId: z.string().min(1).optional(),
+  accountId: z.string().min(1).nullable().optional(),
   businessId: z.number().int().positive().optional(),
   foreign: z.boolean().optional(),
 });
@@ -108,7 +108,7 @@ function invalid(issues: unknown): SandboxResponse {
 export function applyFaults(faults: FaultControl, body: z.infer<typeof faultsBodySchema>): void {
   if (body.clear) faults.clear();
   const latencies = body.latency === undefined ? [] : Array.isArray(body.latency) ? body.latency : [body.latency];
-  for (const latency of latencies) faults.setLatency(latency.ms, latency.path);
+  for (const latency of latencies) faults.setLatency(latency.ms, latency.path, latency.afterHandling);
   if (body.enqueue) faults.enqueue(...body.enqueue);
   if (body.random !== undefined) faults.setRandom(body.random);
   if (body.rateLimit !== undefined) faults.setRateLimit(body.rateLimit);

@@ -51,7 +51,7 @@ function toRegExp(path: string | RegExp | undefined): RegExp | null {
 
 
 export class FaultControl {
-  private latencies: Array<{ ms: number; path: RegExp | null }> = [];
+  private latencies: Array<{ ms: number; path: RegExp | null; afterHandling: boolean }> = [];
   private rules: StoredRule[] = [];
   private randomConfig: { rate: number; kinds: FaultSpec[]; path: RegExp | null; next: () => number } | null = null;
   private limit: RateLimit | null = null;
@@ -60,11 +60,14 @@ export class FaultControl {
 
   constructor(private readonly onExpireTokens: () => number) {}
 
-  /** Adds latency to every request, or to those whose path matches. */
-  setLatency(ms: number, path?: string | RegExp): void {
+  /**
+   * Adds latency to every request, or to those whose path matches. afterHandling: the request
+   * is handled at once and the answer delayed (e.g. a token rotated whose answer is slow to come).
+   */
+  setLatency(ms: number, path?: string | RegExp, afterHandling = false): void {
     const pattern = toRegExp(path);
-    this.latencies = this.latencies.filter((rule) => String(rule.path) !== String(pattern));
-    if (ms > 0) this.latencies.push({ ms, path: pattern });
+    this.latencies = this.latencies.filter((rule) => String(rule.path) !== String(pattern) || rule.afterHandling !== afterHandling);
+    if (ms > 0) this.latencies.push({ ms, path: pattern, afterHandling });
   }
 
   enqueue(...rules: FaultRule[]): void {
@@ -113,7 +116,7 @@ export class FaultControl {
 
   snapshot(): unknown {
     return {
-      latency: this.latencies.map((rule) => ({ ms: rule.ms, path: rule.path?.source ?? null })),
+      latency: this.latencies.map((rule) => ({ ms: rule.ms, path: rule.path?.source ?? null, afterHandling: rule.afterHandling })),
       queue: this.rules.map((rule) => ({ method: rule.method, path: rule.path?.source ?? null, remaining: rule.remaining, fault: rule.fault })),
       random: this.randomConfig ? { rate: this.randomConfig.rate, path: this.randomConfig.path?.source ?? null } : null,
       rateLimit: this.limit,
@@ -121,8 +124,11 @@ export class FaultControl {
     };
   }
 
-  latencyFor(path: string): number {
-    return this.latencies.reduce((total, rule) => (rule.path === null || rule.path.test(path) ? total + rule.ms : total), 0);
+  latencyFor(path: string, afterHandling = false): number {
+    return this.latencies.reduce(
+      (total, rule) => (rule.afterHandling === afterHandling && (rule.path === null || rule.path.test(path)) ? total + rule.ms : total),
+      0,
+    );
   }
 
   /** The fault this request gets: the first matching queued rule, else a seeded random draw. */

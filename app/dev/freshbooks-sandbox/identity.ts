@@ -5,6 +5,7 @@ import { json, type SandboxResponse } from "./http";
 export function usersMe(context: SandboxContext): SandboxResponse {
   const { identity, businesses, clientLimit } = context.config;
   const own = businesses.filter((business) => !business.foreign);
+  const accounts = own.flatMap((business) => (business.accountId === null ? [] : [{ ...business, accountId: business.accountId }]));
   const created = "2024-01-02 10:00:00";
   return json(200, {
     response: {
@@ -39,7 +40,7 @@ export function usersMe(context: SandboxContext): SandboxResponse {
           business_clients: [],
         },
       })),
-      roles: own.map((business, index) => ({
+      roles: accounts.map((business, index) => ({
         id: 9000001 + index,
         role: "admin",
         systemid: business.businessId,
@@ -48,8 +49,8 @@ export function usersMe(context: SandboxContext): SandboxResponse {
         links: {},
         accountid: business.accountId,
       })),
-      permissions: Object.fromEntries(own.map((business) => [business.accountId, { "client.limit": clientLimit ?? -1 }])),
-      subscription_statuses: Object.fromEntries(own.map((business) => [business.accountId, "active"])),
+      permissions: Object.fromEntries(accounts.map((business) => [business.accountId, { "client.limit": clientLimit ?? -1 }])),
+      subscription_statuses: Object.fromEntries(accounts.map((business) => [business.accountId, "active"])),
       groups: own.map((business, index) => ({
         id: 9100001 + index,
         group_id: 9200001 + index,

@@ -4,7 +4,7 @@ import type { SandboxContext } from "./context";
 import type { JsonObject } from "./http";
 import { renderInvoice } from "./invoice-render";
 import { renderPayment } from "./payments";
-import type { EmailSent, RequestLogEntry, TokenRequest } from "./state";
+import type { EmailSent, RequestLogEntry, Revocation, TokenRequest } from "./state";
 
 export interface RequestFilter {
   method?: string;
@@ -25,6 +25,10 @@ export interface SandboxInspector {
   readonly requests: readonly RequestLogEntry[];
   count(filter?: RequestFilter): number;
   readonly tokenRequests: readonly TokenRequest[];
+  /** Every revocation request, in order (tokens are the sandbox's own fakes). */
+  readonly revocations: readonly Revocation[];
+  /** Refresh tokens that would still be accepted (FreshBooks keeps one per identity per app). */
+  liveRefreshTokens(): string[];
   revokeAllTokens(): void;
   reset(): void;
 }
@@ -39,11 +43,11 @@ export function matches(entry: RequestLogEntry, filter: RequestFilter): boolean 
 
 export function createInspector(context: SandboxContext, actions: { revokeAllTokens(): void; reset(): void }): SandboxInspector {
   const account = (accountId: string | undefined) => {
-    const id = accountId ?? context.config.businesses[0]?.accountId ?? "";
+    const id = accountId ?? context.config.businesses.find((business) => business.accountId !== null)?.accountId ?? "";
     return { id, data: context.data.account(id) };
   };
   return {
-    accountIds: () => context.config.businesses.map((business) => business.accountId),
+    accountIds: () => context.config.businesses.flatMap((business) => (business.accountId === null ? [] : [business.accountId])),
     clients(accountId) {
       const { id, data } = account(accountId);
       return [...data.clients.values()].map((client) => renderClient(client, id, new Set()));
@@ -64,6 +68,10 @@ export function createInspector(context: SandboxContext, actions: { revokeAllTok
     get tokenRequests() {
       return context.data.tokenRequests;
     },
+    get revocations() {
+      return context.data.revocations;
+    },
+    liveRefreshTokens: () => [...context.data.refreshTokens.values()].filter((record) => record.alive).map((record) => record.token),
     revokeAllTokens: actions.revokeAllTokens,
     reset: actions.reset,
   };
@@ -93,5 +101,7 @@ export function stateSnapshot(context: SandboxContext, inspector: SandboxInspect
     requestCounts: { total: context.data.requests.length, byRoute: counts },
     requests: context.data.requests,
     tokenRequests: context.data.tokenRequests,
+    revocations: context.data.revocations,
+    liveRefreshTokens: inspector.liveRefreshTokens().length,
   };
 }

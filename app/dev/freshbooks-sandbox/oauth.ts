@@ -154,23 +154,34 @@ function issuePair(context: SandboxContext, redirectUri: string, scope: string):
 
 /**
  * POST /auth/oauth/revoke {client_id, client_secret, token}: revokes a refresh token and the
- * access tokens issued with it (an access token given instead is revoked alone). Answers 200 {}
- * for an unknown token too, as RFC 7009 asks — FreshBooks' response body is UNCONFIRMED.
+ * access tokens issued with it (an access token given instead is revoked alone). FreshBooks'
+ * answer is UNCONFIRMED (digest §1); the sandbox takes the stricter reading: 200 {} only for a
+ * token that still works, 400 invalid_grant for an unknown, used or revoked one (RFC 7009 would
+ * answer 200, which would hide a client revoking the wrong token). Every request is recorded.
  */
 export function revoke(context: SandboxContext, body: Record<string, string>): SandboxResponse {
   if (body.client_id !== context.config.clientId || body.client_secret !== context.config.clientSecret) {
     return oauthError(401, "invalid_client", INVALID_CLIENT);
   }
   if (!body.token) return missing("token");
-  const refresh = context.data.refreshTokens.get(body.token);
+  const token = body.token;
+  const time = context.clock.now().toISOString();
+  const refresh = context.data.refreshTokens.get(token);
+  const access = context.data.accessTokens.get(token);
+  const wasLive = refresh ? refresh.alive : access ? !access.revoked && access.expiresAtMs > context.clock.nowMs() : false;
+  const kind = refresh ? "refresh" : access ? "access" : "unknown";
+  if (!wasLive) {
+    context.data.revocations.push({ token, kind, wasLive, status: 400, time });
+    return oauthError(400, "invalid_grant", INVALID_GRANT);
+  }
   if (refresh) {
     refresh.alive = false;
-    for (const access of context.data.accessTokens.values()) {
-      if (access.refreshToken === refresh.token) access.revoked = true;
+    for (const issued of context.data.accessTokens.values()) {
+      if (issued.refreshToken === refresh.token) issued.revoked = true;
     }
   }
-  const access = context.data.accessTokens.get(body.token);
   if (access) access.revoked = true;
+  context.data.revocations.push({ token, kind, wasLive, status: 200, time });
   return json(200, {});
 }
 
@@ -189,6 +200,15 @@ export function authenticate(context: SandboxContext, headers: IncomingHttpHeade
   if (!record) return UNAUTHENTICATED;
   if (record.revoked || record.expiresAtMs <= context.clock.nowMs()) return INVALID_TOKEN;
   return record;
+}
+
+/**
+ * A call the token's scopes do not cover. FreshBooks' answer is UNCONFIRMED (digest §1: 403 per
+ * a secondary source); the sandbox refuses with 403 and OAuth's insufficient_scope (RFC 6750 §3.1).
+ */
+export function requireScope(record: AccessTokenRecord, scope: string | null): SandboxResponse | null {
+  if (scope === null || record.scope.split(/\s+/).includes(scope)) return null;
+  return oauthError(403, "insufficient_scope", `The access token does not grant ${scope}, which this request requires.`);
 }
 
 export function expireAllAccessTokens(context: SandboxContext): number {

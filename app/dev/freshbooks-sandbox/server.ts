@@ -6,14 +6,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
-import { parseAccountingPath, routeAccounting } from "./accounting";
+import { parseAccountingPath, requiredScope, routeAccounting } from "./accounting";
 import { buildConfig, SandboxClock, type SandboxContext, type SandboxOptions } from "./context";
 import { handleControl, type ControlTarget } from "./control";
 import { errorsIn200Response, FaultControl, rateLimitResponse, statusFaultResponse, type FaultSpec } from "./faults";
 import { classicError, isClassicError, isResponse, readBody, toNewFormat, type SandboxResponse } from "./http";
 import { usersMe } from "./identity";
 import { createInspector, stateSnapshot, type SandboxInspector } from "./inspect";
-import { authenticate, authorize, expireAllAccessTokens, parseOAuthBody, revoke, revokeAllTokens, token } from "./oauth";
+import { authenticate, authorize, expireAllAccessTokens, parseOAuthBody, requireScope, revoke, revokeAllTokens, token } from "./oauth";
 import { loadSandboxData, saveSandboxData } from "./persist";
 import { buildBusinesses, SandboxData, type BusinessConfig, type RequestLogEntry } from "./state";
 
@@ -63,6 +63,8 @@ async function route(context: SandboxContext, faults: FaultControl, req: Incomin
   if (!accounting && !(method === "GET" && path === "/auth/api/v1/users/me")) return NOT_FOUND;
   const auth = authenticate(context, req.headers);
   if (isResponse(auth)) return auth;
+  const missingScope = requireScope(auth, accounting ? requiredScope(method, accounting.resource) : "user:profile:read");
+  if (missingScope) return missingScope;
   if (!accounting) return usersMe(context);
   const retryAfter = faults.rateLimited(accounting.accountId, context.clock.nowMs());
   if (retryAfter !== null) return rateLimitResponse(retryAfter);
@@ -151,6 +153,8 @@ export async function startFreshBooksSandbox(options: SandboxOptions = {}): Prom
       return;
     }
     let response = await route(context, faults, req, url, body);
+    const slowAnswer = faults.latencyFor(url.pathname, true);
+    if (slowAnswer > 0) await delay(slowAnswer);
     if (fault?.kind === "timeout") {
       held.add(res);
       return;

@@ -2,7 +2,8 @@
 
 export interface BusinessConfig {
   name: string;
-  accountId?: string;
+  /** null: a business without an accounting account (digest §2: pure-client identities). */
+  accountId?: string | null;
   businessId?: number;
   /** Owned by another identity: the account exists but this identity's tokens get errno 1003. */
   foreign?: boolean;
@@ -10,7 +11,7 @@ export interface BusinessConfig {
 
 export interface Business {
   name: string;
-  accountId: string;
+  accountId: string | null;
   businessId: number;
   membershipId: number;
   uuid: string;
@@ -152,6 +153,16 @@ export interface TokenRequest {
   time: string;
 }
 
+/** One POST /auth/oauth/revoke: which token, what it was, and the answer. */
+export interface Revocation {
+  token: string;
+  kind: "refresh" | "access" | "unknown";
+  /** The token still worked when it was revoked (a live refresh token, an unexpired access token). */
+  wasLive: boolean;
+  status: number;
+  time: string;
+}
+
 export interface RequestLogEntry {
   id: number;
   method: string;
@@ -198,6 +209,7 @@ export class SandboxData {
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly tokenRequests: TokenRequest[] = [];
+  readonly revocations: Revocation[] = [];
   readonly requests: RequestLogEntry[] = [];
   readonly ids = {
     client: new IdSequence(100001),
@@ -230,6 +242,7 @@ export class SandboxData {
     this.refreshTokens.clear();
     this.accessTokens.clear();
     this.tokenRequests.length = 0;
+    this.revocations.length = 0;
     this.requests.length = 0;
     for (const sequence of Object.values(this.ids)) sequence.reset();
   }
@@ -239,7 +252,7 @@ export class SandboxData {
 export function buildBusinesses(configs: readonly BusinessConfig[]): Business[] {
   return configs.map((config, index) => ({
     name: config.name,
-    accountId: config.accountId ?? `SBX${String(index + 1).padStart(3, "0")}`,
+    accountId: config.accountId === null ? null : (config.accountId ?? `SBX${String(index + 1).padStart(3, "0")}`),
     businessId: config.businessId ?? 7000001 + index,
     membershipId: 8000001 + index,
     uuid: `00000000-0000-4000-8000-${String(7000001 + index).padStart(12, "0")}`,

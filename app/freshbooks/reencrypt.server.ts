@@ -1,0 +1,43 @@
+import type { PrismaClient } from "@prisma/client";
+import { logger } from "../logger.server";
+import { reencryptRow } from "./connection.server";
+import { TokenDecryptionError } from "./token-crypto.server";
+import { markNeedsReconnect, openToken, tokenCipher, UNREADABLE_REASON } from "./token-vault.server";
+
+export interface ReencryptReport {
+  rewritten: number;
+  alreadyCurrent: number;
+  /** Shops whose tokens no configured key decrypts: marked needs_reconnect. */
+  unreadable: string[];
+}
+
+/**
+ * Key rotation, finished: rewrites every connection's tokens with the current key and format,
+ * so the previous key can be dropped from TOKEN_ENCRYPTION_KEYS_PREVIOUS afterwards. Rows are
+ * rewritten only if unchanged since read (a refresh meanwhile already wrote the current key).
+ * Runs across all shops: an operator's command, not a request of one shop.
+ */
+export async function reencryptAllTokens(db: PrismaClient): Promise<ReencryptReport> {
+  const report: ReencryptReport = { rewritten: 0, alreadyCurrent: 0, unreadable: [] };
+  const cipher = tokenCipher();
+  const rows = await db.freshbooksConnection.findMany({ orderBy: { shop: "asc" } });
+  for (const row of rows) {
+    if (!cipher.isStale(row.accessTokenEnc) && !cipher.isStale(row.refreshTokenEnc)) {
+      report.alreadyCurrent += 1;
+      continue;
+    }
+    try {
+      openToken(row, "access");
+      openToken(row, "refresh");
+    } catch (error) {
+      if (!(error instanceof TokenDecryptionError)) throw error;
+      await markNeedsReconnect(db, row.shop, UNREADABLE_REASON);
+      report.unreadable.push(row.shop);
+      continue;
+    }
+    if (await reencryptRow(db, row)) report.rewritten += 1;
+    else report.alreadyCurrent += 1;
+  }
+  logger.info({ rewritten: report.rewritten, alreadyCurrent: report.alreadyCurrent, unreadable: report.unreadable.length }, "FreshBooks tokens re-encrypted");
+  return report;
+}
