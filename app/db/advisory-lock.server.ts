@@ -10,8 +10,10 @@ import { env } from "../env.server";
 let pool: pg.Pool | undefined;
 
 function lockPool(): pg.Pool {
-  pool ??= new pg.Pool({ connectionString: env.DATABASE_URL, max: env.WORKER_CONCURRENCY + 2 });
-  pool.on("error", () => {}); // an idle connection dropped by the server: the pool replaces it
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: env.WORKER_CONCURRENCY + 2 });
+    pool.on("error", () => {}); // an idle connection dropped by the server: the pool replaces it
+  }
   return pool;
 }
 
