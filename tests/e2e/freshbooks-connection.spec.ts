@@ -1,4 +1,3 @@
-import { TEST_SHOP } from "../helpers/shopify";
 import { usOrder } from "../helpers/orders";
 import { connectThroughFreshBooks, deliverOrder, expect, routeShopify, sandbox, sql, syncedStatus, test, toasts } from "./fixtures";
 import { embeddedUrl } from "../helpers/shopify";
