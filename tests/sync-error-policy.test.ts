@@ -7,7 +7,7 @@ import {
   FreshBooksTransientError,
   FreshBooksValidationError,
 } from "../app/freshbooks/errors";
-import { backoffMs, decide, MAX_ATTEMPTS } from "../app/sync/error-policy";
+import { backoffMs, decide, MAX_ATTEMPTS, MAX_RATE_LIMITED_ATTEMPTS, RATE_LIMIT_PATIENCE, type RetryTiming } from "../app/sync/error-policy";
 
 const timing = { baseMs: 1000, jitter: () => 0.5 };
 const ACCESS_DENIED = "You do not have access to perform the action requested.";
@@ -54,13 +54,25 @@ describe("sync error policy", () => {
 });
 
 describe("rate limits", () => {
-  it("do not use up the order's attempts: a storm of 429s is waited out", async () => {
-    const { MAX_RATE_LIMITED_ATTEMPTS } = await import("../app/sync/error-policy");
-    expect(decide(new FreshBooksRateLimitError("slow down", 429, 2), "invoice", MAX_ATTEMPTS + 5, timing)).toEqual({
-      kind: "retry",
-      delayMs: 2000,
-      reason: "FreshBooks asked us to slow down (rate limit)",
-    });
-    expect(decide(new FreshBooksRateLimitError("slow down", 429, 2), "invoice", MAX_RATE_LIMITED_ATTEMPTS, timing)?.kind).toBe("fail");
+  const slowDown = new FreshBooksRateLimitError("slow down", 429, 2);
+  const delayAt = (attempt: number, base: RetryTiming = timing) => {
+    const decision = decide(slowDown, "invoice", attempt, base);
+    return decision?.kind === "retry" ? decision.delayMs : decision?.kind;
+  };
+
+  it("do not use up the order's attempts: a storm of 429s is waited out", () => {
+    expect(decide(slowDown, "invoice", MAX_ATTEMPTS + 5, timing)).toMatchObject({ kind: "retry", reason: "FreshBooks asked us to slow down (rate limit)" });
+    expect(decide(slowDown, "invoice", MAX_RATE_LIMITED_ATTEMPTS, timing)?.kind).toBe("fail");
+  });
+
+  it("come back when Retry-After says at first, then wait longer: a lasting storm is ridden out for about two hours", () => {
+    for (let attempt = 1; attempt <= RATE_LIMIT_PATIENCE; attempt += 1) expect(delayAt(attempt)).toBe(2000);
+    expect(delayAt(RATE_LIMIT_PATIENCE + 3)).toBe(4000); // 1 s base doubled twice, above Retry-After
+    expect(delayAt(MAX_RATE_LIMITED_ATTEMPTS - 1)).toBe(300_000); // capped at 5 minutes
+    const production = { jitter: () => 0.5 }; // the default 10 s base
+    let waitedMs = 0;
+    for (let attempt = 1; attempt < MAX_RATE_LIMITED_ATTEMPTS; attempt += 1) waitedMs += Number(delayAt(attempt, production));
+    expect(waitedMs / 3_600_000).toBeGreaterThan(2);
+    expect(waitedMs / 3_600_000).toBeLessThan(2.5);
   });
 });

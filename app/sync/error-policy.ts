@@ -19,9 +19,14 @@ import {
 export const MAX_ATTEMPTS = 10;
 /**
  * FreshBooks saying "slow down" is not a failure of the order: rate-limited attempts get a
- * budget of their own, large enough to ride out a flash sale's storm of 429s.
+ * budget of their own, large enough to ride out a flash sale's storm of 429s. The first
+ * RATE_LIMIT_PATIENCE attempts come back when Retry-After says (a short storm costs seconds);
+ * after that the waits grow as for a failing FreshBooks, up to 5 minutes each, so a storm that
+ * lasts is waited out for about two hours (at the default base) before the order fails.
  */
 export const MAX_RATE_LIMITED_ATTEMPTS = 40;
+export const RATE_LIMIT_PATIENCE = 10;
+const MAX_RATE_LIMIT_DELAY_MS = 5 * 60 * 1000;
 export const DEFAULT_RETRY_BASE_MS = 10_000;
 const MAX_DELAY_MS = 60 * 60 * 1000;
 
@@ -98,8 +103,9 @@ function classify(error: FreshBooksError, step: SyncStep, attempt: number, timin
   }
   if (error instanceof FreshBooksRateLimitError) {
     // Without Retry-After: backoff, but not the long delays of a failing FreshBooks.
-    const delayMs = error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : backoffMs(Math.min(attempt, 4), timing);
-    return { kind: "retry", delayMs, reason: "FreshBooks asked us to slow down (rate limit)" };
+    const asked = error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : backoffMs(Math.min(attempt, 4), timing);
+    const patience = attempt > RATE_LIMIT_PATIENCE ? Math.min(MAX_RATE_LIMIT_DELAY_MS, backoffMs(attempt - RATE_LIMIT_PATIENCE, timing)) : 0;
+    return { kind: "retry", delayMs: Math.max(asked, patience), reason: "FreshBooks asked us to slow down (rate limit)" };
   }
   if (error instanceof FreshBooksConflictError) {
     return { kind: "retry", delayMs: backoffMs(attempt, timing), reason: "FreshBooks was busy with another change to this record" };
