@@ -88,7 +88,7 @@ describe("sync log actions", () => {
     expect(result).toEqual({ message: "1 order queued for retry" });
     expect((await prisma.orderSync.findMany({ orderBy: { id: "asc" } })).map((r) => r.status)).toEqual(["queued", "synced"]);
     const again = await logAction(routeArgs(adminPost("/app?index", { intent: "retry", ids: String(rows[1]!.id) })));
-    expect(again).toEqual({ error: "Nothing to retry: those orders are synced or already syncing." });
+    expect(again).toEqual({ error: "Nothing to retry: those orders are synced, syncing or about to sync." });
   });
 
   it("answers 404 to another shop's order id, for viewing and for retrying", async () => {

@@ -39,6 +39,8 @@ export type OrderRow = {
   freshbooksAccountId: string | null;
   attempts: number;
   lastAttemptAt: string | null;
+  /** When a scheduled retry runs (a queued order waiting out a backoff), else null. */
+  nextAttemptAt: string | null;
   createdAt: string;
 };
 
@@ -96,6 +98,7 @@ type SelectedRow = Pick<
   | "freshbooksAccountId"
   | "attempts"
   | "lastAttemptAt"
+  | "nextAttemptAt"
   | "createdAt"
 >;
 
@@ -115,6 +118,7 @@ function toRow(row: SelectedRow): OrderRow {
     id: row.id.toString(),
     status: (SYNC_STATUSES as readonly string[]).includes(row.status) ? (row.status as SyncStatus) : "queued",
     lastAttemptAt: row.lastAttemptAt?.toISOString() ?? null,
+    nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -134,6 +138,7 @@ type RawRow = {
   freshbooks_account_id: string | null;
   attempts: number;
   last_attempt_at: Date | null;
+  next_attempt_at: Date | null;
   created_at: Date;
 };
 
@@ -152,7 +157,7 @@ export async function listOrders(db: PrismaClient, shop: string, query: ListQuer
   const order = before ? Prisma.sql`created_at asc, id asc` : Prisma.sql`created_at desc, id desc`;
   const found = await db.$queryRaw<RawRow[]>`
     select id, order_id, order_name, customer_name, customer_email, total_price, currency, status, status_reason,
-      invoice_number, freshbooks_invoice_id, freshbooks_account_id, attempts, last_attempt_at, created_at
+      invoice_number, freshbooks_invoice_id, freshbooks_account_id, attempts, last_attempt_at, next_attempt_at, created_at
     from order_sync where ${Prisma.join(where, " and ")}
     order by ${order} limit ${limit + 1}`;
   const more = found.length > limit;
@@ -178,6 +183,7 @@ export async function listOrders(db: PrismaClient, shop: string, query: ListQuer
         freshbooksAccountId: row.freshbooks_account_id,
         attempts: row.attempts,
         lastAttemptAt: row.last_attempt_at,
+        nextAttemptAt: row.next_attempt_at,
         createdAt: row.created_at,
       }),
     ),

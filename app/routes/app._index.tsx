@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { BlockStack, Card, InlineStack, Layout, Page, Select, Tabs, Text, TextField } from "@shopify/polaris";
@@ -12,7 +12,7 @@ import { usePollWhile } from "../components/use-poll-while";
 import prisma from "../db.server";
 import { env } from "../env.server";
 import { connectionSummary } from "../freshbooks/connection.server";
-import { requeueOrders } from "../models/order-sync.server";
+import { retryOrders } from "../models/order-sync.server";
 import { getSettings } from "../models/settings.server";
 import { resumeShop } from "../models/shop.server";
 import { backlog, listOrders, summarize } from "../models/sync-log.server";
@@ -55,24 +55,27 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
+// At most a page of ids, each within Postgres' bigint (18 digits): anything else is malformed.
 const actionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("retry"), ids: z.string().regex(/^\d+(,\d+)*$/) }),
+  z.object({ intent: z.literal("retry"), ids: z.string().regex(/^\d{1,18}(,\d{1,18}){0,99}$/) }),
   z.object({ intent: z.literal("resume") }),
 ]);
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return { error: "That request was not understood." };
+  if (!parsed.success) return json({ error: "That request was not understood." }, { status: 400 });
   if (parsed.data.intent === "resume") {
     await resumeShop(prisma, session.shop);
     return { message: "Syncing resumed" };
   }
   const ids = parsed.data.ids.split(",").map((id) => BigInt(id));
-  const count = await requeueOrders(prisma, session.shop, { id: { in: ids } });
-  return count > 0
-    ? { message: `${count} ${count === 1 ? "order" : "orders"} queued for retry` }
-    : { error: "Nothing to retry: those orders are synced or already syncing." };
+  const { found, requeued } = await retryOrders(prisma, session.shop, ids);
+  // Another shop's order (or none): not found, without saying which.
+  if (found < new Set(ids).size) return json({ error: "Some of those orders were not found." }, { status: 404 });
+  return requeued > 0
+    ? { message: `${requeued} ${requeued === 1 ? "order" : "orders"} queued for retry` }
+    : { error: "Nothing to retry: those orders are synced, syncing or about to sync." };
 };
 
 export default function SyncLog() {

@@ -9,7 +9,7 @@ import { usePollWhile } from "../components/use-poll-while";
 import prisma from "../db.server";
 import { env } from "../env.server";
 import type { InvoiceInput } from "../freshbooks/types";
-import { requeueOrders } from "../models/order-sync.server";
+import { retryOrders } from "../models/order-sync.server";
 import { orderDetail } from "../models/sync-log.server";
 import { authenticate } from "../shopify.server";
 
@@ -26,10 +26,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const order = await orderDetail(prisma, session.shop, params.id ?? "");
-  if (!order) throw new Response("Order not found", { status: 404 });
-  const count = await requeueOrders(prisma, session.shop, { id: BigInt(order.id) });
-  return count > 0 ? { message: "Order queued for retry" } : { error: "This order is synced or already syncing." };
+  const id = params.id ?? "";
+  if (!/^\d{1,18}$/.test(id)) throw new Response("Order not found", { status: 404 });
+  const { found, requeued } = await retryOrders(prisma, session.shop, [BigInt(id)]);
+  if (found === 0) throw new Response("Order not found", { status: 404 });
+  return requeued > 0 ? { message: "Order queued for retry" } : { error: "This order is synced, syncing or about to sync." };
 };
 
 const dateTime = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium" });
