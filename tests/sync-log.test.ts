@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
-import { listOrders, orderDetail, summarize } from "../app/models/sync-log.server";
+import { backlog, listOrders, orderDetail, summarize } from "../app/models/sync-log.server";
 import { parseSettingsForm } from "../app/models/settings.server";
 import { action as retryAction, loader as detailLoader } from "../app/routes/app.orders.$id";
 import { action as logAction } from "../app/routes/app._index";
@@ -68,6 +68,40 @@ describe("sync log queries", () => {
     expect(summary.counts).toMatchObject({ all: 7, synced: 5, failed: 2 });
   });
 
+  it("narrows to a date range, and summarizes that range by state and by day", async () => {
+    await seedOrders(TEST_SHOP, 3, "synced", 1); // minutes 1-3 after `base`
+    await seedOrders(TEST_SHOP, 2, "failed", 1441); // the next day
+    await seedOrders(OTHER_SHOP, 2, "failed", 1441);
+    const day2 = new Date("2026-11-21T00:00:00Z");
+    const day3 = new Date("2026-11-22T00:00:00Z");
+
+    expect((await listOrders(prisma, TEST_SHOP, { from: day2, to: day3 })).rows.map((r) => r.orderName)).toEqual(["#1442", "#1441"]);
+    const summary = await summarize(prisma, TEST_SHOP, new Date("2026-11-20T00:00:00Z"), day3);
+    expect(summary.counts).toEqual({ all: 5, synced: 3, difference: 0, failed: 2, pending: 0, skipped: 0 });
+    expect(summary.perDay).toEqual([
+      { day: "2026-11-20", synced: 3, failed: 0 },
+      { day: "2026-11-21", synced: 0, failed: 2 },
+    ]);
+  });
+
+  it("counts as backlog only orders due now, and says whether one will change within the minute", async () => {
+    const now = new Date();
+    const inTwoHours = new Date(now.getTime() + 7_200_000);
+    await seedOrders(TEST_SHOP, 1, "queued", 1);
+    await seedOrders(TEST_SHOP, 1, "syncing", 2);
+    await seedOrders(TEST_SHOP, 1, "queued", 3);
+    await prisma.orderSync.updateMany({ where: { orderNumber: 3 }, data: { nextAttemptAt: inTwoHours } });
+    await seedOrders(OTHER_SHOP, 4, "queued", 10);
+
+    expect(await backlog(prisma, TEST_SHOP, now)).toMatchObject({ waiting: 2, changingSoon: true });
+
+    await prisma.orderSync.updateMany({ where: { shop: TEST_SHOP, orderNumber: { in: [1, 2] } }, data: { status: "synced" } });
+    expect(await backlog(prisma, TEST_SHOP, now)).toEqual({ waiting: 0, oldestSeconds: 0, changingSoon: false });
+
+    await prisma.orderSync.updateMany({ where: { orderNumber: 3 }, data: { nextAttemptAt: new Date(now.getTime() + 30_000) } });
+    expect(await backlog(prisma, TEST_SHOP, now)).toMatchObject({ waiting: 0, changingSoon: true });
+  });
+
   it("does not show another shop's order, by id", async () => {
     await seedOrders(OTHER_SHOP, 1);
     const other = await prisma.orderSync.findFirstOrThrow({ where: { shop: OTHER_SHOP } });
@@ -88,7 +122,7 @@ describe("sync log actions", () => {
     expect(result).toEqual({ message: "1 order queued for retry" });
     expect((await prisma.orderSync.findMany({ orderBy: { id: "asc" } })).map((r) => r.status)).toEqual(["queued", "synced"]);
     const again = await logAction(routeArgs(adminPost("/app?index", { intent: "retry", ids: String(rows[1]!.id) })));
-    expect(again).toEqual({ error: "Nothing to retry: those orders are synced or already syncing." });
+    expect(again).toEqual({ error: "Nothing to retry: those orders are synced, syncing or about to sync." });
   });
 
   it("answers 404 to another shop's order id, for viewing and for retrying", async () => {

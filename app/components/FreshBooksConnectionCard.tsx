@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Badge, Banner, BlockStack, Button, Card, ChoiceList, InlineStack, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, ChoiceList, InlineStack, Modal, Text } from "@shopify/polaris";
 import type { ConnectionSummary } from "../freshbooks/connection.server";
 
 export interface ConnectionCardProps {
@@ -19,6 +19,8 @@ const BADGES = {
 /** The FreshBooks connection: connect, pick a business, see what it is connected to, disconnect. */
 export function FreshBooksConnectionCard({ connection, busy, onConnect, onDisconnect, onChooseBusiness }: ConnectionCardProps) {
   const [selected, setSelected] = useState<string[]>([]);
+  // Disconnecting stops syncing: it is confirmed first.
+  const [confirming, setConfirming] = useState(false);
   const badge = connection ? BADGES[connection.status] : { tone: undefined, label: "Not connected" };
   return (
     <Card>
@@ -70,10 +72,31 @@ export function FreshBooksConnectionCard({ connection, busy, onConnect, onDiscon
               this business.
             </Text>
             <InlineStack gap="200">
-              <Button tone="critical" onClick={onDisconnect} loading={busy}>
+              <Button tone="critical" onClick={() => setConfirming(true)} loading={busy}>
                 Disconnect
               </Button>
             </InlineStack>
+            <Modal
+              open={confirming}
+              onClose={() => setConfirming(false)}
+              title="Disconnect FreshBooks?"
+              primaryAction={{
+                content: "Disconnect",
+                destructive: true,
+                onAction: () => {
+                  setConfirming(false);
+                  onDisconnect();
+                },
+              }}
+              secondaryActions={[{ content: "Cancel", onAction: () => setConfirming(false) }]}
+            >
+              <Modal.Section>
+                <Text as="p">
+                  New orders will wait here and not reach {connection.businessName ?? "FreshBooks"} until you connect again. Invoices and clients
+                  already in FreshBooks stay as they are.
+                </Text>
+              </Modal.Section>
+            </Modal>
           </>
         ) : null}
       </BlockStack>

@@ -1,7 +1,11 @@
+import { useEffect } from "react";
 import { Link as RemixLink } from "@remix-run/react";
-import { IndexTable, Link, Text, useIndexResourceState } from "@shopify/polaris";
+import { Button, IndexTable, Link, Text, useIndexResourceState } from "@shopify/polaris";
 import type { OrderRow } from "../models/sync-log.server";
-import { RETRYABLE, StatusBadge } from "./StatusBadge";
+import { canRetry } from "../models/sync-status";
+import { formatMoney, plural } from "./format";
+import { StatusBadge } from "./StatusBadge";
+import { DateTime, useLocale } from "./use-locale";
 
 export interface OrdersTableProps {
   rows: OrderRow[];
@@ -11,24 +15,30 @@ export interface OrdersTableProps {
   pagination: { hasNext: boolean; hasPrevious: boolean; onNext(): void; onPrevious(): void };
 }
 
-const dateTime = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
-
-export function formatMoney(amount: string, currency: string): string {
-  return `${amount} ${currency}`;
-}
-
 /** FreshBooks' web address of an invoice (UNCONFIRMED format: /#/invoice/<account>-<invoice>). */
 export function freshbooksInvoiceUrl(base: string, accountId: string | null, invoiceId: number | null): string | null {
   return accountId && invoiceId ? `${base}/#/invoice/${accountId}-${invoiceId}` : null;
 }
 
+/** What the bulk button says: exactly how many of the selected orders Retry will re-queue. */
+export function retryLabel(retryable: number, selected: number): string {
+  if (retryable === 0) return selected === 1 ? "This order cannot be retried" : "None of these can be retried";
+  if (retryable === selected) return `Retry ${plural(retryable, "order", "orders")}`;
+  return `Retry ${retryable} of ${plural(selected, "order", "orders")}`;
+}
+
 export function OrdersTable({ rows, freshbooksWebUrl, onRetry, retrying, pagination }: OrdersTableProps) {
+  const locale = useLocale();
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows);
-  // Only failed/waiting/difference orders can be retried; synced ones in the selection are left alone.
-  const chosen = new Set(allResourcesSelected ? rows.map((row) => row.id) : selectedResources);
-  const selected = rows.filter((row) => chosen.has(row.id) && RETRYABLE.includes(row.status)).map((row) => row.id);
+  // Another page, tab, search or period shows other rows: the selection of the old ones goes.
+  // (A poll that returns the same rows keeps it.)
+  const rowKey = rows.map((row) => row.id).join(",");
+  useEffect(() => clearSelection(), [rowKey]);
+
+  const chosen = rows.filter((row) => allResourcesSelected || selectedResources.includes(row.id));
+  const retryable = chosen.filter((row) => canRetry(row)).map((row) => row.id);
   const retrySelected = () => {
-    onRetry(selected);
+    onRetry(retryable);
     clearSelection();
   };
 
@@ -36,15 +46,9 @@ export function OrdersTable({ rows, freshbooksWebUrl, onRetry, retrying, paginat
     <IndexTable
       resourceName={{ singular: "order", plural: "orders" }}
       itemCount={rows.length}
-      selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
+      selectedItemsCount={allResourcesSelected ? "All" : chosen.length}
       onSelectionChange={handleSelectionChange}
-      promotedBulkActions={[
-        {
-          content: `Retry ${selected.length} failed ${selected.length === 1 ? "order" : "orders"}`,
-          onAction: retrySelected,
-          disabled: retrying || selected.length === 0,
-        },
-      ]}
+      promotedBulkActions={[{ content: retryLabel(retryable.length, chosen.length), onAction: retrySelected, disabled: retrying || retryable.length === 0 }]}
       headings={[
         { title: "Order" },
         { title: "Customer" },
@@ -53,37 +57,36 @@ export function OrdersTable({ rows, freshbooksWebUrl, onRetry, retrying, paginat
         { title: "FreshBooks invoice" },
         { title: "Last attempt" },
         { title: "Attempts", alignment: "end" },
-        { title: "" },
+        { title: "Actions", hidden: true },
       ]}
       pagination={pagination}
     >
       {rows.map((row, index) => {
         const invoiceUrl = freshbooksInvoiceUrl(freshbooksWebUrl, row.freshbooksAccountId, row.freshbooksInvoiceId);
         return (
-          <IndexTable.Row
-            id={row.id}
-            key={row.id}
-            position={index}
-            selected={selectedResources.includes(row.id)}
-          >
+          <IndexTable.Row id={row.id} key={row.id} position={index} selected={allResourcesSelected || selectedResources.includes(row.id)}>
             <IndexTable.Cell>
-              <Link url={`shopify://admin/orders/${row.orderId}`} target="_top" removeUnderline>
+              <RemixLink to={`/app/orders/${row.id}`} data-primary-link style={{ color: "inherit", textDecoration: "none" }}>
                 <Text as="span" fontWeight="semibold">
                   {row.orderName}
                 </Text>
-              </Link>
+              </RemixLink>
             </IndexTable.Cell>
-            <IndexTable.Cell>{row.customerName ?? row.customerEmail ?? "Guest"}</IndexTable.Cell>
+            <IndexTable.Cell>
+              <Text as="span" truncate>
+                {row.customerName ?? row.customerEmail ?? "Guest"}
+              </Text>
+            </IndexTable.Cell>
             <IndexTable.Cell>
               <Text as="span" alignment="end" numeric>
-                {formatMoney(row.totalPrice, row.currency)}
+                {formatMoney(row.totalPrice, row.currency, locale)}
               </Text>
             </IndexTable.Cell>
             <IndexTable.Cell>
               <StatusBadge status={row.status} />
             </IndexTable.Cell>
             <IndexTable.Cell>
-              {row.invoiceNumber && invoiceUrl && row.freshbooksInvoiceId ? (
+              {row.invoiceNumber && invoiceUrl ? (
                 <Link url={invoiceUrl} target="_blank" removeUnderline>
                   {row.invoiceNumber}
                 </Link>
@@ -93,16 +96,21 @@ export function OrdersTable({ rows, freshbooksWebUrl, onRetry, retrying, paginat
                 </Text>
               )}
             </IndexTable.Cell>
-            <IndexTable.Cell>{row.lastAttemptAt ? dateTime.format(new Date(row.lastAttemptAt)) : "—"}</IndexTable.Cell>
+            <IndexTable.Cell>{row.lastAttemptAt ? <DateTime iso={row.lastAttemptAt} /> : "—"}</IndexTable.Cell>
             <IndexTable.Cell>
               <Text as="span" alignment="end" numeric>
                 {row.attempts}
               </Text>
             </IndexTable.Cell>
             <IndexTable.Cell>
-              <RemixLink to={`/app/orders/${row.id}`} data-primary-link>
-                Details
-              </RemixLink>
+              {/* A click here must neither select the row nor open it. */}
+              <div onClick={(event) => event.stopPropagation()} style={{ display: "flex", justifyContent: "flex-end" }}>
+                {canRetry(row) ? (
+                  <Button size="slim" disabled={retrying} onClick={() => onRetry([row.id])} accessibilityLabel={`Retry ${row.orderName}`}>
+                    Retry
+                  </Button>
+                ) : null}
+              </div>
             </IndexTable.Cell>
           </IndexTable.Row>
         );

@@ -22,4 +22,20 @@ export function StatusBadge({ status }: { status: SyncStatus }) {
   );
 }
 
-export const RETRYABLE: readonly SyncStatus[] = ["failed", "needs_reconnect", "synced_with_difference", "queued"];
+/** One attempt's outcome (sync_attempt.outcome), as the admin shows states: a badge. */
+const OUTCOMES: Record<string, { label: string; tone: Tone }> = {
+  syncing: { label: "Running", tone: "info" },
+  synced: { label: "Synced", tone: "success" },
+  synced_with_difference: { label: "Synced with difference", tone: "warning" },
+  retry: { label: "Will retry", tone: "attention" },
+  failed: { label: "Failed", tone: "critical" },
+  needs_reconnect: { label: "Needs reconnect", tone: "critical" },
+  skipped: { label: "Skipped", tone: undefined },
+  paused: { label: "Paused", tone: "warning" },
+  error: { label: "Internal error", tone: "critical" },
+};
+
+export function OutcomeBadge({ outcome }: { outcome: string }) {
+  const { label, tone } = OUTCOMES[outcome] ?? { label: outcome.replaceAll("_", " "), tone: undefined };
+  return <Badge tone={tone}>{label}</Badge>;
+}

@@ -1,18 +1,29 @@
-import { Banner, BlockStack, Card, List, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Card, EmptyState, Text } from "@shopify/polaris";
 import type { ConnectionSummary } from "../freshbooks/connection.server";
+import type { Backlog } from "../models/sync-log.server";
 import { ConnectionBanner } from "./FreshBooksConnectionCard";
+import { duration, plural } from "./format";
 
 export const BACKLOG_WARNING = { waiting: 50, oldestSeconds: 300 };
 
 export interface BannerState {
   connection: ConnectionSummary | null;
-  backlog: { waiting: number; oldestSeconds: number };
+  backlog: Backlog;
   paused: boolean;
+}
+
+/** "1 order is queued; it has waited 6 minutes", "120 orders are queued; the oldest has waited 2 hours". */
+export function backlogMessage(backlog: Pick<Backlog, "waiting" | "oldestSeconds">): string {
+  const waited = duration(backlog.oldestSeconds);
+  return backlog.waiting === 1
+    ? `1 order is queued; it has waited ${waited}.`
+    : `${plural(backlog.waiting, "order", "orders")} are queued; the oldest has waited ${waited}.`;
 }
 
 /** The sync log's warnings, most urgent first: each says what happened and what to do. */
 export function SyncLogBanners({ state, onConnect, onResume }: { state: BannerState; onConnect(): void; onResume(): void }) {
-  const growing = state.backlog.waiting >= BACKLOG_WARNING.waiting || state.backlog.oldestSeconds >= BACKLOG_WARNING.oldestSeconds;
+  // Only orders due now count: one waiting out a scheduled retry is not a growing backlog.
+  const growing = state.backlog.waiting > 0 && (state.backlog.waiting >= BACKLOG_WARNING.waiting || state.backlog.oldestSeconds >= BACKLOG_WARNING.oldestSeconds);
   return (
     <BlockStack gap="300">
       <ConnectionBanner connection={state.connection} onConnect={onConnect} />
@@ -21,32 +32,43 @@ export function SyncLogBanners({ state, onConnect, onResume }: { state: BannerSt
           <p>The app was uninstalled and installed again. Orders received meanwhile are waiting; resume to sync them.</p>
         </Banner>
       ) : null}
-      {growing && state.connection?.status === "connected" ? (
+      {growing && !state.paused && state.connection?.status === "connected" ? (
         <Banner tone="info" title="Orders are waiting to sync">
-          <p>
-            {state.backlog.waiting} orders are queued; the oldest has waited {Math.round(state.backlog.oldestSeconds / 60)} minutes. FreshBooks may be
-            slow or limiting requests; they will sync automatically.
-          </p>
+          <p>{backlogMessage(state.backlog)} FreshBooks may be slow or limiting requests; they will sync automatically.</p>
         </Banner>
       ) : null}
     </BlockStack>
   );
 }
 
-/** A new install: what happens, in three steps. */
-export function GettingStarted({ connected }: { connected: boolean }) {
+// A small inline illustration: the admin's CDN images are not reachable in tests or the demo.
+const ILLUSTRATION =
+  "data:image/svg+xml," +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 90"><rect x="14" y="10" width="60" height="72" rx="6" fill="#f1f1f1" stroke="#8a8a8a" stroke-width="2"/><path d="M26 28h36M26 40h36M26 52h22" stroke="#8a8a8a" stroke-width="3" stroke-linecap="round"/><circle cx="86" cy="60" r="20" fill="#29845a"/><path d="M77 60l6 6 12-12" stroke="#fff" stroke-width="4" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+  );
+
+/** A new install: no order yet. What happens next, and the one thing to do first. */
+export function GettingStarted({ connection, onConnect }: { connection: ConnectionSummary | null; onConnect(): void }) {
+  const connected = connection?.status === "connected";
+  const reconnect = connection?.status === "needs_reconnect";
+  const settings = { content: "Open settings", url: "/app/settings" };
   return (
     <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          No orders synced yet
+      <EmptyState
+        heading="No orders synced yet"
+        image={ILLUSTRATION}
+        action={connected ? settings : { content: reconnect ? "Reconnect FreshBooks" : "Connect FreshBooks", onAction: onConnect }}
+        secondaryAction={connected ? undefined : settings}
+      >
+        <Text as="p">
+          {connected
+            ? `Connected to ${connection?.businessName ?? "FreshBooks"}. Every new order becomes a FreshBooks invoice within seconds and shows up here.`
+            : reconnect
+              ? "Reconnect FreshBooks so that orders can sync. Orders received meanwhile wait, and none is lost."
+              : "Connect FreshBooks, choose your invoice settings, and every new order becomes a FreshBooks invoice within seconds."}
         </Text>
-        <List type="number">
-          <List.Item>{connected ? "FreshBooks is connected." : "Connect FreshBooks in Settings."}</List.Item>
-          <List.Item>Choose your invoice settings: number prefix, payment terms, one client per customer or one shared client.</List.Item>
-          <List.Item>That's it: every new order becomes a FreshBooks invoice within seconds, and shows up here.</List.Item>
-        </List>
-      </BlockStack>
+      </EmptyState>
     </Card>
   );
 }

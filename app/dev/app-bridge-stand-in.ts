@@ -4,7 +4,8 @@
  * global with what our pages use: `idToken()` (a session token minted by the host process),
  * `toast.show()` (recorded in `window.__appBridgeToasts` and shown as a small overlay), and,
  * like the real script, a `fetch` that adds `Authorization: Bearer <token>` to same-origin
- * requests so Remix data requests authenticate.
+ * requests so Remix data requests authenticate. Like the admin, it draws the page's title bar
+ * (`<ui-title-bar>`: title, breadcrumb, buttons) outside the page's own content.
  *
  * Used by the Playwright tests and by the offline demo; never served in production.
  */
@@ -52,8 +53,55 @@ export function appBridgeStandIn(options: StandInOptions): string {
   const style = document.createElement("style");
   style.textContent = "ui-nav-menu{display:flex;gap:20px;padding:12px 24px;background:#1a1a1a}" +
     "ui-nav-menu a{color:#e3e3e3;text-decoration:none;font:600 13px system-ui}ui-nav-menu a:hover{color:#fff}" +
-    "ui-title-bar{display:none}";
+    "ui-title-bar{display:block;margin:0 0 16px}";
   document.head.appendChild(style);
+
+  // The admin draws the page's <ui-title-bar> above the iframe: its title (the page's one
+  // visible heading), a breadcrumb and its buttons. Drawn here in the element's shadow root
+  // (outside what React hydrates), with controls that click the app's own elements, so the
+  // app's handlers run as they would in the admin.
+  const BAR_STYLE = ":host{display:block}header{display:flex;align-items:center;gap:12px;padding:4px 0;font:14px system-ui}" +
+    "h1{margin:0;font:650 20px system-ui;color:#303030;flex:1}a{color:#005bd3;text-decoration:none}" +
+    "button{font:600 13px system-ui;padding:6px 12px;border-radius:8px;border:1px solid #c9c9c9;background:#fff;cursor:pointer}" +
+    "button[data-variant=primary]{background:#303030;color:#fff;border-color:#303030}button:disabled{opacity:.5;cursor:default}";
+  const drawn = new WeakMap();
+  function drawTitleBar(source) {
+    const controls = Array.from(source.children).filter((el) => el.tagName === "BUTTON" || el.tagName === "A");
+    const signature = JSON.stringify([source.getAttribute("title"), controls.map((el) => [el.tagName, el.textContent, el.getAttribute("variant"), el.hasAttribute("disabled"), el.getAttribute("href")])]);
+    if (drawn.get(source) === signature) return;
+    drawn.set(source, signature);
+    const root = source.shadowRoot || source.attachShadow({ mode: "open" });
+    const css = document.createElement("style");
+    css.textContent = BAR_STYLE;
+    const bar = document.createElement("header");
+    for (const el of controls.filter((c) => c.getAttribute("variant") === "breadcrumb")) {
+      const link = document.createElement("a");
+      link.href = el.getAttribute("href") || "#";
+      link.textContent = el.textContent;
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        if (el.tagName === "A") el.dispatchEvent(new CustomEvent("shopify:navigate", { bubbles: true }));
+        else el.click();
+      });
+      bar.append(link, document.createTextNode("›"));
+    }
+    const heading = document.createElement("h1");
+    heading.textContent = source.getAttribute("title") || "";
+    bar.append(heading);
+    for (const el of controls.filter((c) => c.getAttribute("variant") !== "breadcrumb")) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = el.textContent;
+      button.dataset.variant = el.getAttribute("variant") || "";
+      button.disabled = el.hasAttribute("disabled");
+      button.addEventListener("click", () => el.click());
+      bar.append(button);
+    }
+    root.replaceChildren(css, bar);
+  }
+  const drawAll = () => document.querySelectorAll("ui-title-bar").forEach((el) => el.closest("ui-modal") || drawTitleBar(el));
+  new MutationObserver(drawAll).observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
+  drawAll();
   const noop = () => {};
   window.shopify = {
     config,

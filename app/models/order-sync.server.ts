@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { parsePayload } from "../jobs/catalog";
 import { enqueue } from "../jobs/enqueue.server";
@@ -22,7 +22,7 @@ export const orderIntakeSchema = z.looseObject({
 
 export type OrderIntake = z.infer<typeof orderIntakeSchema>;
 
-import { SYNC_STATUSES, type SyncStatus } from "./sync-status";
+import { RETRY_STATES, SYNC_STATUSES, type SyncStatus } from "./sync-status";
 
 export { SYNC_STATUSES, type SyncStatus };
 
@@ -95,24 +95,60 @@ export async function queueSync(db: Queryable, shop: string, orderId: string, ru
   await enqueue(db, "sync-order", { shop, orderId }, { jobKey: syncJobKey(shop, orderId), jobKeyMode: "replace", maxAttempts: SYNC_JOB_MAX_ATTEMPTS, runAt });
 }
 
+/** Done, or a worker has it: never re-queued (a second job would run beside the first). */
+const NEVER_REQUEUED = ["synced", "skipped", "syncing"] as const;
+
 /**
- * Re-queues orders (Retry, reconnect, reinstall). Idempotent: the job key means one pending job
- * per order, and the sync itself never creates a second invoice. Synced orders are not touched.
+ * Sets the selected orders back to queued and queues their job, in one transaction. The status
+ * condition is in the UPDATE itself, so it is re-checked on each row once its lock is ours: an
+ * order a worker claimed ('syncing') or finished ('synced') meanwhile is left alone, and only the
+ * rows the UPDATE returned get a job. Rows are locked in id order (no deadlock between two
+ * concurrent bulk Retries).
  */
-export async function requeueOrders(db: PrismaClient, shop: string, where: Prisma.OrderSyncWhereInput): Promise<number> {
+async function requeue(db: PrismaClient, shop: string, selection: Prisma.Sql): Promise<string[]> {
   return db.$transaction(async (tx) => {
-    const orders = await tx.orderSync.findMany({
-      where: { ...where, shop, status: { notIn: ["synced", "syncing", "skipped"] } },
-      select: { orderId: true },
-    });
-    if (orders.length === 0) return 0;
-    await tx.orderSync.updateMany({
-      where: { shop, orderId: { in: orders.map((order) => order.orderId) } },
-      data: { status: "queued", statusReason: null, nextAttemptAt: null },
-    });
-    for (const { orderId } of orders) {
-      await queueSync(tx, shop, orderId);
-    }
-    return orders.length;
+    const rows = await tx.$queryRaw<{ order_id: string }[]>`
+      with chosen as (
+        select id from order_sync where shop = ${shop} and ${selection} order by id for update
+      )
+      update order_sync set status = 'queued', status_reason = null, next_attempt_at = null, updated_at = now()
+      where shop = ${shop} and id in (select id from chosen)
+      returning order_id`;
+    for (const { order_id } of rows) await queueSync(tx, shop, order_id);
+    return rows.map((row) => row.order_id);
   });
+}
+
+export type RequeueWhere = { status?: SyncStatus | { in: readonly SyncStatus[] }; orderId?: string };
+
+/**
+ * Re-queues the shop's orders in the given states (reconnect, reinstall; every state when none
+ * is given). Synced, skipped and syncing orders are never touched, whatever the caller asks.
+ */
+export async function requeueOrders(db: PrismaClient, shop: string, where: RequeueWhere = {}): Promise<number> {
+  const wanted: readonly SyncStatus[] = where.status === undefined ? SYNC_STATUSES : typeof where.status === "string" ? [where.status] : where.status.in;
+  const statuses = wanted.filter((status) => !(NEVER_REQUEUED as readonly string[]).includes(status));
+  if (statuses.length === 0) return 0;
+  const order = where.orderId === undefined ? Prisma.empty : Prisma.sql`and order_id = ${where.orderId}`;
+  return (await requeue(db, shop, Prisma.sql`status in (${Prisma.join(statuses)}) ${order}`)).length;
+}
+
+/**
+ * The merchant's Retry: the given orders of this shop that can be retried (see RETRY_STATES:
+ * failed, waiting for a reconnect, synced with a difference, or waiting out a scheduled retry).
+ * `found` counts the ids that are this shop's orders at all, so the caller can answer 404.
+ */
+export async function retryOrders(db: PrismaClient, shop: string, ids: bigint[]): Promise<{ found: number; requeued: number }> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return { found: 0, requeued: 0 };
+  const [owned] = await db.$queryRaw<{ found: bigint }[]>`
+    select count(*) as found from order_sync where shop = ${shop} and id in (${Prisma.join(unique)})`;
+  const found = Number(owned?.found ?? 0);
+  if (found < unique.length) return { found, requeued: 0 };
+  const requeued = await requeue(
+    db,
+    shop,
+    Prisma.sql`id in (${Prisma.join(unique)}) and (status in (${Prisma.join([...RETRY_STATES])}) or (status = 'queued' and next_attempt_at > now()))`,
+  );
+  return { found, requeued: requeued.length };
 }

@@ -15,6 +15,18 @@ export const STATUS_FILTERS = {
 } as const satisfies Record<string, readonly SyncStatus[] | null>;
 export type StatusFilter = keyof typeof STATUS_FILTERS;
 
+/**
+ * What the merchant's Retry re-queues: these states, and a queued order that waits out a
+ * scheduled retry (Retry runs it now). A queued order without one is about to run anyway;
+ * synced, skipped and syncing orders are never retried.
+ */
+export const RETRY_STATES = ["failed", "needs_reconnect", "synced_with_difference"] as const satisfies readonly SyncStatus[];
+
+export function canRetry(row: { status: SyncStatus; nextAttemptAt: string | null }, now: number = Date.now()): boolean {
+  if ((RETRY_STATES as readonly string[]).includes(row.status)) return true;
+  return row.status === "queued" && row.nextAttemptAt !== null && new Date(row.nextAttemptAt).getTime() > now;
+}
+
 export const DUE_TERMS = [
   { value: "0", label: "Due on receipt" },
   { value: "7", label: "Net 7" },

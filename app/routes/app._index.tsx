@@ -1,95 +1,95 @@
-import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
-import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
-import { BlockStack, Card, InlineStack, Layout, Page, Select, Tabs, Text, TextField } from "@shopify/polaris";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { BlockStack, Card, Layout, Page } from "@shopify/polaris";
 import { z } from "zod";
+import { formatDay } from "../components/format";
 import { OrdersTable } from "../components/OrdersTable";
 import { GettingStarted, SyncLogBanners } from "../components/SyncLogBanners";
+import { SyncLogFilters } from "../components/SyncLogFilters";
 import { SyncOverview } from "../components/SyncOverview";
 import { useFreshBooksConnect } from "../components/use-freshbooks-connect";
 import { usePollWhile } from "../components/use-poll-while";
+import { useLocale } from "../components/use-locale";
+import { useToasts } from "../components/use-toasts";
 import prisma from "../db.server";
 import { env } from "../env.server";
 import { connectionSummary } from "../freshbooks/connection.server";
-import { requeueOrders } from "../models/order-sync.server";
+import { retryOrders } from "../models/order-sync.server";
 import { getSettings } from "../models/settings.server";
 import { resumeShop } from "../models/shop.server";
+import { PERIODS, resolvePeriod, syncLogQuerySchema } from "../models/sync-log-query";
 import { backlog, listOrders, summarize } from "../models/sync-log.server";
-import { STATUS_FILTERS, type StatusFilter } from "../models/sync-status";
 import { authenticate } from "../shopify.server";
 
 export const meta: MetaFunction = () => [{ title: "Sync log" }];
 
-const PERIODS = { "7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days" } as const;
-const querySchema = z.object({
-  status: z.enum(Object.keys(STATUS_FILTERS) as [StatusFilter, ...StatusFilter[]]).catch("all"),
-  period: z.enum(Object.keys(PERIODS) as ["7", "30", "90"]).catch("30"),
-  q: z.string().max(200).catch(""),
-  after: z.string().max(200).optional().catch(undefined),
-  before: z.string().max(200).optional().catch(undefined),
-});
-
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const shop = session.shop;
-  const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const from = new Date(Date.now() - Number(query.period) * 86_400_000);
+  const url = new URL(request.url);
+  const query = syncLogQuerySchema.parse(Object.fromEntries(url.searchParams));
+  const { from, to, custom } = resolvePeriod(query);
   const [connection, settings, page, summary, waiting, anyOrder] = await Promise.all([
     connectionSummary(shop, prisma),
     getSettings(prisma, shop),
-    listOrders(prisma, shop, { status: query.status, search: query.q, from, after: query.after, before: query.before }),
-    summarize(prisma, shop, from),
+    listOrders(prisma, shop, { status: query.status, search: query.q, from, to: custom ? to : undefined, after: query.after, before: query.before }),
+    summarize(prisma, shop, from, to),
     backlog(prisma, shop),
     prisma.orderSync.findFirst({ where: { shop }, select: { id: true } }),
   ]);
+  const paused = settings.uninstalledAt !== null;
   return {
-    query,
+    query: { ...query, period: custom ? query.period : query.period === "custom" ? ("30" as const) : query.period },
+    // A custom range as its first and last day; the page words them in the merchant's locale.
+    range: custom ? { first: from.toISOString().slice(0, 10), last: new Date(to.getTime() - 86_400_000).toISOString().slice(0, 10) } : null,
     connection,
-    paused: settings.uninstalledAt !== null,
+    paused,
     page,
     summary,
     backlog: waiting,
+    // Polled only while an order is syncing or due within the minute (never while paused).
+    poll: waiting.changingSoon && !paused,
     hasOrders: anyOrder !== null,
     freshbooksWebUrl: env.FRESHBOOKS_WEB_URL,
   };
 };
 
+// At most a page of ids, each within Postgres' bigint (18 digits): anything else is malformed.
 const actionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("retry"), ids: z.string().regex(/^\d+(,\d+)*$/) }),
+  z.object({ intent: z.literal("retry"), ids: z.string().regex(/^\d{1,18}(,\d{1,18}){0,99}$/) }),
   z.object({ intent: z.literal("resume") }),
 ]);
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return { error: "That request was not understood." };
+  if (!parsed.success) return json({ error: "That request was not understood." }, { status: 400 });
   if (parsed.data.intent === "resume") {
     await resumeShop(prisma, session.shop);
     return { message: "Syncing resumed" };
   }
   const ids = parsed.data.ids.split(",").map((id) => BigInt(id));
-  const count = await requeueOrders(prisma, session.shop, { id: { in: ids } });
-  return count > 0
-    ? { message: `${count} ${count === 1 ? "order" : "orders"} queued for retry` }
-    : { error: "Nothing to retry: those orders are synced or already syncing." };
+  const { found, requeued } = await retryOrders(prisma, session.shop, ids);
+  // Another shop's order (or none): not found, without saying which.
+  if (found < new Set(ids).size) return json({ error: "Some of those orders were not found." }, { status: 404 });
+  return requeued > 0
+    ? { message: `${requeued} ${requeued === 1 ? "order" : "orders"} queued for retry` }
+    : { error: "Nothing to retry: those orders are synced, syncing or about to sync." };
 };
 
 export default function SyncLog() {
   const data = useLoaderData<typeof loader>();
   const [, setSearchParams] = useSearchParams();
-  const shopify = useAppBridge();
   const retry = useFetcher<typeof action>();
   const { connect } = useFreshBooksConnect();
+  const locale = useLocale();
+  useToasts(retry.data);
+  const periodLabel = data.range ? `${formatDay(data.range.first, locale)} – ${formatDay(data.range.last, locale)}` : PERIODS[data.query.period];
 
-  useEffect(() => {
-    if (retry.data && "message" in retry.data) shopify.toast.show(retry.data.message);
-    if (retry.data && "error" in retry.data) shopify.toast.show(retry.data.error, { isError: true });
-  }, [retry.data, shopify]);
-
-  // Rows move from queued to synced without a reload: poll while anything is in flight.
-  const inFlight = data.summary.counts.pending > 0 || data.page.rows.some((row) => row.status === "queued" || row.status === "syncing");
-  usePollWhile(inFlight);
+  // Rows move from queued to synced without a reload: poll while something will change soon.
+  usePollWhile(data.poll, data.page.rows.map((row) => `${row.id}:${row.status}`).join(","));
 
   const setQuery = (changes: Record<string, string | null>) =>
     setSearchParams((params) => {
@@ -104,67 +104,25 @@ export default function SyncLog() {
       return params;
     });
 
-  // Search as you type, without a request per keystroke.
-  const [search, setSearch] = useState(data.query.q);
-  useEffect(() => {
-    if (search === data.query.q) return;
-    const timer = setTimeout(() => setQuery({ q: search }), 350);
-    return () => clearTimeout(timer);
-  }, [search]);
-
-  const tabs = (Object.keys(STATUS_FILTERS) as StatusFilter[]).map((key) => ({
-    id: key,
-    content: `${{ all: "All", synced: "Synced", difference: "Difference", failed: "Failed", pending: "Queued", skipped: "Skipped" }[key]} (${data.summary.counts[key]})`,
-  }));
-
   return (
     <Page fullWidth>
+      {/* The admin shows this title above the app: the page draws no heading of its own. */}
       <TitleBar title="Sync log" />
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <Text as="h1" variant="headingLg">
-              Sync log
-            </Text>
             <SyncLogBanners
               state={{ connection: data.connection, backlog: data.backlog, paused: data.paused }}
               onConnect={connect}
               onResume={() => retry.submit({ intent: "resume" }, { method: "POST" })}
             />
             {!data.hasOrders ? (
-              <GettingStarted connected={data.connection?.status === "connected"} />
+              <GettingStarted connection={data.connection} onConnect={connect} />
             ) : (
               <>
-                <SyncOverview summary={data.summary} connection={data.connection} periodLabel={PERIODS[data.query.period]} />
+                <SyncOverview summary={data.summary} connection={data.connection} periodLabel={periodLabel} />
                 <Card padding="0">
-                  <Tabs
-                    tabs={tabs}
-                    selected={Math.max(0, tabs.findIndex((tab) => tab.id === data.query.status))}
-                    onSelect={(index) => setQuery({ status: tabs[index]?.id === "all" ? null : (tabs[index]?.id ?? null) })}
-                  />
-                  <div style={{ padding: "12px" }}>
-                    <InlineStack gap="300" wrap={false} blockAlign="end">
-                      <div style={{ flex: 1 }}>
-                        <TextField
-                          label="Search"
-                          labelHidden
-                          placeholder="Search by order (#1001) or customer email"
-                          autoComplete="off"
-                          value={search}
-                          onChange={setSearch}
-                          clearButton
-                          onClearButtonClick={() => setSearch("")}
-                        />
-                      </div>
-                      <Select
-                        label="Period"
-                        labelInline
-                        options={Object.entries(PERIODS).map(([value, label]) => ({ value, label }))}
-                        value={data.query.period}
-                        onChange={(value) => setQuery({ period: value === "30" ? null : value })}
-                      />
-                    </InlineStack>
-                  </div>
+                  <SyncLogFilters query={data.query} counts={data.summary.counts} onChange={setQuery} />
                   <OrdersTable
                     rows={data.page.rows}
                     freshbooksWebUrl={data.freshbooksWebUrl}

@@ -1,16 +1,22 @@
-import { useEffect } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useFetcher, useLoaderData } from "@remix-run/react";
-import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Box, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
-import { freshbooksInvoiceUrl, formatMoney } from "../components/OrdersTable";
-import { RETRYABLE, StatusBadge, STATUS_LABELS } from "../components/StatusBadge";
+import { isRouteErrorResponse, useFetcher, useLoaderData, useRouteError } from "@remix-run/react";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { Banner, BlockStack, Box, Card, DataTable, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { formatMoney } from "../components/format";
+import { freshbooksInvoiceUrl } from "../components/OrdersTable";
+import { SentInvoiceCard } from "../components/SentInvoiceCard";
+import { OutcomeBadge, StatusBadge, STATUS_LABELS } from "../components/StatusBadge";
+import { DateTime, useLocale } from "../components/use-locale";
 import { usePollWhile } from "../components/use-poll-while";
+import { useToasts } from "../components/use-toasts";
 import prisma from "../db.server";
 import { env } from "../env.server";
 import type { InvoiceInput } from "../freshbooks/types";
-import { requeueOrders } from "../models/order-sync.server";
+import { retryOrders } from "../models/order-sync.server";
+import { getSettings } from "../models/settings.server";
 import { orderDetail } from "../models/sync-log.server";
+import { canRetry } from "../models/sync-status";
 import { authenticate } from "../shopify.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Order ${data.order.orderName}` : "Order" }];
@@ -18,39 +24,44 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 /** One order: where it stands, every attempt, what was sent, and Shopify vs FreshBooks totals. */
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const order = await orderDetail(prisma, session.shop, params.id ?? "");
+  const [order, settings] = await Promise.all([orderDetail(prisma, session.shop, params.id ?? ""), getSettings(prisma, session.shop)]);
   // Another shop's order (or none): not found, without saying which.
   if (!order) throw new Response("Order not found", { status: 404 });
-  return { order, freshbooksWebUrl: env.FRESHBOOKS_WEB_URL };
+  const dueSoon = order.status === "queued" && (order.nextAttemptAt === null || new Date(order.nextAttemptAt).getTime() <= Date.now() + 60_000);
+  return { order, freshbooksWebUrl: env.FRESHBOOKS_WEB_URL, poll: (order.status === "syncing" || dueSoon) && settings.uninstalledAt === null };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const order = await orderDetail(prisma, session.shop, params.id ?? "");
-  if (!order) throw new Response("Order not found", { status: 404 });
-  const count = await requeueOrders(prisma, session.shop, { id: BigInt(order.id) });
-  return count > 0 ? { message: "Order queued for retry" } : { error: "This order is synced or already syncing." };
+  const id = params.id ?? "";
+  if (!/^\d{1,18}$/.test(id)) throw new Response("Order not found", { status: 404 });
+  const { found, requeued } = await retryOrders(prisma, session.shop, [BigInt(id)]);
+  if (found === 0) throw new Response("Order not found", { status: 404 });
+  return requeued > 0 ? { message: "Order queued for retry" } : { error: "This order is synced, syncing or about to sync." };
 };
 
-const dateTime = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "medium" });
-
 export default function OrderDetail() {
-  const { order, freshbooksWebUrl } = useLoaderData<typeof loader>();
-  const shopify = useAppBridge();
+  const { order, freshbooksWebUrl, poll } = useLoaderData<typeof loader>();
+  const locale = useLocale();
   const retry = useFetcher<typeof action>();
   const invoice = order.mappedInvoice as unknown as InvoiceInput | null;
   const invoiceUrl = freshbooksInvoiceUrl(freshbooksWebUrl, order.freshbooksAccountId, order.freshbooksInvoiceId);
-  const pending = order.status === "queued" || order.status === "syncing";
-
-  useEffect(() => {
-    if (retry.data && "message" in retry.data) shopify.toast.show(retry.data.message);
-    if (retry.data && "error" in retry.data) shopify.toast.show(retry.data.error, { isError: true });
-  }, [retry.data, shopify]);
-  usePollWhile(pending);
+  const retrying = retry.state !== "idle";
+  useToasts(retry.data);
+  usePollWhile(poll, order.status);
 
   return (
-    <Page backAction={{ content: "Sync log", url: "/app" }} title={`Order ${order.orderName}`} titleMetadata={<StatusBadge status={order.status} />}>
-      <TitleBar title={`Order ${order.orderName}`} />
+    <Page>
+      <TitleBar title={`Order ${order.orderName}`}>
+        <a variant="breadcrumb" href="/app">
+          Sync log
+        </a>
+        {canRetry(order) ? (
+          <button variant="primary" onClick={() => retry.submit({}, { method: "POST" })} disabled={retrying}>
+            {retrying ? "Retrying…" : "Retry"}
+          </button>
+        ) : null}
+      </TitleBar>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -65,74 +76,53 @@ export default function OrderDetail() {
                   <Text as="h2" variant="headingMd">
                     Totals
                   </Text>
-                  {RETRYABLE.includes(order.status) ? (
-                    <Button variant="primary" loading={retry.state !== "idle"} onClick={() => retry.submit({}, { method: "POST" })}>
-                      Retry
-                    </Button>
-                  ) : null}
+                  <StatusBadge status={order.status} />
                 </InlineStack>
                 <InlineGrid columns={3} gap="300">
-                  <Box>
-                    <Text as="p" tone="subdued">Shopify</Text>
-                    <Text as="p" variant="headingLg">{formatMoney(order.totalPrice, order.currency)}</Text>
-                  </Box>
-                  <Box>
-                    <Text as="p" tone="subdued">FreshBooks</Text>
-                    <Text as="p" variant="headingLg">{order.freshbooksTotal ? formatMoney(order.freshbooksTotal, order.currency) : "—"}</Text>
-                  </Box>
-                  <Box>
-                    <Text as="p" tone="subdued">Difference</Text>
-                    <Text as="p" variant="headingLg" tone={order.difference ? "critical" : undefined}>
-                      {order.difference ?? (order.freshbooksTotal ? "None" : "—")}
-                    </Text>
-                  </Box>
+                  <Total label="Shopify" value={formatMoney(order.totalPrice, order.currency, locale)} />
+                  <Total label="FreshBooks" value={order.freshbooksTotal ? formatMoney(order.freshbooksTotal, order.currency, locale) : "—"} />
+                  <Total
+                    label="Difference"
+                    critical={Boolean(order.difference)}
+                    value={order.difference ? formatMoney(order.difference, order.currency, locale) : order.freshbooksTotal ? "None" : "—"}
+                  />
                 </InlineGrid>
                 <Text as="p">
                   FreshBooks invoice:{" "}
                   {invoiceUrl && order.invoiceNumber ? (
-                    <Link url={invoiceUrl} target="_blank">{order.invoiceNumber}</Link>
+                    <Link url={invoiceUrl} target="_blank">
+                      {order.invoiceNumber}
+                    </Link>
                   ) : (
                     "not created yet"
                   )}
                   {" · "}
-                  <Link url={`shopify://admin/orders/${order.orderId}`} target="_top">Open the order in Shopify</Link>
+                  <Link url={`shopify://admin/orders/${order.orderId}`} target="_top">
+                    Open the order in Shopify
+                  </Link>
                 </Text>
               </BlockStack>
             </Card>
             <Card>
               <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">Attempts</Text>
+                <Text as="h2" variant="headingMd">
+                  Attempts
+                </Text>
                 {order.timeline.length === 0 ? (
-                  <Text as="p" tone="subdued">No attempt yet: the order is queued.</Text>
+                  <Text as="p" tone="subdued">
+                    No attempt yet: the order is queued.
+                  </Text>
                 ) : (
                   <DataTable
                     columnContentTypes={["text", "text", "text"]}
                     headings={["When", "Outcome", "Details"]}
-                    rows={order.timeline.map((attempt) => [dateTime.format(new Date(attempt.startedAt)), attempt.outcome.replaceAll("_", " "), attempt.message ?? ""])}
+                    rows={order.timeline.map((attempt) => [<DateTime key="when" iso={attempt.startedAt} />, <OutcomeBadge key="outcome" outcome={attempt.outcome} />, attempt.message ?? ""])}
+                    verticalAlign="middle"
                   />
                 )}
               </BlockStack>
             </Card>
-            {invoice ? (
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">Invoice as sent to FreshBooks</Text>
-                  <Text as="p" tone="subdued">
-                    {invoice.invoice_number} · {invoice.create_date} · due in {invoice.due_offset_days ?? 0} days · {invoice.currency_code}
-                  </Text>
-                  <DataTable
-                    columnContentTypes={["text", "numeric", "numeric", "text"]}
-                    headings={["Line", "Qty", "Unit price", "Taxes"]}
-                    rows={invoice.lines.map((line) => [
-                      line.name,
-                      line.qty,
-                      line.unit_cost.amount,
-                      [line.taxName1 && `${line.taxName1} ${line.taxAmount1}%`, line.taxName2 && `${line.taxName2} ${line.taxAmount2}%`].filter(Boolean).join(", "),
-                    ])}
-                  />
-                </BlockStack>
-              </Card>
-            ) : null}
+            {invoice ? <SentInvoiceCard invoice={invoice} total={order.freshbooksTotal} /> : null}
           </BlockStack>
         </Layout.Section>
       </Layout>
@@ -140,15 +130,42 @@ export default function OrderDetail() {
   );
 }
 
-export function ErrorBoundary() {
-  return <NotFound />;
+function Total({ label, value, critical = false }: { label: string; value: string; critical?: boolean }) {
+  return (
+    <Box>
+      <Text as="p" tone="subdued">
+        {label}
+      </Text>
+      <Text as="p" variant="headingLg" tone={critical ? "critical" : undefined}>
+        {value}
+      </Text>
+    </Box>
+  );
 }
 
-function NotFound() {
+/**
+ * A 404 (another shop's order, or a wrong link) says so; the library's auth responses (re-auth,
+ * bounce pages) go to its boundary; anything else is our failure and says that, not "not found".
+ */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return <Problem title="Order not found" message="This order is not in your sync log. It may belong to another shop, or the link is wrong." />;
+  }
+  if (isRouteErrorResponse(error) && error.status < 500) return boundary.error(error);
+  return <Problem title="This order could not be shown" message="Something went wrong on our side. Try again in a moment; your orders keep syncing meanwhile." />;
+}
+
+function Problem({ title, message }: { title: string; message: string }) {
   return (
-    <Page backAction={{ content: "Sync log", url: "/app" }} title="Order not found">
+    <Page>
+      <TitleBar title={title}>
+        <a variant="breadcrumb" href="/app">
+          Sync log
+        </a>
+      </TitleBar>
       <Card>
-        <Text as="p">This order is not in your sync log. It may belong to another shop, or the link is wrong.</Text>
+        <Text as="p">{message}</Text>
       </Card>
     </Page>
   );

@@ -1,11 +1,11 @@
-import { useEffect } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
-import { BlockStack, Layout, Page, Text } from "@shopify/polaris";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { BlockStack, Layout, Page } from "@shopify/polaris";
 import { z } from "zod";
 import { ConnectionBanner, FreshBooksConnectionCard } from "../components/FreshBooksConnectionCard";
 import { useFreshBooksConnect } from "../components/use-freshbooks-connect";
+import { useToasts } from "../components/use-toasts";
 import { InvoiceSettingsForm } from "../components/InvoiceSettingsForm";
 import prisma from "../db.server";
 import { getSettings, parseSettingsForm, saveSettings, type SettingsFormErrors } from "../models/settings.server";
@@ -59,26 +59,19 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
 export default function Settings() {
   const { connection, settings } = useLoaderData<typeof loader>();
   const save = useFetcher<SettingsActionData>();
-  const shopify = useAppBridge();
   const fetcher = useFetcher<SettingsActionData>();
   const { connect, busy: connecting } = useFreshBooksConnect();
-
-  useEffect(() => {
-    for (const data of [fetcher.data, save.data]) {
-      if (data?.toast) shopify.toast.show(data.toast);
-      if (data?.error) shopify.toast.show(data.error, { isError: true });
-    }
-  }, [fetcher.data, save.data, shopify]);
+  // One toast per completed submission of each form (never the other form's last one again).
+  useToasts(fetcher.data);
+  useToasts(save.data);
 
   return (
     <Page>
+      {/* The admin shows this title above the app: the page draws no heading of its own. */}
       <TitleBar title="Settings" />
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <Text as="h1" variant="headingLg">
-              Settings
-            </Text>
             {connection?.status === "needs_reconnect" ? <ConnectionBanner connection={connection} onConnect={connect} /> : null}
             <FreshBooksConnectionCard
               connection={connection}

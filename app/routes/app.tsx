@@ -4,6 +4,7 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { safeLocale } from "../components/format";
 import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
 
@@ -11,8 +12,14 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisSty
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
-  return { apiKey: env.SHOPIFY_API_KEY, appBridgeUrl: env.APP_BRIDGE_URL ?? null };
+  // The admin opens the app with the merchant's admin language (`locale`); else the browser's.
+  const requested = new URL(request.url).searchParams.get("locale") ?? request.headers.get("Accept-Language")?.split(",")[0]?.split(";")[0];
+  return { apiKey: env.SHOPIFY_API_KEY, appBridgeUrl: env.APP_BRIDGE_URL ?? null, locale: safeLocale(requested?.trim()) };
 };
+
+// Nothing here changes during a visit; re-running it after navigations would lose the
+// admin's `locale` (links inside the app do not carry it).
+export const shouldRevalidate = () => false;
 
 export default function AppLayout() {
   const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();

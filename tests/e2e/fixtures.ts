@@ -56,7 +56,7 @@ export { expect };
  * the same context (cf. microsoft/playwright#33882), so a test that connects twice uses two.
  */
 export async function connectThroughFreshBooks(page: Page, button: "Connect FreshBooks" | "Reconnect"): Promise<void> {
-  await page.getByRole("button", { name: button }).click();
+  await page.getByRole("button", { name: button, exact: true }).first().click();
   await page.waitForURL(/\/app\/settings\?/);
 }
 

@@ -39,10 +39,23 @@ test("disconnects: FreshBooks' token is revoked and the page offers to connect a
   await connectThroughFreshBooks(page, "Connect FreshBooks");
   await expect(page.getByText("Connected to Demo Business")).toBeVisible();
 
+  // Asked first; Cancel changes nothing.
   await page.getByRole("button", { name: "Disconnect" }).click();
+  const dialog = page.getByRole("dialog", { name: "Disconnect FreshBooks?" });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toHaveCount(0);
+  expect((await sql("select status from freshbooks_connection"))[0]?.status).toBe("connected");
+
+  await page.getByRole("button", { name: "Disconnect" }).click();
+  await page.getByRole("dialog", { name: "Disconnect FreshBooks?" }).getByRole("button", { name: "Disconnect" }).click();
 
   await expect(page.getByRole("button", { name: "Connect FreshBooks" })).toBeVisible();
   await expect.poll(() => toasts(page)).toContain("FreshBooks disconnected");
+  // Saving settings afterwards shows its own toast, not the disconnect one again.
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect.poll(() => toasts(page)).toContain("Settings saved. They apply to orders synced from now on.");
+  expect((await toasts(page)).filter((toast) => toast === "FreshBooks disconnected")).toHaveLength(1);
   const state = (await sandbox("state")) as {
     requests: { method: string; path: string }[];
     revocations: { kind: string; wasLive: boolean; status: number }[];
@@ -77,10 +90,13 @@ test("a broken connection shows a Reconnect banner on the sync log, and reconnec
   await openApp("/app");
   await expect(page.getByText("FreshBooks needs to be reconnected")).toBeVisible();
   await expect(page.getByText("No order is lost")).toBeVisible();
+  // A new install's empty log says Reconnect too, not Connect.
+  await expect(page.getByRole("button", { name: "Reconnect FreshBooks" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Connect FreshBooks", exact: true })).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath("sync-log-reconnect-banner.png"), fullPage: true });
 
   const toFreshBooks = page.waitForRequest((request) => request.url().startsWith(`${E2E_SANDBOX_URL}/oauth/authorize?`));
-  await page.getByRole("button", { name: "Reconnect" }).click();
+  await page.getByRole("button", { name: "Reconnect", exact: true }).click();
   expect(new URL((await toFreshBooks).url()).searchParams.get("state")).toBeTruthy();
   await expect.poll(async () => (await sql("select status from freshbooks_connection"))[0]?.status).toBe("connected");
 

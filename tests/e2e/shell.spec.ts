@@ -1,10 +1,19 @@
-import { expect, test } from "./fixtures";
+import { expect, sql, test } from "./fixtures";
+
+// A new install: no orders, FreshBooks not connected (whatever earlier specs left).
+test.beforeEach(async () => {
+  await sql("truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings restart identity cascade");
+});
 
 test("the sync log opens inside the admin with its heading and navigation", async ({ page, openApp }, testInfo) => {
   await openApp("/app");
 
   await expect(page.getByRole("heading", { name: "Sync log", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Sync log", level: 1 })).toHaveCount(1);
   await expect(page.getByText("No orders synced yet")).toBeVisible();
+  // The empty state's actions (beside the banner's): connect first, or open the settings.
+  await expect(page.getByRole("button", { name: "Connect FreshBooks" })).toHaveCount(2);
+  await expect(page.getByRole("link", { name: "Open settings" })).toHaveAttribute("href", /\/app\/settings/);
   const nav = page.locator("ui-nav-menu");
   await expect(nav.getByRole("link", { name: "Sync log" })).toHaveAttribute("href", "/app");
   await expect(nav.getByRole("link", { name: "Settings" })).toHaveAttribute("href", "/app/settings");

@@ -1,15 +1,17 @@
+import type { Page } from "@playwright/test";
 import { usOrder } from "../helpers/orders";
-import { embeddedUrl, seedOfflineSession } from "../helpers/shopify";
+import { seedOfflineSession, TEST_SHOP } from "../helpers/shopify";
 import { E2E_DATABASE_URL } from "./e2e-env";
 import { connectFreshBooks, deliverOrder, expect, sandbox, sql, syncedStatus, test, toasts } from "./fixtures";
-
-const STATES = ["synced", "synced_with_difference", "failed", "needs_reconnect", "queued", "skipped"] as const;
 
 test.beforeEach(async () => {
   await sandbox("reset", {});
   await sql("truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings restart identity cascade");
   await sql("delete from graphile_worker._private_jobs where task_id in (select id from graphile_worker._private_tasks where identifier = 'sync-order')");
 });
+
+/** Order #n has state STATES[n % 6]; #30 is the newest. */
+const STATES = ["synced", "synced_with_difference", "failed", "needs_reconnect", "queued", "skipped"] as const;
 
 async function seedLog(count: number) {
   await sql(
@@ -23,14 +25,31 @@ async function seedLog(count: number) {
   );
 }
 
-test("the sync log shows every state with its badge, and filters, search and pages narrow it", async ({ page, openApp }, testInfo) => {
+const row = (page: Page, name: string) => page.locator("tbody tr").filter({ has: page.getByText(name, { exact: true }) });
+const badge = (page: Page, name: string) => row(page, name).locator(".Polaris-Badge");
+
+/** Counts the sync log's data requests (polls) from now on. */
+function countPolls(page: Page) {
+  const polls = { count: 0 };
+  page.on("request", (request) => {
+    if (request.url().includes("_data=routes%2Fapp._index")) polls.count += 1;
+  });
+  return polls;
+}
+
+test("the sync log shows every state with its badge and tone, and filters, search and pages narrow it", async ({ page, openApp }, testInfo) => {
   await seedLog(30);
   await openApp("/app");
 
-  await expect(page.getByRole("heading", { name: "Sync log", level: 1 })).toBeVisible();
-  for (const label of ["Synced", "Synced with difference", "Failed", "Needs reconnect", "Queued", "Skipped"]) {
-    await expect(page.locator("table").getByText(label, { exact: true }).first()).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Sync log", level: 1 })).toHaveCount(1);
+  const expected = { synced: ["Synced", "toneSuccess"], synced_with_difference: ["Synced with difference", "toneWarning"], failed: ["Failed", "toneCritical"], needs_reconnect: ["Needs reconnect", "toneCritical"], queued: ["Queued", "toneInfo"], skipped: ["Skipped", null] } as const;
+  for (const n of [30, 25, 26, 27, 28, 29]) {
+    const [label, tone] = expected[STATES[n % 6]!];
+    await expect(badge(page, `#${n}`)).toContainText(label);
+    if (tone) await expect(badge(page, `#${n}`)).toHaveClass(new RegExp(`Polaris-Badge--${tone}`));
+    else await expect(badge(page, `#${n}`)).not.toHaveClass(/Polaris-Badge--tone/);
   }
+  await expect(row(page, "#30").getByText("$12.50")).toBeVisible();
   await expect(page.locator("tbody tr")).toHaveCount(25);
   await page.screenshot({ path: testInfo.outputPath("sync-log-states.png"), fullPage: true });
 
@@ -51,10 +70,38 @@ test("the sync log shows every state with its badge, and filters, search and pag
   await page.getByPlaceholder("Search by order").fill("c20@example.com");
   await expect(page.locator("tbody").getByText("#20", { exact: true })).toBeVisible();
   await expect(page.locator("tbody tr")).toHaveCount(1);
-  expect(STATES).toHaveLength(6);
 });
 
-test("a failed order shows FreshBooks' reason; Retry syncs it without a reload, once", async ({ page, openApp }, testInfo) => {
+test("a custom date range narrows the log and its summary", async ({ page, openApp }) => {
+  await seedLog(6);
+  await sql("update order_sync set created_at = '2026-10-03T12:00:00Z' where order_number in (1, 2)");
+  await openApp("/app");
+  await expect(page.locator("tbody tr")).toHaveCount(4);
+
+  await page.getByLabel("Period").selectOption("custom");
+  await page.getByLabel("From").fill("2026-10-01");
+  await page.getByLabel("To").fill("2026-10-05");
+
+  await expect(page.locator("tbody tr")).toHaveCount(2);
+  await expect(page.getByRole("tab", { name: /^All \(2\)/ })).toBeVisible();
+  await expect(page).toHaveURL(/period=custom&from=2026-10-01&to=2026-10-05|from=2026-10-01.*to=2026-10-05/);
+});
+
+test("the selection goes with the rows it was made on; the button says what Retry will do", async ({ page, openApp }) => {
+  await seedLog(30);
+  await openApp("/app");
+  for (const n of [26, 27, 30]) await row(page, `#${n}`).getByRole("checkbox").check();
+
+  await expect(page.getByText("3 selected")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Retry 2 of 3 orders" })).toBeVisible();
+
+  await page.getByRole("tab", { name: /^Failed/ }).click();
+  await expect(page.locator("tbody tr")).toHaveCount(10);
+  await expect(page.getByText("3 selected")).toBeHidden();
+  await expect(page.locator("tbody").getByRole("checkbox", { checked: true })).toHaveCount(0);
+});
+
+test("a failed order shows FreshBooks' reason; its row's Retry syncs it in place, without a reload, once", async ({ page, openApp }, testInfo) => {
   await connectFreshBooks();
   await sandbox("faults", { enqueue: [{ method: "POST", path: "/invoices/invoices$", fault: { kind: "status", status: 422 } }] });
   const order = usOrder(4242);
@@ -62,37 +109,93 @@ test("a failed order shows FreshBooks' reason; Retry syncs it without a reload, 
   expect(await syncedStatus(order.id)).toBe("failed");
 
   await openApp("/app");
-  const row = page.locator("tbody tr", { hasText: "#4242" });
-  await expect(row.getByText("Failed", { exact: true })).toBeVisible();
-  await row.getByRole("link", { name: "Details" }).click();
-  await expect(page.getByText(/FreshBooks refused the invoice/).first()).toBeVisible();
-  await page.screenshot({ path: testInfo.outputPath("order-failed-detail.png"), fullPage: true });
+  await expect(badge(page, "#4242")).toHaveText(/Failed$/);
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+  // Slow enough to see the row queued before it is synced.
+  await sandbox("faults", { latency: { ms: 1500, path: "/invoices/invoices$" } });
 
-  await page.getByRole("button", { name: "Retry" }).click();
-  await expect.poll(() => toasts(page)).toContain("Order queued for retry");
-  await expect(page.getByText("Synced", { exact: true }).first()).toBeVisible({ timeout: 15_000 });
-  await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);
+  await row(page, "#4242").getByRole("button", { name: "Retry #4242" }).click();
+
+  await expect.poll(() => toasts(page)).toContain("1 order queued for retry");
+  await expect(badge(page, "#4242")).toHaveText(/(Queued|Syncing)$/);
+  await expect(badge(page, "#4242")).toHaveText(/Synced$/, { timeout: 15_000 });
+  await expect(row(page, "#4242").getByRole("button", { name: "Retry #4242" })).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
   const state = (await sandbox("state")) as { accounts: Record<string, { invoices: unknown[] }> };
   expect(Object.values(state.accounts).flatMap((a) => a.invoices)).toHaveLength(1);
+  await page.screenshot({ path: testInfo.outputPath("sync-log.png"), fullPage: true });
 });
 
-test("bulk retry of several failed orders", async ({ page, openApp }) => {
+test("the failed order's page: the reason, Retry as the page's primary action, then synced", async ({ page, openApp }, testInfo) => {
+  await connectFreshBooks();
+  await sandbox("faults", { enqueue: [{ method: "POST", path: "/invoices/invoices$", fault: { kind: "status", status: 422 } }] });
+  const order = usOrder(4343);
+  expect(await deliverOrder(order)).toBe(200);
+  expect(await syncedStatus(order.id)).toBe("failed");
+
+  await openApp("/app");
+  await row(page, "#4343").getByRole("link", { name: "#4343" }).click();
+  await expect(page.getByRole("heading", { name: "Order #4343", level: 1 })).toHaveCount(1);
+  await expect(page.getByText(/FreshBooks refused the invoice/).first()).toBeVisible();
+  await expect(page.locator(".Polaris-Badge", { hasText: /Failed$/ }).first()).toHaveClass(/Polaris-Badge--toneCritical/);
+  await page.screenshot({ path: testInfo.outputPath("order-failed-detail.png"), fullPage: true });
+
+  await page.locator("ui-title-bar").getByRole("button", { name: "Retry" }).click();
+  await expect.poll(() => toasts(page)).toContain("Order queued for retry");
+  await expect(page.locator(".Polaris-Badge", { hasText: /Synced$/ }).first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);
+  await expect(page.getByText("Invoice as sent to FreshBooks")).toBeVisible();
+  await expect(page.getByText("Due on receipt")).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("order-synced-detail.png"), fullPage: true });
+});
+
+test("bulk retry of several failed orders: each row updates, and FreshBooks has exactly one invoice each", async ({ page, openApp }) => {
   await connectFreshBooks();
   await sandbox("faults", { enqueue: [{ method: "POST", path: "/invoices/invoices$", times: 3, fault: { kind: "status", status: 422 } }] });
   const orders = [5001, 5002, 5003].map((n) => usOrder(n));
   for (const order of orders) expect(await deliverOrder(order)).toBe(200);
   for (const order of orders) expect(await syncedStatus(order.id)).toBe("failed");
 
-  await openApp("/app?status=failed");
+  await openApp("/app");
   await expect(page.locator("tbody tr")).toHaveCount(3);
   await page.getByRole("checkbox", { name: /Select all/ }).first().check();
-  await page.getByRole("button", { name: "Retry 3 failed orders" }).click();
+  await page.getByRole("button", { name: "Retry 3 orders" }).click();
 
   await expect.poll(() => toasts(page)).toContain("3 orders queued for retry");
-  for (const order of orders) expect(await syncedStatus(order.id)).toBe("synced");
+  for (const order of orders) await expect(badge(page, order.name)).toHaveText(/Synced$/, { timeout: 15_000 });
+  const state = (await sandbox("state")) as { accounts: Record<string, { invoices: { invoice_number: string }[] }> };
+  expect(Object.values(state.accounts).flatMap((a) => a.invoices.map((invoice) => invoice.invoice_number)).sort()).toEqual(["SHOP-5001", "SHOP-5002", "SHOP-5003"]);
 });
 
-test("another shop's order cannot be viewed", async ({ page, openApp }) => {
+test("polls only while something will change soon, and not while the tab is hidden", async ({ page, openApp }) => {
+  // Waiting out a retry scheduled in two hours: nothing changes soon.
+  await seedLog(1);
+  await sql("update order_sync set status = 'queued', next_attempt_at = now() + interval '2 hours'");
+  const polls = countPolls(page);
+  await openApp("/app");
+  await expect(badge(page, "#1")).toHaveText(/Queued$/);
+  await page.waitForTimeout(5000); // a window in which a 2 s poll would have fired twice
+  expect(polls.count).toBe(0);
+
+  // Due now: polled, but not while hidden.
+  await sql("update order_sync set next_attempt_at = null");
+  await openApp("/app");
+  await expect.poll(() => polls.count, { timeout: 10_000 }).toBeGreaterThan(0);
+  await page.evaluate(() => {
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  const hiddenAt = polls.count;
+  await page.waitForTimeout(5000);
+  expect(polls.count).toBe(hiddenAt);
+  await page.evaluate(() => {
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "visible" });
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  await expect.poll(() => polls.count).toBeGreaterThan(hiddenAt);
+});
+
+test("another shop's order cannot be viewed; a server error is not called 'not found'", async ({ page, openApp }) => {
   await seedOfflineSession(E2E_DATABASE_URL, "other-shop.myshopify.com");
   await sql(
     `insert into order_sync (shop, order_id, order_name, total_price, currency, status, payload, updated_at)
@@ -100,7 +203,20 @@ test("another shop's order cannot be viewed", async ({ page, openApp }) => {
   );
   const [other] = await sql<{ id: string }>("select id::text from order_sync where order_id = '777'");
   await openApp(`/app/orders/${other!.id}`);
-  await expect(page.getByRole("heading", { name: "Order not found" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Order not found", level: 1 })).toBeVisible();
   await expect(page.getByText("#777")).toHaveCount(0);
-  expect(embeddedUrl("/app")).toContain("embedded=1");
+
+  await openApp("/app/orders/99999999999999999999");
+  await expect(page.getByRole("heading", { name: "Order not found", level: 1 })).toBeVisible();
+
+  // A record the page cannot render (an invoice line without a price): our failure, said as such.
+  await sql(
+    `insert into order_sync (shop, order_id, order_name, total_price, currency, status, payload, mapped_invoice, updated_at)
+     values ($1, '778', '#778', '1.00', 'USD', 'synced', '{}', '{"lines": [{"name": "Broken"}]}', now())`,
+    [TEST_SHOP],
+  );
+  const [broken] = await sql<{ id: string }>("select id::text from order_sync where order_id = '778'");
+  await openApp(`/app/orders/${broken!.id}`);
+  await expect(page.getByRole("heading", { name: "This order could not be shown", level: 1 })).toBeVisible();
+  await expect(page.getByText("Order not found")).toHaveCount(0);
 });
