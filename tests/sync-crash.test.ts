@@ -41,6 +41,36 @@ async function leaseRunsOut(orderId: string) {
   await prisma.$executeRaw`update order_sync set last_attempt_at = now() - ${ATTEMPT_LEASE_MS + 1000}::int * interval '1 millisecond' where order_id = ${orderId}`;
 }
 
+describe("two jobs for one order", () => {
+  it("a job that read the order before another attempt synced it claims nothing and posts nothing", async () => {
+    const order = usOrder(1005);
+    await deliverOrder(order);
+    const orderId = String(order.id);
+    // The late job has read the order (queued, no invoice yet); the other attempt then runs to the end.
+    let other: Awaited<ReturnType<typeof attemptOrderSync>> | undefined;
+    const syncAttempt = new Proxy(prisma.syncAttempt, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== "create" || typeof value !== "function") return typeof value === "function" ? value.bind(target) : value;
+        return async (args: Parameters<typeof prisma.syncAttempt.create>[0]) => {
+          other ??= await attemptOrderSync(TEST_SHOP, orderId, "job-1", { db: prisma, logger });
+          return value.call(target, args);
+        };
+      },
+    });
+    const lateDb = new Proxy(prisma, {
+      get: (target, property, receiver) => (property === "syncAttempt" ? syncAttempt : Reflect.get(target, property, receiver)),
+    });
+
+    const late = await attemptOrderSync(TEST_SHOP, orderId, "job-2", { db: lateDb, logger });
+
+    expect(other?.outcome).toBe("synced");
+    expect(late.outcome).toBe("noop");
+    expect(sandbox.state.count({ method: "POST", path: /\/invoices\/invoices$/ })).toBe(1);
+    expect(await prisma.orderSync.findFirstOrThrow({ where: { orderId } })).toMatchObject({ status: "synced", attempts: 1 });
+  });
+});
+
 describe("a worker killed mid-sync", () => {
   it("between the invoice POST and our commit: the next attempt finds the invoice, never creates a second", async () => {
     const order = usOrder(1001);

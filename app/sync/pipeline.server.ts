@@ -45,8 +45,10 @@ type Where = Prisma.OrderSyncWhereUniqueInput;
 export async function attemptOrderSync(shop: string, orderId: string, jobId: string | null, deps: SyncDeps): Promise<AttemptResult> {
   const now = () => deps.now?.() ?? new Date();
   const where: Where = { shop_orderId: { shop, orderId } };
-  const row = await deps.db.orderSync.findUnique({ where });
-  if (!row || FINAL.has(row.status)) return { outcome: "noop" };
+  const seen = await deps.db.orderSync.findUnique({ where });
+  if (!seen || FINAL.has(seen.status)) return { outcome: "noop" };
+  let row = seen;
+  let attemptNumber = seen.attempts + 1;
 
   const settings = await getSettings(deps.db, shop);
   const startedAt = now();
@@ -60,7 +62,7 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
       data: { finishedAt: now(), outcome: result.outcome, message: "reason" in result ? (result.reason ?? null) : null },
     });
     deps.logger.info(
-      { shop, orderId, jobId, outcome: result.outcome, attempt: row.attempts + 1, reason: "reason" in result ? result.reason : undefined, ...freshbooksFailure(error) },
+      { shop, orderId, jobId, outcome: result.outcome, attempt: attemptNumber, reason: "reason" in result ? result.reason : undefined, ...freshbooksFailure(error) },
       "sync attempt",
     );
     return result;
@@ -79,16 +81,21 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
   const claimed = await deps.db.$executeRaw`
     update order_sync set status = 'syncing', attempts = attempts + 1, last_attempt_at = now(),
       next_attempt_at = null, claimed_by = ${deps.workerId ?? null}, updated_at = now()
-    where shop = ${shop} and order_id = ${orderId} and (
+    where shop = ${shop} and order_id = ${orderId} and status <> all(${[...FINAL]}::text[]) and (
       status <> 'syncing' or last_attempt_at is null or last_attempt_at < now() - ${ATTEMPT_LEASE_MS}::int * interval '1 millisecond'
       or (claimed_by is not null and last_attempt_at < now() - ${DEAD_AFTER_MS}::int * interval '1 millisecond' and not exists (
         select 1 from worker_heartbeat h where h.id = 'worker-id:' || order_sync.claimed_by
           and h.beat_at >= now() - ${DEAD_AFTER_MS}::int * interval '1 millisecond')))`;
   if (claimed === 0) {
     await deps.db.syncAttempt.delete({ where: { id: attempt.id } });
+    const current = await deps.db.orderSync.findUnique({ where, select: { status: true } });
+    if (current && FINAL.has(current.status)) return { outcome: "noop" }; // another attempt finished it meanwhile
     return { outcome: "busy", reason: "another attempt is running", retryAt: new Date(startedAt.getTime() + 30_000) };
   }
-  const attemptNumber = row.attempts + 1;
+  // What an attempt that ran before the claim (and finished) recorded: its invoice intent, its
+  // invoice. Working from the row as first read would post the invoice a second time.
+  row = await deps.db.orderSync.findUniqueOrThrow({ where });
+  attemptNumber = row.attempts;
 
   const parsed = shopifyOrderSchema.safeParse(row.payload);
   if (!parsed.success) {
