@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import pg from "pg";
 import prisma from "../app/db.server";
-import { queueSync } from "../app/models/order-sync.server";
+import { queueSync, requeueOrders, syncJobKey } from "../app/models/order-sync.server";
 import { action as detailAction, loader as detailLoader } from "../app/routes/app.orders.$id";
 import { action as logAction } from "../app/routes/app._index";
 import { resetSyncTables } from "./helpers/sync";
@@ -151,5 +151,34 @@ describe("Retry and the order page stay within the shop", () => {
     const view = (await settle(() => detailLoader({ ...routeArgs(request), params: { id } }))) as Response;
     const retry = (await settle(() => detailAction({ ...routeArgs(adminPost(`/app/orders/${id}`, {})), params: { id } }))) as Response;
     expect([view.status, retry.status]).toEqual([404, 404]);
+  });
+});
+
+describe("re-queueing many orders at once (a reconnect after a long outage)", () => {
+  beforeEach(async () => {
+    await resetSyncTables();
+  });
+
+  it("re-queues thousands of waiting orders in one go, each with one job keyed as queueSync keys it", async () => {
+    const count = 3000;
+    await prisma.$executeRaw`
+      insert into order_sync (shop, order_id, order_name, order_number, total_price, currency, status, payload, updated_at)
+      select ${TEST_SHOP}, (800000 + g)::text, '#' || g, g, '10.00', 'USD', 'needs_reconnect', '{}'::jsonb, now()
+      from generate_series(1, ${count}::int) g`;
+    await seedOrder(TEST_SHOP, 1, "synced");
+
+    expect(await requeueOrders(prisma, TEST_SHOP, { status: "needs_reconnect" })).toBe(count);
+
+    const [waiting] = await prisma.$queryRaw<{ n: bigint }[]>`select count(*) as n from order_sync where shop = ${TEST_SHOP} and status = 'queued'`;
+    expect(Number(waiting?.n)).toBe(count);
+    const sample = String(800000 + 1234);
+    expect(await jobsOf(sample)).toEqual([{ key: syncJobKey(TEST_SHOP, sample), locked_at: null }]);
+    const [all] = await prisma.$queryRaw<{ n: bigint; keys: bigint }[]>`
+      select count(*) as n, count(distinct key) as keys from graphile_worker._private_jobs`;
+    expect({ jobs: Number(all?.n), keys: Number(all?.keys) }).toEqual({ jobs: count, keys: count });
+
+    // The pipeline's own re-queue of one of them replaces that job rather than adding a second.
+    await queueSync(prisma, TEST_SHOP, sample, new Date(Date.now() + 60_000));
+    expect(await jobsOf(sample)).toHaveLength(1);
   });
 });

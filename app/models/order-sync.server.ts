@@ -30,8 +30,10 @@ export { SYNC_STATUSES, type SyncStatus };
 export const SYNC_JOB_MAX_ATTEMPTS = 10;
 
 /** The job key of an order's sync: one pending job per order, whatever re-enqueues it. */
+const SYNC_JOB_KEY_PREFIX = "sync-order:";
+
 export function syncJobKey(shop: string, orderId: string): string {
-  return `sync-order:${shop}:${orderId}`;
+  return `${SYNC_JOB_KEY_PREFIX}${shop}:${orderId}`;
 }
 
 function customerName(order: OrderIntake): string | null {
@@ -106,17 +108,26 @@ const NEVER_REQUEUED = ["synced", "skipped", "syncing"] as const;
  * concurrent bulk Retries).
  */
 async function requeue(db: PrismaClient, shop: string, selection: Prisma.Sql): Promise<string[]> {
-  return db.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<{ order_id: string }[]>`
-      with chosen as (
-        select id from order_sync where shop = ${shop} and ${selection} order by id for update
-      )
+  // One statement (atomic, one round trip, no interactive-transaction timeout): a reconnect may
+  // re-queue thousands of orders that waited. The job is queueSync's: same key, payload, mode.
+  const [result] = await db.$queryRaw<{ order_ids: string[] | null; jobs: bigint }[]>`
+    with chosen as (
+      select id from order_sync where shop = ${shop} and ${selection} order by id for update
+    ), updated as (
       update order_sync set status = 'queued', status_reason = null, next_attempt_at = null, updated_at = now()
       where shop = ${shop} and id in (select id from chosen)
-      returning order_id`;
-    for (const { order_id } of rows) await queueSync(tx, shop, order_id);
-    return rows.map((row) => row.order_id);
-  });
+      returning order_id
+    ), jobs as (
+      select graphile_worker.add_job(
+        identifier => 'sync-order',
+        payload => json_build_object('shop', ${shop}::text, 'orderId', order_id),
+        job_key => ${SYNC_JOB_KEY_PREFIX}::text || ${shop}::text || ':' || order_id,
+        job_key_mode => 'replace',
+        max_attempts => ${SYNC_JOB_MAX_ATTEMPTS}::int
+      ) from updated
+    )
+    select (select array_agg(order_id) from updated) as order_ids, (select count(*) from jobs) as jobs`;
+  return result?.order_ids ?? [];
 }
 
 export type RequeueWhere = { status?: SyncStatus | { in: readonly SyncStatus[] }; orderId?: string };
