@@ -90,9 +90,6 @@ test("a broken connection shows a Reconnect banner on the sync log, and reconnec
   await openApp("/app");
   await expect(page.getByText("FreshBooks needs to be reconnected")).toBeVisible();
   await expect(page.getByText("No order is lost")).toBeVisible();
-  // A new install's empty log says Reconnect too, not Connect.
-  await expect(page.getByRole("button", { name: "Reconnect FreshBooks" })).toBeVisible();
-  await expect(page.getByRole("button", { name: "Connect FreshBooks", exact: true })).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath("sync-log-reconnect-banner.png"), fullPage: true });
 
   const toFreshBooks = page.waitForRequest((request) => request.url().startsWith(`${E2E_SANDBOX_URL}/oauth/authorize?`));
@@ -107,4 +104,23 @@ test("a broken connection shows a Reconnect banner on the sync log, and reconnec
   await expect(again.getByRole("heading", { name: "Sync log", level: 1 })).toBeVisible();
   await expect(again.getByText("FreshBooks needs to be reconnected")).toHaveCount(0);
   expect(await syncedStatus(order.id)).toBe("synced");
+});
+
+test("a new install whose connection needs reconnecting: the empty log says Reconnect, not Connect", async ({ page, browser, openApp }) => {
+  await sql("truncate order_sync, sync_attempt, webhook_delivery, client_mapping restart identity cascade");
+  const userAgent = await page.evaluate(() => navigator.userAgent);
+  const earlier = await browser.newContext({ userAgent });
+  const setup = await earlier.newPage();
+  await routeShopify(setup);
+  await setup.goto(embeddedUrl("/app/settings"));
+  await connectThroughFreshBooks(setup, "Connect FreshBooks");
+  await expect(setup.getByText("Connected to Demo Business")).toBeVisible();
+  await earlier.close();
+  // How it got there is the test above's (a refused refresh); here only what the page says.
+  await sql("update freshbooks_connection set status = 'needs_reconnect', status_reason = 'FreshBooks refused to renew access'");
+
+  await openApp("/app");
+  await expect(page.getByText("No orders synced yet")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Reconnect FreshBooks" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Connect FreshBooks", exact: true })).toHaveCount(0);
 });
