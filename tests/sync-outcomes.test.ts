@@ -41,6 +41,18 @@ describe("payments", () => {
     expect(synced?.paymentId).toBe((sandbox.state.payments()[0] as { id: number }).id);
   });
 
+  it("a paid order whose invoice was just created records its payment without looking for one first", async () => {
+    const order = usOrder(1001);
+    await deliverOrder(order);
+
+    const [synced] = await waitForSync([order.id]);
+
+    expect(synced).toMatchObject({ status: "synced", attempts: 1 });
+    expect(payments()).toHaveLength(1);
+    expect(sandbox.state.count({ method: "POST", path: /\/payments\/payments$/ })).toBe(1);
+    expect(sandbox.state.count({ method: "GET", path: /\/payments\/payments$/ })).toBe(0);
+  });
+
   it("records no payment when the merchant turned payments off", async () => {
     await prisma.shopSettings.create({ data: { shop: TEST_SHOP, recordPayments: false } });
     const order = usOrder(1001);

@@ -73,9 +73,9 @@ async function chooseNumber(input: InvoiceStepInput, customerid: number): Promis
  * The order's invoice, created at most once: the intent (number, client, payload) is recorded
  * before the POST, and a later attempt looks the recorded number up before creating anything.
  */
-export async function ensureInvoice(input: InvoiceStepInput, customerid: number): Promise<Invoice> {
+export async function ensureInvoice(input: InvoiceStepInput, customerid: number): Promise<{ invoice: Invoice; created: boolean }> {
   const choice = await chooseNumber(input, customerid);
-  if ("existing" in choice) return choice.existing;
+  if ("existing" in choice) return { invoice: choice.existing, created: false };
   const invoiceInput = { ...input.mapped.invoice, invoice_number: choice.number, customerid };
   await input.db.orderSync.update({
     where: input.where,
@@ -90,11 +90,11 @@ export async function ensureInvoice(input: InvoiceStepInput, customerid: number)
   // The row now carries the intent, so a second call in this attempt looks before it posts.
   input.row = { ...input.row, invoiceIntentAt: input.now(), invoiceNumber: choice.number, freshbooksAccountId: input.fb.accountId };
   try {
-    return await input.fb.invoices.create(invoiceInput);
+    return { invoice: await input.fb.invoices.create(invoiceInput), created: true };
   } catch (error) {
     if (!isNumberTaken(error)) throw error;
     const ours = (await input.fb.invoices.findByNumber(choice.number)).find((invoice) => isOurs(invoice, customerid, input));
-    if (ours) return ours;
+    if (ours) return { invoice: ours, created: false };
     throw new SyncRefusal(numberTakenReason(choice.number));
   }
 }

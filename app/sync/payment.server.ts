@@ -16,11 +16,20 @@ export interface RecordedPayment {
  * merchant never asked for. The amount is a function of the invoice, so a retry after a lost
  * answer finds the payment it made (same amount) instead of recording it twice.
  */
-export async function ensurePayment(fb: FreshBooksClient, mapped: MappedOrder, invoiceId: number, invoiceTotal: string): Promise<RecordedPayment> {
+export async function ensurePayment(
+  fb: FreshBooksClient,
+  mapped: MappedOrder,
+  invoiceId: number,
+  invoiceTotal: string,
+  invoice: { createdNow: boolean },
+): Promise<RecordedPayment> {
   const wanted = mapped.payment;
   if (!wanted) return { payment: null };
   const reader = new MoneyReader(mapped.currency);
-  const existing = (await fb.payments.listByInvoice(invoiceId)).filter((payment) => (payment.vis_state ?? 0) !== 1);
+  // Looked up unless the invoice was created in this very attempt (nobody can have paid it yet;
+  // an attempt after a lost payment answer finds the invoice already made, so it does look).
+  const listed = invoice.createdNow ? [] : await fb.payments.listByInvoice(invoiceId);
+  const existing = listed.filter((payment) => (payment.vis_state ?? 0) !== 1);
   const capturedMinor = reader.minor(wanted.amount.amount);
   const totalMinor = reader.minor(invoiceTotal);
   const capped = capturedMinor > totalMinor ? totalMinor : capturedMinor;

@@ -172,19 +172,22 @@ async function runSteps(
   enter("invoice");
   let invoiceId = row.freshbooksAccountId === fb.accountId ? row.freshbooksInvoiceId : null;
   let freshbooksTotal = row.freshbooksTotal;
+  let createdNow = false;
   if (invoiceId === null) {
     const step = { db: deps.db, fb, where, now, row, mapped };
-    let invoice;
+    let ensured;
     try {
-      invoice = await ensureInvoice(step, customerid);
+      ensured = await ensureInvoice(step, customerid);
     } catch (error) {
       // The merchant deleted the client in FreshBooks: restore it (or resolve it again) and go on.
       if (!isClientGone(error)) throw error;
       enter("client");
       customerid = await recoverClient(deps.db, fb, clientRequest, customerid);
       enter("invoice");
-      invoice = await ensureInvoice(step, customerid);
+      ensured = await ensureInvoice(step, customerid);
     }
+    const { invoice } = ensured;
+    createdNow = ensured.created;
     invoiceId = invoice.id;
     freshbooksTotal = invoice.amount.amount;
     await deps.db.orderSync.update({
@@ -196,7 +199,8 @@ async function runSteps(
 
   if (settings.recordPayments && row.paymentId === null) {
     enter("payment");
-    const recorded = await ensurePayment(fb, mapped, invoiceId, total);
+    // An invoice this attempt has just created has no payments yet: no need to list them.
+    const recorded = await ensurePayment(fb, mapped, invoiceId, total, { createdNow });
     if (recorded.note) notes.push(recorded.note);
     if (recorded.payment) await deps.db.orderSync.update({ where, data: { paymentId: recorded.payment.id } });
   }
