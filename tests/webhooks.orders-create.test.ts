@@ -66,6 +66,44 @@ describe("orders/create intake", () => {
     expect(await response.text()).toContain("Payload too large");
   });
 
+  it("answers 413 to a body without a declared length (chunked) once it passes the limit, reading no further", async () => {
+    const order = usOrder(1007);
+    const request = webhookRequest({ topic: "orders/create", body: order });
+    const headers = new Headers(request.headers);
+    headers.delete("content-length");
+    let sent = 0;
+    const chunk = new Uint8Array(64 * 1024).fill(32);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const chunked = new Request(request.url, { method: "POST", headers, body, duplex: "half" } as RequestInit);
+    const response = (await settle(() => action(routeArgs(chunked)))) as Response;
+    expect(response.status).toBe(413);
+    expect(sent).toBeLessThan(MAX_WEBHOOK_BYTES + 4 * chunk.byteLength);
+    expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(0);
+  });
+
+  it("accepts a correctly signed delivery sent without a declared length (chunked)", async () => {
+    const order = usOrder(1008);
+    const request = webhookRequest({ topic: "orders/create", body: order, webhookId: "wh-1008" });
+    const headers = new Headers(request.headers);
+    headers.delete("content-length");
+    const text = await request.text();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(text));
+        controller.close();
+      },
+    });
+    const chunked = new Request(request.url, { method: "POST", headers, body, duplex: "half" } as RequestInit);
+    const response = (await settle(() => action(routeArgs(chunked)))) as Response;
+    expect(response.status).toBe(200);
+    expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(1);
+  });
+
   it("answers 503 when the database cannot take the order, so Shopify retries; nothing half-stored", async () => {
     const order = usOrder(1006);
     await prisma.$executeRawUnsafe(`alter table order_sync rename to order_sync_away`);

@@ -14,13 +14,14 @@ export type VerifiedWebhook = Awaited<ReturnType<typeof authenticate.webhook>>;
  */
 export async function receiveWebhook(request: Request, handle: (webhook: VerifiedWebhook) => Promise<void>): Promise<Response> {
   const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > MAX_WEBHOOK_BYTES) {
-    return new Response(`Payload too large: webhooks are limited to ${MAX_WEBHOOK_BYTES} bytes`, { status: 413 });
-  }
+  if (length > MAX_WEBHOOK_BYTES) return tooLarge(); // said before reading a byte of it
+  // A body without a declared length (chunked) is read up to the cap, never further.
+  const capped = request.method === "POST" && !request.headers.has("content-length") ? await readCapped(request) : request;
+  if (!capped) return tooLarge();
   let webhook: VerifiedWebhook;
   try {
     // Verification also loads the shop's session from the database.
-    webhook = await authenticate.webhook(request);
+    webhook = await authenticate.webhook(capped);
   } catch (error) {
     if (error instanceof Response) throw error; // 401 / 400 / 405 from the library, untouched
     logger.error({ reason: error instanceof Error ? error.message : String(error) }, "webhook could not be verified; Shopify will retry");
@@ -36,6 +37,28 @@ export async function receiveWebhook(request: Request, handle: (webhook: Verifie
     return unavailable();
   }
   return new Response(null, { status: 200 });
+}
+
+function tooLarge(): Response {
+  return new Response(`Payload too large: webhooks are limited to ${MAX_WEBHOOK_BYTES} bytes`, { status: 413 });
+}
+
+/** The request with its body read into memory, or null once the body passes the cap. */
+async function readCapped(request: Request): Promise<Request | null> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body?.getReader();
+  for (;;) {
+    const next = reader ? await reader.read() : { done: true as const, value: undefined };
+    if (next.done) break;
+    size += next.value.byteLength;
+    if (size > MAX_WEBHOOK_BYTES) {
+      await reader?.cancel();
+      return null;
+    }
+    chunks.push(next.value);
+  }
+  return new Request(request.url, { method: request.method, headers: request.headers, body: Buffer.concat(chunks) });
 }
 
 function unavailable(): Response {
