@@ -19,6 +19,7 @@ const baseSchema = z.object({
   EMBEDDED_POSTGRES_DIR: z.string().default(path.resolve(".data/postgres")),
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().positive().default(54329),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
 });
 
 const schema = baseSchema.extend({
