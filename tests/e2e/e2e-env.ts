@@ -1,10 +1,27 @@
 import path from "node:path";
 import { TEST_ENV, TEST_SHOPIFY } from "../test-env";
 
-/** The e2e server: the production build on port 3100, on an embedded PostgreSQL of its own. */
+/**
+ * The e2e server: the production build on port 3100, on an embedded PostgreSQL of its own, or,
+ * when DATABASE_URL is set (as for vitest), on that server in a database of its own (`app_e2e`,
+ * dropped and created afresh by each run).
+ */
 export const E2E_PORT = 3100;
 export const E2E_DATABASE_PORT = 54331;
-export const E2E_DATABASE_URL = `postgresql://postgres:postgres@127.0.0.1:${E2E_DATABASE_PORT}/app`;
+const EXTERNAL_DATABASE_URL = process.env.DATABASE_URL || undefined;
+
+function onDatabase(url: string, database: string): string {
+  const target = new URL(url);
+  target.pathname = `/${database}`;
+  return target.toString();
+}
+
+/** The maintenance database of the server the suite runs on (for DROP/CREATE DATABASE). */
+export const E2E_EXTERNAL_ADMIN_URL = EXTERNAL_DATABASE_URL ? onDatabase(EXTERNAL_DATABASE_URL, "postgres") : undefined;
+export const E2E_DATABASE_NAME = EXTERNAL_DATABASE_URL ? "app_e2e" : "app";
+export const E2E_DATABASE_URL = EXTERNAL_DATABASE_URL
+  ? onDatabase(EXTERNAL_DATABASE_URL, E2E_DATABASE_NAME)
+  : `postgresql://postgres:postgres@127.0.0.1:${E2E_DATABASE_PORT}/app`;
 export const E2E_BASE_URL = TEST_SHOPIFY.appUrl;
 /** The FreshBooks sandbox the e2e server talks to, controlled by tests over /__sandbox/*. */
 export const E2E_SANDBOX_PORT = 3190;

@@ -5,26 +5,24 @@ import { runPrisma } from "../../app/bin/prisma-cli.server";
 import { migrateWorkerSchema } from "../../app/jobs/migrate.server";
 import { seedOfflineSession, TEST_SHOP } from "../helpers/shopify";
 import { startFreshBooksSandbox } from "../../app/dev/freshbooks-sandbox/server";
-import { E2E_DATABASE_PORT, E2E_SANDBOX_PORT, E2E_SERVER_ENV } from "./e2e-env";
+import { E2E_DATABASE_NAME, E2E_DATABASE_PORT, E2E_DATABASE_URL, E2E_EXTERNAL_ADMIN_URL, E2E_SANDBOX_PORT, E2E_SERVER_ENV } from "./e2e-env";
 
 /**
  * Playwright's web server: a fresh database (dropped and migrated as in production), the
  * test shop installed (its offline session), then the production build (`node build/server.js`).
  */
 const log = (message: string) => process.stdout.write(`[e2e] ${message}\n`);
-const database = await startEmbeddedPostgres({
-  dataDir: E2E_SERVER_ENV.EMBEDDED_POSTGRES_DIR,
-  port: E2E_DATABASE_PORT,
-  database: "postgres",
-  log,
-});
+const database = E2E_EXTERNAL_ADMIN_URL
+  ? { adminUrl: E2E_EXTERNAL_ADMIN_URL, stop: async () => {} }
+  : await startEmbeddedPostgres({ dataDir: E2E_SERVER_ENV.EMBEDDED_POSTGRES_DIR, port: E2E_DATABASE_PORT, database: "postgres", log });
+if (E2E_EXTERNAL_ADMIN_URL) log(`using DATABASE_URL's server, database ${E2E_DATABASE_NAME}`);
 const admin = new pg.Client({ connectionString: database.adminUrl });
 await admin.connect();
-await admin.query("drop database if exists app with (force)");
-await admin.query("create database app");
+await admin.query(`drop database if exists ${E2E_DATABASE_NAME} with (force)`);
+await admin.query(`create database ${E2E_DATABASE_NAME}`);
 await admin.end();
 
-const url = database.adminUrl.replace(/\/postgres$/, "/app");
+const url = E2E_DATABASE_URL;
 process.env.DATABASE_URL = url;
 await runPrisma(["migrate", "deploy"], { quiet: true });
 await migrateWorkerSchema(url);
