@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
+import { DEMO_WEBHOOK_API_VERSION } from "../app/dev/demo/constants";
 import { API_VERSION } from "../app/shopify.server";
+import { API_VERSION_HEADER } from "./helpers/shopify";
 
 type Subscription = { uri: string; topics?: string[]; compliance_topics?: string[] };
 const toml = parse(readFileSync("shopify.app.toml", "utf8")) as {
@@ -18,6 +20,11 @@ function routeFileOf(uri: string): string {
 describe("shopify.app.toml", () => {
   it("pins the same API version as the app", () => {
     expect(toml.webhooks.api_version).toBe(API_VERSION);
+  });
+
+  it("is the version the tests' and the demo's signed webhooks say they are (no module of theirs may load the app's config)", () => {
+    expect(API_VERSION_HEADER).toBe(API_VERSION);
+    expect(DEMO_WEBHOOK_API_VERSION).toBe(API_VERSION);
   });
 
   it("asks for read_orders and is embedded", () => {

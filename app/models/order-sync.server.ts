@@ -63,8 +63,8 @@ export async function recordOrderDelivery(
   const job = parsePayload("sync-order", { shop: delivery.shop, orderId: order.id });
   const [result] = await db.$queryRaw<{ delivered: bigint; created: bigint }[]>`
     with delivery as (
-      insert into webhook_delivery (shop, webhook_id, topic, payload)
-      values (${delivery.shop}, ${delivery.webhookId}, ${delivery.topic}, ${payload}::jsonb)
+      insert into webhook_delivery (shop, webhook_id, topic, payload, order_id)
+      values (${delivery.shop}, ${delivery.webhookId}, ${delivery.topic}, ${payload}::jsonb, ${order.id})
       on conflict (shop, webhook_id) do nothing
       returning id
     ), created as (

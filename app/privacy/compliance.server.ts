@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
 
 /**
@@ -24,6 +24,41 @@ function customerOrders(shop: string, orderIds: string[], email: string | null |
   return { shop, OR: or.length > 0 ? or : [{ id: -1n }] };
 }
 
+export interface DataRequestSummary {
+  id: string;
+  receivedAt: string;
+  customerEmail: string | null;
+  orders: number;
+  /** The customer was redacted since: the export is gone with their data. */
+  erased: boolean;
+}
+
+/** The shop's latest customer data requests, for the merchant to download (Settings). */
+export async function listDataRequests(db: PrismaClient, shop: string): Promise<DataRequestSummary[]> {
+  const rows = await db.complianceRequest.findMany({
+    where: { shop, topic: "customers/data_request" },
+    orderBy: { receivedAt: "desc" },
+    take: 20,
+    select: { id: true, receivedAt: true, exportData: true },
+  });
+  return rows.map((row) => {
+    const data = row.exportData as { customer?: { email?: string | null }; orders?: unknown[] } | null;
+    return {
+      id: String(row.id),
+      receivedAt: row.receivedAt.toISOString(),
+      customerEmail: data?.customer?.email ?? null,
+      orders: data?.orders?.length ?? 0,
+      erased: data === null,
+    };
+  });
+}
+
+/** One data request's export, only for its own shop (another shop's id: null, a 404). */
+export async function dataRequestExport(db: PrismaClient, shop: string, id: bigint): Promise<Prisma.JsonValue | null> {
+  const row = await db.complianceRequest.findFirst({ where: { id, shop, topic: "customers/data_request" }, select: { exportData: true } });
+  return row?.exportData ?? null;
+}
+
 /** customers/data_request: gather what we store about the customer for the merchant. */
 export async function recordDataRequest(db: PrismaClient, shop: string, payload: unknown): Promise<void> {
   const request = dataRequestSchema.parse(payload);
@@ -42,42 +77,82 @@ export async function recordDataRequest(db: PrismaClient, shop: string, payload:
   });
 }
 
-const PERSONAL_KEYS = new Set(["customer", "email", "contact_email", "phone", "billing_address", "shipping_address", "browser_ip", "client_details", "note", "note_attributes"]);
+/**
+ * Keys that carry a person's data wherever they appear in an order (the customer, addresses,
+ * contact details, notes, and line items' custom properties such as an engraving).
+ */
+const PERSONAL_KEYS = new Set([
+  "customer",
+  "email",
+  "contact_email",
+  "phone",
+  "billing_address",
+  "shipping_address",
+  "browser_ip",
+  "client_details",
+  "note",
+  "note_attributes",
+  "properties",
+]);
 
-/** An order snapshot without the customer's personal data. */
-export function redactOrderPayload(payload: unknown): Prisma.InputJsonValue {
-  if (!payload || typeof payload !== "object") return {};
-  return Object.fromEntries(Object.entries(payload as Record<string, unknown>).filter(([key]) => !PERSONAL_KEYS.has(key))) as Prisma.InputJsonValue;
+function withoutPersonalData(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPersonalData);
+  if (!value || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([key]) => !PERSONAL_KEYS.has(key))
+      .map(([key, inner]) => [key, withoutPersonalData(inner)]),
+  );
 }
 
-/** customers/redact: erase the customer's personal data from everything we store. */
+/** An order snapshot without the customer's personal data, at any depth. */
+export function redactOrderPayload(payload: unknown): Prisma.InputJsonValue {
+  if (!payload || typeof payload !== "object") return {};
+  return withoutPersonalData(payload) as Prisma.InputJsonValue;
+}
+
+/**
+ * customers/redact: erase the customer's personal data from everything we store: the orders'
+ * snapshots, names and emails, the invoice as sent (its lines may carry the custom properties),
+ * FreshBooks' messages that quote the email, the deliveries, the client mapping, and earlier
+ * data-request exports about this customer. Each step is idempotent and none loads more than
+ * the customer's own rows, so a shop with a million orders is redacted within Shopify's timeout;
+ * if a step fails, the 5xx makes Shopify send the request again and the steps run again.
+ */
 export async function redactCustomer(db: PrismaClient, shop: string, payload: unknown): Promise<void> {
   const request = customerRedactSchema.parse(payload);
-  const orderIds = request.orders_to_redact.map(String);
-  const email = request.customer.email ?? null;
-  await db.$transaction(async (tx) => {
-    const orders = await tx.orderSync.findMany({ where: customerOrders(shop, orderIds, email), select: { id: true, orderId: true, payload: true } });
-    for (const order of orders) {
-      await tx.orderSync.update({
-        where: { id: order.id },
-        data: { customerName: null, customerEmail: null, payload: redactOrderPayload(order.payload), mappedInvoice: undefined },
-      });
-    }
-    const redactedIds = orders.map((order) => order.orderId);
-    const deliveries = await tx.webhookDelivery.findMany({ where: { shop, topic: { in: ["ORDERS_CREATE", "orders/create"] } }, select: { id: true, payload: true } });
-    for (const delivery of deliveries) {
-      const id = (delivery.payload as { id?: unknown } | null)?.id;
-      if (id !== undefined && redactedIds.includes(String(id))) {
-        await tx.webhookDelivery.update({ where: { id: delivery.id }, data: { payload: redactOrderPayload(delivery.payload) } });
-      }
-    }
-    const keys = [request.customer.id != null ? `customer:${request.customer.id}` : null, email ? `email:${email.toLowerCase()}` : null].filter(
-      (key): key is string => key !== null,
-    );
-    if (keys.length > 0) await tx.clientMapping.deleteMany({ where: { shop, customerKey: { in: keys } } });
-    await tx.complianceRequest.create({
-      data: { shop, topic: "customers/redact", payload: { customer_id: request.customer.id ?? null, orders: orderIds }, completedAt: new Date() },
+  const email = request.customer.email?.trim() || null;
+  const orders = await db.orderSync.findMany({ where: customerOrders(shop, request.orders_to_redact.map(String), email), select: { id: true, orderId: true, payload: true } });
+  for (const order of orders) {
+    await db.orderSync.update({
+      where: { id: order.id },
+      data: { customerName: null, customerEmail: null, payload: redactOrderPayload(order.payload), mappedInvoice: Prisma.DbNull },
     });
+  }
+  const orderIds = orders.map((order) => order.orderId);
+  const rowIds = orders.map((order) => order.id);
+  if (email && rowIds.length > 0) {
+    await db.$executeRaw`update order_sync set status_reason = replace(status_reason, ${email}, '[redacted]') where id = any(${rowIds}::bigint[]) and status_reason ilike ${`%${email}%`}`;
+    await db.$executeRaw`update sync_attempt set message = replace(message, ${email}, '[redacted]') where order_sync_id = any(${rowIds}::bigint[]) and message ilike ${`%${email}%`}`;
+  }
+  if (orderIds.length > 0) {
+    // Only this customer's deliveries are read (by their order, indexed), never the shop's whole history.
+    const deliveries = await db.webhookDelivery.findMany({ where: { shop, orderId: { in: orderIds } }, select: { id: true, payload: true } });
+    for (const delivery of deliveries) {
+      await db.webhookDelivery.update({ where: { id: delivery.id }, data: { payload: redactOrderPayload(delivery.payload) } });
+    }
+  }
+  const customerId = request.customer.id != null ? String(request.customer.id) : null;
+  const keys = [customerId ? `customer:${customerId}` : null, email ? `email:${email.toLowerCase()}` : null].filter((key): key is string => key !== null);
+  if (keys.length > 0) await db.clientMapping.deleteMany({ where: { shop, customerKey: { in: keys } } });
+  // Exports made for earlier data requests about this customer hold the same data.
+  await db.$executeRaw`
+    update compliance_request set export_data = null, payload = jsonb_build_object('redacted', true)
+    where shop = ${shop} and topic = 'customers/data_request' and (
+      (${customerId}::text is not null and payload->'customer'->>'id' = ${customerId}::text)
+      or (${email}::text is not null and lower(payload->'customer'->>'email') = lower(${email}::text)))`;
+  await db.complianceRequest.create({
+    data: { shop, topic: "customers/redact", payload: { customer_id: request.customer.id ?? null, orders: request.orders_to_redact.map(String) }, completedAt: new Date() },
   });
 }
 

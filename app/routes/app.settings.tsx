@@ -6,21 +6,27 @@ import { z } from "zod";
 import { ConnectionBanner, FreshBooksConnectionCard } from "../components/FreshBooksConnectionCard";
 import { useFreshBooksConnect } from "../components/use-freshbooks-connect";
 import { useToasts } from "../components/use-toasts";
+import { DataRequestsCard } from "../components/DataRequestsCard";
 import { InvoiceSettingsForm } from "../components/InvoiceSettingsForm";
 import prisma from "../db.server";
 import { getSettings, parseSettingsForm, saveSettings, type SettingsFormErrors } from "../models/settings.server";
 import { chooseBusiness, connectionSummary, disconnect } from "../freshbooks/connection.server";
 import { authorizeUrl } from "../freshbooks/oauth.server";
 import { createOAuthState } from "../freshbooks/oauth-state.server";
+import { listDataRequests } from "../privacy/compliance.server";
 import { authenticate } from "../shopify.server";
 
 export const meta: MetaFunction = () => [{ title: "Settings" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [connection, settings] = await Promise.all([connectionSummary(session.shop, prisma), getSettings(prisma, session.shop)]);
+  const [connection, settings, dataRequests] = await Promise.all([
+    connectionSummary(session.shop, prisma),
+    getSettings(prisma, session.shop),
+    listDataRequests(prisma, session.shop),
+  ]);
   const { invoicePrefix, dueOffsetDays, clientStrategy, fallbackClientName, recordPayments, emailInvoices } = settings;
-  return { connection, settings: { invoicePrefix, dueOffsetDays, clientStrategy, fallbackClientName, recordPayments, emailInvoices } };
+  return { connection, settings: { invoicePrefix, dueOffsetDays, clientStrategy, fallbackClientName, recordPayments, emailInvoices }, dataRequests };
 };
 
 const actionSchema = z.discriminatedUnion("intent", [
@@ -57,7 +63,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
 };
 
 export default function Settings() {
-  const { connection, settings } = useLoaderData<typeof loader>();
+  const { connection, settings, dataRequests } = useLoaderData<typeof loader>();
   const save = useFetcher<SettingsActionData>();
   const fetcher = useFetcher<SettingsActionData>();
   const { connect, busy: connecting } = useFreshBooksConnect();
@@ -86,6 +92,7 @@ export default function Settings() {
               saving={save.state !== "idle"}
               onSave={(form) => save.submit(form, { method: "POST" })}
             />
+            <DataRequestsCard requests={dataRequests} />
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -1,6 +1,6 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import { appBridgeStandIn } from "../../app/dev/app-bridge-stand-in";
-import { embeddedUrl, sessionToken, TEST_SHOP, webhookHmac } from "../helpers/shopify";
+import { API_VERSION_HEADER, embeddedUrl, sessionToken, TEST_SHOP, webhookHmac } from "../helpers/shopify";
 import pg from "pg";
 import { TEST_SHOPIFY } from "../test-env";
 import { DESKTOP_USER_AGENT, E2E_BASE_URL, E2E_DATABASE_URL, E2E_SANDBOX_URL } from "./e2e-env";
@@ -88,22 +88,27 @@ export async function toasts(page: Page): Promise<string[]> {
   );
 }
 
-/** Shopify delivering a signed orders/create to the e2e server. */
-export async function deliverOrder(order: object, shop: string = TEST_SHOP): Promise<number> {
-  const body = JSON.stringify(order);
-  const response = await fetch(`${E2E_BASE_URL}/webhooks/orders/create`, {
+/** Shopify delivering a signed webhook (e.g. "customers/data_request") to the e2e server. */
+export async function deliverWebhook(topic: string, payload: object, shop: string = TEST_SHOP, webhookId = `e2e-${topic}-${Date.now()}`): Promise<number> {
+  const body = JSON.stringify(payload);
+  const response = await fetch(`${E2E_BASE_URL}/webhooks/${topic}`, {
     method: "POST",
     body,
     headers: {
       "Content-Type": "application/json",
-      "X-Shopify-Topic": "orders/create",
+      "X-Shopify-Topic": topic,
       "X-Shopify-Shop-Domain": shop,
-      "X-Shopify-API-Version": "2026-10",
-      "X-Shopify-Webhook-Id": `e2e-${(order as { id: number }).id}-${Date.now()}`,
+      "X-Shopify-API-Version": API_VERSION_HEADER,
+      "X-Shopify-Webhook-Id": webhookId,
       "X-Shopify-Hmac-Sha256": webhookHmac(body),
     },
   });
   return response.status;
+}
+
+/** Shopify delivering a signed orders/create to the e2e server. */
+export function deliverOrder(order: object, shop: string = TEST_SHOP): Promise<number> {
+  return deliverWebhook("orders/create", order, shop, `e2e-${(order as { id: number }).id}-${Date.now()}`);
 }
 
 /** The merchant connecting FreshBooks, over HTTP: our connect action, the sandbox's approval, our callback. */

@@ -1,9 +1,11 @@
+import { readFile } from "node:fs/promises";
 import { usOrder } from "../helpers/orders";
-import { connectFreshBooks, deliverOrder, expect, sandbox, sql, syncedStatus, test, toasts } from "./fixtures";
+import { TEST_SHOP } from "../helpers/shopify";
+import { connectFreshBooks, deliverOrder, deliverWebhook, expect, sandbox, sql, syncedStatus, test, toasts } from "./fixtures";
 
 test.beforeEach(async () => {
   await sandbox("reset", {});
-  await sql("truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings restart identity cascade");
+  await sql("truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings, compliance_request restart identity cascade");
 });
 
 test("invoice settings are saved, survive a reload, and shape the next synced invoice", async ({ page, openApp }, testInfo) => {
@@ -48,4 +50,23 @@ test("custom payment terms must be 0 to 365 days", async ({ page, openApp }) => 
   await page.getByLabel("Days until due").fill("45");
   await page.getByRole("button", { name: "Save" }).click();
   await expect.poll(async () => (await sql<{ due_offset_days: number }>("select due_offset_days from shop_settings"))[0]?.due_offset_days).toBe(45);
+});
+
+test("a customer's data request arrives from Shopify and the merchant downloads what the app stores about them", async ({ page, openApp }) => {
+  const order = usOrder(7101);
+  expect(await deliverOrder(order)).toBe(200);
+  const customer = order.customer as { id: number; email: string };
+  const request = { shop_domain: TEST_SHOP, customer: { id: customer.id, email: customer.email }, orders_requested: [order.id], data_request: { id: 77 } };
+  expect(await deliverWebhook("customers/data_request", request)).toBe(200);
+
+  await openApp("/app/settings");
+  await expect(page.getByRole("heading", { name: "Customer data requests" })).toBeVisible();
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: `Download the data of ${customer.email}` }).click();
+  const file = await downloading;
+
+  expect(file.suggestedFilename()).toMatch(/^customer-data-request-\d+\.json$/);
+  const content = JSON.parse(await readFile(await file.path(), "utf8")) as { customer: { email: string }; orders: { orderName: string; customerEmail: string }[] };
+  expect(content.customer.email).toBe(customer.email);
+  expect(content.orders.map((o) => [o.orderName, o.customerEmail])).toEqual([["#7101", customer.email]]);
 });
