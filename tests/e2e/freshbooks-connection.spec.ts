@@ -1,3 +1,4 @@
+import type { Browser, Page } from "@playwright/test";
 import { usOrder } from "../helpers/orders";
 import { connectThroughFreshBooks, deliverOrder, expect, routeShopify, sandbox, sql, syncedStatus, test, toasts } from "./fixtures";
 import { embeddedUrl } from "../helpers/shopify";
@@ -67,8 +68,8 @@ test("disconnects: FreshBooks' token is revoked and the page offers to connect a
   expect(state.liveRefreshTokens).toBe(0);
 });
 
-test("a broken connection shows a Reconnect banner on the sync log, and reconnecting fixes it", async ({ page, browser, context, openApp }, testInfo) => {
-  // Connected earlier, in another session (see connectThroughFreshBooks on why not this one).
+/** Connected earlier, in another browser session (see connectThroughFreshBooks on why not this page's). */
+async function connectedEarlier(page: Page, browser: Browser): Promise<void> {
   const userAgent = await page.evaluate(() => navigator.userAgent);
   const earlier = await browser.newContext({ userAgent });
   const setup = await earlier.newPage();
@@ -77,6 +78,10 @@ test("a broken connection shows a Reconnect banner on the sync log, and reconnec
   await connectThroughFreshBooks(setup, "Connect FreshBooks");
   await expect(setup.getByText("Connected to Demo Business")).toBeVisible();
   await earlier.close();
+}
+
+test("a broken connection shows a Reconnect banner on the sync log, and reconnecting fixes it", async ({ page, browser, context, openApp }, testInfo) => {
+  await connectedEarlier(page, browser);
   // The grant is revoked at FreshBooks; the next order's refresh is refused for real.
   await sandbox("revoke-tokens", {});
   const order = usOrder(Date.now() % 1_000_000);
@@ -108,14 +113,7 @@ test("a broken connection shows a Reconnect banner on the sync log, and reconnec
 
 test("a new install whose connection needs reconnecting: the empty log says Reconnect, not Connect", async ({ page, browser, openApp }) => {
   await sql("truncate order_sync, sync_attempt, webhook_delivery, client_mapping restart identity cascade");
-  const userAgent = await page.evaluate(() => navigator.userAgent);
-  const earlier = await browser.newContext({ userAgent });
-  const setup = await earlier.newPage();
-  await routeShopify(setup);
-  await setup.goto(embeddedUrl("/app/settings"));
-  await connectThroughFreshBooks(setup, "Connect FreshBooks");
-  await expect(setup.getByText("Connected to Demo Business")).toBeVisible();
-  await earlier.close();
+  await connectedEarlier(page, browser);
   // How it got there is the test above's (a refused refresh); here only what the page says.
   await sql("update freshbooks_connection set status = 'needs_reconnect', status_reason = 'FreshBooks refused to renew access'");
 
