@@ -1,21 +1,13 @@
-import { createCipheriv, createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createTokenCipher, TokenDecryptionError } from "../app/freshbooks/token-crypto.server";
+import { v1Ciphertext } from "./helpers/token-formats";
 
 const OLD_KEY = randomBytes(32).toString("hex");
 const NEW_KEY = randomBytes(32).toString("base64");
 const TOKEN = "fb-access-token-7f3a9c2e";
 const HERE = "freshbooks_connection|a.myshopify.com|access";
 
-/** A value in the format written before contexts existed: `v1.<keyId>.<iv>.<tag>.<ciphertext>`, no AAD. */
-function v1(key: string, plaintext: string): string {
-  const raw = Buffer.from(key, "hex");
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", raw, iv);
-  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  const id = createHash("sha256").update(raw).digest().subarray(0, 8).toString("base64url");
-  return ["v1", id, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
-}
 
 describe("FreshBooks token encryption at rest", () => {
   it("round-trips a token without ever storing it in the clear", () => {
@@ -55,7 +47,7 @@ describe("FreshBooks token encryption at rest", () => {
   });
 
   it("still reads values written in the v1 format, and marks them stale so they are rewritten", () => {
-    const written = v1(OLD_KEY, TOKEN);
+    const written = v1Ciphertext(OLD_KEY, TOKEN);
     const cipher = createTokenCipher(OLD_KEY);
     expect(cipher.decrypt(written, HERE)).toBe(TOKEN);
     expect(cipher.isStale(written)).toBe(true);

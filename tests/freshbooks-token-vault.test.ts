@@ -1,4 +1,4 @@
-import { createCipheriv, createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { reloadEnv } from "../app/env.server";
@@ -7,6 +7,7 @@ import { FreshBooksReconnectRequiredError } from "../app/freshbooks/errors";
 import { reencryptAllTokens } from "../app/freshbooks/reencrypt.server";
 import { connectThroughOAuth, refreshRequests, until, useFreshBooksSandbox } from "./helpers/freshbooks";
 import { TEST_SHOP } from "./helpers/shopify";
+import { v1Ciphertext } from "./helpers/token-formats";
 import { TEST_ENV } from "./test-env";
 
 const sandbox = await useFreshBooksSandbox();
@@ -124,15 +125,6 @@ function rotateKeys(current: string, previous?: string): void {
   reloadEnv();
 }
 
-/** The format rows were written in before ciphertexts were bound to their row (no AAD). */
-function v1Ciphertext(hexKey: string, plaintext: string): string {
-  const key = Buffer.from(hexKey, "hex");
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  const id = createHash("sha256").update(key).digest().subarray(0, 8).toString("base64url");
-  return ["v1", id, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
-}
 
 describe("key rotation", () => {
   it("tokens:reencrypt rewrites every row (v1 rows too) with the current key, so the old key can go", async () => {
