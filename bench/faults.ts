@@ -15,7 +15,7 @@ interface Scenario {
 /** Truncates the sync tables and reconnects FreshBooks, so each scenario starts clean on the same stack. */
 async function reset(stack: BenchStack): Promise<void> {
   await stack.query(
-    "truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings, oauth_state restart identity cascade; delete from graphile_worker._private_jobs",
+    "truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, freshbooks_rate_limit, shop_settings, oauth_state restart identity cascade; delete from graphile_worker._private_jobs",
   );
   stack.sandbox.state.reset();
   await stack.connectFreshBooks();

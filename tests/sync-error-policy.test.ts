@@ -7,9 +7,12 @@ import {
   FreshBooksTransientError,
   FreshBooksValidationError,
 } from "../app/freshbooks/errors";
-import { backoffMs, decide, MAX_ATTEMPTS, MAX_RATE_LIMITED_ATTEMPTS, RATE_LIMIT_PATIENCE, type RetryTiming } from "../app/sync/error-policy";
+import { backoffMs, decide, MAX_ATTEMPTS, MAX_RATE_LIMITED_ATTEMPTS, RETRY_BUDGETS } from "../app/sync/error-policy";
 
 const timing = { baseMs: 1000, jitter: () => 0.5 };
+/** Budgets used before the attempt: the third attempt after two transient failures. */
+const third = { rateLimit: 0, transient: 2 };
+const fresh = { rateLimit: 0, transient: 0 };
 const ACCESS_DENIED = "You do not have access to perform the action requested.";
 
 describe("sync error policy", () => {
@@ -19,30 +22,30 @@ describe("sync error policy", () => {
     ["a 403 plan limit", new FreshBooksAuthError(ACCESS_DENIED, 403, [{ errno: 1003, message: ACCESS_DENIED }]), { kind: "fail" }],
     ["a 403 missing scope", new FreshBooksAuthError("needs user:clients:write", 403, [{ message: "needs user:clients:write", code: "insufficient_scope" }]), { kind: "reconnect" }],
     ["a 422", new FreshBooksValidationError("Invalid value", 422), { kind: "fail", reason: "FreshBooks refused the invoice: Invalid value" }],
-    ["a 429 with Retry-After", new FreshBooksRateLimitError("slow down", 429, 7), { kind: "retry", delayMs: 7000 }],
-    ["a 429 without Retry-After", new FreshBooksRateLimitError("slow down", 429, null), { kind: "retry", delayMs: 4000 }],
-    ["a 409", new FreshBooksConflictError("being modified", 409), { kind: "retry", delayMs: 4000 }],
-    ["a 503 or timeout", new FreshBooksTransientError("did not answer", 503), { kind: "retry", delayMs: 4000 }],
+    ["a 429 with Retry-After", new FreshBooksRateLimitError("slow down", 429, 7), { kind: "retry", cause: "rateLimit", delayMs: 7000 }],
+    ["a 429 without Retry-After (the account's rate decides)", new FreshBooksRateLimitError("slow down", 429, null), { kind: "retry", cause: "rateLimit", delayMs: null }],
+    ["a 409", new FreshBooksConflictError("being modified", 409), { kind: "retry", cause: "transient", delayMs: 4000 }],
+    ["a 503 or timeout", new FreshBooksTransientError("did not answer", 503), { kind: "retry", cause: "transient", delayMs: 4000 }],
   ])("%s", (_name, error, expected) => {
-    expect(decide(error, "invoice", 3, timing)).toMatchObject(expected);
+    expect(decide(error, "invoice", third, timing)).toMatchObject(expected);
   });
 
   it("gives up on transient trouble after the last attempt, saying what the last problem was", () => {
-    const decision = decide(new FreshBooksTransientError("did not answer within 15 s", null), "invoice", MAX_ATTEMPTS, timing);
-    expect(decision).toEqual({ kind: "fail", reason: `Gave up after ${MAX_ATTEMPTS} attempts. Last problem: FreshBooks was unavailable (did not answer within 15 s)` });
+    const decision = decide(new FreshBooksTransientError("did not answer within 15 s", null), "invoice", { rateLimit: 0, transient: MAX_ATTEMPTS - 1 }, timing);
+    expect(decision).toEqual({ kind: "fail", reason: `Gave up after ${MAX_ATTEMPTS} attempts in a row. Last problem: FreshBooks was unavailable (did not answer within 15 s)` });
   });
 
   it("tells the merchant what to do about a plan's client limit, keyed on errno 1003, not on FreshBooks' prose", () => {
     const capped = new FreshBooksAuthError(ACCESS_DENIED, 403, [{ errno: 1003, message: ACCESS_DENIED }]);
-    const decision = decide(capped, "client", 1, timing);
+    const decision = decide(capped, "client", fresh, timing);
     expect(decision?.kind === "fail" && decision.reason).toMatch(/^FreshBooks refused the client: .*plan probably limits the number of clients.*One shared client for all orders/);
     // The same prose without the errno, or on another step, gets no plan advice.
-    expect(decide(new FreshBooksAuthError(ACCESS_DENIED, 403), "client", 1, timing)).toMatchObject({ reason: expect.not.stringMatching(/plan/) });
-    expect(decide(capped, "invoice", 1, timing)).toMatchObject({ reason: expect.not.stringMatching(/plan/) });
+    expect(decide(new FreshBooksAuthError(ACCESS_DENIED, 403), "client", fresh, timing)).toMatchObject({ reason: expect.not.stringMatching(/plan/) });
+    expect(decide(capped, "invoice", fresh, timing)).toMatchObject({ reason: expect.not.stringMatching(/plan/) });
   });
 
   it("leaves errors that are not FreshBooks' answers to the job runner", () => {
-    expect(decide(new Error("connection to database lost"), "invoice", 1)).toBeNull();
+    expect(decide(new Error("connection to database lost"), "invoice", fresh)).toBeNull();
   });
 
   it("backs off exponentially, with jitter, up to an hour", () => {
@@ -53,26 +56,40 @@ describe("sync error policy", () => {
   });
 });
 
-describe("rate limits", () => {
+describe("one budget per cause", () => {
   const slowDown = new FreshBooksRateLimitError("slow down", 429, 2);
-  const delayAt = (attempt: number, base: RetryTiming = timing) => {
-    const decision = decide(slowDown, "invoice", attempt, base);
-    return decision?.kind === "retry" ? decision.delayMs : decision?.kind;
-  };
+  const unavailable = new FreshBooksTransientError("Service Unavailable", 503);
 
-  it("do not use up the order's attempts: a storm of 429s is waited out", () => {
-    expect(decide(slowDown, "invoice", MAX_ATTEMPTS + 5, timing)).toMatchObject({ kind: "retry", reason: "FreshBooks asked us to slow down (rate limit)" });
-    expect(decide(slowDown, "invoice", MAX_RATE_LIMITED_ATTEMPTS, timing)?.kind).toBe("fail");
+  it("are in one table: 429s have their own, larger budget", () => {
+    expect(RETRY_BUDGETS).toEqual({ rateLimit: MAX_RATE_LIMITED_ATTEMPTS, transient: MAX_ATTEMPTS });
+    expect(MAX_RATE_LIMITED_ATTEMPTS).toBeGreaterThan(MAX_ATTEMPTS);
   });
 
-  it("come back when Retry-After says at first, then wait longer: a lasting storm is ridden out for about two hours", () => {
-    for (let attempt = 1; attempt <= RATE_LIMIT_PATIENCE; attempt += 1) expect(delayAt(attempt)).toBe(2000);
-    expect(delayAt(RATE_LIMIT_PATIENCE + 3)).toBe(4000); // 1 s base doubled twice, above Retry-After
-    expect(delayAt(MAX_RATE_LIMITED_ATTEMPTS - 1)).toBe(300_000); // capped at 5 minutes
-    const production = { jitter: () => 0.5 }; // the default 10 s base
-    let waitedMs = 0;
-    for (let attempt = 1; attempt < MAX_RATE_LIMITED_ATTEMPTS; attempt += 1) waitedMs += Number(delayAt(attempt, production));
-    expect(waitedMs / 3_600_000).toBeGreaterThan(2);
-    expect(waitedMs / 3_600_000).toBeLessThan(2.5);
+  it("429s never use up the transient budget: a 503 after dozens of 429s is retried", () => {
+    // The order of issue #11: a dozen 429s and then one 503 failed it for good.
+    expect(decide(unavailable, "invoice", { rateLimit: 40, transient: 0 }, timing)).toMatchObject({ kind: "retry", cause: "transient" });
+    expect(decide(slowDown, "invoice", { rateLimit: 40, transient: 0 }, timing)).toMatchObject({ kind: "retry", cause: "rateLimit" });
+  });
+
+  it("transient failures never use up the rate-limit budget: a 429 after 9 failures in a row is retried", () => {
+    expect(decide(slowDown, "payment", { rateLimit: 0, transient: MAX_ATTEMPTS - 1 }, timing)).toMatchObject({ kind: "retry", cause: "rateLimit" });
+    expect(decide(unavailable, "payment", { rateLimit: 0, transient: MAX_ATTEMPTS - 1 }, timing)).toMatchObject({ kind: "fail" });
+  });
+
+  it("a rate-limited order gives up only after its own budget, saying so", () => {
+    expect(decide(slowDown, "invoice", { rateLimit: MAX_RATE_LIMITED_ATTEMPTS - 2, transient: 0 }, timing)?.kind).toBe("retry");
+    expect(decide(slowDown, "invoice", { rateLimit: MAX_RATE_LIMITED_ATTEMPTS - 1, transient: 0 }, timing)).toEqual({
+      kind: "fail",
+      reason: `Gave up after ${MAX_RATE_LIMITED_ATTEMPTS} rate-limited attempts. Last problem: FreshBooks asked us to slow down (rate limit)`,
+    });
+  });
+});
+
+describe("rate limits", () => {
+  it("wait what FreshBooks asks, however often the order was limited before (no per-order backoff)", () => {
+    const slowDown = new FreshBooksRateLimitError("slow down", 429, 2);
+    for (const used of [0, 10, 50, MAX_RATE_LIMITED_ATTEMPTS - 2]) {
+      expect(decide(slowDown, "invoice", { rateLimit: used, transient: 0 }, timing)).toMatchObject({ delayMs: 2000 });
+    }
   });
 });

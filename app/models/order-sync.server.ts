@@ -105,7 +105,8 @@ const NEVER_REQUEUED = ["synced", "skipped", "syncing"] as const;
  * condition is in the UPDATE itself, so it is re-checked on each row once its lock is ours: an
  * order a worker claimed ('syncing') or finished ('synced') meanwhile is left alone, and only the
  * rows the UPDATE returned get a job. Rows are locked in id order (no deadlock between two
- * concurrent bulk Retries).
+ * concurrent bulk Retries). Each retry budget starts again; the steps already done stay done
+ * (the pipeline skips a recorded invoice and payment), so a Retry does only what is missing.
  */
 async function requeue(db: PrismaClient, shop: string, selection: Prisma.Sql): Promise<string[]> {
   // One statement (atomic, one round trip, no interactive-transaction timeout): a reconnect may
@@ -114,7 +115,8 @@ async function requeue(db: PrismaClient, shop: string, selection: Prisma.Sql): P
     with chosen as (
       select id from order_sync where shop = ${shop} and ${selection} order by id for update
     ), updated as (
-      update order_sync set status = 'queued', status_reason = null, next_attempt_at = null, updated_at = now()
+      update order_sync set status = 'queued', status_reason = null, next_attempt_at = null, updated_at = now(),
+        rate_limited_attempts = 0, transient_failures = 0
       where shop = ${shop} and id in (select id from chosen)
       returning order_id
     ), jobs as (

@@ -163,6 +163,7 @@ export async function redactShop(db: PrismaClient, shop: string): Promise<void> 
     db.orderSync.deleteMany({ where: { shop } }),
     db.webhookDelivery.deleteMany({ where: { shop } }),
     db.clientMapping.deleteMany({ where: { shop } }),
+    db.freshbooksRateLimit.deleteMany({ where: { shop } }),
     db.complianceRequest.deleteMany({ where: { shop } }),
     db.freshbooksConnection.deleteMany({ where: { shop } }),
     db.oauthState.deleteMany({ where: { shop } }),

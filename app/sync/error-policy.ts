@@ -14,19 +14,28 @@ import {
  * The one place that decides what a failed sync attempt means for the order: retry later (and
  * when), fail with a reason the merchant can act on, or wait for a reconnect. Everything else
  * (our own bugs, the database) is rethrown for graphile-worker's own retries.
+ *
+ * Each cause has a budget of its own, counted per order, so one cause never uses up another's:
+ *
+ * | Cause | What FreshBooks answered | Budget (per order) | Wait before the next attempt |
+ * | --- | --- | --- | --- |
+ * | rate limit | 429 | 100 rate-limited attempts | until the account's "not before" time, shared by all its orders: Retry-After, else 1 s doubling per consecutive 429 of the account (≤ 60 s) |
+ * | transient | 5xx, timeout, network error, 409 | 10 failed attempts in a row since the order last completed a step | base × 2^(n−1) ±25 % (10 s, 20 s, … ≤ 1 h) |
+ * | auth | 401 | — | the client refreshes once and repeats; a second 401 or a missing scope waits for a reconnect |
+ * | refusal | 4xx (422, 404, 403) | — | none: failed with FreshBooks' reason |
  */
-// About 2.5 hours of backoff at the default base (10 s, doubling, ≤ 1 h per wait).
-export const MAX_ATTEMPTS = 10;
-/**
- * FreshBooks saying "slow down" is not a failure of the order: rate-limited attempts get a
- * budget of their own, large enough to ride out a flash sale's storm of 429s. The first
- * RATE_LIMIT_PATIENCE attempts come back when Retry-After says (a short storm costs seconds);
- * after that the waits grow as for a failing FreshBooks, up to 5 minutes each, so a storm that
- * lasts is waited out for about two hours (at the default base) before the order fails.
- */
-export const MAX_RATE_LIMITED_ATTEMPTS = 40;
-export const RATE_LIMIT_PATIENCE = 10;
-const MAX_RATE_LIMIT_DELAY_MS = 5 * 60 * 1000;
+export const RETRY_BUDGETS = {
+  /** 429s: never counted against the transient budget. */
+  rateLimit: 100,
+  /** 5xx, timeouts, network errors, 409s, in a row since the order's last completed step. */
+  transient: 10,
+} as const;
+/** The transient budget: about 2.5 hours of backoff at the default base (10 s, doubling, ≤ 1 h per wait). */
+export const MAX_ATTEMPTS = RETRY_BUDGETS.transient;
+export const MAX_RATE_LIMITED_ATTEMPTS = RETRY_BUDGETS.rateLimit;
+/** A 429 without Retry-After: the account waits 1 s, doubling per 429 in a row, up to a minute. */
+export const RATE_LIMIT_FALLBACK_MS = 1000;
+export const MAX_RATE_LIMIT_WAIT_MS = 60 * 1000;
 export const DEFAULT_RETRY_BASE_MS = 10_000;
 const MAX_DELAY_MS = 60 * 60 * 1000;
 
@@ -39,8 +48,18 @@ export interface RetryTiming {
 
 export type SyncStep = "client" | "invoice" | "payment" | "email";
 
+export type RetryCause = "rateLimit" | "transient";
+
+/** What an order has used of each budget before this attempt. */
+export interface UsedBudgets {
+  rateLimit: number;
+  transient: number;
+}
+
 export type Decision =
-  | { kind: "retry"; delayMs: number; reason: string }
+  /** rateLimit: delayMs is FreshBooks' own ask (Retry-After), or null: the account's rate decides. */
+  | { kind: "retry"; cause: "rateLimit"; delayMs: number | null; reason: string }
+  | { kind: "retry"; cause: "transient"; delayMs: number; reason: string }
   | { kind: "fail"; reason: string }
   | { kind: "reconnect"; reason: string };
 
@@ -77,13 +96,19 @@ export class SyncRefusal extends Error {
   }
 }
 
-export function decide(error: unknown, step: SyncStep, attempt: number, timing: RetryTiming = {}): Decision | null {
+/**
+ * The decision for this failure, given what the order had used of each budget before it. A
+ * retry's cause says which budget the attempt is charged to; giving up names that budget.
+ */
+export function decide(error: unknown, step: SyncStep, used: UsedBudgets, timing: RetryTiming = {}): Decision | null {
   if (error instanceof SyncRefusal) return { kind: "fail", reason: error.reason };
   if (!(error instanceof FreshBooksError)) return null;
-  const decision = classify(error, step, attempt, timing);
-  const budget = error instanceof FreshBooksRateLimitError ? MAX_RATE_LIMITED_ATTEMPTS : MAX_ATTEMPTS;
-  if (decision.kind === "retry" && attempt >= budget) {
-    return { kind: "fail", reason: `Gave up after ${attempt} attempts. Last problem: ${decision.reason}` };
+  const decision = classify(error, step, used.transient + 1, timing);
+  if (decision.kind !== "retry") return decision;
+  const spent = used[decision.cause] + 1;
+  if (spent >= RETRY_BUDGETS[decision.cause]) {
+    const what = decision.cause === "rateLimit" ? "rate-limited attempts" : "attempts in a row";
+    return { kind: "fail", reason: `Gave up after ${spent} ${what}. Last problem: ${decision.reason}` };
   }
   return decision;
 }
@@ -102,16 +127,16 @@ function classify(error: FreshBooksError, step: SyncStep, attempt: number, timin
     return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}${hint(error, step)}` };
   }
   if (error instanceof FreshBooksRateLimitError) {
-    // Without Retry-After: backoff, but not the long delays of a failing FreshBooks.
-    const asked = error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : backoffMs(Math.min(attempt, 4), timing);
-    const patience = attempt > RATE_LIMIT_PATIENCE ? Math.min(MAX_RATE_LIMIT_DELAY_MS, backoffMs(attempt - RATE_LIMIT_PATIENCE, timing)) : 0;
-    return { kind: "retry", delayMs: Math.max(asked, patience), reason: "FreshBooks asked us to slow down (rate limit)" };
+    // Never a per-order backoff: the wait is the account's (pipeline: waitBehindRateLimit), so
+    // every order of the account queues behind the same limit instead of unlucky ones starving.
+    const asked = error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : null;
+    return { kind: "retry", cause: "rateLimit", delayMs: asked, reason: "FreshBooks asked us to slow down (rate limit)" };
   }
   if (error instanceof FreshBooksConflictError) {
-    return { kind: "retry", delayMs: backoffMs(attempt, timing), reason: "FreshBooks was busy with another change to this record" };
+    return { kind: "retry", cause: "transient", delayMs: backoffMs(attempt, timing), reason: "FreshBooks was busy with another change to this record" };
   }
   if (error instanceof FreshBooksTransientError) {
-    return { kind: "retry", delayMs: backoffMs(attempt, timing), reason: `FreshBooks was unavailable (${error.message})` };
+    return { kind: "retry", cause: "transient", delayMs: backoffMs(attempt, timing), reason: `FreshBooks was unavailable (${error.message})` };
   }
   return { kind: "fail", reason: error.message };
 }

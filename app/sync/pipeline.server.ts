@@ -2,12 +2,12 @@ import type { OrderSync, Prisma, PrismaClient } from "@prisma/client";
 import { freshbooksFor } from "../freshbooks/connection.server";
 import { DEAD_AFTER_MS } from "../jobs/liveness.server";
 import type { FreshBooksClient } from "../freshbooks/client.server";
-import { FreshBooksError } from "../freshbooks/errors";
+import { FreshBooksError, FreshBooksRateLimitError, FreshBooksReconnectRequiredError } from "../freshbooks/errors";
 import type { Logger } from "../logger.server";
 import { getSettings, type Settings } from "../models/settings.server";
 import { shopifyOrderSchema } from "../shopify/order-schema";
 import { ensureClient, recoverClient } from "./clients.server";
-import { decide, type Decision, type RetryTiming, type SyncStep } from "./error-policy";
+import { decide, MAX_RATE_LIMIT_WAIT_MS, RATE_LIMIT_FALLBACK_MS, type Decision, type RetryTiming, type SyncStep } from "./error-policy";
 import { ensureInvoice, isClientGone } from "./invoice.server";
 import { mapOrder, type MappedOrder } from "./mapping";
 import { difference, sameAmount } from "./money";
@@ -109,8 +109,10 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
   }
 
   let step: SyncStep = "client";
+  let accountId: string | null = null;
   try {
     const fb = await freshbooksFor(shop, deps);
+    accountId = fb.accountId;
     const result = await runSteps(row, mapping.order, settings, fb, deps, where, (current) => (step = current));
     const status = result.difference ? "synced_with_difference" : "synced";
     const reason = result.difference
@@ -118,22 +120,82 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
       : (result.note ?? null);
     return finish({ outcome: status, reason: reason ?? undefined }, { status, statusReason: reason, difference: result.difference });
   } catch (error) {
-    const decision: Decision | null = decide(error, step, attemptNumber, deps.retry);
+    const used = { rateLimit: row.rateLimitedAttempts, transient: await transientFailuresNow(deps.db, where, row) };
+    const decision: Decision | null = decide(error, step, used, deps.retry);
     if (!decision) {
       await deps.db.syncAttempt.update({ where: { id: attempt.id }, data: { finishedAt: now(), outcome: "error", message: String(error) } });
       throw error;
     }
+    // What is already in FreshBooks, when a later step is what failed: the merchant sees exactly
+    // which part is missing, and the next attempt (or Retry) does only that part.
+    const missing = await missingPart(deps.db, where, step);
     if (decision.kind === "retry") {
-      const retryAt = new Date(now().getTime() + decision.delayMs);
-      const reason = `${decision.reason}. Retrying automatically.`;
-      return finish({ outcome: "retry", reason, retryAt }, { status: "queued", statusReason: reason, nextAttemptAt: retryAt }, error);
+      const retryAt =
+        decision.cause === "rateLimit"
+          ? await waitBehindRateLimit(deps.db, shop, accountId ?? "", decision.delayMs)
+          : new Date(now().getTime() + decision.delayMs);
+      const reason = `${missing}${decision.reason}. Retrying automatically.`;
+      const spent = decision.cause === "rateLimit" ? { rateLimitedAttempts: { increment: 1 } } : { transientFailures: { increment: 1 } };
+      return finish({ outcome: "retry", reason, retryAt }, { status: "queued", statusReason: reason, nextAttemptAt: retryAt, ...spent }, error);
     }
     if (decision.kind === "reconnect") {
-      const reason = `Waiting for FreshBooks to be reconnected (${decision.reason}). The order syncs when you reconnect.`;
+      const reason = `${missing}Waiting for FreshBooks to be reconnected (${decision.reason}). The order syncs when you reconnect.`;
       return finish({ outcome: "needs_reconnect", reason }, { status: "needs_reconnect", statusReason: reason }, error);
     }
-    return finish({ outcome: "failed", reason: decision.reason }, { status: "failed", statusReason: decision.reason }, error);
+    const reason = `${missing}${decision.reason}`;
+    return finish({ outcome: "failed", reason }, { status: "failed", statusReason: reason }, error);
   }
+}
+
+/**
+ * The transient failures in a row the order has had since its last completed step: a step
+ * recorded in this very attempt (the invoice, the payment) started the count again.
+ */
+async function transientFailuresNow(db: PrismaClient, where: Where, row: OrderSync): Promise<number> {
+  const current = await db.orderSync.findUnique({ where, select: { transientFailures: true } });
+  return current?.transientFailures ?? row.transientFailures;
+}
+
+/** "Invoice SHOP-1042 created; payment not recorded: " when the invoice exists and a later step failed. */
+async function missingPart(db: PrismaClient, where: Where, step: SyncStep): Promise<string> {
+  if (step !== "payment" && step !== "email") return "";
+  const current = await db.orderSync.findUnique({ where, select: { invoiceNumber: true, freshbooksInvoiceId: true } });
+  if (!current?.freshbooksInvoiceId) return "";
+  const part = step === "payment" ? "payment not recorded" : "invoice not emailed";
+  return `Invoice ${current.invoiceNumber ?? current.freshbooksInvoiceId} created; ${part}: `;
+}
+
+/**
+ * A 429: FreshBooks limits the whole account, so the wait is the account's, recorded in the
+ * database and shared by every order (and worker) of it: Retry-After when FreshBooks gives one,
+ * else 1 s, doubling each time a request sent after the wait was over is limited again (a 429
+ * for a request already under way when the wait began does not count; a minute of calm starts
+ * over), at most a minute. Every rate-limited order comes back at the account's "not before"
+ * time, in the order the limit hit them, never after a per-order backoff that grows until an
+ * unlucky order starves.
+ */
+export async function waitBehindRateLimit(db: PrismaClient, shop: string, accountId: string, askedMs: number | null): Promise<Date> {
+  const calmMs = MAX_RATE_LIMIT_WAIT_MS;
+  const [row] = await db.$queryRaw<{ not_before: Date }[]>`
+    with previous as (
+      select not_before, strikes from freshbooks_rate_limit where shop = ${shop} and account_id = ${accountId}
+    ), next as (
+      select case
+        when ${askedMs}::int is not null then 0
+        when p.not_before is null or p.not_before < now() - ${calmMs}::int * interval '1 millisecond' then 1
+        when p.not_before <= now() then p.strikes + 1
+        else p.strikes end as strikes
+      from (select 1) one left join previous p on true
+    )
+    insert into freshbooks_rate_limit as limited (shop, account_id, not_before, strikes, updated_at)
+    select ${shop}, ${accountId}, now() + coalesce(${askedMs}::int,
+        least(${MAX_RATE_LIMIT_WAIT_MS}::int, ${RATE_LIMIT_FALLBACK_MS}::int * power(2, least(16, greatest(0, next.strikes - 1)))::int)
+      ) * interval '1 millisecond', next.strikes, now()
+    from next
+    on conflict (shop, account_id) do update set
+      strikes = excluded.strikes, not_before = greatest(limited.not_before, excluded.not_before), updated_at = now()
+    returning not_before`;
+  return row?.not_before ?? new Date(Date.now() + (askedMs ?? RATE_LIMIT_FALLBACK_MS));
 }
 
 /**
@@ -192,7 +254,8 @@ async function runSteps(
     freshbooksTotal = invoice.amount.amount;
     await deps.db.orderSync.update({
       where,
-      data: { freshbooksInvoiceId: invoice.id, freshbooksTotal, freshbooksClientId: invoice.customerid, invoiceNumber: invoice.invoice_number },
+      // A completed step: the next step's transient failures are counted from zero.
+      data: { freshbooksInvoiceId: invoice.id, freshbooksTotal, freshbooksClientId: invoice.customerid, invoiceNumber: invoice.invoice_number, transientFailures: 0 },
     });
   }
   const total = freshbooksTotal ?? "0";
@@ -202,7 +265,7 @@ async function runSteps(
     // An invoice this attempt has just created has no payments yet: no need to list them.
     const recorded = await ensurePayment(fb, mapped, invoiceId, total, { createdNow });
     if (recorded.note) notes.push(recorded.note);
-    if (recorded.payment) await deps.db.orderSync.update({ where, data: { paymentId: recorded.payment.id } });
+    if (recorded.payment) await deps.db.orderSync.update({ where, data: { paymentId: recorded.payment.id, transientFailures: 0 } });
   }
 
   const recipient = mapped.customer?.email;
@@ -213,6 +276,12 @@ async function runSteps(
     try {
       await fb.invoices.email(invoiceId, [recipient]);
     } catch (error) {
+      // Refused before FreshBooks did anything (rate limit, access gone): asking again cannot
+      // email twice, so the request is un-recorded and the step retried like any other.
+      if (error instanceof FreshBooksRateLimitError || error instanceof FreshBooksReconnectRequiredError) {
+        await deps.db.orderSync.update({ where, data: { emailRequestedAt: null } });
+        throw error;
+      }
       notes.push(`the invoice was not emailed (${error instanceof Error ? error.message : String(error)})`);
     }
   }

@@ -23,15 +23,25 @@ export async function deliverOrder(order: object, webhookId?: string): Promise<R
 
 const WAITING = ["queued", "syncing"];
 
-/** Polls until every given order (all when none given) has left queued/syncing. */
-export async function waitForSync(orderIds?: (string | number)[], timeoutMs = 20_000) {
+/**
+ * Polls until every given order (all when none given) has left queued/syncing. The deadline
+ * comes from the work, not the clock: it fails only when no order has moved (no attempt, no
+ * change of state) for `stallMs`, so a busy machine makes it slower, never red.
+ */
+export async function waitForSync(orderIds?: (string | number)[], stallMs = 30_000) {
   const ids = orderIds?.map(String);
-  const deadline = Date.now() + timeoutMs;
+  let deadline = Date.now() + stallMs;
+  let lastProgress = "";
   for (;;) {
     const rows = await prisma.orderSync.findMany({ where: ids ? { orderId: { in: ids } } : {}, orderBy: { id: "asc" } });
     if (rows.length >= (ids?.length ?? 1) && rows.every((row) => !WAITING.includes(row.status))) return rows;
+    const progress = `${rows.length}:${rows.map((row) => `${row.status}/${row.attempts}/${row.updatedAt.getTime()}`).join(",")}`;
+    if (progress !== lastProgress) {
+      lastProgress = progress;
+      deadline = Date.now() + stallMs;
+    }
     if (Date.now() > deadline) {
-      expect.fail(`orders still waiting: ${rows.filter((r) => WAITING.includes(r.status)).map((r) => `${r.orderName} ${r.status} ${r.statusReason ?? ""}`).join("; ")}`);
+      expect.fail(`no progress for ${stallMs / 1000} s; orders still waiting: ${rows.filter((r) => WAITING.includes(r.status)).map((r) => `${r.orderName} ${r.status} ${r.statusReason ?? ""}`).join("; ")}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -39,7 +49,7 @@ export async function waitForSync(orderIds?: (string | number)[], timeoutMs = 20
 
 export async function resetSyncTables(): Promise<void> {
   await prisma.$executeRawUnsafe(
-    "truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings, oauth_state restart identity cascade",
+    "truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, freshbooks_rate_limit, shop_settings, oauth_state restart identity cascade",
   );
   await prisma.$executeRawUnsafe("delete from graphile_worker._private_jobs");
 }
