@@ -1,4 +1,4 @@
-import { audit, range, waitForDrain, type Audit } from "./lib/audit";
+import { audit, range, waitForDrain, waits, type Audit } from "./lib/audit";
 import { runLoad } from "./lib/load";
 import type { Params } from "./lib/params";
 import type { BenchResult, Check } from "./lib/report";
@@ -9,6 +9,8 @@ const SHOPIFY_RETRY = { maxAttempts: 12, baseMs: 500, maxMs: 4000 };
 
 interface Scenario {
   name: string;
+  /** The longest any order may wait (delivery → final state), checked as an invariant. */
+  maxWaitMs?: number;
   run(context: { stack: BenchStack; start: number }): Promise<{ orders: number[]; extra?: Record<string, unknown>; extraChecks?: Check[] }>;
 }
 
@@ -27,7 +29,8 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
   const kills = params.num("kills", 2, 100);
   const drainTimeout = params.num("drainTimeout", 150, 900) * 1000;
   const outageMs = params.num("outage", 3, 10) * 1000;
-  const only = (params.num("scenarioMask", 127, 127) >>> 0);
+  const burstOrders = params.num("burstOrders", 40, 320);
+  const only = (params.num("scenarioMask", 255, 255) >>> 0);
 
   const scenarios: Scenario[] = [
     {
@@ -88,6 +91,7 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
     },
     {
       name: "FreshBooks: 429 storms (every 3 s, the next 40 requests answered 429 Retry-After 2)",
+      maxWaitMs: 5 * 60 * 1000,
       async run({ stack, start }) {
         // A storm starts only once the previous one has blown over: storms that piled up faster
         // than requests arrive would be one endless 429, which no client rides out.
@@ -101,6 +105,28 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
         clearInterval(storm);
         await stopAll(workers);
         return { orders: range(start, n), extra: { answered429: stack.sandbox.state.count({ status: 429 }) } };
+      },
+    },
+    {
+      // Issue #11's fault round: FreshBooks failing and limiting at the same time, a flash sale's
+      // deliveries all at once (Shopify sends each twice, under two webhook ids).
+      name: `FreshBooks: 30 % 5xx together with a 20 req/s limit; ${burstOrders * 2} deliveries at once (${burstOrders} orders, each twice)`,
+      maxWaitMs: 5 * 60 * 1000,
+      async run({ stack, start }) {
+        stack.sandbox.faults.setRandom({ rate: 0.3, seed: 23, kinds: ["500", "502", "503"], path: "^/accounting/" });
+        stack.sandbox.faults.setRateLimit({ perSecond: 20 });
+        const workers = [stack.spawnApp("worker"), stack.spawnApp("worker")];
+        const load = await runLoad({ url: stack.appUrl, connections: burstOrders, mode: "count", count: burstOrders, orders: { start, mix: { newShare: 0.3, seed: 23 } }, copies: { total: 2, sameId: 1 }, retry: SHOPIFY_RETRY });
+        await waitForDrain(stack, burstOrders, drainTimeout);
+        stack.sandbox.faults.setRandom(null);
+        stack.sandbox.faults.setRateLimit(null);
+        await stopAll(workers);
+        const [failed] = await stack.query<{ n: string }>("select count(*) as n from order_sync where status = 'failed'");
+        return {
+          orders: range(start, burstOrders),
+          extra: { load: { requests: load.requests, statusCounts: load.statusCounts, gaveUp: load.gaveUp }, answered429: stack.sandbox.state.count({ status: 429 }), answered5xx: stack.sandbox.state.requests.filter((r) => (r.status ?? 0) >= 500).length },
+          extraChecks: [{ name: "orders failed", target: "0", measured: String(failed?.n ?? "?"), pass: Number(failed?.n ?? 1) === 0 }],
+        };
       },
     },
     {
@@ -167,17 +193,21 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
       process.stderr.write(`[bench]   fault: ${scenario.name}\n`);
       await reset(stack);
       const started = performance.now();
+      const startedAt = Date.now();
       let outcome: Awaited<ReturnType<Scenario["run"]>>;
       let result: Audit;
+      let waited: Awaited<ReturnType<typeof waits>>;
       try {
         outcome = await scenario.run({ stack, start });
         result = await audit(stack, outcome.orders);
+        waited = await waits(stack, startedAt);
       } catch (error) {
         checks.push({ invariant: true, name: `${scenario.name}: runs to the end`, target: "runs", measured: error instanceof Error ? error.message : String(error), pass: false });
         continue;
       }
       start += 100_000;
-      metrics[scenario.name] = { ...outcome.extra, audit: result, elapsedMs: Math.round(performance.now() - started) };
+      metrics[scenario.name] = { ...outcome.extra, ...waited, audit: result, elapsedMs: Math.round(performance.now() - started) };
+      process.stderr.write(`[bench]     drained in ${(waited.drainMs / 1000).toFixed(1)} s; longest wait ${(waited.longestWaitMs / 1000).toFixed(1)} s\n`);
       checks.push({
         invariant: true,
         name: `${scenario.name}: lost / duplicate invoices / clients / payments`,
@@ -185,6 +215,15 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
         measured: `${result.lost} / ${result.duplicateInvoices} / ${result.duplicateClients} / ${result.duplicatePayments} (${result.expectedOrders} orders${Object.keys(result.failedReasons).length ? `; failed: ${JSON.stringify(result.failedReasons)}` : ""})`,
         pass: result.lost === 0 && result.duplicateInvoices === 0 && result.duplicateClients === 0 && result.duplicatePayments === 0,
       });
+      if (scenario.maxWaitMs !== undefined) {
+        checks.push({
+          invariant: true,
+          name: `${scenario.name}: longest time an order waited`,
+          target: `≤ ${scenario.maxWaitMs / 1000} s`,
+          measured: `${(waited.longestWaitMs / 1000).toFixed(1)} s (drained in ${(waited.drainMs / 1000).toFixed(1)} s)`,
+          pass: waited.longestWaitMs <= scenario.maxWaitMs,
+        });
+      }
       for (const check of outcome.extraChecks ?? []) checks.push({ ...check, invariant: true, name: `${scenario.name}: ${check.name}` });
     }
   } finally {
@@ -193,7 +232,7 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
   return {
     name: "faults",
     title: "Fault injection",
-    settings: { orders: n, kills, outageMs, syncRetryBaseMs: 200, freshbooksTimeoutMs: 1000, workerConcurrency: 5 },
+    settings: { orders: n, burstOrders, kills, outageMs, syncRetryBaseMs: 200, freshbooksTimeoutMs: 1000, workerConcurrency: 5 },
     metrics,
     checks,
     notes: [

@@ -77,6 +77,23 @@ export async function audit(stack: BenchStack, orderNumbers: readonly number[]):
   };
 }
 
+/**
+ * How long the run kept orders waiting: the drain time (from `since`, the scenario's start, to
+ * the last order leaving queued/syncing) and the longest any one order waited (its delivery to
+ * its final state). Orders still waiting count up to now.
+ */
+export async function waits(stack: BenchStack, since: number): Promise<{ drainMs: number; longestWaitMs: number; medianWaitMs: number }> {
+  const [row] = await stack.query<{ last_ms: string | null; longest_ms: string | null; median_ms: string | null }>(
+    `select extract(epoch from max(case when status = any($2) then now() else updated_at end)) * 1000 as last_ms,
+       extract(epoch from max(case when status = any($2) then now() else updated_at end - created_at)) * 1000 as longest_ms,
+       extract(epoch from percentile_cont(0.5) within group (order by (case when status = any($2) then now() else updated_at end - created_at))) * 1000 as median_ms
+     from order_sync where shop = $1`,
+    [BENCH_SHOP, WAITING],
+  );
+  const last = Number(row?.last_ms ?? since);
+  return { drainMs: Math.max(0, Math.round(last - since)), longestWaitMs: Math.round(Number(row?.longest_ms ?? 0)), medianWaitMs: Math.round(Number(row?.median_ms ?? 0)) };
+}
+
 export const range = (start: number, count: number) => Array.from({ length: count }, (_, i) => start + i);
 
 /** FreshBooks requests in the sandbox log, by kind (accounting calls per order; tokens; payments apart). */

@@ -141,7 +141,8 @@ export class BenchStack {
 
   async startServer(extraArgs: string[] = []): Promise<AppProcess> {
     const server = this.spawnApp("server", extraArgs);
-    const deadline = Date.now() + 30_000;
+    // A generous cap (a busy machine starts it slowly); a server that exits fails at once.
+    const deadline = Date.now() + 120_000;
     for (;;) {
       const healthy = await fetch(`${this.appUrl}/healthz`).then((r) => r.status === 200, () => false);
       if (healthy) return server;
