@@ -26,14 +26,17 @@ function smoke(name: string, params: string[], timeoutMs: number): Report {
 }
 
 describe("bench smoke runs (npm run bench -- --smoke)", () => {
-  // The fault suite runs seven scenarios on one stack: ~3 minutes on an idle 2-core machine.
+  // Caps, not expectations: each bench bounds its own waits by its work (a fault scenario by its
+  // drain limit), so these only stop a run that hangs. The fault suite runs eight scenarios on
+  // one stack (~4 minutes on an idle 2-core machine), including the 429 storm and the 5xx plus
+  // 20 req/s round of issue #11 at a small size.
   it.each([
-    ["intake", [], 240_000],
-    ["latency", [], 240_000],
-    ["calls", [], 240_000],
-    ["burst", ["orders=100"], 240_000],
-    ["synclog", [], 240_000],
-    ["faults", ["orders=20"], 480_000],
+    ["intake", [], 600_000],
+    ["latency", [], 600_000],
+    ["calls", [], 600_000],
+    ["burst", ["orders=100"], 600_000],
+    ["synclog", [], 600_000],
+    ["faults", ["orders=20"], 1_800_000],
   ] as const)("%s: runs, writes its report and loses or duplicates nothing", (name, params, timeoutMs) => {
     const report = smoke(name, [...params], timeoutMs);
     const [result] = report.results;
@@ -41,5 +44,5 @@ describe("bench smoke runs (npm run bench -- --smoke)", () => {
     const invariants = result?.checks.filter((check) => check.invariant) ?? [];
     expect(invariants.length).toBeGreaterThan(0);
     expect(invariants.filter((check) => !check.pass)).toEqual([]);
-  }, 500_000);
+  }, 1_900_000);
 });

@@ -102,7 +102,7 @@ describe("FreshBooks' Retry-After", () => {
     const order = usOrder(1001);
     await deliverOrder(order);
 
-    await expect.poll(() => prisma.syncAttempt.count({ where: { outcome: "retry" } }), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => prisma.syncAttempt.count({ where: { outcome: "retry" } }), { timeout: 60_000 }).toBe(1);
     const attempt = await prisma.syncAttempt.findFirstOrThrow({ where: { outcome: "retry" } });
     const row = await prisma.orderSync.findFirstOrThrow();
     const [job] = await prisma.$queryRaw<{ run_at: Date }[]>`select run_at from graphile_worker._private_jobs where key = ${syncJobKey(TEST_SHOP, String(order.id))}`;

@@ -244,7 +244,7 @@ describe("settings and shop lifecycle", () => {
     await prisma.shopSettings.create({ data: { shop: TEST_SHOP, uninstalledAt: new Date() } });
     const order = usOrder(1001);
     await deliverOrder(order);
-    await expect.poll(async () => (await prisma.orderSync.findFirst())?.statusReason).toMatch(/^Paused/);
+    await expect.poll(async () => (await prisma.orderSync.findFirst())?.statusReason, { timeout: 60_000 }).toMatch(/^Paused/);
     expect(invoices()).toHaveLength(0);
 
     await resumeShop(prisma, TEST_SHOP);

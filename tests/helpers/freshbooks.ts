@@ -44,7 +44,7 @@ export function refreshRequests(sandbox: FreshBooksSandbox): number {
 }
 
 /** Polls (never sleeps blindly) until `check` holds. */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error("condition not reached in time");
