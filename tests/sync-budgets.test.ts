@@ -116,6 +116,24 @@ describe("an order whose invoice exists", () => {
   });
 });
 
+describe("the invoice email", () => {
+  it("rate-limited: asked again later (FreshBooks did nothing), the customer gets it once and the order has no 'not emailed' note", async () => {
+    await prisma.shopSettings.create({ data: { shop: TEST_SHOP, emailInvoices: true } });
+    sandbox.faults.enqueue({ method: "PUT", path: "/invoices/invoices/", times: 2, fault: { kind: "status", status: 429, retryAfter: 1 } });
+    const order = usOrder(1001);
+    await deliverOrder(order);
+
+    const outcomes = await attemptUntilSettled(order.id);
+
+    expect(outcomes.map((o) => o.outcome)).toEqual(["retry", "retry", "synced"]);
+    expect(outcomes[0]?.reason).toMatch(/^Invoice SHOP-1001 created; invoice not emailed: FreshBooks asked us to slow down/);
+    expect(sandbox.state.emailsSent()).toHaveLength(1);
+    expect(await row(order.id)).toMatchObject({ status: "synced", statusReason: null });
+    expect(sandbox.state.invoices()).toHaveLength(1);
+    expect(sandbox.state.payments()).toHaveLength(1);
+  });
+});
+
 describe("the wait after a 429", () => {
   it("is the account's: every order comes back no earlier than the latest Retry-After any of them got", async () => {
     const first = await waitBehindRateLimit(prisma, TEST_SHOP, "acct", 30_000);
@@ -127,18 +145,26 @@ describe("the wait after a 429", () => {
   });
 
   it("without Retry-After grows with 429s in a row for the whole account (1 s, 2 s, 4 s …), never per order", async () => {
+    // The wait as the database recorded it (not_before − the statement's now()), whatever the machine's speed.
+    const recordedWait = async () => {
+      const limit = await prisma.freshbooksRateLimit.findUniqueOrThrow({ where: { shop_accountId: { shop: TEST_SHOP, accountId: "acct" } } });
+      return limit.notBefore.getTime() - limit.updatedAt.getTime();
+    };
     const waits: number[] = [];
     for (let i = 0; i < 4; i += 1) {
-      await prisma.freshbooksRateLimit.updateMany({ data: { notBefore: new Date() } }); // the previous wait is over
-      const before = Date.now();
-      waits.push((await waitBehindRateLimit(prisma, TEST_SHOP, "acct", null)).getTime() - before);
+      await prisma.freshbooksRateLimit.updateMany({ data: { notBefore: new Date(Date.now() - 1000) } }); // the previous wait is over
+      await waitBehindRateLimit(prisma, TEST_SHOP, "acct", null);
+      waits.push(await recordedWait());
     }
-    expect(waits.map((ms) => Math.round(ms / 1000))).toEqual([1, 2, 4, 8]);
+    expect(waits).toEqual([1000, 2000, 4000, 8000]);
+    // A 429 for a request sent while the wait was on does not make the wait longer.
+    await waitBehindRateLimit(prisma, TEST_SHOP, "acct", null);
+    expect((await prisma.freshbooksRateLimit.findFirstOrThrow()).strikes).toBe(4);
     // A Retry-After starts the count again.
     await waitBehindRateLimit(prisma, TEST_SHOP, "acct", 0);
-    await prisma.freshbooksRateLimit.updateMany({ data: { notBefore: new Date() } });
-    const before = Date.now();
-    expect(Math.round(((await waitBehindRateLimit(prisma, TEST_SHOP, "acct", null)).getTime() - before) / 1000)).toBe(1);
+    await prisma.freshbooksRateLimit.updateMany({ data: { notBefore: new Date(Date.now() - 1000) } });
+    await waitBehindRateLimit(prisma, TEST_SHOP, "acct", null);
+    expect(await recordedWait()).toBe(1000);
   });
 
   it("orders queue behind the same limit: a later 429 with a shorter Retry-After does not jump ahead", async () => {
