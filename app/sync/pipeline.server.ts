@@ -120,7 +120,9 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
       : (result.note ?? null);
     return finish({ outcome: status, reason: reason ?? undefined }, { status, statusReason: reason, difference: result.difference });
   } catch (error) {
-    const used = { rateLimit: row.rateLimitedAttempts, transient: await transientFailuresNow(deps.db, where, row) };
+    // (A 429 is the hot path of a storm: it needs no read of the transient count.)
+    const transient = error instanceof FreshBooksRateLimitError ? row.transientFailures : await transientFailuresNow(deps.db, where, row);
+    const used = { rateLimit: row.rateLimitedAttempts, transient };
     const decision: Decision | null = decide(error, step, used, deps.retry);
     if (!decision) {
       await deps.db.syncAttempt.update({ where: { id: attempt.id }, data: { finishedAt: now(), outcome: "error", message: String(error) } });
