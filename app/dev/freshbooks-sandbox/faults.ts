@@ -18,6 +18,8 @@ export interface FaultRule {
   path?: string | RegExp;
   /** How many matching requests get the fault; default 1. */
   times?: number;
+  /** How long the rule lasts (ms from now), if not used up before: a rate-limit window that ends. */
+  forMs?: number;
   fault: FaultSpec;
 }
 
@@ -41,6 +43,8 @@ interface StoredRule {
   method: string | null;
   path: RegExp | null;
   remaining: number;
+  /** Date.now() after which the rule is dropped; null: until used up. */
+  until: number | null;
   fault: FaultSpec;
 }
 
@@ -72,7 +76,8 @@ export class FaultControl {
 
   enqueue(...rules: FaultRule[]): void {
     for (const rule of rules) {
-      this.rules.push({ method: rule.method?.toUpperCase() ?? null, path: toRegExp(rule.path), remaining: rule.times ?? 1, fault: rule.fault });
+      const until = rule.forMs === undefined ? null : Date.now() + rule.forMs;
+      this.rules.push({ method: rule.method?.toUpperCase() ?? null, path: toRegExp(rule.path), remaining: rule.times ?? 1, until, fault: rule.fault });
     }
   }
 
@@ -114,7 +119,13 @@ export class FaultControl {
     this.format = "classic";
   }
 
+  private dropExpired(): void {
+    const now = Date.now();
+    this.rules = this.rules.filter((rule) => rule.until === null || rule.until > now);
+  }
+
   snapshot(): unknown {
+    this.dropExpired();
     return {
       latency: this.latencies.map((rule) => ({ ms: rule.ms, path: rule.path?.source ?? null, afterHandling: rule.afterHandling })),
       queue: this.rules.map((rule) => ({ method: rule.method, path: rule.path?.source ?? null, remaining: rule.remaining, fault: rule.fault })),
@@ -133,6 +144,7 @@ export class FaultControl {
 
   /** The fault this request gets: the first matching queued rule, else a seeded random draw. */
   take(method: string, path: string): FaultSpec | null {
+    this.dropExpired();
     const index = this.rules.findIndex((rule) => (rule.method === null || rule.method === method) && (rule.path === null || rule.path.test(path)));
     const rule = index >= 0 ? this.rules[index] : undefined;
     if (rule) {
