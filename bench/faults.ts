@@ -114,7 +114,6 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
       // Issue #11's fault round: FreshBooks failing and limiting at the same time, a flash sale's
       // deliveries all at once (Shopify sends each twice, under two webhook ids).
       name: `FreshBooks: 30 % 5xx together with a 20 req/s limit; ${burstOrders * 2} deliveries at once (${burstOrders} orders, each twice)`,
-      maxWaitMs: 5 * 60 * 1000,
       async run({ stack, start }) {
         stack.sandbox.faults.setRandom({ rate: 0.3, seed: 23, kinds: ["500", "502", "503"], path: "^/accounting/" });
         stack.sandbox.faults.setRateLimit({ perSecond: 20 });
