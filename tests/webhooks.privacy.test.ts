@@ -11,11 +11,12 @@ import { usOrder } from "./helpers/orders";
 import { routeArgs, seedOfflineSession, sessionToken, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
 
 type Action = typeof dataRequest;
-const send = (act: Action, topic: string, body: object, secret?: string) =>
+const send = (act: Action, topic: string, body: object | string, secret?: string) =>
   settle(() => act(routeArgs(webhookRequest({ topic, body, secret })))) as Promise<Response>;
 
 async function receiveOrder(n: number) {
   const order = usOrder(n);
+  await seedOfflineSession(process.env.DATABASE_URL!); // installed: orders of a shop without an installation are dropped
   expect((await send(ordersCreate, "orders/create", order)).status).toBe(200);
   return order;
 }
@@ -113,7 +114,7 @@ describe("privacy webhooks", () => {
   it("app/uninstalled pauses syncing; shop/redact then deletes everything of the shop", async () => {
     await seedOfflineSession(process.env.DATABASE_URL!);
     await receiveOrder(2003);
-    expect((await send(uninstalled, "app/uninstalled", { id: 1 })).status).toBe(200);
+    expect((await send(uninstalled, "app/uninstalled", { id: 1, myshopify_domain: TEST_SHOP })).status).toBe(200);
     expect((await prisma.shopSettings.findUniqueOrThrow({ where: { shop: TEST_SHOP } })).uninstalledAt).not.toBeNull();
     expect(await prisma.orderSync.count({ where: { shop: TEST_SHOP } })).toBeGreaterThan(0);
 
@@ -121,6 +122,9 @@ describe("privacy webhooks", () => {
     const ours = await prisma.orderSync.findFirstOrThrow({ where: { shop: TEST_SHOP } });
     await prisma.syncAttempt.create({ data: { orderSyncId: ours.id, shop: TEST_SHOP, startedAt: new Date(), outcome: "failed" } });
     await prisma.oauthState.create({ data: { shop: TEST_SHOP, nonce: "redact-me", expiresAt: new Date(Date.now() + 60_000) } });
+    // A delivery Shopify sent that we could not read holds the customer's data too.
+    expect((await send(ordersCreate, "orders/create", '{"email": "ada@example.com", "id": ')).status).toBe(400);
+    expect(await prisma.rejectedDelivery.count({ where: { shop: TEST_SHOP } })).toBe(1);
     const otherShop = "still-installed.myshopify.com";
     await prisma.orderSync.create({ data: { shop: otherShop, orderId: "1", orderName: "#1", totalPrice: "1.00", currency: "USD", status: "synced", payload: {} } });
     await prisma.clientMapping.create({ data: { shop: otherShop, accountId: "SBX001", customerKey: "customer:1", freshbooksClientId: 8 } });
@@ -131,6 +135,7 @@ describe("privacy webhooks", () => {
       prisma.orderSync.count({ where: { shop: TEST_SHOP } }),
       prisma.syncAttempt.count({ where: { shop: TEST_SHOP } }),
       prisma.webhookDelivery.count({ where: { shop: TEST_SHOP } }),
+      prisma.rejectedDelivery.count({ where: { shop: TEST_SHOP } }),
       prisma.clientMapping.count({ where: { shop: TEST_SHOP } }),
       prisma.freshbooksConnection.count({ where: { shop: TEST_SHOP } }),
       prisma.oauthState.count({ where: { shop: TEST_SHOP } }),
