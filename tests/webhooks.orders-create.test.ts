@@ -2,10 +2,13 @@ import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { syncJobKey } from "../app/models/order-sync.server";
 import { action } from "../app/routes/webhooks.orders.create";
+import { loader as syncLogLoader } from "../app/routes/app._index";
+import { rejectedMessage } from "../app/components/SyncLogBanners";
+import { TEST_SHOPIFY } from "./test-env";
 import { MAX_WEBHOOK_BYTES } from "../app/webhooks/intake.server";
 import { usOrder } from "./helpers/orders";
 import { ensureInstalled } from "./helpers/sync";
-import { routeArgs, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
+import { routeArgs, sessionToken, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
 
 type Job = { key: string | null; payload: { shop: string; orderId: string } };
 const jobs = () =>
@@ -224,5 +227,26 @@ describe("orders/create intake", () => {
     expect(response.status).toBe(400);
     expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-1012" } })).toBe(0);
     expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(0);
+  });
+
+  it("shows the merchant, on the sync log, that Shopify sent an order we could not read (their shop's only)", async () => {
+    const other = "other-shop.myshopify.com";
+    await ensureInstalled(other);
+    await prisma.rejectedDelivery.deleteMany();
+    expect((await deliverRaw('{"id": 6000000000002, "name": "#6002"', "wh-banner-1")).status).toBe(400);
+    expect((await deliverRaw('{"id": 6000000000003, "admin_graphql_api_id": "gid://shopify/Order/6000000000003", "total_price": ', "wh-banner-2")).status).toBe(400);
+    expect((await deliverRaw("not json", "wh-banner-other", other)).status).toBe(400);
+
+    const load = async (shop: string) => {
+      const request = new Request(`${TEST_SHOPIFY.appUrl}/app?index`, { headers: { Authorization: `Bearer ${sessionToken(shop)}` } });
+      return (await syncLogLoader(routeArgs(request))) as { rejected: { count: number; latest: { webhookId: string; orderId: string | null } | null } };
+    };
+    const mine = await load(TEST_SHOP);
+    expect(mine.rejected).toMatchObject({ count: 2, latest: { webhookId: "wh-banner-2", orderId: "6000000000003" } });
+    const message = rejectedMessage(mine.rejected as Parameters<typeof rejectedMessage>[0]);
+    expect(message).toContain("Shopify sent 2 orders we could not read");
+    expect(message).toContain("order ID 6000000000003");
+    expect(message).toContain("The body is not valid JSON.");
+    expect((await load(other)).rejected.count).toBe(1);
   });
 });

@@ -5,8 +5,8 @@ import { env } from "../env.server";
  * needs a connection for two short statements (the shop's session, then the insert). Rather than
  * let them all race for the pool, where a waiter gives up after DATABASE_CONNECT_TIMEOUT_MS and
  * is answered 503 although the database is healthy, deliveries queue here, first come first
- * served, and at most `limit` of them hold connections at a time (the pool keeps two for the
- * admin pages and /healthz). A delivery waits at most until WEBHOOK_WAIT_MS after it reached
+ * served, and at most `limit` of them hold connections at a time (a fifth of the pool is kept
+ * for the admin pages and /healthz). A delivery waits at most until WEBHOOK_WAIT_MS after it reached
  * the server (its time already spent counts), which leaves room to answer inside Shopify's 5 s;
  * only a delivery that could not get its turn by then is answered 503 (Shopify retries it).
  * A database that is really down still answers 503 at once: the turn is given, the connection
@@ -72,13 +72,15 @@ export class GateTimeout extends Error {
   }
 }
 
-/** Connections of the web process' pool kept free of webhooks (admin pages, /healthz). */
-const RESERVED_CONNECTIONS = 2;
+/** Connections of the web process' pool kept free of webhooks (admin pages, /healthz): a fifth (2 of the default 10). */
+function reserved(poolSize: number): number {
+  return Math.floor(poolSize / 5);
+}
 
 let shared: Gate | undefined;
 
 /** The web process' one gate, sized from its pool (made on first use, once the environment is read). */
 export function intakeGate(): Gate {
-  shared ??= new Gate(Math.max(1, env.DATABASE_POOL_SIZE - RESERVED_CONNECTIONS), env.WEBHOOK_WAIT_MS);
+  shared ??= new Gate(Math.max(1, env.DATABASE_POOL_SIZE - reserved(env.DATABASE_POOL_SIZE)), env.WEBHOOK_WAIT_MS);
   return shared;
 }
