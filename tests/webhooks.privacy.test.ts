@@ -159,3 +159,64 @@ describe("privacy webhooks", () => {
     expect(response.status).toBe(401);
   });
 });
+
+/**
+ * The HMAC covers the body only: shop, topic and webhook id headers can be changed by whoever
+ * replays a signed body. Each replay below is correctly signed and changes nothing.
+ */
+describe("signed bodies replayed with other headers", () => {
+  const VICTIM = "victim-shop.myshopify.com";
+  const ATTACKER = "attacker-shop.myshopify.com";
+
+  async function victimHasData(): Promise<void> {
+    await seedOfflineSession(process.env.DATABASE_URL!, VICTIM);
+    await prisma.orderSync.deleteMany({ where: { shop: VICTIM } });
+    await prisma.orderSync.create({ data: { shop: VICTIM, orderId: "42", orderName: "#42", customerEmail: "ada@example.com", totalPrice: "1.00", currency: "USD", status: "synced", payload: {} } });
+  }
+  const victimOrders = () => prisma.orderSync.count({ where: { shop: VICTIM } });
+  const replay = (act: Action, topic: string, body: object, shop: string, path?: string) =>
+    settle(() => act(routeArgs(webhookRequest({ topic, body, shop, path })))) as Promise<Response>;
+
+  it("an orders/create body replayed to /webhooks/shop/redact with another shop's header wipes nothing", async () => {
+    await victimHasData();
+    const order = usOrder(2101);
+    // As Shopify sent it (topic orders/create), only the address changed:
+    expect((await replay(shopRedact, "orders/create", order, VICTIM, "/webhooks/shop/redact")).status).toBe(400);
+    // And with the topic header changed too: the body does not name the victim.
+    expect((await replay(shopRedact, "shop/redact", order, VICTIM)).status).toBe(400);
+    expect(await victimOrders()).toBe(1);
+    expect(await prisma.session.count({ where: { shop: VICTIM } })).toBe(1);
+  });
+
+  it("shop/redact of one shop, replayed with another shop's header, wipes nothing", async () => {
+    await victimHasData();
+    expect((await replay(shopRedact, "shop/redact", { shop_id: 9, shop_domain: ATTACKER }, VICTIM)).status).toBe(400);
+    expect(await victimOrders()).toBe(1);
+    // The genuine request for the shop itself still works.
+    expect((await replay(shopRedact, "shop/redact", { shop_id: 9, shop_domain: VICTIM }, VICTIM)).status).toBe(200);
+    expect(await victimOrders()).toBe(0);
+  });
+
+  it("customers/redact and customers/data_request naming another shop change and export nothing", async () => {
+    await victimHasData();
+    const request = { shop_domain: ATTACKER, customer: { id: 1, email: "ada@example.com" }, orders_to_redact: [42], orders_requested: [42] };
+    expect((await replay(customersRedact, "customers/redact", request, VICTIM)).status).toBe(400);
+    expect((await prisma.orderSync.findFirstOrThrow({ where: { shop: VICTIM } })).customerEmail).toBe("ada@example.com");
+    expect((await replay(dataRequest, "customers/data_request", request, VICTIM)).status).toBe(400);
+    expect(await prisma.complianceRequest.count({ where: { shop: VICTIM } })).toBe(0);
+    // A body without shop_domain is not this shop's either.
+    const anonymous = { customer: request.customer, orders_to_redact: request.orders_to_redact };
+    expect((await replay(customersRedact, "customers/redact", anonymous, VICTIM)).status).toBe(400);
+    expect((await prisma.orderSync.findFirstOrThrow({ where: { shop: VICTIM } })).customerEmail).toBe("ada@example.com");
+  });
+
+  it("app/uninstalled of one shop, replayed with another shop's header, uninstalls nothing", async () => {
+    await victimHasData();
+    expect((await replay(uninstalled, "app/uninstalled", { id: 9, myshopify_domain: ATTACKER }, VICTIM)).status).toBe(400);
+    expect(await prisma.session.count({ where: { shop: VICTIM } })).toBe(1);
+    expect(await prisma.shopSettings.count({ where: { shop: VICTIM, uninstalledAt: { not: null } } })).toBe(0);
+    // A privacy body replayed to app/uninstalled is refused by its topic.
+    expect((await replay(uninstalled, "shop/redact", { shop_domain: VICTIM }, VICTIM, "/webhooks/app/uninstalled")).status).toBe(400);
+    expect(await prisma.session.count({ where: { shop: VICTIM } })).toBe(1);
+  });
+});
