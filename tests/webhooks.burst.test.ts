@@ -44,6 +44,19 @@ describe("a burst of webhooks", () => {
 });
 
 describe("the intake gate", () => {
+  it("is never taken by a forged delivery: refused 401 at once while every turn is held", async () => {
+    const gate = intakeGate();
+    const held = await Promise.all(Array.from({ length: gate.limit }, () => gate.enter(performance.now())));
+    try {
+      const forged = webhookRequest({ topic: "orders/create", body: usOrder(39_999), webhookId: "wh-forged", secret: "not-the-app-secret" });
+      const response = (await settle(() => action(routeArgs(forged)))) as Response;
+      expect(response.status).toBe(401);
+      expect(gate.load.waiting).toBe(0);
+    } finally {
+      for (const turn of held) turn.leave();
+    }
+  });
+
   it("lets `limit` in at once, the rest in arrival order as turns end", async () => {
     const gate = new Gate(2, 60_000);
     const order: number[] = [];

@@ -1,4 +1,6 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import prisma from "../db.server";
+import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { parseExactJson } from "../shopify/json";
 import { authenticate } from "../shopify.server";
@@ -62,6 +64,8 @@ export async function receiveWebhook(request: Request, topic: string, handle: (w
   const rawBody = await readCapped(request);
   if (!rawBody) return tooLarge();
   const copy = new Request(request.url, { method: "POST", headers: request.headers, body: rawBody });
+  // A forgery never takes a database turn: the library refuses it (401/400) before any query.
+  if (!signedByShopify(request.headers.get("x-shopify-hmac-sha256"), rawBody)) return verifiedAndHandled(copy, rawBody, topic, handle);
 
   let turn;
   try {
@@ -135,6 +139,14 @@ async function reject({ shop, topic, webhookId }: Delivery, rawBody: Bytes, reas
 /** "orders/create", "ORDERS_CREATE" → "ORDERS_CREATE" (the library's own normal form). */
 export function topicKey(topic: string): string {
   return topic.toUpperCase().replace(/[/.]/g, "_");
+}
+
+/** The same check as the library's (HMAC-SHA256 of the raw body with the app secret, base64), made before queueing. */
+function signedByShopify(hmac: string | null, body: Bytes): boolean {
+  if (!hmac) return false;
+  const expected = createHmac("sha256", env.SHOPIFY_API_SECRET).update(body).digest();
+  const given = Buffer.from(hmac, "base64");
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 function text(body: Bytes): string {
