@@ -20,6 +20,11 @@ const baseSchema = z.object({
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().positive().default(54329),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+  /**
+   * Longest a webhook waits, from its arrival, for its turn at the database before a 503
+   * (app/webhooks/gate.server.ts). Keep it well under Shopify's 5 s.
+   */
+  WEBHOOK_WAIT_MS: z.coerce.number().int().positive().default(3500),
 });
 
 const schema = baseSchema.extend({

@@ -17,6 +17,9 @@ export default defineConfig({
       // Fast clocks for retries and timeouts, so failure paths run in milliseconds.
       SYNC_RETRY_BASE_MS: "100",
       FRESHBOOKS_TIMEOUT_MS: "1000",
+      // A webhook waits its turn at the database as long as the work takes on a busy machine;
+      // giving up after WEBHOOK_WAIT_MS has its own test (tests/webhooks.burst.test.ts).
+      WEBHOOK_WAIT_MS: "60000",
       EMBEDDED_POSTGRES_PORT: databasePort,
       EMBEDDED_POSTGRES_DIR: path.join(root, `.data/postgres-test-${databasePort}`),
     },

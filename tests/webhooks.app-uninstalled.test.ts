@@ -14,7 +14,7 @@ describe("app/uninstalled webhook", () => {
     await seedOfflineSession(process.env.DATABASE_URL!, TEST_SHOP);
     await seedOfflineSession(process.env.DATABASE_URL!, OTHER_SHOP);
 
-    const response = await action(routeArgs(webhookRequest({ topic: "app/uninstalled", body: { id: 1 } })));
+    const response = await action(routeArgs(webhookRequest({ topic: "app/uninstalled", body: { id: 1, myshopify_domain: TEST_SHOP } })));
 
     expect(response.status).toBe(200);
     expect(await sessionsOf(TEST_SHOP)).toBe(0);
@@ -22,14 +22,14 @@ describe("app/uninstalled webhook", () => {
   });
 
   it("answers 200 to a repeated delivery after the sessions are gone", async () => {
-    const response = await action(routeArgs(webhookRequest({ topic: "app/uninstalled", body: { id: 1 } })));
+    const response = await action(routeArgs(webhookRequest({ topic: "app/uninstalled", body: { id: 1, myshopify_domain: TEST_SHOP } })));
     expect(response.status).toBe(200);
   });
 
   it("refuses a forged delivery with 401 and deletes nothing", async () => {
     await seedOfflineSession(process.env.DATABASE_URL!, TEST_SHOP);
 
-    const forged = webhookRequest({ topic: "app/uninstalled", body: { id: 1 }, secret: "not-the-app-secret" });
+    const forged = webhookRequest({ topic: "app/uninstalled", body: { id: 1, myshopify_domain: TEST_SHOP }, secret: "not-the-app-secret" });
     const response = (await settle(() => action(routeArgs(forged)))) as Response;
 
     expect(response.status).toBe(401);
@@ -37,7 +37,7 @@ describe("app/uninstalled webhook", () => {
   });
 
   it("refuses a delivery whose body was changed after signing", async () => {
-    const signed = webhookRequest({ topic: "app/uninstalled", body: { id: 1 } });
+    const signed = webhookRequest({ topic: "app/uninstalled", body: { id: 1, myshopify_domain: TEST_SHOP } });
     const tampered = new Request(signed.url, { method: "POST", headers: signed.headers, body: '{"id":2}' });
     const response = (await settle(() => action(routeArgs(tampered)))) as Response;
     expect(response.status).toBe(401);

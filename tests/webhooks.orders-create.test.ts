@@ -1,10 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { syncJobKey } from "../app/models/order-sync.server";
 import { action } from "../app/routes/webhooks.orders.create";
+import { loader as syncLogLoader } from "../app/routes/app._index";
+import { rejectedMessage } from "../app/components/SyncLogBanners";
+import { TEST_SHOPIFY } from "./test-env";
 import { MAX_WEBHOOK_BYTES } from "../app/webhooks/intake.server";
 import { usOrder } from "./helpers/orders";
-import { routeArgs, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
+import { ensureInstalled } from "./helpers/sync";
+import { routeArgs, sessionToken, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
 
 type Job = { key: string | null; payload: { shop: string; orderId: string } };
 const jobs = () =>
@@ -16,6 +20,8 @@ function deliver(order: object, webhookId?: string, secret?: string) {
 }
 
 describe("orders/create intake", () => {
+  beforeEach(() => ensureInstalled());
+
   it("stores the delivery and the order, queues exactly one sync job, then answers 200", async () => {
     const order = usOrder(1001);
     const response = await deliver(order, "wh-1001");
@@ -134,9 +140,113 @@ describe("orders/create intake", () => {
     expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-1007" } })).toBe(0);
   });
 
-  it("keeps a signed payload that is not an order, answers 200 (a retry would not help)", async () => {
-    const response = await deliver({ hello: "world" }, "wh-not-an-order");
+  /** A signed delivery of this raw body (exactly these bytes). */
+  function deliverRaw(body: string, webhookId: string, shop?: string) {
+    return settle(() => action(routeArgs(webhookRequest({ topic: "orders/create", body, webhookId, shop })))) as Promise<Response>;
+  }
+  it("refuses a signed body that is not JSON with 400 (not 503), kept byte for byte as a rejected delivery", async () => {
+    const body = '{"id": 6000000000001, "admin_graphql_api_id": "gid://shopify/Order/6000000000001", "email": " Ada@Example.com ", "name": "#6001", \u0000 oops';
+    const before = await prisma.orderSync.count();
+    const response = await deliverRaw(body, "wh-not-json");
+
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("not valid JSON");
+    const [rejected, ...more] = await prisma.rejectedDelivery.findMany({ where: { webhookId: "wh-not-json" } });
+    expect(more).toEqual([]);
+    expect(rejected).toMatchObject({ shop: TEST_SHOP, topic: "ORDERS_CREATE", reason: "The body is not valid JSON.", orderId: "6000000000001", customerEmail: "ada@example.com" });
+    expect(Buffer.from(rejected!.body).toString("utf8")).toBe(body);
+    expect(await prisma.orderSync.count()).toBe(before);
+    expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-not-json" } })).toBe(0);
+
+    // Shopify's retry of the same delivery gets the same answer and is kept once.
+    expect((await deliverRaw(body, "wh-not-json")).status).toBe(400);
+    expect(await prisma.rejectedDelivery.count({ where: { webhookId: "wh-not-json" } })).toBe(1);
+  });
+
+  it("refuses signed JSON that is not an order with 400, kept as a rejected delivery with what could be read", async () => {
+    const order = usOrder(1009, { total_price: 49.1 as unknown as string });
+    const response = await deliver(order, "wh-not-an-order");
+    expect(response.status).toBe(400);
+    const rejected = await prisma.rejectedDelivery.findFirstOrThrow({ where: { webhookId: "wh-not-an-order" } });
+    expect(rejected.reason).toBe("Not an order we can read: total_price invalid input: expected string, received number.");
+    expect(rejected.orderId).toBe(String(order.id));
+    expect(rejected.customerEmail).toBe((order.customer as { email: string }).email.toLowerCase());
+    expect(JSON.parse(Buffer.from(rejected.body).toString("utf8"))).toEqual(order);
+    expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(0);
+    expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-not-an-order" } })).toBe(0);
+
+    expect((await deliver({ hello: "world" }, "wh-hello")).status).toBe(400);
+    expect(await prisma.rejectedDelivery.findFirstOrThrow({ where: { webhookId: "wh-hello" } })).toMatchObject({ orderId: null, customerEmail: null });
+  });
+
+  it("answers 503 only when the rejected delivery cannot be stored", async () => {
+    await prisma.$executeRawUnsafe(`alter table rejected_delivery rename to rejected_delivery_away`);
+    let response: Response;
+    try {
+      response = await deliverRaw("not json at all", "wh-unstorable");
+    } finally {
+      await prisma.$executeRawUnsafe(`alter table rejected_delivery_away rename to rejected_delivery`);
+    }
+    expect(response.status).toBe(503);
+    expect((await deliverRaw("not json at all", "wh-unstorable")).status).toBe(400);
+    expect(await prisma.rejectedDelivery.count({ where: { webhookId: "wh-unstorable" } })).toBe(1);
+  });
+
+  it("reads an id above 2^53 exactly (Shopify's documentation sample) into the order, its delivery and its job", async () => {
+    const id = "820982911946154508"; // JSON.parse would make it 820982911946154500
+    const lineItemId = "487817672276298554";
+    const order = usOrder(1010);
+    const raw = JSON.stringify({ ...order, id: "@id", line_items: (order.line_items as object[]).map((item, i) => (i === 0 ? { ...item, id: "@line" } : item)) })
+      .replace('"@id"', id)
+      .replace('"@line"', lineItemId);
+    expect(raw).toContain(`"id":${id},`);
+
+    expect((await deliverRaw(raw, "wh-big-id")).status).toBe(200);
+    const stored = await prisma.orderSync.findUniqueOrThrow({ where: { shop_orderId: { shop: TEST_SHOP, orderId: id } } });
+    expect(stored.orderName).toBe("#1010");
+    const payloadIds = await prisma.$queryRaw<{ id: string; line: string }[]>`
+      select payload->>'id' as id, payload->'line_items'->0->>'id' as line from order_sync where id = ${stored.id}`;
+    expect(payloadIds).toEqual([{ id, line: lineItemId }]);
+    expect((await prisma.webhookDelivery.findFirstOrThrow({ where: { webhookId: "wh-big-id" } })).orderId).toBe(id);
+    expect((await jobs()).filter((job) => job.payload.orderId === id)).toEqual([{ key: syncJobKey(TEST_SHOP, id), payload: { shop: TEST_SHOP, orderId: id } }]);
+    expect(await prisma.orderSync.count({ where: { orderId: "820982911946154500" } })).toBe(0);
+  });
+
+  it("drops (200, nothing stored) an order for a shop where the app is not installed", async () => {
+    const order = usOrder(1011);
+    const response = (await settle(() => action(routeArgs(webhookRequest({ topic: "orders/create", body: order, webhookId: "wh-1011", shop: "not-installed.myshopify.com" }))))) as Response;
     expect(response.status).toBe(200);
-    expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-not-an-order" } })).toBe(1);
+    expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-1011" } })).toBe(0);
+    expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(0);
+    expect(await prisma.rejectedDelivery.count({ where: { webhookId: "wh-1011" } })).toBe(0);
+  });
+
+  it("refuses (400, nothing stored) a signed delivery of another topic sent to this address", async () => {
+    const order = usOrder(1012);
+    const response = (await settle(() => action(routeArgs(webhookRequest({ topic: "orders/updated", path: "/webhooks/orders/create", body: order, webhookId: "wh-1012" }))))) as Response;
+    expect(response.status).toBe(400);
+    expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-1012" } })).toBe(0);
+    expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(0);
+  });
+
+  it("shows the merchant, on the sync log, that Shopify sent an order we could not read (their shop's only)", async () => {
+    const other = "other-shop.myshopify.com";
+    await ensureInstalled(other);
+    await prisma.rejectedDelivery.deleteMany();
+    expect((await deliverRaw('{"id": 6000000000002, "name": "#6002"', "wh-banner-1")).status).toBe(400);
+    expect((await deliverRaw('{"id": 6000000000003, "admin_graphql_api_id": "gid://shopify/Order/6000000000003", "total_price": ', "wh-banner-2")).status).toBe(400);
+    expect((await deliverRaw("not json", "wh-banner-other", other)).status).toBe(400);
+
+    const load = async (shop: string) => {
+      const request = new Request(`${TEST_SHOPIFY.appUrl}/app?index`, { headers: { Authorization: `Bearer ${sessionToken(shop)}` } });
+      return (await syncLogLoader(routeArgs(request))) as { rejected: { count: number; latest: { webhookId: string; orderId: string | null } | null } };
+    };
+    const mine = await load(TEST_SHOP);
+    expect(mine.rejected).toMatchObject({ count: 2, latest: { webhookId: "wh-banner-2", orderId: "6000000000003" } });
+    const message = rejectedMessage(mine.rejected as Parameters<typeof rejectedMessage>[0]);
+    expect(message).toContain("Shopify sent 2 orders we could not read");
+    expect(message).toContain("order ID 6000000000003");
+    expect(message).toContain("The body is not valid JSON.");
+    expect((await load(other)).rejected.count).toBe(1);
   });
 });

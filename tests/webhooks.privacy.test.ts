@@ -11,11 +11,12 @@ import { usOrder } from "./helpers/orders";
 import { routeArgs, seedOfflineSession, sessionToken, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
 
 type Action = typeof dataRequest;
-const send = (act: Action, topic: string, body: object, secret?: string) =>
+const send = (act: Action, topic: string, body: object | string, secret?: string) =>
   settle(() => act(routeArgs(webhookRequest({ topic, body, secret })))) as Promise<Response>;
 
 async function receiveOrder(n: number) {
   const order = usOrder(n);
+  await seedOfflineSession(process.env.DATABASE_URL!); // installed: orders of a shop without an installation are dropped
   expect((await send(ordersCreate, "orders/create", order)).status).toBe(200);
   return order;
 }
@@ -113,7 +114,7 @@ describe("privacy webhooks", () => {
   it("app/uninstalled pauses syncing; shop/redact then deletes everything of the shop", async () => {
     await seedOfflineSession(process.env.DATABASE_URL!);
     await receiveOrder(2003);
-    expect((await send(uninstalled, "app/uninstalled", { id: 1 })).status).toBe(200);
+    expect((await send(uninstalled, "app/uninstalled", { id: 1, myshopify_domain: TEST_SHOP })).status).toBe(200);
     expect((await prisma.shopSettings.findUniqueOrThrow({ where: { shop: TEST_SHOP } })).uninstalledAt).not.toBeNull();
     expect(await prisma.orderSync.count({ where: { shop: TEST_SHOP } })).toBeGreaterThan(0);
 
@@ -121,6 +122,9 @@ describe("privacy webhooks", () => {
     const ours = await prisma.orderSync.findFirstOrThrow({ where: { shop: TEST_SHOP } });
     await prisma.syncAttempt.create({ data: { orderSyncId: ours.id, shop: TEST_SHOP, startedAt: new Date(), outcome: "failed" } });
     await prisma.oauthState.create({ data: { shop: TEST_SHOP, nonce: "redact-me", expiresAt: new Date(Date.now() + 60_000) } });
+    // A delivery Shopify sent that we could not read holds the customer's data too.
+    expect((await send(ordersCreate, "orders/create", '{"email": "ada@example.com", "id": ')).status).toBe(400);
+    expect(await prisma.rejectedDelivery.count({ where: { shop: TEST_SHOP } })).toBe(1);
     const otherShop = "still-installed.myshopify.com";
     await prisma.orderSync.create({ data: { shop: otherShop, orderId: "1", orderName: "#1", totalPrice: "1.00", currency: "USD", status: "synced", payload: {} } });
     await prisma.clientMapping.create({ data: { shop: otherShop, accountId: "SBX001", customerKey: "customer:1", freshbooksClientId: 8 } });
@@ -131,6 +135,7 @@ describe("privacy webhooks", () => {
       prisma.orderSync.count({ where: { shop: TEST_SHOP } }),
       prisma.syncAttempt.count({ where: { shop: TEST_SHOP } }),
       prisma.webhookDelivery.count({ where: { shop: TEST_SHOP } }),
+      prisma.rejectedDelivery.count({ where: { shop: TEST_SHOP } }),
       prisma.clientMapping.count({ where: { shop: TEST_SHOP } }),
       prisma.freshbooksConnection.count({ where: { shop: TEST_SHOP } }),
       prisma.oauthState.count({ where: { shop: TEST_SHOP } }),
@@ -152,5 +157,66 @@ describe("privacy webhooks", () => {
   ] as const)("%s refuses a forged request with 401", async (topic, act) => {
     const response = await send(act, topic, { shop_domain: TEST_SHOP, customer: { id: 1 } }, "forged");
     expect(response.status).toBe(401);
+  });
+});
+
+/**
+ * The HMAC covers the body only: shop, topic and webhook id headers can be changed by whoever
+ * replays a signed body. Each replay below is correctly signed and changes nothing.
+ */
+describe("signed bodies replayed with other headers", () => {
+  const VICTIM = "victim-shop.myshopify.com";
+  const ATTACKER = "attacker-shop.myshopify.com";
+
+  async function victimHasData(): Promise<void> {
+    await seedOfflineSession(process.env.DATABASE_URL!, VICTIM);
+    await prisma.orderSync.deleteMany({ where: { shop: VICTIM } });
+    await prisma.orderSync.create({ data: { shop: VICTIM, orderId: "42", orderName: "#42", customerEmail: "ada@example.com", totalPrice: "1.00", currency: "USD", status: "synced", payload: {} } });
+  }
+  const victimOrders = () => prisma.orderSync.count({ where: { shop: VICTIM } });
+  const replay = (act: Action, topic: string, body: object, shop: string, path?: string) =>
+    settle(() => act(routeArgs(webhookRequest({ topic, body, shop, path })))) as Promise<Response>;
+
+  it("an orders/create body replayed to /webhooks/shop/redact with another shop's header wipes nothing", async () => {
+    await victimHasData();
+    const order = usOrder(2101);
+    // As Shopify sent it (topic orders/create), only the address changed:
+    expect((await replay(shopRedact, "orders/create", order, VICTIM, "/webhooks/shop/redact")).status).toBe(400);
+    // And with the topic header changed too: the body does not name the victim.
+    expect((await replay(shopRedact, "shop/redact", order, VICTIM)).status).toBe(400);
+    expect(await victimOrders()).toBe(1);
+    expect(await prisma.session.count({ where: { shop: VICTIM } })).toBe(1);
+  });
+
+  it("shop/redact of one shop, replayed with another shop's header, wipes nothing", async () => {
+    await victimHasData();
+    expect((await replay(shopRedact, "shop/redact", { shop_id: 9, shop_domain: ATTACKER }, VICTIM)).status).toBe(400);
+    expect(await victimOrders()).toBe(1);
+    // The genuine request for the shop itself still works.
+    expect((await replay(shopRedact, "shop/redact", { shop_id: 9, shop_domain: VICTIM }, VICTIM)).status).toBe(200);
+    expect(await victimOrders()).toBe(0);
+  });
+
+  it("customers/redact and customers/data_request naming another shop change and export nothing", async () => {
+    await victimHasData();
+    const request = { shop_domain: ATTACKER, customer: { id: 1, email: "ada@example.com" }, orders_to_redact: [42], orders_requested: [42] };
+    expect((await replay(customersRedact, "customers/redact", request, VICTIM)).status).toBe(400);
+    expect((await prisma.orderSync.findFirstOrThrow({ where: { shop: VICTIM } })).customerEmail).toBe("ada@example.com");
+    expect((await replay(dataRequest, "customers/data_request", request, VICTIM)).status).toBe(400);
+    expect(await prisma.complianceRequest.count({ where: { shop: VICTIM } })).toBe(0);
+    // A body without shop_domain is not this shop's either.
+    const anonymous = { customer: request.customer, orders_to_redact: request.orders_to_redact };
+    expect((await replay(customersRedact, "customers/redact", anonymous, VICTIM)).status).toBe(400);
+    expect((await prisma.orderSync.findFirstOrThrow({ where: { shop: VICTIM } })).customerEmail).toBe("ada@example.com");
+  });
+
+  it("app/uninstalled of one shop, replayed with another shop's header, uninstalls nothing", async () => {
+    await victimHasData();
+    expect((await replay(uninstalled, "app/uninstalled", { id: 9, myshopify_domain: ATTACKER }, VICTIM)).status).toBe(400);
+    expect(await prisma.session.count({ where: { shop: VICTIM } })).toBe(1);
+    expect(await prisma.shopSettings.count({ where: { shop: VICTIM, uninstalledAt: { not: null } } })).toBe(0);
+    // A privacy body replayed to app/uninstalled is refused by its topic.
+    expect((await replay(uninstalled, "shop/redact", { shop_domain: VICTIM }, VICTIM, "/webhooks/app/uninstalled")).status).toBe(400);
+    expect(await prisma.session.count({ where: { shop: VICTIM } })).toBe(1);
   });
 });

@@ -5,6 +5,7 @@ import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { resolveDatabase } from "../db/database.server";
 import { getEnv } from "../env.server";
+import { RECEIVED_AT_HEADER } from "../webhooks/arrival";
 import { onShutdown, runMain } from "./run-main.server";
 
 /**
@@ -25,6 +26,11 @@ runMain(async () => {
   const app = express();
   app.disable("x-powered-by");
   app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+  // A webhook's wait for the database counts from here (app/webhooks/gate.server.ts).
+  app.use("/webhooks", (req, _res, next) => {
+    req.headers[RECEIVED_AT_HEADER] = String(performance.now());
+    next();
+  });
   app.all("*", createRequestHandler({ build, mode: env.NODE_ENV }));
 
   const runner = env.RUN_WORKER_IN_WEB

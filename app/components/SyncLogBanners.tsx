@@ -1,6 +1,7 @@
 import { Banner, BlockStack, Card, EmptyState, Text } from "@shopify/polaris";
 import type { ConnectionSummary } from "../freshbooks/connection.server";
 import type { Backlog } from "../models/sync-log.server";
+import type { RejectedSummary } from "../webhooks/rejected.server";
 import { ConnectionBanner } from "./FreshBooksConnectionCard";
 import { duration, plural } from "./format";
 
@@ -10,6 +11,16 @@ export interface BannerState {
   connection: ConnectionSummary | null;
   backlog: Backlog;
   paused: boolean;
+  /** Orders Shopify sent that we could not read (rejected deliveries, last 30 days). */
+  rejected?: RejectedSummary;
+}
+
+/** "Shopify sent 2 orders we could not read. The latest, order ID 123, arrived 2026-12-02 12:00 UTC: …". */
+export function rejectedMessage(rejected: RejectedSummary): string {
+  const latest = rejected.latest;
+  const count = rejected.count === 1 ? "an order" : `${rejected.count} orders`;
+  const which = latest ? ` The latest${latest.orderId ? `, order ID ${latest.orderId},` : ""} arrived ${latest.receivedAt.slice(0, 16).replace("T", " ")} UTC: ${latest.reason}` : "";
+  return `In the last 30 days Shopify sent ${count} we could not read, so ${rejected.count === 1 ? "it is" : "they are"} not in this log and not in FreshBooks.${which}`;
 }
 
 /** "1 order is queued; it has waited 6 minutes", "120 orders are queued; the oldest has waited 2 hours". */
@@ -30,6 +41,14 @@ export function SyncLogBanners({ state, onConnect, onResume }: { state: BannerSt
       {state.paused ? (
         <Banner tone="warning" title="Syncing is paused" action={{ content: "Resume syncing", onAction: onResume }}>
           <p>The app was uninstalled and installed again. Orders received meanwhile are waiting; resume to sync them.</p>
+        </Banner>
+      ) : null}
+      {state.rejected && state.rejected.count > 0 ? (
+        <Banner tone="warning" title={state.rejected.count === 1 ? "Shopify sent an order we could not read" : "Shopify sent orders we could not read"}>
+          <p>
+            {rejectedMessage(state.rejected)} Create {state.rejected.count === 1 ? "its invoice" : "their invoices"} in FreshBooks by hand; the delivery is kept
+            {state.rejected.latest ? ` (webhook ${state.rejected.latest.webhookId})` : ""} for support.
+          </p>
         </Banner>
       ) : null}
       {growing && !state.paused && state.connection?.status === "connected" ? (

@@ -2,10 +2,14 @@ import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { parsePayload } from "../jobs/catalog";
 import { enqueue } from "../jobs/enqueue.server";
+import { withOrderId, shopifyId } from "../shopify/json";
 
-/** What intake needs from an orders/create payload; the sync job validates the full shape. */
-export const orderIntakeSchema = z.looseObject({
-  id: z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String),
+/**
+ * What intake needs from an orders/create payload; the sync job validates the full shape. The id
+ * is exact (the raw body's digits, or admin_graphql_api_id's when there is no id, like the sync's schema).
+ */
+export const orderIntakeSchema = z.preprocess(withOrderId, z.looseObject({
+  id: shopifyId,
   name: z.string(),
   order_number: z.number().int().optional(),
   processed_at: z.string().nullish(),
@@ -18,9 +22,22 @@ export const orderIntakeSchema = z.looseObject({
   customer: z
     .looseObject({ first_name: z.string().nullish(), last_name: z.string().nullish(), email: z.string().nullish() })
     .nullish(),
-});
+}));
 
 export type OrderIntake = z.infer<typeof orderIntakeSchema>;
+
+/** What identifies the order and its customer in a body that failed the schema (kept with the rejected delivery). */
+export function readableOrderParts(payload: unknown): { orderId: string | null; email: string | null } {
+  const body = withOrderId(payload);
+  if (!body || typeof body !== "object" || Array.isArray(body)) return { orderId: null, email: null };
+  const { id, customer, email, contact_email } = body as Record<string, unknown>;
+  const customerEmail = customer && typeof customer === "object" ? (customer as Record<string, unknown>).email : undefined;
+  const text = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value : null);
+  return {
+    orderId: typeof id === "string" && /^\d+$/.test(id) ? id : Number.isSafeInteger(id) ? String(id) : null,
+    email: text(customerEmail) ?? text(email) ?? text(contact_email),
+  };
+}
 
 import { RETRY_STATES, SYNC_STATUSES, type SyncStatus } from "./sync-status";
 

@@ -162,6 +162,7 @@ export async function redactShop(db: PrismaClient, shop: string): Promise<void> 
     db.syncAttempt.deleteMany({ where: { shop } }),
     db.orderSync.deleteMany({ where: { shop } }),
     db.webhookDelivery.deleteMany({ where: { shop } }),
+    db.rejectedDelivery.deleteMany({ where: { shop } }),
     db.clientMapping.deleteMany({ where: { shop } }),
     db.freshbooksRateLimit.deleteMany({ where: { shop } }),
     db.complianceRequest.deleteMany({ where: { shop } }),

@@ -22,6 +22,7 @@ import { resumeShop } from "../models/shop.server";
 import { PERIODS, resolvePeriod, syncLogQuerySchema } from "../models/sync-log-query";
 import { backlog, listOrders, summarize } from "../models/sync-log.server";
 import { authenticate } from "../shopify.server";
+import { rejectedOrders } from "../webhooks/rejected.server";
 
 export const meta: MetaFunction = () => [{ title: "Sync log" }];
 
@@ -31,13 +32,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const query = syncLogQuerySchema.parse(Object.fromEntries(url.searchParams));
   const { from, to, custom } = resolvePeriod(query);
-  const [connection, settings, page, summary, waiting, anyOrder] = await Promise.all([
+  const [connection, settings, page, summary, waiting, anyOrder, rejected] = await Promise.all([
     connectionSummary(shop, prisma),
     getSettings(prisma, shop),
     listOrders(prisma, shop, { status: query.status, search: query.q, from, to: custom ? to : undefined, after: query.after, before: query.before }),
     summarize(prisma, shop, from, to),
     backlog(prisma, shop),
     prisma.orderSync.findFirst({ where: { shop }, select: { id: true } }),
+    rejectedOrders(prisma, shop),
   ]);
   const paused = settings.uninstalledAt !== null;
   return {
@@ -49,6 +51,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     page,
     summary,
     backlog: waiting,
+    rejected,
     // Polled only while an order is syncing or due within the minute (never while paused).
     poll: waiting.changingSoon && !paused,
     hasOrders: anyOrder !== null,
@@ -112,7 +115,7 @@ export default function SyncLog() {
         <Layout.Section>
           <BlockStack gap="400">
             <SyncLogBanners
-              state={{ connection: data.connection, backlog: data.backlog, paused: data.paused }}
+              state={{ connection: data.connection, backlog: data.backlog, paused: data.paused, rejected: data.rejected }}
               onConnect={connect}
               onResume={() => retry.submit({ intent: "resume" }, { method: "POST" })}
             />

@@ -2,13 +2,16 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import prisma from "../db.server";
 import { logger } from "../logger.server";
 import { receiveWebhook } from "../webhooks/intake.server";
+import { assertBodyNamesShop } from "../webhooks/shop-check";
 
 /**
  * app/uninstalled: the shop's access tokens are dead, so its sessions go, and syncing pauses
- * (queued orders wait; nothing is deleted until shop/redact, 48 hours later).
+ * (queued orders wait; nothing is deleted until shop/redact, 48 hours later). The body (the Shop
+ * resource) must name the shop (`myshopify_domain`): a replay with another shop's header does nothing.
  */
 export const action = async ({ request }: ActionFunctionArgs) =>
-  receiveWebhook(request, async ({ shop, topic, webhookId }) => {
+  receiveWebhook(request, "app/uninstalled", async ({ shop, topic, webhookId, payload }) => {
+    assertBodyNamesShop(payload, "myshopify_domain", shop);
     const now = new Date();
     const [{ count }] = await prisma.$transaction([
       prisma.session.deleteMany({ where: { shop } }),

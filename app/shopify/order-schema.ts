@@ -2,9 +2,11 @@
  * The fields of the REST `Order` resource (the orders/create webhook body) that the sync reads
  * (shared/reference/shopify-app-platform.md §4). Objects are loose: unknown fields are kept, so a
  * newer API version adding fields never breaks parsing. Money is always a decimal string; we
- * validate its shape here so the mapping can parse it exactly, never through a float.
+ * validate its shape here so the mapping can parse it exactly, never through a float. Ids are
+ * 64-bit: read from the raw body's digits (app/shopify/json.ts) and handed on as strings.
  */
 import { z } from "zod";
+import { withOrderId, shopifyId } from "./json";
 
 const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal number written as a string");
 const nullableText = z.string().nullable().optional();
@@ -41,7 +43,7 @@ export const discountApplicationSchema = z.looseObject({
 });
 
 export const lineItemSchema = z.looseObject({
-  id: z.number().int().optional(),
+  id: shopifyId.optional(),
   title: z.string(),
   name: nullableText,
   variant_title: nullableText,
@@ -57,7 +59,7 @@ export const lineItemSchema = z.looseObject({
 });
 
 export const shippingLineSchema = z.looseObject({
-  id: z.number().int().optional(),
+  id: shopifyId.optional(),
   title: z.string().nullable().optional(),
   code: nullableText,
   price: decimalString,
@@ -85,15 +87,16 @@ export const addressSchema = z.looseObject({
 });
 
 export const customerSchema = z.looseObject({
-  id: z.number().int().nullable().optional(),
+  id: shopifyId.nullable().optional(),
   email: nullableText,
   first_name: nullableText,
   last_name: nullableText,
   phone: nullableText,
 });
 
-export const shopifyOrderSchema = z.looseObject({
-  id: z.number().int(),
+/** The order; its `id` is its exact digits as a string (from `admin_graphql_api_id` when the body has no `id`). */
+export const shopifyOrderSchema = z.preprocess(withOrderId, z.looseObject({
+  id: shopifyId,
   name: z.string(),
   order_number: z.number().int(),
   number: z.number().int().optional(),
@@ -120,7 +123,7 @@ export const shopifyOrderSchema = z.looseObject({
   shipping_address: addressSchema.nullable().optional(),
   line_items: z.array(lineItemSchema),
   shipping_lines: z.array(shippingLineSchema).optional().default([]),
-});
+}));
 
 export type ShopifyOrder = z.infer<typeof shopifyOrderSchema>;
 export type ShopifyLineItem = ShopifyOrder["line_items"][number];

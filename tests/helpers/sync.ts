@@ -3,7 +3,7 @@ import type { Runner } from "graphile-worker";
 import prisma from "../../app/db.server";
 import { startWorker } from "../../app/jobs/worker.server";
 import { action as ordersCreate } from "../../app/routes/webhooks.orders.create";
-import { routeArgs, settle, webhookRequest } from "./shopify";
+import { routeArgs, settle, TEST_SHOP, webhookRequest } from "./shopify";
 
 /** A real graphile-worker runner on this test file's database, for the whole file. */
 export function useWorker(concurrency = 8): void {
@@ -16,8 +16,18 @@ export function useWorker(concurrency = 8): void {
   });
 }
 
-/** Shopify delivering orders/create to our real webhook route, correctly signed. */
+/**
+ * The offline session a real install leaves (token exchange cannot reach Shopify here): an
+ * orders/create for a shop without one is dropped. Kept if already there.
+ */
+export async function ensureInstalled(shop: string = TEST_SHOP): Promise<void> {
+  await prisma.$executeRaw`insert into "Session" (id, shop, state, "isOnline", scope, "accessToken")
+    values (${`offline_${shop}`}, ${shop}, '', false, 'read_orders', ${`shpat_test_${shop.split(".")[0]}`}) on conflict (id) do nothing`;
+}
+
+/** Shopify delivering orders/create to our real webhook route, correctly signed, for the installed test shop. */
 export async function deliverOrder(order: object, webhookId?: string): Promise<Response> {
+  await ensureInstalled();
   return (await settle(() => ordersCreate(routeArgs(webhookRequest({ topic: "orders/create", body: order, webhookId }))))) as Response;
 }
 

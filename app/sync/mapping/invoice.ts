@@ -24,7 +24,7 @@ export function invoiceDate(order: ShopifyOrder): string {
   return match[1];
 }
 
-export function adminOrderUrl(shopDomain: string, orderId: number): string {
+export function adminOrderUrl(shopDomain: string, orderId: string): string {
   const store = shopDomain.replace(/\.myshopify\.com$/i, "");
   return `https://admin.shopify.com/store/${encodeURIComponent(store)}/orders/${orderId}`;
 }
