@@ -55,6 +55,11 @@ const schema = baseSchema.extend({
   FRESHBOOKS_WEB_URL: z.url().default("https://my.freshbooks.com"),
   FRESHBOOKS_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
 
+  /** Retention (docs/decisions/0007): days before the daily job deletes each kind of data. */
+  RETENTION_ORDER_SNAPSHOT_DAYS: z.coerce.number().int().positive().default(90),
+  RETENTION_DATA_REQUEST_DAYS: z.coerce.number().int().positive().default(30),
+  RETENTION_OAUTH_STATE_DAYS: z.coerce.number().int().positive().default(1),
+
   TOKEN_ENCRYPTION_KEY: z
     .string()
     .refine((value) => decodeKey(value) !== null, "must be 32 bytes, as 64 hex characters or 44 characters of padded base64"),
