@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { redactOrderlessDeliveries } from "./orderless-deliveries.server";
 
 /**
  * The mandatory privacy webhooks. What we hold about a customer: order snapshots (payload),
@@ -141,6 +142,7 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: un
     }
   }
   const customerId = request.customer.id != null ? String(request.customer.id) : null;
+  await redactOrderlessDeliveries(db, shop, { email, id: customerId, orderIds: [...new Set([...orderIds, ...request.orders_to_redact.map(String)])] });
   const keys = [customerId ? `customer:${customerId}` : null, email ? `email:${email.toLowerCase()}` : null].filter((key): key is string => key !== null);
   if (keys.length > 0) await db.clientMapping.deleteMany({ where: { shop, customerKey: { in: keys } } });
   // Exports made for earlier data requests about this customer hold the same data.
