@@ -34,8 +34,9 @@ const schema = baseSchema.extend({
   APP_BRIDGE_URL: z.url().optional(),
 
   /**
-   * `npm run demo` only: serves the demo pages (/demo: a fresh session token for the demo shop,
-   * the App Bridge stand-in). Refused whenever NODE_ENV is production (app/dev/demo/gate.server.ts).
+   * `npm run demo` only: the demo's own web server (app/dev/demo/web-server.ts) serves the demo
+   * pages (/demo: a fresh session token for the demo shop, the App Bridge stand-in); the app's
+   * build has none. Refused whenever NODE_ENV is production (app/dev/demo/gate.server.ts).
    */
   DEMO_MODE: booleanFlag,
 
