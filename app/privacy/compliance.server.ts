@@ -125,7 +125,8 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: un
   for (const order of orders) {
     await db.orderSync.update({
       where: { id: order.id },
-      data: { customerName: null, customerEmail: null, payload: redactOrderPayload(order.payload), mappedInvoice: Prisma.DbNull },
+      // redactedAt: an attempt running on this order now writes nothing more (app/sync/claim.server.ts).
+      data: { customerName: null, customerEmail: null, payload: redactOrderPayload(order.payload), mappedInvoice: Prisma.DbNull, redactedAt: new Date() },
     });
   }
   const orderIds = orders.map((order) => order.orderId);
