@@ -39,8 +39,9 @@ const schema = baseSchema.extend({
   APP_BRIDGE_URL: z.url().optional(),
 
   /**
-   * `npm run demo` only: serves the demo pages (/demo: a fresh session token for the demo shop,
-   * the App Bridge stand-in). Refused whenever NODE_ENV is production (app/dev/demo/gate.server.ts).
+   * `npm run demo` only: the demo's own web server (app/dev/demo/web-server.ts) serves the demo
+   * pages (/demo: a fresh session token for the demo shop, the App Bridge stand-in); the app's
+   * build has none. Refused whenever NODE_ENV is production (app/dev/demo/gate.server.ts).
    */
   DEMO_MODE: booleanFlag,
 
@@ -60,15 +61,20 @@ const schema = baseSchema.extend({
   FRESHBOOKS_WEB_URL: z.url().default("https://my.freshbooks.com"),
   FRESHBOOKS_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
 
+  /** Retention (docs/decisions/0007): days before the daily job deletes each kind of data. */
+  RETENTION_ORDER_SNAPSHOT_DAYS: z.coerce.number().int().positive().default(90),
+  RETENTION_DATA_REQUEST_DAYS: z.coerce.number().int().positive().default(30),
+  RETENTION_OAUTH_STATE_DAYS: z.coerce.number().int().positive().default(1),
+
   TOKEN_ENCRYPTION_KEY: z
     .string()
-    .refine((value) => decodeKey(value) !== null, "must be 32 bytes, as 64 hex characters or base64"),
+    .refine((value) => decodeKey(value) !== null, "must be 32 bytes, as 64 hex characters or 44 characters of padded base64"),
   TOKEN_ENCRYPTION_KEYS_PREVIOUS: z
     .string()
     .optional()
     .refine(
       (value) => !value || value.split(",").every((key) => decodeKey(key.trim()) !== null),
-      "must be a comma-separated list of 32-byte keys (hex or base64)",
+      "must be a comma-separated list of 32-byte keys (64 hex characters or 44 characters of padded base64)",
     ),
 });
 
@@ -76,12 +82,37 @@ const schema = baseSchema.extend({
  * The demo pages log anyone in as the demo shop: a production process with DEMO_MODE set is a
  * misconfiguration, refused at start-up rather than merely hidden per request.
  */
+/**
+ * Without DATABASE_URL a process starts the embedded PostgreSQL, which runs with fsync off: a
+ * power cut could lose orders that webhooks were told were stored. Not in production.
+ */
+function requireDatabaseUrlInProduction(value: z.infer<typeof baseSchema>, context: z.RefinementCtx): void {
+  if (value.NODE_ENV === "production" && !value.DATABASE_URL) {
+    context.addIssue({
+      code: "custom",
+      path: ["DATABASE_URL"],
+      message: "must be set when NODE_ENV is production (the embedded PostgreSQL is for development and tests: it runs with fsync off)",
+    });
+  }
+}
+
+const checkedBaseSchema = baseSchema.superRefine(requireDatabaseUrlInProduction);
+
 const checkedSchema = schema.superRefine((value, context) => {
-  if (value.DEMO_MODE && value.NODE_ENV === "production") {
+  if (value.NODE_ENV !== "production") return;
+  if (value.DEMO_MODE) {
     context.addIssue({
       code: "custom",
       path: ["DEMO_MODE"],
       message: "must not be set when NODE_ENV is production (the demo pages log anyone in as the demo shop)",
+    });
+  }
+  requireDatabaseUrlInProduction(value, context);
+  if (PLACEHOLDER_KEYS.has(value.TOKEN_ENCRYPTION_KEY.toLowerCase())) {
+    context.addIssue({
+      code: "custom",
+      path: ["TOKEN_ENCRYPTION_KEY"],
+      message: "is a published placeholder (of the demo or `npm run local`) and must not be used when NODE_ENV is production",
     });
   }
 });
@@ -91,11 +122,28 @@ export type Env = z.infer<typeof schema>;
 export const ENV_VARIABLES = Object.keys(schema.shape) as (keyof Env)[];
 export type BaseEnv = z.infer<typeof baseSchema>;
 
-/** Accepts a 32-byte key written as 64 hex characters or as base64. */
+/**
+ * Accepts a 32-byte key written as exactly 64 hex characters or as canonical, padded base64
+ * (44 characters). Node's base64 decoder skips characters it does not know and stops at the
+ * first `=`, so anything else ("my-password…", a key with a typo) could decode to some 32 bytes
+ * of much less entropy than it looks: refused.
+ */
 export function decodeKey(value: string): Buffer | null {
-  const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64");
-  return key.length === 32 ? key : null;
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(value)) return null;
+  const key = Buffer.from(value, "base64");
+  return key.length === 32 && key.toString("base64") === value ? key : null;
 }
+
+/**
+ * Keys published in this repository for `npm run demo` and `npm run local` (they spell
+ * "demo-only-key-not-for-production" and "local-only-key-not-for-productn!" in hex): anyone can
+ * read them, so a production process refuses them (tests/env.test.ts checks the list is complete).
+ */
+export const PLACEHOLDER_KEYS: ReadonlySet<string> = new Set([
+  "64656d6f2d6f6e6c792d6b65792d6e6f742d666f722d70726f64756374696f6e",
+  "6c6f63616c2d6f6e6c792d6b65792d6e6f742d666f722d70726f647563746e21",
+]);
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {
@@ -120,7 +168,7 @@ function parseWith<T extends z.ZodType>(
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join(".");
-    return source[name] === undefined ? `${name} is missing` : `${name} ${issue.message}`;
+    return source[name] === undefined && issue.code !== "custom" ? `${name} is missing` : `${name} ${issue.message}`;
   });
   throw new EnvError(problems);
 }
@@ -142,7 +190,7 @@ export function reloadEnv(): void {
 
 /** Only the base settings (database, logging): enough for setup and migrations. */
 export function getBaseEnv(): BaseEnv {
-  cachedBase ??= parseWith(baseSchema, process.env);
+  cachedBase ??= parseWith(checkedBaseSchema, process.env);
   return cachedBase;
 }
 

@@ -5,10 +5,7 @@ import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { DEMO_SHOP } from "../app/dev/demo/constants";
 import { reloadEnv } from "../app/env.server";
-import { loader as demoEntry } from "../app/routes/demo._index";
-import { loader as demoAppBridge } from "../app/routes/demo.app-bridge[.]js";
-import { loader as demoSessionToken } from "../app/routes/demo.session-token";
-import { routeArgs, settle } from "./helpers/shopify";
+import { demoAppBridgeResponse, demoEntry, demoSessionTokenResponse, settled } from "../app/dev/demo/routes.server";
 
 const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 
@@ -31,24 +28,24 @@ describe("the demo-only routes", () => {
   }
 
   const calls = {
-    "/demo": () => demoEntry(routeArgs(new Request("http://localhost:3100/demo"))),
-    "/demo/session-token": () => demoSessionToken(),
-    "/demo/app-bridge.js": () => demoAppBridge(),
+    "/demo": () => demoEntry(new URL("http://localhost:3100/demo")),
+    "/demo/session-token": () => demoSessionTokenResponse(),
+    "/demo/app-bridge.js": () => demoAppBridgeResponse(),
   };
 
   it.each(Object.keys(calls) as (keyof typeof calls)[])("%s is a 404 without DEMO_MODE", async (route) => {
     withEnv({ DEMO_MODE: undefined, NODE_ENV: "development" });
-    const response = (await settle(calls[route])) as Response;
+    const response = settled(calls[route]);
     expect(response.status).toBe(404);
   });
 
   it.each(Object.keys(calls) as (keyof typeof calls)[])("%s is a 404 in production", async (route) => {
     withEnv({ DEMO_MODE: undefined, NODE_ENV: "production" });
-    const response = (await settle(calls[route])) as Response;
+    const response = settled(calls[route]);
     expect(response.status).toBe(404);
   });
 
-  it.each(["app/bin/server.ts", "app/bin/worker.ts"])("%s refuses to start in production with DEMO_MODE=true", async (entry) => {
+  it.each(["app/bin/server.ts", "app/bin/worker.ts", "app/dev/demo/web-server.ts"])("%s refuses to start in production with DEMO_MODE=true", async (entry) => {
     const child = spawn(process.execPath, ["--import", "tsx", entry], {
       env: { ...process.env, DEMO_MODE: "true", NODE_ENV: "production", DATABASE_URL: undefined },
       stdio: ["ignore", "pipe", "pipe"],
@@ -62,18 +59,18 @@ describe("the demo-only routes", () => {
 
   it("with DEMO_MODE outside production, mints a session token for the demo shop and opens the embedded app with it", async () => {
     withEnv({ DEMO_MODE: "true", NODE_ENV: "development" });
-    const token = await (await demoSessionToken()).text();
+    const token = await demoSessionTokenResponse().text();
     const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as { dest: string };
     expect(claims.dest).toBe(`https://${DEMO_SHOP}`);
 
-    const redirect = (await settle(calls["/demo"])) as Response;
+    const redirect = settled(calls["/demo"]);
     expect(redirect.status).toBe(302);
     const target = new URL(redirect.headers.get("location") ?? "");
     expect(target.pathname).toBe("/app");
     expect(target.searchParams.get("shop")).toBe(DEMO_SHOP);
     expect(target.searchParams.get("id_token")).toMatch(/^ey/);
 
-    const script = await (await demoAppBridge()).text();
+    const script = await demoAppBridgeResponse().text();
     expect(script).toContain('"url":"/demo/session-token"');
   });
 });

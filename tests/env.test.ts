@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ENV_VARIABLES, EnvError, parseEnv } from "../app/env.server";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { DEMO_TOKEN_ENCRYPTION_KEY } from "../app/dev/demo/constants";
+import { decodeKey, ENV_VARIABLES, EnvError, parseEnv, PLACEHOLDER_KEYS } from "../app/env.server";
 import { TEST_ENV } from "./test-env";
 
 function problemsOf(source: Record<string, string | undefined>): string[] {
@@ -43,15 +46,61 @@ describe("environment", () => {
     const problems = problemsOf({ ...TEST_ENV, SHOPIFY_APP_URL: "not a url", TOKEN_ENCRYPTION_KEY: "short" });
     expect(problems).toHaveLength(2);
     expect(problems.find((p) => p.startsWith("SHOPIFY_APP_URL"))).toBeDefined();
-    expect(problems).toContain("TOKEN_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64");
+    expect(problems).toContain("TOKEN_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or 44 characters of padded base64");
+  });
+
+  it("decodes keys strictly: exactly 32 bytes, as 64 hex characters or canonical padded base64", () => {
+    const key = randomBytes(32);
+    expect(decodeKey(key.toString("hex"))).toEqual(key);
+    expect(decodeKey(key.toString("hex").toUpperCase())).toEqual(key);
+    expect(decodeKey(key.toString("base64"))).toEqual(key);
+    // Node's lenient decoder would turn each of these into some 32 bytes.
+    const lenient = [
+      `${key.toString("base64")}garbage`, // trailing text after the padding
+      key.toString("base64").replace(/=$/, ""), // unpadded
+      key.toString("base64url"), // another alphabet
+      `${key.toString("base64").slice(0, 20)} ${key.toString("base64").slice(20)}`, // a space inside
+      `${key.toString("hex")}0`, // 65 hex characters
+      "correct-horse-battery-staple-correct-horse-battery-staple!!", // a passphrase
+    ];
+    for (const value of lenient) {
+      expect(Buffer.from(value, "base64").length >= 32 || value.length === 65, value).toBe(true);
+      expect(decodeKey(value), value).toBeNull();
+    }
+    expect(decodeKey(randomBytes(31).toString("base64"))).toBeNull();
+    expect(decodeKey(randomBytes(33).toString("hex"))).toBeNull();
+  });
+
+  it("refuses to start in production without DATABASE_URL (the embedded PostgreSQL runs with fsync off)", () => {
+    const production = { ...TEST_ENV, NODE_ENV: "production" };
+    expect(problemsOf(production)).toEqual([
+      "DATABASE_URL must be set when NODE_ENV is production (the embedded PostgreSQL is for development and tests: it runs with fsync off)",
+    ]);
+    expect(problemsOf({ ...production, DATABASE_URL: "postgresql://app@db.internal:5432/app" })).toEqual([]);
+    expect(problemsOf({ ...TEST_ENV, NODE_ENV: "development" })).toEqual([]);
+  });
+
+  it("refuses the demo's and `npm run local`'s published keys in production, and accepts them elsewhere", () => {
+    const localKey = /TOKEN_ENCRYPTION_KEY: "([0-9a-f]{64})"/.exec(readFileSync("app/bin/local.ts", "utf8"))?.[1];
+    expect(localKey).toBeDefined();
+    expect([...PLACEHOLDER_KEYS].sort()).toEqual([DEMO_TOKEN_ENCRYPTION_KEY, localKey].sort());
+
+    const production = { ...TEST_ENV, NODE_ENV: "production", DATABASE_URL: "postgresql://app@db.internal:5432/app" };
+    for (const key of PLACEHOLDER_KEYS) {
+      expect(problemsOf({ ...production, TOKEN_ENCRYPTION_KEY: key })).toEqual([
+        "TOKEN_ENCRYPTION_KEY is a published placeholder (of the demo or `npm run local`) and must not be used when NODE_ENV is production",
+      ]);
+      expect(problemsOf({ ...production, TOKEN_ENCRYPTION_KEY: key.toUpperCase() })).toHaveLength(1);
+      expect(problemsOf({ ...TEST_ENV, NODE_ENV: "development", TOKEN_ENCRYPTION_KEY: key })).toEqual([]);
+    }
   });
 
   it("refuses the demo mode in production, and accepts it in development", () => {
-    expect(problemsOf({ ...TEST_ENV, DEMO_MODE: "true", NODE_ENV: "production" })).toEqual([
+    expect(problemsOf({ ...TEST_ENV, DEMO_MODE: "true", NODE_ENV: "production", DATABASE_URL: "postgresql://app@db.internal:5432/app" })).toEqual([
       "DEMO_MODE must not be set when NODE_ENV is production (the demo pages log anyone in as the demo shop)",
     ]);
     expect(problemsOf({ ...TEST_ENV, DEMO_MODE: "true", NODE_ENV: "development" })).toEqual([]);
-    expect(problemsOf({ ...TEST_ENV, NODE_ENV: "production" })).toEqual([]);
+    expect(problemsOf({ ...TEST_ENV, NODE_ENV: "production", DATABASE_URL: "postgresql://app@db.internal:5432/app" })).toEqual([]);
   });
 
   it("names .env.example in the message the process prints", () => {

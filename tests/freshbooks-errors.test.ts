@@ -100,4 +100,26 @@ describe("FreshBooks errors", () => {
     expect(parseRetryAfter("Wed, 25 Nov 2026 12:00:30 GMT", now)).toBe(30);
     expect(parseRetryAfter("soon", now)).toBeNull();
   });
+
+  it("caps Retry-After at one hour, so one odd answer cannot park an order for days", () => {
+    const now = new Date("2026-11-25T12:00:00Z");
+    expect(parseRetryAfter("3600", now)).toBe(3600);
+    expect(parseRetryAfter("86400", now)).toBe(3600);
+    expect(parseRetryAfter("99999999999999999999999", now)).toBe(3600);
+    expect(parseRetryAfter("Fri, 25 Nov 2067 12:00:00 GMT", now)).toBe(3600);
+    expect((errorForResponse(429, null, "31536000") as FreshBooksRateLimitError).retryAfterSeconds).toBe(3600);
+    // The date forms RFC 9110 asks recipients to accept, a past date as "now".
+    expect(parseRetryAfter("Wednesday, 25-Nov-26 12:00:30 GMT", now)).toBe(30);
+    expect(parseRetryAfter("Wed Nov 25 12:00:30 2026", now)).toBe(30);
+    expect(parseRetryAfter("Wed, 25 Nov 2026 11:00:00 GMT", now)).toBe(0);
+  });
+
+  it("treats an unparsable Retry-After as absent (the caller's own backoff applies)", () => {
+    const now = new Date("2026-11-25T12:00:00Z");
+    // Each of these Date.parse or Number() would read as something.
+    for (const value of ["2030-01-01", "-1", "1.5", "1e3", "0x10", "2026-11-25T12:00:30Z", "Nov 25 2026", "  ", "30 seconds"]) {
+      expect(parseRetryAfter(value, now), value).toBeNull();
+    }
+    expect((errorForResponse(429, null, "1.5") as FreshBooksRateLimitError).retryAfterSeconds).toBeNull();
+  });
 });

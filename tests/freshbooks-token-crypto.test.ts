@@ -52,6 +52,8 @@ describe("FreshBooks token encryption at rest", () => {
     expect(cipher.decrypt(written, HERE)).toBe(TOKEN);
     expect(cipher.isStale(written)).toBe(true);
     expect(cipher.isStale(cipher.encrypt(TOKEN, HERE))).toBe(false);
+    expect(cipher.isV1(written)).toBe(true);
+    expect(cipher.isV1(cipher.encrypt(TOKEN, HERE))).toBe(false);
   });
 
   it("rotates keys: values written with the previous key still decrypt and are marked stale", () => {

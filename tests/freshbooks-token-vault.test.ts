@@ -22,7 +22,8 @@ beforeEach(async () => {
   await prisma.freshbooksConnection.deleteMany();
 });
 
-afterEach(() => {
+afterEach(async () => {
+  await prisma.appFlag.deleteMany();
   process.env.TOKEN_ENCRYPTION_KEY = TEST_ENV.TOKEN_ENCRYPTION_KEY;
   delete process.env.TOKEN_ENCRYPTION_KEYS_PREVIOUS;
   reloadEnv();
@@ -146,6 +147,28 @@ describe("key rotation", () => {
     sandbox.advanceClock(TWELVE_HOURS + 60);
     await expect(taxes(TEST_SHOP)).resolves.toBeInstanceOf(Array);
     await expect(taxes(OTHER_SHOP)).resolves.toBeInstanceOf(Array);
+  });
+
+  it("after tokens:reencrypt, a v1 token (not bound to its row, e.g. from an old backup) is refused and asks for a reconnect", async () => {
+    await connectThroughOAuth(TEST_SHOP);
+    const access = await tokenSourceFor(TEST_SHOP, deps).current();
+    const [refresh] = sandbox.state.liveRefreshTokens();
+    const restoreV1Row = () =>
+      prisma.freshbooksConnection.update({
+        where: { shop: TEST_SHOP },
+        data: { accessTokenEnc: v1Ciphertext(OLD_KEY, access), refreshTokenEnc: v1Ciphertext(OLD_KEY, refresh!) },
+      });
+    await restoreV1Row();
+    await expect(taxes(TEST_SHOP)).resolves.toBeInstanceOf(Array); // before: still read (and rewritten)
+
+    expect(await reencryptAllTokens(prisma)).toEqual({ rewritten: 0, alreadyCurrent: 1, unreadable: [] });
+    await restoreV1Row(); // same key, same token: only the format is old
+
+    await expect(taxes(TEST_SHOP)).rejects.toBeInstanceOf(FreshBooksReconnectRequiredError);
+    expect(await connectionSummary(TEST_SHOP, prisma)).toMatchObject({ status: "needs_reconnect", statusReason: expect.stringMatching(/cannot be decrypted/) });
+    expect(await reencryptAllTokens(prisma)).toEqual({ rewritten: 0, alreadyCurrent: 0, unreadable: [TEST_SHOP] });
+    await connectThroughOAuth(TEST_SHOP);
+    await expect(taxes(TEST_SHOP)).resolves.toBeInstanceOf(Array);
   });
 
   it("a token no configured key decrypts asks for a reconnect instead of failing every attempt", async () => {

@@ -172,7 +172,7 @@ export async function disconnect(shop: string, deps: VaultDeps): Promise<void> {
 
 async function revokeQuietly(row: FreshbooksConnection, deps: VaultDeps): Promise<void> {
   try {
-    await revokeToken(openToken(row, "refresh"), { fetch: deps.fetch });
+    await revokeToken(await openToken(deps.db, row, "refresh"), { fetch: deps.fetch });
   } catch (error) {
     const reason = error instanceof TokenDecryptionError ? "the stored token cannot be decrypted" : error instanceof Error ? error.message : String(error);
     logger.warn({ shop: row.shop, reason }, "FreshBooks revoke failed; deleting locally");
@@ -192,7 +192,7 @@ export function tokenSourceFor(shop: string, deps: VaultDeps): TokenSource {
       if (row.accessTokenExpiresAt.getTime() - now.getTime() <= REFRESH_MARGIN_MS) return tokenUnderLock(shop, null, deps);
       let token: string;
       try {
-        token = openToken(row, "access");
+        token = await openToken(deps.db, row, "access");
       } catch (error) {
         if (!(error instanceof TokenDecryptionError)) throw error;
         await markNeedsReconnect(deps.db, shop, UNREADABLE_REASON);
@@ -220,11 +220,13 @@ export function tokenSourceFor(shop: string, deps: VaultDeps): TokenSource {
 /** Key rotation on use: values written with a previous key or format are rewritten with the current one. */
 export async function reencryptRow(db: PrismaClient, row: FreshbooksConnection): Promise<boolean> {
   const cipher = tokenCipher();
+  const access = await openToken(db, row, "access");
+  const refresh = await openToken(db, row, "refresh");
   const updated = await db.freshbooksConnection.updateMany({
     where: { shop: row.shop, accessTokenEnc: row.accessTokenEnc, refreshTokenEnc: row.refreshTokenEnc },
     data: {
-      accessTokenEnc: cipher.encrypt(openToken(row, "access"), tokenContext(row.shop, "access")),
-      refreshTokenEnc: cipher.encrypt(openToken(row, "refresh"), tokenContext(row.shop, "refresh")),
+      accessTokenEnc: cipher.encrypt(access, tokenContext(row.shop, "access")),
+      refreshTokenEnc: cipher.encrypt(refresh, tokenContext(row.shop, "refresh")),
     },
   });
   return updated.count === 1;

@@ -98,12 +98,31 @@ export function errorDetails(body: unknown): FieldMessage[] {
   return [];
 }
 
-/** Retry-After as seconds: either delta-seconds or an HTTP date. */
+/** The longest wait a Retry-After can ask for: a larger value is taken as this (one hour). */
+export const RETRY_AFTER_CAP_SECONDS = 3600;
+
+// RFC 9110 §10.2.3: delta-seconds, or an HTTP-date in one of its three forms (§5.6.7).
+const DELTA_SECONDS = /^\d+$/;
+const HTTP_DATES = [
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/, // IMF-fixdate
+  /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \d{2}-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{2} \d{2}:\d{2}:\d{2} GMT$/, // RFC 850
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/, // asctime
+];
+
+/**
+ * Retry-After as seconds, at most RETRY_AFTER_CAP_SECONDS: a proxy's or a misbehaving server's
+ * "retry in a year" must not park an order for a year. Anything that is not one of the RFC's
+ * forms ("soon", "1.5", "-1", a bare year, which Date.parse would happily read) counts as absent,
+ * so the caller falls back to its own backoff.
+ */
 export function parseRetryAfter(value: string | null, now: Date = new Date()): number | null {
-  if (!value) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - now.getTime()) / 1000));
+  const text = value?.trim();
+  if (!text) return null;
+  if (DELTA_SECONDS.test(text)) return Math.min(Number(text), RETRY_AFTER_CAP_SECONDS);
+  if (!HTTP_DATES.some((form) => form.test(text))) return null;
+  const date = Date.parse(text.includes("GMT") ? text : `${text} GMT`);
+  if (Number.isNaN(date)) return null;
+  return Math.min(RETRY_AFTER_CAP_SECONDS, Math.max(0, Math.ceil((date - now.getTime()) / 1000)));
 }
 
 export function errorForResponse(status: number, body: unknown, retryAfter: string | null): FreshBooksError {

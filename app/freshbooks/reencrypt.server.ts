@@ -2,7 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { logger } from "../logger.server";
 import { reencryptRow } from "./connection.server";
 import { TokenDecryptionError } from "./token-crypto.server";
-import { markNeedsReconnect, openToken, tokenCipher, UNREADABLE_REASON } from "./token-vault.server";
+import { markNeedsReconnect, openToken, tokenCipher, UNREADABLE_REASON, V1_RETIRED_FLAG } from "./token-vault.server";
 
 export interface ReencryptReport {
   rewritten: number;
@@ -15,7 +15,8 @@ export interface ReencryptReport {
  * Key rotation, finished: rewrites every connection's tokens with the current key and format,
  * so the previous key can be dropped from TOKEN_ENCRYPTION_KEYS_PREVIOUS afterwards. Rows are
  * rewritten only if unchanged since read (a refresh meanwhile already wrote the current key).
- * Runs across all shops: an operator's command, not a request of one shop.
+ * Runs across all shops: an operator's command, not a request of one shop. When it completes it
+ * retires the v1 format (no AAD): v1 values are refused afterwards (docs/decisions/0005).
  */
 export async function reencryptAllTokens(db: PrismaClient): Promise<ReencryptReport> {
   const report: ReencryptReport = { rewritten: 0, alreadyCurrent: 0, unreadable: [] };
@@ -27,8 +28,8 @@ export async function reencryptAllTokens(db: PrismaClient): Promise<ReencryptRep
       continue;
     }
     try {
-      openToken(row, "access");
-      openToken(row, "refresh");
+      await openToken(db, row, "access");
+      await openToken(db, row, "refresh");
     } catch (error) {
       if (!(error instanceof TokenDecryptionError)) throw error;
       await markNeedsReconnect(db, row.shop, UNREADABLE_REASON);
@@ -38,6 +39,9 @@ export async function reencryptAllTokens(db: PrismaClient): Promise<ReencryptRep
     if (await reencryptRow(db, row)) report.rewritten += 1;
     else report.alreadyCurrent += 1;
   }
+  // Every readable row is now v2 (the app never writes v1; a row changed meanwhile was written
+  // by a refresh, in v2), so v1 is retired: from now on a v1 value is refused wherever it shows up.
+  await db.appFlag.upsert({ where: { name: V1_RETIRED_FLAG }, create: { name: V1_RETIRED_FLAG }, update: {} });
   logger.info({ rewritten: report.rewritten, alreadyCurrent: report.alreadyCurrent, unreadable: report.unreadable.length }, "FreshBooks tokens re-encrypted");
   return report;
 }

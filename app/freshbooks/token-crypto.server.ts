@@ -10,7 +10,9 @@ import { decodeKey } from "../env.server";
  * SHA-256 of the key, which identifies the key without revealing it), authenticated together
  * with a context string naming the value's place (shop and column) as additional data: a
  * ciphertext copied into another row, or from the refresh column into the access column, does
- * not decrypt. Format v1 (no context) is still read, and counts as stale so it gets rewritten.
+ * not decrypt. Format v1 (no context) is still read, and counts as stale so it gets rewritten,
+ * until `npm run tokens:reencrypt` has rewritten every row: from then on the vault refuses it
+ * (token-vault.server.ts, docs/decisions/0005).
  */
 export interface TokenCipher {
   encrypt(plaintext: string, context: string): string;
@@ -18,6 +20,8 @@ export interface TokenCipher {
   decrypt(ciphertext: string, context: string): string;
   /** True when the value was written with a previous key or format and should be re-encrypted. */
   isStale(ciphertext: string): boolean;
+  /** True for the v1 format, whose values are not bound to their row (refused once retired). */
+  isV1(ciphertext: string): boolean;
 }
 
 const GCM_TAG_BYTES = 16;
@@ -77,6 +81,9 @@ export function createTokenCipher(currentKey: string, previousKeys: string[] = [
     isStale(ciphertext) {
       const [version, id] = ciphertext.split(".");
       return version !== "v2" || id !== currentId;
+    },
+    isV1(ciphertext) {
+      return ciphertext.startsWith("v1.");
     },
   };
 }

@@ -44,9 +44,27 @@ export function tokenContext(shop: string, column: TokenColumn): string {
 }
 
 type SealedRow = Pick<FreshbooksConnection, "shop" | "accessTokenEnc" | "refreshTokenEnc">;
+type FlagReader = Pick<PrismaClient, "appFlag">;
 
-export function openToken(row: SealedRow, column: TokenColumn): string {
-  return tokenCipher().decrypt(column === "access" ? row.accessTokenEnc : row.refreshTokenEnc, tokenContext(row.shop, column));
+/** Recorded by `npm run tokens:reencrypt` once every row is in format v2: v1 is refused from then on. */
+export const V1_RETIRED_FLAG = "token_v1_retired";
+
+export const V1_RETIRED_MESSAGE = "token is in the v1 format, which tokens:reencrypt retired (not bound to its row)";
+
+/**
+ * Decrypts one token column. A v1 value (no AAD: it would decrypt in any row, e.g. restored from
+ * an old backup or copied from another shop) is read only until re-encryption retired the format.
+ * The flag is looked up only when a v1 value shows up, so current rows cost no query.
+ */
+export async function openToken(db: FlagReader, row: SealedRow, column: TokenColumn): Promise<string> {
+  const sealed = column === "access" ? row.accessTokenEnc : row.refreshTokenEnc;
+  const cipher = tokenCipher();
+  if (cipher.isV1(sealed) && (await isV1Retired(db))) throw new TokenDecryptionError(V1_RETIRED_MESSAGE);
+  return cipher.decrypt(sealed, tokenContext(row.shop, column));
+}
+
+export async function isV1Retired(db: FlagReader): Promise<boolean> {
+  return (await db.appFlag.findUnique({ where: { name: V1_RETIRED_FLAG } })) !== null;
 }
 
 export function sealedColumns(shop: string, tokens: TokenResponse, now: Date) {
@@ -140,8 +158,8 @@ async function refreshLocked(shop: string, identityId: number, refused: string |
   let stored: string;
   let refreshToken: string;
   try {
-    stored = openToken(row, "access");
-    refreshToken = openToken(row, "refresh");
+    stored = await openToken(deps.db, row, "access");
+    refreshToken = await openToken(deps.db, row, "refresh");
   } catch (error) {
     if (!(error instanceof TokenDecryptionError)) throw error;
     await markNeedsReconnect(deps.db, shop, UNREADABLE_REASON);

@@ -8,6 +8,8 @@ import { z } from "zod";
 export const taskCatalog = {
   /** Records that a worker is alive and draining the queue (read by the health check). */
   "worker-heartbeat": z.object({}).passthrough(),
+  /** Daily (crontab): deletes what is past its retention period; the cron's own payload only. */
+  "purge-expired-data": z.object({}).passthrough(),
   /** Sync one Shopify order to FreshBooks (client, invoice, payment); idempotent at every step. */
   "sync-order": z.object({ shop: z.string().min(1), orderId: z.string().regex(/^\d+$/) }),
 } as const;

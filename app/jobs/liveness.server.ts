@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { PrismaClient } from "@prisma/client";
 import { makeWorkerUtils, type WorkerEvents, type WorkerUtils } from "graphile-worker";
 import { logger } from "../logger.server";
+import { renewLeases } from "../sync/claim.server";
 import { workerLogger } from "./worker-logger.server";
 
 /**
@@ -65,7 +66,10 @@ export async function startLiveness(db: PrismaClient, connectionString: string, 
   const tick = () => {
     running = (async () => {
       // On graphile-worker's own pool: a busy Prisma pool must not make live workers look dead.
-      await utils.withPgClient((client) => beat((sql, values) => client.query(sql, values), ids));
+      await utils.withPgClient(async (client) => {
+        await beat((sql, values) => client.query(sql, values), ids);
+        await renewLeases((sql, values) => client.query(sql, values), ids); // a live worker's attempts keep their claim
+      });
       await reapDeadWorkers(db, utils, ids);
     })().catch((error: unknown) => logger.error({ reason: String(error) }, "worker liveness check failed"));
   };

@@ -1,5 +1,6 @@
 import { run, type Runner, type TaskList } from "graphile-worker";
 import type { TaskName } from "./catalog";
+import { purgeExpiredDataTask } from "./tasks/purge-expired-data.server";
 import { syncOrderTask } from "./tasks/sync-order.server";
 import { workerHeartbeat } from "./tasks/worker-heartbeat.server";
 import { closeAdvisoryLocks } from "../db/advisory-lock.server";
@@ -11,10 +12,17 @@ import { workerLogger } from "./worker-logger.server";
 export const tasks: Record<TaskName, TaskList[string]> = {
   "worker-heartbeat": workerHeartbeat,
   "sync-order": syncOrderTask,
+  "purge-expired-data": purgeExpiredDataTask,
 };
 
-/** Cron items (graphile-worker crontab syntax): a missed beat is not back-filled or retried. */
-const CRONTAB = "* * * * * worker-heartbeat ?id=worker-heartbeat&max=1";
+/**
+ * Cron items (graphile-worker crontab syntax): a missed beat is not back-filled or retried; the
+ * retention purge runs daily at 03:17 UTC, and once on start-up if the worker missed it that day.
+ */
+export const CRONTAB = [
+  "* * * * * worker-heartbeat ?id=worker-heartbeat&max=1",
+  "17 3 * * * purge-expired-data ?id=purge-expired-data&fill=1d&max=3",
+].join("\n");
 
 /**
  * Starts a graphile-worker runner. Signals are handled by the caller (app/bin/worker.ts or the

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { redactOrderlessDeliveries } from "./orderless-deliveries.server";
 
 /**
  * The mandatory privacy webhooks. What we hold about a customer: order snapshots (payload),
@@ -39,18 +40,16 @@ export async function listDataRequests(db: PrismaClient, shop: string): Promise<
     where: { shop, topic: "customers/data_request" },
     orderBy: { receivedAt: "desc" },
     take: 20,
-    select: { id: true, receivedAt: true, exportData: true },
+    // The summary columns, generated from the export: the exports themselves are not read.
+    select: { id: true, receivedAt: true, customerEmail: true, orderCount: true },
   });
-  return rows.map((row) => {
-    const data = row.exportData as { customer?: { email?: string | null }; orders?: unknown[] } | null;
-    return {
-      id: String(row.id),
-      receivedAt: row.receivedAt.toISOString(),
-      customerEmail: data?.customer?.email ?? null,
-      orders: data?.orders?.length ?? 0,
-      erased: data === null,
-    };
-  });
+  return rows.map((row) => ({
+    id: String(row.id),
+    receivedAt: row.receivedAt.toISOString(),
+    customerEmail: row.customerEmail,
+    orders: row.orderCount ?? 0,
+    erased: row.orderCount === null,
+  }));
 }
 
 /** One data request's export, only for its own shop (another shop's id: null, a 404). */
@@ -126,7 +125,8 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: un
   for (const order of orders) {
     await db.orderSync.update({
       where: { id: order.id },
-      data: { customerName: null, customerEmail: null, payload: redactOrderPayload(order.payload), mappedInvoice: Prisma.DbNull },
+      // redactedAt: an attempt running on this order now writes nothing more (app/sync/claim.server.ts).
+      data: { customerName: null, customerEmail: null, payload: redactOrderPayload(order.payload), mappedInvoice: Prisma.DbNull, redactedAt: new Date() },
     });
   }
   const orderIds = orders.map((order) => order.orderId);
@@ -143,6 +143,7 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: un
     }
   }
   const customerId = request.customer.id != null ? String(request.customer.id) : null;
+  await redactOrderlessDeliveries(db, shop, { email, id: customerId, orderIds: [...new Set([...orderIds, ...request.orders_to_redact.map(String)])] });
   const keys = [customerId ? `customer:${customerId}` : null, email ? `email:${email.toLowerCase()}` : null].filter((key): key is string => key !== null);
   if (keys.length > 0) await db.clientMapping.deleteMany({ where: { shop, customerKey: { in: keys } } });
   // Exports made for earlier data requests about this customer hold the same data.

@@ -6,6 +6,7 @@ import { FreshBooksError, FreshBooksRateLimitError, FreshBooksReconnectRequiredE
 import type { Logger } from "../logger.server";
 import { getSettings, type Settings } from "../models/settings.server";
 import { shopifyOrderSchema } from "../shopify/order-schema";
+import { CLAIM_LOST_REASON, claimedOrder, isClaimLost, releaseClaim } from "./claim.server";
 import { ensureClient, recoverClient } from "./clients.server";
 import { decide, MAX_RATE_LIMIT_WAIT_MS, RATE_LIMIT_FALLBACK_MS, type Decision, type RetryTiming, type SyncStep } from "./error-policy";
 import { ensureInvoice, isClientGone } from "./invoice.server";
@@ -27,7 +28,7 @@ export type AttemptResult =
   | { outcome: "synced" | "synced_with_difference" | "skipped" | "failed" | "needs_reconnect" | "paused" | "noop"; reason?: string }
   | { outcome: "retry" | "busy"; reason: string; retryAt: Date };
 
-/** An attempt that started longer ago than this is taken to have died (worker killed). */
+/** An attempt whose lease (its start, renewed by its worker's heartbeat) is older than this is taken to have died. */
 export const ATTEMPT_LEASE_MS = 10 * 60 * 1000;
 
 // A "synced with difference" order may be retried: the attempt re-checks without creating anything.
@@ -55,8 +56,21 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
   const attempt = await deps.db.syncAttempt.create({
     data: { orderSyncId: row.id, shop, jobId, startedAt, outcome: "syncing" },
   });
+  // Once claimed, every write is conditional on the claim (app/sync/claim.server.ts).
+  let own: Where = where;
+  const lost = async (): Promise<AttemptResult> => {
+    await deps.db.syncAttempt.update({ where: { id: attempt.id }, data: { finishedAt: now(), outcome: "busy", message: CLAIM_LOST_REASON } });
+    await releaseClaim(deps.db, shop, orderId, deps.workerId ?? null);
+    deps.logger.warn({ shop, orderId, jobId, attempt: attemptNumber }, "sync attempt stopped: its claim was lost");
+    return { outcome: "busy", reason: CLAIM_LOST_REASON, retryAt: new Date(now().getTime() + 30_000) };
+  };
   const finish = async (result: AttemptResult, data: Prisma.OrderSyncUpdateInput, error?: unknown) => {
-    await deps.db.orderSync.update({ where, data });
+    try {
+      await deps.db.orderSync.update({ where: own, data });
+    } catch (writeError) {
+      if (isClaimLost(writeError)) return lost();
+      throw writeError;
+    }
     await deps.db.syncAttempt.update({
       where: { id: attempt.id },
       data: { finishedAt: now(), outcome: result.outcome, message: "reason" in result ? (result.reason ?? null) : null },
@@ -80,9 +94,10 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
   // a clock running ahead must not make a live worker's attempt look dead (two at once).
   const claimed = await deps.db.$executeRaw`
     update order_sync set status = 'syncing', attempts = attempts + 1, last_attempt_at = now(),
-      next_attempt_at = null, claimed_by = ${deps.workerId ?? null}, updated_at = now()
+      next_attempt_at = null, claimed_by = ${deps.workerId ?? null}, lease_renewed_at = null, updated_at = now()
     where shop = ${shop} and order_id = ${orderId} and status <> all(${[...FINAL]}::text[]) and (
-      status <> 'syncing' or last_attempt_at is null or last_attempt_at < now() - ${ATTEMPT_LEASE_MS}::int * interval '1 millisecond'
+      status <> 'syncing' or last_attempt_at is null
+      or coalesce(lease_renewed_at, last_attempt_at) < now() - ${ATTEMPT_LEASE_MS}::int * interval '1 millisecond'
       or (claimed_by is not null and last_attempt_at < now() - ${DEAD_AFTER_MS}::int * interval '1 millisecond' and not exists (
         select 1 from worker_heartbeat h where h.id = 'worker-id:' || order_sync.claimed_by
           and h.beat_at >= now() - ${DEAD_AFTER_MS}::int * interval '1 millisecond')))`;
@@ -96,6 +111,7 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
   // invoice. Working from the row as first read would post the invoice a second time.
   row = await deps.db.orderSync.findUniqueOrThrow({ where });
   attemptNumber = row.attempts;
+  own = claimedOrder(shop, orderId, deps.workerId ?? null, row.redactedAt);
 
   const parsed = shopifyOrderSchema.safeParse(row.payload);
   if (!parsed.success) {
@@ -113,13 +129,14 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
   try {
     const fb = await freshbooksFor(shop, deps);
     accountId = fb.accountId;
-    const result = await runSteps(row, mapping.order, settings, fb, deps, where, (current) => (step = current));
+    const result = await runSteps(row, mapping.order, settings, fb, deps, own, (current) => (step = current));
     const status = result.difference ? "synced_with_difference" : "synced";
     const reason = result.difference
       ? `FreshBooks' total ${result.freshbooksTotal} differs from Shopify's ${mapping.order.shopifyTotal.amount} ${mapping.order.currency} by ${result.difference}${result.note ? `; ${result.note}` : ""}`
       : (result.note ?? null);
     return finish({ outcome: status, reason: reason ?? undefined }, { status, statusReason: reason, difference: result.difference });
   } catch (error) {
+    if (isClaimLost(error)) return lost();
     // (A 429 is the hot path of a storm: it needs no read of the transient count.)
     const transient = error instanceof FreshBooksRateLimitError ? row.transientFailures : await transientFailuresNow(deps.db, where, row);
     const used = { rateLimit: row.rateLimitedAttempts, transient };

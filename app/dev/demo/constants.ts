@@ -21,7 +21,7 @@ export const DEMO_TOKEN_ENCRYPTION_KEY = "64656d6f2d6f6e6c792d6b65792d6e6f742d66
 /** The webhook API version header (same as API_VERSION in app/shopify.server.ts). */
 export const DEMO_WEBHOOK_API_VERSION = "2026-10";
 
-/** Paths of the demo-only routes (app/routes/demo.*). */
+/** Paths of the demo-only pages (app/dev/demo/routes.server.ts, served by the demo's own web server). */
 export const DEMO_PATHS = {
   entry: "/demo",
   appBridge: "/demo/app-bridge.js",

@@ -175,7 +175,8 @@ async function run(options: DemoOptions): Promise<void> {
 
   const env = appEnvironment(options, databaseUrl, sandbox.url);
   const processes: AppProcess[] = [
-    startAppProcess("web server", "build/server.js", env, path.join(options.dataDir, "web.log")),
+    // The app's production build, served by the demo's own web server, which adds the /demo pages.
+    startAppProcess("web server", ["--import", "tsx", "app/dev/demo/web-server.ts"], env, path.join(options.dataDir, "web.log")),
     startAppProcess("worker", "build/worker.js", env, path.join(options.dataDir, "worker.log")),
   ];
   for (const child of processes) {

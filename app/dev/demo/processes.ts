@@ -55,12 +55,15 @@ export interface AppProcess {
   tail(): string;
 }
 
-/** Starts a built entry (build/server.js, build/worker.js) with its output in `logFile`. */
-export function startAppProcess(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string): AppProcess {
+/**
+ * Starts an entry (build/worker.js; or node arguments, such as the demo's web server from source
+ * through tsx) with its output in `logFile`.
+ */
+export function startAppProcess(name: string, entry: string | string[], env: NodeJS.ProcessEnv, logFile: string): AppProcess {
   // Straight into the file (not through this process), so a child's last words are kept even
   // if the demo itself is gone.
   const log = openSync(logFile, "a");
-  const child = spawn(process.execPath, ["--enable-source-maps", script], { stdio: ["ignore", log, log], env });
+  const child = spawn(process.execPath, ["--enable-source-maps", ...(typeof entry === "string" ? [entry] : entry)], { stdio: ["ignore", log, log], env });
   closeSync(log);
   const exited = once(child, "exit").then(([code, signal]) => (signal ? String(signal) : `exit ${String(code)}`));
   return {
