@@ -11,7 +11,7 @@ import { InvoiceSettingsForm } from "../components/InvoiceSettingsForm";
 import prisma from "../db.server";
 import { getSettings, parseSettingsForm, saveSettings, type SettingsFormErrors } from "../models/settings.server";
 import { chooseBusiness, connectionSummary, disconnect } from "../freshbooks/connection.server";
-import { authorizeUrl } from "../freshbooks/oauth.server";
+import { connectStartUrl } from "../freshbooks/oauth-browser.server";
 import { createOAuthState } from "../freshbooks/oauth-state.server";
 import { listDataRequests } from "../privacy/compliance.server";
 import { authenticate } from "../shopify.server";
@@ -36,7 +36,7 @@ const actionSchema = z.discriminatedUnion("intent", [
   z.looseObject({ intent: z.literal("save-settings") }),
 ]);
 
-export type SettingsActionData = { authorizeUrl?: string; toast?: string; error?: string; fieldErrors?: SettingsFormErrors };
+export type SettingsActionData = { connectUrl?: string; toast?: string; error?: string; fieldErrors?: SettingsFormErrors };
 
 export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsActionData> => {
   const { session } = await authenticate.admin(request);
@@ -45,7 +45,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
   const deps = { db: prisma };
   switch (parsed.data.intent) {
     case "connect":
-      return { authorizeUrl: authorizeUrl(await createOAuthState(prisma, session.shop)) };
+      return { connectUrl: connectStartUrl(await createOAuthState(prisma, session.shop)) };
     case "disconnect":
       await disconnect(session.shop, deps);
       return { toast: "FreshBooks disconnected" };

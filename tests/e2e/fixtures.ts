@@ -111,7 +111,7 @@ export function deliverOrder(order: object, shop: string = TEST_SHOP): Promise<n
   return deliverWebhook("orders/create", order, shop, `e2e-${(order as { id: number }).id}-${Date.now()}`);
 }
 
-/** The merchant connecting FreshBooks, over HTTP: our connect action, the sandbox's approval, our callback. */
+/** The merchant connecting FreshBooks, over HTTP: our connect action, /freshbooks/connect (binding cookie), the sandbox's approval, our callback with the cookie. */
 export async function connectFreshBooks(shop: string = TEST_SHOP): Promise<void> {
   const start = await fetch(`${E2E_BASE_URL}/app/settings?_data=routes%2Fapp.settings`, {
     method: "POST",
@@ -123,9 +123,11 @@ export async function connectFreshBooks(shop: string = TEST_SHOP): Promise<void>
     },
     body: new URLSearchParams({ intent: "connect" }),
   });
-  const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
-  const approval = await fetch(authorizeUrl, { redirect: "manual" });
-  const callback = await fetch(approval.headers.get("location")!, { redirect: "manual" });
+  const { connectUrl } = (await start.json()) as { connectUrl: string };
+  const bind = await fetch(connectUrl, { redirect: "manual" });
+  const cookie = (bind.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const approval = await fetch(bind.headers.get("location")!, { redirect: "manual" });
+  const callback = await fetch(approval.headers.get("location")!, { redirect: "manual", headers: { Cookie: cookie } });
   if (callback.status !== 302) throw new Error(`FreshBooks callback answered ${callback.status}`);
 }
 

@@ -1,8 +1,9 @@
 /**
  * Connects the demo shop to the sandbox's FreshBooks business through the app's real OAuth
  * flow, the requests a merchant's browser would make: the Settings page's "Connect" action
- * (with a session token, as App Bridge sends it), FreshBooks' authorize page (the sandbox
- * approves at once), and our /freshbooks/callback with the code and the signed state.
+ * (with a session token, as App Bridge sends it), our /freshbooks/connect (which sets the cookie
+ * binding the flow to this "browser"), FreshBooks' authorize page (the sandbox approves at once),
+ * and our /freshbooks/callback with the code, the signed state and that cookie.
  */
 import { signSessionToken } from "../shopify-signing";
 import { DEMO_SHOP, DEMO_SHOPIFY } from "./constants";
@@ -26,16 +27,20 @@ export async function connectThroughOAuth(appUrl: string): Promise<void> {
     body: new URLSearchParams({ intent: "connect" }),
     redirect: "manual",
   });
-  const data = (await action.json().catch(() => null)) as { authorizeUrl?: unknown } | null;
-  if (!action.ok || typeof data?.authorizeUrl !== "string") {
-    throw new Error(`the Settings page's Connect action answered ${action.status} without an authorize URL`);
+  const data = (await action.json().catch(() => null)) as { connectUrl?: unknown } | null;
+  if (!action.ok || typeof data?.connectUrl !== "string") {
+    throw new Error(`the Settings page's Connect action answered ${action.status} without a connect URL`);
   }
-  const approved = await fetch(data.authorizeUrl, { redirect: "manual", headers: { "User-Agent": BROWSER } });
+  const start = await fetch(data.connectUrl, { redirect: "manual", headers: { "User-Agent": BROWSER } });
+  const authorize = await location(start, "/freshbooks/connect");
+  // The binding cookie, as a browser keeps it (name=value; the attributes stay with the browser).
+  const cookie = (start.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const approved = await fetch(authorize, { redirect: "manual", headers: { "User-Agent": BROWSER } });
   const callbackUrl = await location(approved, "FreshBooks authorize page");
   if (!callbackUrl.startsWith(new URL("/freshbooks/callback", appUrl).toString())) {
     throw new Error(`FreshBooks sent the browser to ${callbackUrl}, not to our callback`);
   }
-  const callback = await fetch(callbackUrl, { redirect: "manual", headers: { "User-Agent": BROWSER } });
+  const callback = await fetch(callbackUrl, { redirect: "manual", headers: { "User-Agent": BROWSER, Cookie: cookie } });
   const back = await location(callback, "/freshbooks/callback");
   if (!back.startsWith("https://admin.shopify.com/")) throw new Error(`the callback sent the merchant to ${back}`);
 }
