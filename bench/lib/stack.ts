@@ -152,7 +152,8 @@ export class BenchStack {
 
   /**
    * What the merchant's browser does after "Connect FreshBooks": our /freshbooks/connect sets the
-   * binding cookie, the sandbox approves, our callback (with the cookie) stores the tokens.
+   * binding cookie, the sandbox approves, our callback (with the cookie) stores the tokens; then
+   * the merchant confirms the connection.
    */
   async connectFreshBooks(shop = BENCH_SHOP): Promise<void> {
     const { default: prisma } = await import("../../app/db.server");
@@ -167,6 +168,11 @@ export class BenchStack {
     if (approval.status !== 302 || !location) throw new Error(`sandbox authorize answered ${approval.status}`);
     const callback = await fetch(location, { redirect: "manual", headers: { Cookie: cookie } });
     if (callback.status !== 302) throw new Error(`FreshBooks callback answered ${callback.status}: ${await callback.text()}`);
+    // The merchant confirms the login's business in Settings (a reconnect of the same one is already connected).
+    const { confirmConnection, connectionSummary } = await import("../../app/freshbooks/connection.server");
+    const summary = await connectionSummary(shop, prisma);
+    const business = summary?.businessChoices[0];
+    if (summary?.status === "pending" && business) await confirmConnection(shop, business.id, { db: prisma });
   }
 
   async query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {

@@ -1,6 +1,7 @@
 import { afterAll } from "vitest";
 import { reloadEnv } from "../../app/env.server";
 import { startFreshBooksSandbox, type FreshBooksSandbox, type SandboxOptions } from "../../app/dev/freshbooks-sandbox/server";
+import { confirmConnection, connectionSummary } from "../../app/freshbooks/connection.server";
 import { connectStartUrl } from "../../app/freshbooks/oauth-browser.server";
 import { createOAuthState } from "../../app/freshbooks/oauth-state.server";
 import { loader as callbackLoader } from "../../app/routes/freshbooks.callback";
@@ -51,13 +52,18 @@ export async function callback(url: string, cookie: string | null): Promise<Resp
 }
 
 /**
- * What a merchant's browser does after clicking "Connect FreshBooks": our /freshbooks/connect
- * (binding cookie), the authorize URL (the sandbox approves and redirects with a code), then our
- * callback route with the cookie.
+ * What a merchant does after clicking "Connect FreshBooks": their browser goes through our
+ * /freshbooks/connect (binding cookie), the authorize URL (the sandbox approves and redirects
+ * with a code), then our callback route with the cookie; back in Settings they confirm the
+ * login's only business (`confirm: false` leaves the connection pending, as several businesses do).
  */
-export async function connectThroughOAuth(shop: string = TEST_SHOP): Promise<Response> {
+export async function connectThroughOAuth(shop: string = TEST_SHOP, { confirm = true } = {}): Promise<Response> {
   const { cookie, authorizeUrl } = await startConnect(shop);
-  return callback(await approveAtFreshBooks(authorizeUrl), cookie);
+  const response = await callback(await approveAtFreshBooks(authorizeUrl), cookie);
+  const summary = await connectionSummary(shop, prisma);
+  const only = summary?.businessChoices.length === 1 ? summary.businessChoices[0] : undefined;
+  if (confirm && summary?.status === "pending" && only) await confirmConnection(shop, only.id, { db: prisma });
+  return response;
 }
 
 /** How many times the app asked the sandbox for a refresh_token grant. */
