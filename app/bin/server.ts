@@ -25,7 +25,8 @@ runMain(async () => {
   const app = express();
   app.disable("x-powered-by");
   app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-  app.all("*", createRequestHandler({ build, mode: env.NODE_ENV }));
+  // The peer's address, for /healthz's localhost-only details (app/models/health.server.ts).
+  app.all("*", createRequestHandler({ build, mode: env.NODE_ENV, getLoadContext: (req) => ({ remoteAddress: req.socket.remoteAddress }) }));
 
   const runner = env.RUN_WORKER_IN_WEB
     ? await (await import("../jobs/worker.server")).startWorker({
