@@ -48,6 +48,9 @@ const schema = baseSchema.extend({
   /** Set by `remix dev` when it runs the server; the server then reports each rebuild to it. */
   REMIX_DEV_ORIGIN: z.url().optional(),
 
+  /** Bearer token that opens /healthz's details (queue, failures, heartbeat) to a monitor; unset: localhost only. */
+  HEALTHZ_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+
   RUN_WORKER_IN_WEB: booleanFlag,
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(5),
   SYNC_RETRY_BASE_MS: z.coerce.number().int().positive().default(10_000),

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { createFreshBooksClient } from "../app/freshbooks/client.server";
-import { chooseBusiness, connectionSummary, disconnect, freshbooksFor, tokenSourceFor } from "../app/freshbooks/connection.server";
+import { confirmConnection, connectionSummary, disconnect, freshbooksFor, tokenSourceFor } from "../app/freshbooks/connection.server";
 import {
   FreshBooksRateLimitError,
   FreshBooksReconnectRequiredError,
@@ -49,13 +49,13 @@ describe("connecting FreshBooks", () => {
     await connectThroughOAuth();
 
     const pending = await connectionSummary(TEST_SHOP, prisma);
-    expect(pending?.status).toBe("choose_business");
+    expect(pending?.status).toBe("pending");
     expect(pending?.businessChoices.map((choice) => choice.name)).toEqual(["Fruity Loops", "Other business"]);
     await expect(freshbooksFor(TEST_SHOP, deps)).rejects.toBeInstanceOf(FreshBooksReconnectRequiredError);
 
     const other = pending!.businessChoices[1]!;
-    expect(await chooseBusiness(TEST_SHOP, 999_999, deps)).toBeNull();
-    expect(await chooseBusiness(TEST_SHOP, other.id, deps)).toMatchObject({ status: "connected", businessName: "Other business" });
+    expect(await confirmConnection(TEST_SHOP, 999_999, deps)).toBeNull();
+    expect(await confirmConnection(TEST_SHOP, other.id, deps)).toMatchObject({ status: "connected", businessName: "Other business" });
     const client = await freshbooksFor(TEST_SHOP, deps);
     await client.clients.create({ email: "buyer@example.com" });
     const [secondAccount] = sandbox.state.accountIds().slice(1);

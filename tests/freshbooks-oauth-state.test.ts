@@ -1,9 +1,26 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
-import { consumeOAuthState, createOAuthState, OAuthStateError, STATE_TTL_MS } from "../app/freshbooks/oauth-state.server";
+import { connectStartUrl } from "../app/freshbooks/oauth-browser.server";
+import {
+  consumeOAuthState,
+  createOAuthState,
+  OAuthStateError,
+  START_WINDOW_MS,
+  startOAuthState,
+  STATE_TTL_MS,
+} from "../app/freshbooks/oauth-state.server";
 import { loader as callbackLoader } from "../app/routes/freshbooks.callback";
+import { loader as connectLoader } from "../app/routes/freshbooks.connect";
+import { approveAtFreshBooks, callback as browserCallback, startConnect, useFreshBooksSandbox } from "./helpers/freshbooks";
 import { routeArgs, settle, TEST_SHOP } from "./helpers/shopify";
 import { TEST_SHOPIFY } from "./test-env";
+
+const sandbox = await useFreshBooksSandbox();
+
+beforeEach(async () => {
+  sandbox.state.reset();
+  await prisma.freshbooksConnection.deleteMany();
+});
 
 async function problemOf(run: () => Promise<unknown>): Promise<string> {
   try {
@@ -22,11 +39,13 @@ function callback(query: Record<string, string>): Request {
 describe("OAuth state", () => {
   it("is accepted once and tells which shop started the flow", async () => {
     const state = await createOAuthState(prisma, TEST_SHOP);
+    await startOAuthState(prisma, state);
     expect(await consumeOAuthState(prisma, state)).toBe(TEST_SHOP);
   });
 
   it("is refused when replayed", async () => {
     const state = await createOAuthState(prisma, TEST_SHOP);
+    await startOAuthState(prisma, state);
     await consumeOAuthState(prisma, state);
     expect(await problemOf(() => consumeOAuthState(prisma, state))).toBe("replayed");
   });
@@ -48,12 +67,79 @@ describe("OAuth state", () => {
   });
 });
 
+describe("starting the flow at /freshbooks/connect", () => {
+  it("binds the browser with an HttpOnly, Secure, SameSite=Lax cookie scoped to the callback, then goes to FreshBooks", async () => {
+    const state = await createOAuthState(prisma, TEST_SHOP);
+    const response = (await settle(() => connectLoader(routeArgs(new Request(connectStartUrl(state)))))) as Response;
+
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get("location")!);
+    expect(`${location.origin}${location.pathname}`).toBe(`${sandbox.url}/oauth/authorize`);
+    expect(location.searchParams.get("state")).toBe(state);
+    const cookie = response.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/^fb_connect_binding=[\w-]{43}; /);
+    expect(cookie).toContain("Path=/freshbooks/callback");
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("Secure");
+    expect(cookie).toContain("SameSite=Lax");
+    // A hash of the nonce, not the nonce itself.
+    expect(cookie).not.toContain(state.split(".")[0]);
+  });
+
+  it("opens each state once, and only right after the click that issued it", async () => {
+    const state = await createOAuthState(prisma, TEST_SHOP);
+    await startOAuthState(prisma, state);
+    expect(await problemOf(() => startOAuthState(prisma, state))).toBe("replayed");
+
+    const issued = new Date("2026-11-25T10:00:00Z");
+    const old = await createOAuthState(prisma, TEST_SHOP, issued);
+    expect(await problemOf(() => startOAuthState(prisma, old, new Date(issued.getTime() + START_WINDOW_MS + 1000)))).toBe("expired");
+
+    const page = (await settle(() => connectLoader(routeArgs(new Request(connectStartUrl(state)))))) as Response;
+    expect(page.status).toBe(400);
+    expect(page.headers.get("set-cookie")).toBeNull();
+    expect(await page.text()).toContain("This connection link was already opened.");
+  });
+});
+
+describe("the browser binding (login CSRF)", () => {
+  it("refuses an approval brought back by a browser that did not start the flow, and stores nothing", async () => {
+    // The attacker starts a connect for their store and sends FreshBooks' authorize link to a victim.
+    const attacker = await startConnect("attacker.myshopify.com");
+    const callbackUrl = await approveAtFreshBooks(attacker.authorizeUrl); // the victim approves
+
+    // The victim's browser: no binding cookie, or the cookie of a connect of its own.
+    const victimOwn = await startConnect(TEST_SHOP);
+    for (const cookie of [null, victimOwn.cookie]) {
+      const response = await browserCallback(callbackUrl, cookie);
+      expect(response.status).toBe(400);
+      const html = await response.text();
+      expect(html).toContain("did not come back to the browser that clicked Connect FreshBooks, so nothing was connected");
+    }
+
+    expect(await prisma.freshbooksConnection.count()).toBe(0);
+    expect(sandbox.state.tokenRequests).toHaveLength(0); // the code was never even exchanged
+  });
+
+  it("accepts the same approval in the browser that started it, and clears the cookie", async () => {
+    const flow = await startConnect(TEST_SHOP);
+    const response = await browserCallback(await approveAtFreshBooks(flow.authorizeUrl), flow.cookie);
+
+    expect(response.status).toBe(302);
+    expect(response.headers.get("set-cookie")).toMatch(/^fb_connect_binding=; Path=\/freshbooks\/callback; Max-Age=0/);
+    expect(await prisma.freshbooksConnection.count({ where: { shop: TEST_SHOP } })).toBe(1);
+  });
+});
+
 describe("FreshBooks OAuth callback", () => {
   it("shows a clear page and stores nothing for a replayed state", async () => {
-    const state = await createOAuthState(prisma, TEST_SHOP);
-    await consumeOAuthState(prisma, state);
+    const flow = await startConnect(TEST_SHOP);
+    await consumeOAuthState(prisma, flow.state);
+    const state = flow.state;
 
-    const response = (await settle(() => callbackLoader(routeArgs(callback({ state, code: "any-code" }))))) as Response;
+    const response = (await settle(() =>
+      callbackLoader(routeArgs(new Request(callback({ state, code: "any-code" }), { headers: { Cookie: flow.cookie } }))),
+    )) as Response;
 
     expect(response.status).toBe(400);
     const html = await response.text();

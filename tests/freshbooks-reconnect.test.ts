@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
-import { connectionSummary, disconnect, freshbooksFor, NO_USABLE_BUSINESS } from "../app/freshbooks/connection.server";
+import { confirmConnection, connectionSummary, disconnect, freshbooksFor, NO_USABLE_BUSINESS } from "../app/freshbooks/connection.server";
 import { connectThroughOAuth, refreshRequests, useFreshBooksSandbox } from "./helpers/freshbooks";
 import { usOrder } from "./helpers/orders";
 import { TEST_SHOP } from "./helpers/shopify";
@@ -40,6 +40,47 @@ describe("FreshBooks refusing a token it has just issued", () => {
     const rows = await waitForSync([first.id, second.id]);
     expect(rows.map((row) => row.status)).toEqual(["synced", "synced"]);
     expect(sandbox.state.invoices()).toHaveLength(2);
+  });
+});
+
+describe("a new connection waits for the merchant to confirm it in Settings", () => {
+  it("syncs nothing while pending, shows the login, and syncs the orders that waited once confirmed", async () => {
+    await disconnect(TEST_SHOP, deps);
+    await connectThroughOAuth(TEST_SHOP, { confirm: false });
+
+    const pending = await connectionSummary(TEST_SHOP, prisma);
+    expect(pending).toMatchObject({ status: "pending", loginEmail: "owner@example.com", businessName: null, businessChoices: [{ name: "Demo Business" }] });
+    const order = usOrder(1101);
+    await deliverOrder(order);
+    expect((await waitForSync([order.id]))[0]).toMatchObject({ status: "needs_reconnect", statusReason: expect.stringMatching(/Confirm the FreshBooks connection in Settings/) });
+    expect(sandbox.state.invoices()).toHaveLength(0);
+    expect(sandbox.state.clients()).toHaveLength(0);
+
+    expect(await confirmConnection(TEST_SHOP, 999_999, deps)).toBeNull(); // not a business FreshBooks offered
+    expect(await confirmConnection(TEST_SHOP, pending!.businessChoices[0]!.id, deps)).toMatchObject({ status: "connected", businessName: "Demo Business" });
+    expect((await waitForSync([order.id]))[0]?.status).toBe("synced");
+    expect(sandbox.state.invoices()).toHaveLength(1);
+    // Once connected there is nothing left to confirm.
+    expect(await confirmConnection(TEST_SHOP, pending!.businessChoices[0]!.id, deps)).toBeNull();
+  });
+
+  it("reconnecting the same login to the same business needs no new confirmation", async () => {
+    sandbox.state.revokeAllTokens();
+    sandbox.advanceClock(TWELVE_HOURS + 60);
+    await expect((await freshbooksFor(TEST_SHOP, deps)).taxes.list()).rejects.toThrow();
+    expect((await connectionSummary(TEST_SHOP, prisma))?.status).toBe("needs_reconnect");
+
+    await connectThroughOAuth(TEST_SHOP, { confirm: false });
+    expect(await connectionSummary(TEST_SHOP, prisma)).toMatchObject({ status: "connected", businessName: "Demo Business" });
+  });
+
+  it("a login another store approved but never confirmed does not stop disconnecting from revoking it", async () => {
+    await connectThroughOAuth(OTHER_SHOP, { confirm: false });
+    expect((await connectionSummary(OTHER_SHOP, prisma))?.status).toBe("pending");
+
+    await disconnect(TEST_SHOP, deps);
+    expect(sandbox.state.revocations).toMatchObject([{ kind: "refresh", wasLive: true, status: 200 }]);
+    expect(sandbox.state.liveRefreshTokens()).toEqual([]);
   });
 });
 

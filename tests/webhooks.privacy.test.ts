@@ -111,6 +111,35 @@ describe("privacy webhooks", () => {
     expect((await prisma.orderSync.findFirstOrThrow({ where: { orderId: String(other.id) } })).customerEmail).toBe(otherEmail);
   });
 
+  it("matches the email exactly (trimmed, any case), never as a pattern: j_doe@ does not reach j.doe@", async () => {
+    const withEmail = (n: number, id: number, email: string) =>
+      usOrder(n, { email, contact_email: email, customer: { ...(usOrder(n).customer as object), id, email } });
+    const underscore = withEmail(2101, 51, "j_doe@example.com");
+    const dot = withEmail(2102, 52, "j.doe@example.com");
+    const percent = withEmail(2103, 53, "jxdoe@example.com");
+    const sameCustomer = withEmail(2104, 51, " J_Doe@Example.COM ");
+    for (const order of [underscore, dot, percent, sameCustomer]) expect((await send(ordersCreate, "orders/create", order)).status).toBe(200);
+    const ordersOf = async (emailAsked: string) => {
+      await prisma.complianceRequest.deleteMany({ where: { shop: TEST_SHOP } });
+      await send(dataRequest, "customers/data_request", { shop_domain: TEST_SHOP, customer: { id: 51, email: emailAsked }, orders_requested: [] });
+      const request = await prisma.complianceRequest.findFirstOrThrow({ where: { shop: TEST_SHOP, topic: "customers/data_request" } });
+      return (request.exportData as { orders: { orderName: string }[] }).orders.map((o) => o.orderName).sort();
+    };
+
+    expect(await ordersOf("j_doe@example.com")).toEqual(["#2101", "#2104"]);
+    expect(await ordersOf("  J_DOE@example.com")).toEqual(["#2101", "#2104"]);
+    expect(await ordersOf("j%doe@example.com")).toEqual([]);
+
+    expect((await send(customersRedact, "customers/redact", { shop_domain: TEST_SHOP, customer: { id: 51, email: "j_doe@example.com" }, orders_to_redact: [] })).status).toBe(200);
+    const emails = await prisma.orderSync.findMany({ where: { shop: TEST_SHOP, orderId: { in: [underscore, dot, percent, sameCustomer].map((o) => String(o.id)) } }, orderBy: { orderId: "asc" } });
+    expect(emails.map((row) => [row.orderName, row.customerEmail])).toEqual([
+      ["#2101", null],
+      ["#2102", "j.doe@example.com"],
+      ["#2103", "jxdoe@example.com"],
+      ["#2104", null],
+    ]);
+  });
+
   it("app/uninstalled pauses syncing; shop/redact then deletes everything of the shop", async () => {
     await seedOfflineSession(process.env.DATABASE_URL!);
     await receiveOrder(2003);

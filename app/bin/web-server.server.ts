@@ -39,7 +39,8 @@ export async function serveWeb(options: WebServerOptions = {}): Promise<void> {
     next();
   });
   options.mount?.(app);
-  app.all("*", createRequestHandler({ build, mode: env.NODE_ENV }));
+  // The peer's address, for /healthz's localhost-only details (app/models/health.server.ts).
+  app.all("*", createRequestHandler({ build, mode: env.NODE_ENV, getLoadContext: (req) => ({ remoteAddress: req.socket.remoteAddress }) }));
 
   const runner = env.RUN_WORKER_IN_WEB
     ? await (await import("../jobs/worker.server")).startWorker({

@@ -1,24 +1,24 @@
 import { useState } from "react";
-import { Badge, Banner, BlockStack, Button, Card, ChoiceList, InlineStack, Modal, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, InlineStack, Modal, Text } from "@shopify/polaris";
 import type { ConnectionSummary } from "../freshbooks/connection.server";
+import { ConfirmFreshBooksConnection } from "./ConfirmFreshBooksConnection";
 
 export interface ConnectionCardProps {
   connection: ConnectionSummary | null;
   busy: boolean;
   onConnect(): void;
   onDisconnect(): void;
-  onChooseBusiness(businessId: number): void;
+  onConfirm(businessId: number): void;
 }
 
 const BADGES = {
   connected: { tone: "success", label: "Connected" },
-  choose_business: { tone: "attention", label: "Choose a business" },
+  pending: { tone: "attention", label: "Waiting for your confirmation" },
   needs_reconnect: { tone: "critical", label: "Needs reconnecting" },
 } as const;
 
-/** The FreshBooks connection: connect, pick a business, see what it is connected to, disconnect. */
-export function FreshBooksConnectionCard({ connection, busy, onConnect, onDisconnect, onChooseBusiness }: ConnectionCardProps) {
-  const [selected, setSelected] = useState<string[]>([]);
+/** The FreshBooks connection: connect, confirm the login and business, see what it is connected to, disconnect. */
+export function FreshBooksConnectionCard({ connection, busy, onConnect, onDisconnect, onConfirm }: ConnectionCardProps) {
   // Disconnecting stops syncing: it is confirmed first.
   const [confirming, setConfirming] = useState(false);
   const badge = connection ? BADGES[connection.status] : { tone: undefined, label: "Not connected" };
@@ -46,23 +46,8 @@ export function FreshBooksConnectionCard({ connection, busy, onConnect, onDiscon
           </>
         ) : null}
 
-        {connection?.status === "choose_business" ? (
-          <>
-            <ChoiceList
-              title="Your FreshBooks login has several businesses. Which one should receive your Shopify invoices?"
-              choices={connection.businessChoices.map((business) => ({ label: business.name, value: String(business.id) }))}
-              selected={selected}
-              onChange={setSelected}
-            />
-            <InlineStack gap="200">
-              <Button variant="primary" disabled={selected.length === 0} loading={busy} onClick={() => onChooseBusiness(Number(selected[0]))}>
-                Use this business
-              </Button>
-              <Button onClick={onDisconnect} disabled={busy}>
-                Cancel
-              </Button>
-            </InlineStack>
-          </>
+        {connection?.status === "pending" ? (
+          <ConfirmFreshBooksConnection connection={connection} busy={busy} onConfirm={onConfirm} onCancel={onDisconnect} />
         ) : null}
 
         {connection?.status === "connected" || connection?.status === "needs_reconnect" ? (
@@ -124,10 +109,13 @@ export function ConnectionBanner({ connection, onConnect }: { connection: Connec
       </Banner>
     );
   }
-  if (connection.status === "choose_business") {
+  if (connection.status === "pending") {
     return (
-      <Banner tone="warning" title="Choose a FreshBooks business">
-        <p>Pick the business that receives your invoices in Settings to start syncing.</p>
+      <Banner tone="warning" title="Confirm the FreshBooks connection" action={{ content: "Review in Settings", url: "/app/settings" }}>
+        <p>
+          FreshBooks was approved{connection.loginEmail ? ` as ${connection.loginEmail}` : ""}. Syncing starts once you confirm the login and the
+          business in Settings; orders received meanwhile wait, and none is lost.
+        </p>
       </Banner>
     );
   }

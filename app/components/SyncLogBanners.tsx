@@ -77,7 +77,13 @@ export function GettingStarted({ connection, onConnect }: { connection: Connecti
       <EmptyState
         heading="No orders synced yet"
         image={ILLUSTRATION}
-        action={connected ? settings : { content: reconnect ? "Reconnect FreshBooks" : "Connect FreshBooks", onAction: onConnect }}
+        action={
+          connected
+            ? settings
+            : connection?.status === "pending"
+              ? { content: "Confirm the FreshBooks connection", url: "/app/settings" }
+              : { content: reconnect ? "Reconnect FreshBooks" : "Connect FreshBooks", onAction: onConnect }
+        }
         secondaryAction={connected ? undefined : settings}
       >
         <Text as="p">

@@ -25,18 +25,27 @@ import type { Business, Identity, TokenResponse } from "./types";
  * One FreshBooks connection per shop: which login (identity) and business it syncs into, and
  * its state. The tokens are the identity's (see token-vault.server.ts): shops connected with
  * the same FreshBooks login share one pair.
+ *
+ * A new connection is `pending` until the merchant, in the app's Settings inside their admin,
+ * has seen the FreshBooks login and business and confirmed them (docs/decisions/0009): nothing
+ * syncs to it before. Reconnecting the same login to the same business is no new decision and
+ * comes back `connected`.
  */
 export { REFRESH_MARGIN_MS, type VaultDeps };
 
-export type ConnectionStatus = "connected" | "choose_business" | "needs_reconnect";
+export type ConnectionStatus = "pending" | "connected" | "needs_reconnect";
 
 export interface ConnectionSummary {
   status: ConnectionStatus;
   businessName: string | null;
   accountId: string | null;
   statusReason: string | null;
+  /** The FreshBooks login that approved (shown before the merchant confirms). */
+  loginEmail: string | null;
   businessChoices: { id: number; name: string }[];
 }
+
+export const PENDING_REASON = "Confirm the FreshBooks connection in Settings: orders wait until you do.";
 
 export const NO_USABLE_BUSINESS = "This FreshBooks login has no business with an accounting account to send invoices to.";
 
@@ -58,10 +67,12 @@ async function identityFor(accessToken: string, deps: VaultDeps): Promise<Identi
 }
 
 /**
- * After the code exchange: who is this, and which business? One business: connected. Several:
- * the merchant picks (never silently the first). None with an account: refused. The exchange
- * already killed the login's previous refresh token, so the new pair is kept whatever happens
- * next, and a connection left without a live token says so at once.
+ * After the code exchange: who is this, and which businesses could it sync into? The connection
+ * waits (`pending`) for the merchant to confirm the login and pick the business in Settings
+ * (never silently the first), unless it is the same login and business this shop already
+ * confirmed (a reconnect). None with an account: refused. The exchange already killed the
+ * login's previous refresh token, so the new pair is kept whatever happens next, and a
+ * connection left without a live token says so at once.
  */
 export async function saveAuthorization(shop: string, tokens: TokenResponse, deps: VaultDeps): Promise<ConnectionSummary> {
   const now = deps.now?.() ?? new Date();
@@ -84,16 +95,22 @@ export async function saveAuthorization(shop: string, tokens: TokenResponse, dep
       });
       throw new Error(NO_USABLE_BUSINESS);
     }
-    const only = businesses.length === 1 ? businesses[0] : undefined;
+    const before = await deps.db.freshbooksConnection.findUnique({ where: { shop } });
+    // Confirmed earlier by this shop's merchant: the same login, and that business is still there.
+    const confirmed =
+      before && before.status !== "pending" && before.identityId === identity.id
+        ? businesses.find((business) => business.id === before.businessId)
+        : undefined;
     const data = {
       identityId: identity.id,
       ...sealedColumns(shop, tokens, now),
-      status: only ? "connected" : "choose_business",
-      statusReason: null,
-      businessId: only?.id ?? null,
-      accountId: only?.account_id ?? null,
-      businessName: only?.name ?? null,
+      status: confirmed ? "connected" : "pending",
+      statusReason: confirmed ? null : PENDING_REASON,
+      businessId: confirmed?.id ?? null,
+      accountId: confirmed?.account_id ?? null,
+      businessName: confirmed?.name ?? null,
       businessChoices: businesses.map((business) => ({ id: business.id, name: business.name, accountId: business.account_id })),
+      loginEmail: identity.email ?? null,
       connectedAt: now,
     };
     const row = await deps.db.freshbooksConnection.upsert({ where: { shop }, create: { shop, ...data }, update: data });
@@ -120,24 +137,34 @@ async function reviveSharingShops(db: PrismaClient, identityId: number, except: 
 
 type Choice = { id: number; name: string; accountId: string };
 
-export async function chooseBusiness(shop: string, businessId: number, deps: VaultDeps): Promise<ConnectionSummary | null> {
+/**
+ * The merchant, in Settings (authenticated admin), confirms the pending connection: this login,
+ * this business. Only a business FreshBooks offered this login; only while pending. The orders
+ * that waited sync now.
+ */
+export async function confirmConnection(shop: string, businessId: number, deps: VaultDeps): Promise<ConnectionSummary | null> {
   const row = await deps.db.freshbooksConnection.findUnique({ where: { shop } });
   const choice = ((row?.businessChoices ?? []) as Choice[]).find((candidate) => candidate.id === businessId);
-  if (!row || !choice) return null;
-  const updated = await deps.db.freshbooksConnection.update({
-    where: { shop },
+  if (!row || row.status !== "pending" || !choice) return null;
+  // Conditional on still being pending with the same login: a reconnect in between wins.
+  const { count } = await deps.db.freshbooksConnection.updateMany({
+    where: { shop, status: "pending", identityId: row.identityId },
     data: { status: "connected", businessId: choice.id, accountId: choice.accountId, businessName: choice.name, statusReason: null },
   });
+  if (count !== 1) return null;
+  logger.info({ shop }, "FreshBooks connection confirmed");
   await resumeAfterReconnect(deps.db, shop);
-  return summarize(updated);
+  return connectionSummary(shop, deps.db);
 }
 
 function summarize(row: FreshbooksConnection): ConnectionSummary {
   return {
-    status: row.status as ConnectionStatus,
+    // Rows written before the confirmation step said "choose_business": they wait the same way.
+    status: (row.status === "choose_business" ? "pending" : row.status) as ConnectionStatus,
     businessName: row.businessName,
     accountId: row.accountId,
     statusReason: row.statusReason,
+    loginEmail: row.loginEmail,
     businessChoices: ((row.businessChoices ?? []) as Choice[]).map(({ id, name }) => ({ id, name })),
   };
 }
@@ -160,7 +187,10 @@ export async function disconnect(shop: string, deps: VaultDeps): Promise<void> {
       const row = await deps.db.freshbooksConnection.findUnique({ where: { shop } });
       if (!row) return true;
       if (row.identityId !== before.identityId) return false;
-      const sharing = await deps.db.freshbooksConnection.count({ where: { identityId: row.identityId, shop: { not: shop } } });
+      // A pending connection of another store does not keep the grant alive: nobody confirmed it.
+      const sharing = await deps.db.freshbooksConnection.count({
+        where: { identityId: row.identityId, shop: { not: shop }, status: { not: "pending" } },
+      });
       if (sharing === 0) await revokeQuietly(row, deps);
       await deps.db.freshbooksConnection.deleteMany({ where: { shop } });
       logger.info({ shop, revoked: sharing === 0 }, "FreshBooks disconnected");

@@ -18,10 +18,26 @@ export const customerRedactSchema = z.looseObject({
   orders_to_redact: z.array(z.union([z.number(), z.string()])).default([]),
 });
 
-function customerOrders(shop: string, orderIds: string[], email: string | null | undefined): Prisma.OrderSyncWhereInput {
+/** An email as we compare it: trimmed and lower-case (null when empty). */
+export function normalisedEmail(email: string | null | undefined): string | null {
+  return email?.trim().toLowerCase() || null;
+}
+
+/**
+ * The shop's orders named in the request, or whose customer email is exactly the request's
+ * (after trimming and lower-casing both sides). Never a pattern: `j_doe@…` does not reach
+ * `j.doe@…` (Prisma's case-insensitive equals is ILIKE, where `_` and `%` are wildcards).
+ * Index-backed: order_sync (shop, lower(btrim(customer_email))).
+ */
+async function customerOrders(db: PrismaClient, shop: string, orderIds: string[], email: string | null | undefined): Promise<Prisma.OrderSyncWhereInput> {
+  const normalised = normalisedEmail(email);
+  const byEmail = normalised
+    ? await db.$queryRaw<{ id: bigint }[]>`
+        select id from order_sync where shop = ${shop} and lower(btrim(customer_email)) = ${normalised}`
+    : [];
   const or: Prisma.OrderSyncWhereInput[] = [];
   if (orderIds.length > 0) or.push({ orderId: { in: orderIds } });
-  if (email) or.push({ customerEmail: { equals: email, mode: "insensitive" } });
+  if (byEmail.length > 0) or.push({ id: { in: byEmail.map((row) => row.id) } });
   return { shop, OR: or.length > 0 ? or : [{ id: -1n }] };
 }
 
@@ -62,7 +78,7 @@ export async function dataRequestExport(db: PrismaClient, shop: string, id: bigi
 export async function recordDataRequest(db: PrismaClient, shop: string, payload: unknown): Promise<void> {
   const request = dataRequestSchema.parse(payload);
   const orders = await db.orderSync.findMany({
-    where: customerOrders(shop, request.orders_requested.map(String), request.customer.email),
+    where: await customerOrders(db, shop, request.orders_requested.map(String), request.customer.email),
     select: { orderId: true, orderName: true, customerName: true, customerEmail: true, totalPrice: true, currency: true, status: true, invoiceNumber: true, createdAt: true, payload: true },
   });
   await db.complianceRequest.create({
@@ -121,7 +137,10 @@ export function redactOrderPayload(payload: unknown): Prisma.InputJsonValue {
 export async function redactCustomer(db: PrismaClient, shop: string, payload: unknown): Promise<void> {
   const request = customerRedactSchema.parse(payload);
   const email = request.customer.email?.trim() || null;
-  const orders = await db.orderSync.findMany({ where: customerOrders(shop, request.orders_to_redact.map(String), email), select: { id: true, orderId: true, payload: true } });
+  const orders = await db.orderSync.findMany({
+    where: await customerOrders(db, shop, request.orders_to_redact.map(String), email),
+    select: { id: true, orderId: true, payload: true },
+  });
   for (const order of orders) {
     await db.orderSync.update({
       where: { id: order.id },
@@ -143,15 +162,16 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: un
     }
   }
   const customerId = request.customer.id != null ? String(request.customer.id) : null;
-  await redactOrderlessDeliveries(db, shop, { email, id: customerId, orderIds: [...new Set([...orderIds, ...request.orders_to_redact.map(String)])] });
-  const keys = [customerId ? `customer:${customerId}` : null, email ? `email:${email.toLowerCase()}` : null].filter((key): key is string => key !== null);
+  const normalised = normalisedEmail(email);
+  await redactOrderlessDeliveries(db, shop, { email: normalised, id: customerId, orderIds: [...new Set([...orderIds, ...request.orders_to_redact.map(String)])] });
+  const keys = [customerId ? `customer:${customerId}` : null, normalised ? `email:${normalised}` : null].filter((key): key is string => key !== null);
   if (keys.length > 0) await db.clientMapping.deleteMany({ where: { shop, customerKey: { in: keys } } });
   // Exports made for earlier data requests about this customer hold the same data.
   await db.$executeRaw`
     update compliance_request set export_data = null, payload = jsonb_build_object('redacted', true)
     where shop = ${shop} and topic = 'customers/data_request' and (
       (${customerId}::text is not null and payload->'customer'->>'id' = ${customerId}::text)
-      or (${email}::text is not null and lower(payload->'customer'->>'email') = lower(${email}::text)))`;
+      or (${normalised}::text is not null and lower(btrim(payload->'customer'->>'email')) = ${normalised}::text))`;
   await db.complianceRequest.create({
     data: { shop, topic: "customers/redact", payload: { customer_id: request.customer.id ?? null, orders: request.orders_to_redact.map(String) }, completedAt: new Date() },
   });

@@ -10,8 +10,8 @@ import { DataRequestsCard } from "../components/DataRequestsCard";
 import { InvoiceSettingsForm } from "../components/InvoiceSettingsForm";
 import prisma from "../db.server";
 import { getSettings, parseSettingsForm, saveSettings, type SettingsFormErrors } from "../models/settings.server";
-import { chooseBusiness, connectionSummary, disconnect } from "../freshbooks/connection.server";
-import { authorizeUrl } from "../freshbooks/oauth.server";
+import { confirmConnection, connectionSummary, disconnect } from "../freshbooks/connection.server";
+import { connectStartUrl } from "../freshbooks/oauth-browser.server";
 import { createOAuthState } from "../freshbooks/oauth-state.server";
 import { listDataRequests } from "../privacy/compliance.server";
 import { authenticate } from "../shopify.server";
@@ -32,11 +32,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("connect") }),
   z.object({ intent: z.literal("disconnect") }),
-  z.object({ intent: z.literal("choose-business"), businessId: z.coerce.number().int().positive() }),
+  z.object({ intent: z.literal("confirm-connection"), businessId: z.coerce.number().int().positive() }),
   z.looseObject({ intent: z.literal("save-settings") }),
 ]);
 
-export type SettingsActionData = { authorizeUrl?: string; toast?: string; error?: string; fieldErrors?: SettingsFormErrors };
+export type SettingsActionData = { connectUrl?: string; toast?: string; error?: string; fieldErrors?: SettingsFormErrors };
 
 export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsActionData> => {
   const { session } = await authenticate.admin(request);
@@ -45,7 +45,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
   const deps = { db: prisma };
   switch (parsed.data.intent) {
     case "connect":
-      return { authorizeUrl: authorizeUrl(await createOAuthState(prisma, session.shop)) };
+      return { connectUrl: connectStartUrl(await createOAuthState(prisma, session.shop)) };
     case "disconnect":
       await disconnect(session.shop, deps);
       return { toast: "FreshBooks disconnected" };
@@ -55,9 +55,9 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
       await saveSettings(prisma, session.shop, form.value);
       return { toast: "Settings saved. They apply to orders synced from now on." };
     }
-    case "choose-business": {
-      const connection = await chooseBusiness(session.shop, parsed.data.businessId, deps);
-      return connection ? { toast: `Connected to ${connection.businessName}` } : { error: "That business is not one of your choices." };
+    case "confirm-connection": {
+      const connection = await confirmConnection(session.shop, parsed.data.businessId, deps);
+      return connection ? { toast: `Connected to ${connection.businessName}` } : { error: "There is no FreshBooks connection waiting for that business: reload the page." };
     }
   }
 };
@@ -84,7 +84,7 @@ export default function Settings() {
               busy={connecting || fetcher.state !== "idle"}
               onConnect={connect}
               onDisconnect={() => fetcher.submit({ intent: "disconnect" }, { method: "POST" })}
-              onChooseBusiness={(businessId) => fetcher.submit({ intent: "choose-business", businessId }, { method: "POST" })}
+              onConfirm={(businessId) => fetcher.submit({ intent: "confirm-connection", businessId }, { method: "POST" })}
             />
             <InvoiceSettingsForm
               initial={settings}

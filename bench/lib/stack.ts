@@ -151,17 +151,29 @@ export class BenchStack {
     }
   }
 
-  /** What the merchant's browser does after "Connect FreshBooks": the sandbox approves, our callback stores the tokens. */
+  /**
+   * What the merchant's browser does after "Connect FreshBooks": our /freshbooks/connect sets the
+   * binding cookie, the sandbox approves, our callback (with the cookie) stores the tokens; then
+   * the merchant confirms the connection.
+   */
   async connectFreshBooks(shop = BENCH_SHOP): Promise<void> {
     const { default: prisma } = await import("../../app/db.server");
     const { createOAuthState } = await import("../../app/freshbooks/oauth-state.server");
-    const { authorizeUrl } = await import("../../app/freshbooks/oauth.server");
     const state = await createOAuthState(prisma, shop);
-    const approval = await fetch(authorizeUrl(state), { redirect: "manual" });
+    const start = await fetch(`${this.appUrl}/freshbooks/connect?${new URLSearchParams({ state })}`, { redirect: "manual" });
+    const authorize = start.headers.get("location");
+    if (start.status !== 302 || !authorize) throw new Error(`/freshbooks/connect answered ${start.status}: ${await start.text()}`);
+    const cookie = (start.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const approval = await fetch(authorize, { redirect: "manual" });
     const location = approval.headers.get("location");
     if (approval.status !== 302 || !location) throw new Error(`sandbox authorize answered ${approval.status}`);
-    const callback = await fetch(location, { redirect: "manual" });
+    const callback = await fetch(location, { redirect: "manual", headers: { Cookie: cookie } });
     if (callback.status !== 302) throw new Error(`FreshBooks callback answered ${callback.status}: ${await callback.text()}`);
+    // The merchant confirms the login's business in Settings (a reconnect of the same one is already connected).
+    const { confirmConnection, connectionSummary } = await import("../../app/freshbooks/connection.server");
+    const summary = await connectionSummary(shop, prisma);
+    const business = summary?.businessChoices[0];
+    if (summary?.status === "pending" && business) await confirmConnection(shop, business.id, { db: prisma });
   }
 
   async query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {

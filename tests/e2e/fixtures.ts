@@ -50,13 +50,17 @@ export async function routeShopify(page: Page): Promise<void> {
 export { expect };
 
 /**
- * Clicks Connect/Reconnect: out of the iframe to FreshBooks (the sandbox approves at once), back
- * to our callback, which sends the merchant to the settings page in their admin (routed above).
+ * Clicks Connect/Reconnect: out of the iframe through /freshbooks/connect (binding cookie) to
+ * FreshBooks (the sandbox approves at once), back to our callback, which sends the merchant to
+ * the settings page in their admin (routed above).
  * Once per browser context: Playwright does not intercept a redirect's target a second time in
  * the same context (cf. microsoft/playwright#33882), so a test that connects twice uses two.
  */
 export async function connectThroughFreshBooks(page: Page, button: "Connect FreshBooks" | "Reconnect"): Promise<void> {
+  // Until the callback has sent the browser back to the admin (the page is already on a settings URL).
+  const backInAdmin = page.waitForRequest((request) => request.url().startsWith("https://admin.shopify.com/"), { timeout: 0 });
   await page.getByRole("button", { name: button, exact: true }).first().click();
+  await backInAdmin;
   await page.waitForURL(/\/app\/settings\?/);
 }
 
@@ -111,22 +115,36 @@ export function deliverOrder(order: object, shop: string = TEST_SHOP): Promise<n
   return deliverWebhook("orders/create", order, shop, `e2e-${(order as { id: number }).id}-${Date.now()}`);
 }
 
-/** The merchant connecting FreshBooks, over HTTP: our connect action, the sandbox's approval, our callback. */
-export async function connectFreshBooks(shop: string = TEST_SHOP): Promise<void> {
-  const start = await fetch(`${E2E_BASE_URL}/app/settings?_data=routes%2Fapp.settings`, {
-    method: "POST",
+/** The Settings page's data (GET) or action (POST), as the embedded page calls it. */
+function settingsRequest(shop: string, form?: Record<string, string>): Promise<Response> {
+  return fetch(`${E2E_BASE_URL}/app/settings?_data=routes%2Fapp.settings`, {
+    method: form ? "POST" : "GET",
     headers: {
       Authorization: `Bearer ${sessionToken(shop)}`,
       "Content-Type": "application/x-www-form-urlencoded",
       // authenticate.admin answers 410 to bots, and Node's fetch says "node".
       "User-Agent": DESKTOP_USER_AGENT,
     },
-    body: new URLSearchParams({ intent: "connect" }),
+    body: form ? new URLSearchParams(form) : undefined,
   });
-  const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
-  const approval = await fetch(authorizeUrl, { redirect: "manual" });
-  const callback = await fetch(approval.headers.get("location")!, { redirect: "manual" });
+}
+
+/**
+ * The merchant connecting FreshBooks, over HTTP: our connect action, /freshbooks/connect (binding
+ * cookie), the sandbox's approval, our callback with the cookie, then confirming in Settings.
+ */
+export async function connectFreshBooks(shop: string = TEST_SHOP): Promise<void> {
+  const start = await settingsRequest(shop, { intent: "connect" });
+  const { connectUrl } = (await start.json()) as { connectUrl: string };
+  const bind = await fetch(connectUrl, { redirect: "manual" });
+  const cookie = (bind.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const approval = await fetch(bind.headers.get("location")!, { redirect: "manual" });
+  const callback = await fetch(approval.headers.get("location")!, { redirect: "manual", headers: { Cookie: cookie } });
   if (callback.status !== 302) throw new Error(`FreshBooks callback answered ${callback.status}`);
+  const { connection } = (await (await settingsRequest(shop)).json()) as { connection: { status: string; businessChoices: { id: number }[] } };
+  if (connection.status !== "pending") return;
+  const confirm = await settingsRequest(shop, { intent: "confirm-connection", businessId: String(connection.businessChoices[0]!.id) });
+  if (!confirm.ok) throw new Error(`confirming the connection answered ${confirm.status}`);
 }
 
 /** Polls the e2e database until the order has left queued/syncing; returns its status. */

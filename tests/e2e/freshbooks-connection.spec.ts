@@ -1,23 +1,75 @@
 import type { Browser, Page } from "@playwright/test";
 import { usOrder } from "../helpers/orders";
 import { connectThroughFreshBooks, deliverOrder, expect, routeShopify, sandbox, sql, syncedStatus, test, toasts } from "./fixtures";
-import { embeddedUrl } from "../helpers/shopify";
-import { E2E_SANDBOX_URL } from "./e2e-env";
+import { embeddedUrl, seedOfflineSession } from "../helpers/shopify";
+import { E2E_DATABASE_URL, E2E_SANDBOX_URL } from "./e2e-env";
 
 test.beforeEach(async () => {
+  // Each test goes out to FreshBooks and back (five hops) on a machine shared with other work.
+  test.slow();
   await sandbox("reset", {});
   await sql("delete from freshbooks_connection");
 });
 
-test("connects FreshBooks from the settings page and comes back connected", async ({ page, openApp }, testInfo) => {
+/** Back in Settings: the merchant sees the FreshBooks login and business and confirms them. */
+async function confirmConnection(page: Page, business = "Demo Business"): Promise<void> {
+  await expect(page.getByText("Confirm the FreshBooks connection", { exact: true })).toBeVisible();
+  await expect(page.getByText("owner@example.com")).toBeVisible();
+  await expect(page.getByText(business, { exact: true })).toBeVisible();
+  await page.getByRole("button", { name: "Confirm and start syncing" }).click();
+  await expect(page.getByText(`Connected to ${business}`)).toBeVisible();
+}
+
+test("connects FreshBooks from the settings page in two clicks: Connect, then Confirm", async ({ page, openApp }, testInfo) => {
   await openApp("/app/settings");
   await expect(page.getByText("Not connected")).toBeVisible();
 
-  // Out of the iframe to FreshBooks (the sandbox approves), then back through the admin.
+  // Click 1: out of the iframe, through /freshbooks/connect (binding cookie) to FreshBooks (the
+  // sandbox approves; FreshBooks' own "Allow" would be the one click there), back through the admin.
   await connectThroughFreshBooks(page, "Connect FreshBooks");
-  await expect(page.getByText("Connected to Demo Business")).toBeVisible();
+  // Nothing syncs yet: the connection waits for the merchant.
+  await expect(page.getByText("Waiting for your confirmation")).toBeVisible();
+  expect((await sql("select status, login_email from freshbooks_connection"))[0]).toEqual({ status: "pending", login_email: "owner@example.com" });
+  await page.screenshot({ path: testInfo.outputPath("settings-confirm-connection.png"), fullPage: true });
+
+  // Click 2: confirm the login and business shown.
+  await confirmConnection(page);
   await expect(page.getByText("Connected", { exact: true })).toBeVisible();
+  expect((await sql("select status from freshbooks_connection"))[0]?.status).toBe("connected");
   await page.screenshot({ path: testInfo.outputPath("settings-connected.png"), fullPage: true });
+});
+
+test("login CSRF: an approval started in one browser and completed in another connects nothing", async ({ page, browser, openApp }) => {
+  // The attacker installed the app on their own store and starts a connect there...
+  const attackerShop = "attacker-store.myshopify.com";
+  await seedOfflineSession(E2E_DATABASE_URL, attackerShop);
+  // The attacker's browser goes through /freshbooks/connect (and gets its cookie), but stops
+  // before FreshBooks, keeping the authorize link.
+  let authorizeUrl = "";
+  const held = new Promise<void>((resolve) => {
+    void page.route("**/freshbooks/connect?**", async (route) => {
+      const response = await route.fetch({ maxRedirects: 0 });
+      authorizeUrl = response.headers().location ?? "";
+      await route.fulfill({ status: 200, contentType: "text/plain", body: "held by the attacker", headers: { "set-cookie": response.headers()["set-cookie"] ?? "" } });
+      resolve();
+    });
+  });
+  await openApp("/app/settings", attackerShop);
+  await page.getByRole("button", { name: "Connect FreshBooks", exact: true }).click();
+  await held;
+  expect(authorizeUrl.startsWith(`${E2E_SANDBOX_URL}/oauth/authorize?`)).toBe(true);
+
+  // ...and sends FreshBooks' authorize link to the victim, who approves in their own browser.
+  const victim = await browser.newContext();
+  const victimPage = await victim.newPage();
+  await victimPage.goto(authorizeUrl);
+  await expect(victimPage.getByRole("heading", { name: "FreshBooks connection refused" })).toBeVisible();
+  await expect(victimPage.getByText("did not come back to the browser that clicked Connect FreshBooks, so nothing was connected")).toBeVisible();
+  await victim.close();
+
+  expect(await sql("select shop from freshbooks_connection")).toEqual([]);
+  const state = (await sandbox("state")) as { requests: { method: string; path: string }[] };
+  expect(state.requests.filter((r) => r.path === "/auth/oauth/token")).toHaveLength(0); // the code was never exchanged
 });
 
 test("asks which business to use when the FreshBooks login has several", async ({ page, openApp }, testInfo) => {
@@ -26,6 +78,7 @@ test("asks which business to use when the FreshBooks login has several", async (
   await connectThroughFreshBooks(page, "Connect FreshBooks");
 
   await expect(page.getByText("Which one should receive your Shopify invoices?")).toBeVisible();
+  await expect(page.getByText("owner@example.com")).toBeVisible();
   await expect(page.getByRole("button", { name: "Use this business" })).toBeDisabled();
   await page.screenshot({ path: testInfo.outputPath("settings-business-picker.png"), fullPage: true });
   await page.getByText("Orchard Supplies").click();
@@ -38,7 +91,7 @@ test("asks which business to use when the FreshBooks login has several", async (
 test("disconnects: FreshBooks' token is revoked and the page offers to connect again", async ({ page, openApp }) => {
   await openApp("/app/settings");
   await connectThroughFreshBooks(page, "Connect FreshBooks");
-  await expect(page.getByText("Connected to Demo Business")).toBeVisible();
+  await confirmConnection(page);
 
   // Asked first; Cancel changes nothing.
   await page.getByRole("button", { name: "Disconnect" }).click();
@@ -76,7 +129,7 @@ async function connectedEarlier(page: Page, browser: Browser): Promise<void> {
   await routeShopify(setup);
   await setup.goto(embeddedUrl("/app/settings"));
   await connectThroughFreshBooks(setup, "Connect FreshBooks");
-  await expect(setup.getByText("Connected to Demo Business")).toBeVisible();
+  await confirmConnection(setup);
   await earlier.close();
 }
 

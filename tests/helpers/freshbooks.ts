@@ -1,9 +1,11 @@
 import { afterAll } from "vitest";
 import { reloadEnv } from "../../app/env.server";
 import { startFreshBooksSandbox, type FreshBooksSandbox, type SandboxOptions } from "../../app/dev/freshbooks-sandbox/server";
-import { authorizeUrl } from "../../app/freshbooks/oauth.server";
+import { confirmConnection, connectionSummary } from "../../app/freshbooks/connection.server";
+import { connectStartUrl } from "../../app/freshbooks/oauth-browser.server";
 import { createOAuthState } from "../../app/freshbooks/oauth-state.server";
 import { loader as callbackLoader } from "../../app/routes/freshbooks.callback";
+import { loader as connectLoader } from "../../app/routes/freshbooks.connect";
 import prisma from "../../app/db.server";
 import { TEST_ENV } from "../test-env";
 import { routeArgs, settle, TEST_SHOP } from "./shopify";
@@ -26,16 +28,42 @@ export async function useFreshBooksSandbox(options: SandboxOptions = {}): Promis
   return sandbox;
 }
 
-/**
- * What a merchant's browser does after clicking "Connect FreshBooks": follow the authorize URL
- * (the sandbox approves and redirects with a code), then land on our callback route.
- */
-export async function connectThroughOAuth(shop: string = TEST_SHOP): Promise<Response> {
+/** A browser's start of the flow: our /freshbooks/connect, which answers with the binding cookie and FreshBooks' authorize URL. */
+export async function startConnect(shop: string = TEST_SHOP): Promise<{ state: string; cookie: string; authorizeUrl: string }> {
   const state = await createOAuthState(prisma, shop);
-  const approval = await fetch(authorizeUrl(state), { redirect: "manual" });
+  const start = (await settle(() => connectLoader(routeArgs(new Request(connectStartUrl(state)))))) as Response;
+  const authorizeUrl = start.headers.get("location");
+  if (start.status !== 302 || !authorizeUrl) throw new Error(`/freshbooks/connect answered ${start.status}`);
+  return { state, cookie: (start.headers.get("set-cookie") ?? "").split(";")[0] ?? "", authorizeUrl };
+}
+
+/** FreshBooks' authorize page (the sandbox approves at once): where it sends the browser back to. */
+export async function approveAtFreshBooks(authorizeUrl: string): Promise<string> {
+  const approval = await fetch(authorizeUrl, { redirect: "manual" });
   const location = approval.headers.get("location");
   if (approval.status !== 302 || !location) throw new Error(`authorize page answered ${approval.status}`);
-  return (await settle(() => callbackLoader(routeArgs(new Request(location))))) as Response;
+  return location;
+}
+
+/** Our callback, as a browser reaches it: with whatever cookie it carries. */
+export async function callback(url: string, cookie: string | null): Promise<Response> {
+  const request = new Request(url, { headers: cookie ? { Cookie: cookie } : {} });
+  return (await settle(() => callbackLoader(routeArgs(request)))) as Response;
+}
+
+/**
+ * What a merchant does after clicking "Connect FreshBooks": their browser goes through our
+ * /freshbooks/connect (binding cookie), the authorize URL (the sandbox approves and redirects
+ * with a code), then our callback route with the cookie; back in Settings they confirm the
+ * login's only business (`confirm: false` leaves the connection pending, as several businesses do).
+ */
+export async function connectThroughOAuth(shop: string = TEST_SHOP, { confirm = true } = {}): Promise<Response> {
+  const { cookie, authorizeUrl } = await startConnect(shop);
+  const response = await callback(await approveAtFreshBooks(authorizeUrl), cookie);
+  const summary = await connectionSummary(shop, prisma);
+  const only = summary?.businessChoices.length === 1 ? summary.businessChoices[0] : undefined;
+  if (confirm && summary?.status === "pending" && only) await confirmConnection(shop, only.id, { db: prisma });
+  return response;
 }
 
 /** How many times the app asked the sandbox for a refresh_token grant. */
