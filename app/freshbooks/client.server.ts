@@ -55,7 +55,7 @@ export async function fetchIdentity(apiUrl: string, token: string, fetchImpl?: t
 
 /**
  * A small typed client for the accounting calls the sync needs (not the official SDK: see the
- * FreshBooks digest §10). One instance per connected account.
+ * docs/freshbooks-api.md §10). One instance per connected account.
  */
 export function createFreshBooksClient(options: FreshBooksClientOptions) {
   const base = `${options.apiUrl}/accounting/account/${encodeURIComponent(options.accountId)}`;
@@ -105,7 +105,7 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
     clients: {
       /**
        * The client with exactly this email: active ones first, then deleted ones (which a default
-       * search hides, digest §4) so they can be restored instead of duplicated.
+       * search hides, docs/freshbooks-api.md §4) so they can be restored instead of duplicated.
        */
       async findByEmail(email: string): Promise<Client | null> {
         for (const visState of [undefined, 1]) {
@@ -122,7 +122,7 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
       /**
        * The client whose organization is exactly `organization` (the shop's shared client):
        * active ones first, then deleted ones. `organization_like` is a documented filter
-       * (digest §4) but a substring match, and an ignored filter would return every client, so
+       * (docs/freshbooks-api.md §4) but a substring match, and an ignored filter would return every client, so
        * the match is checked here and every page is read (bounded: this runs only when our
        * mapping of the shared client is lost).
        */
@@ -147,7 +147,7 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
         const body = await call<Single<"client", Client>>("POST", "/users/clients", {}, { client });
         return body.response.result.client;
       },
-      /** Undeletes a client (a vis_state change must be a PUT of its own, digest §3). */
+      /** Undeletes a client (a vis_state change must be a PUT of its own, docs/freshbooks-api.md §3). */
       async restore(id: number): Promise<Client> {
         const body = await call<Single<"client", Client>>("PUT", `/users/clients/${id}`, {}, { client: { vis_state: 0 } });
         return body.response.result.client;
@@ -157,7 +157,7 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
       /**
        * Every invoice with exactly this invoice_number, verified here too (an ignored filter would
        * return every invoice). All of them, not the first: whether FreshBooks keeps numbers unique
-       * is UNCONFIRMED (digest §5), and the caller must tell its own invoice from a stranger's.
+       * is UNCONFIRMED (docs/freshbooks-api.md §5), and the caller must tell its own invoice from a stranger's.
        */
       async findByNumber(invoiceNumber: string): Promise<Invoice[]> {
         const body = await call<List<"invoices", Invoice>>("GET", "/invoices/invoices", {

@@ -67,7 +67,7 @@ type ClassicError = { errno?: number; field?: string; message?: string };
 type ErrorInfo = { reason?: string; metadata?: { message?: string; field?: string } };
 
 /**
- * Reads both error formats FreshBooks uses (digest §8): classic `response.errors[]` with
+ * Reads both error formats FreshBooks uses (docs/freshbooks-api.md §8): classic `response.errors[]` with
  * `errno`, the newer `{code, message, details[ErrorInfo]}`, and OAuth's `{error, error_description}`.
  */
 export function errorDetails(body: unknown): FieldMessage[] {
@@ -118,9 +118,9 @@ export function errorForResponse(status: number, body: unknown, retryAfter: stri
 }
 
 /**
- * A 403 for a scope the token was not granted. FreshBooks' answer is UNCONFIRMED (digest §1:
+ * A 403 for a scope the token was not granted. FreshBooks' answer is UNCONFIRMED (docs/freshbooks-api.md §1:
  * "403 per unified.to skill text"); we read OAuth's `insufficient_scope` (RFC 6750 §3.1), as
- * the sandbox sends it. Only a new authorization can add a scope (digest §1).
+ * the sandbox sends it. Only a new authorization can add a scope (docs/freshbooks-api.md §1).
  */
 export function isMissingScope(error: unknown): boolean {
   return error instanceof FreshBooksAuthError && error.status === 403 && error.details.some((detail) => detail.code === "insufficient_scope");

@@ -1,4 +1,4 @@
-/** The FreshBooks shapes we read and write (digest §2, §4–6); money amounts are decimal strings. */
+/** The FreshBooks shapes we read and write (docs/freshbooks-api.md §2, §4–6); money amounts are decimal strings. */
 export interface Money {
   amount: string;
   code: string;

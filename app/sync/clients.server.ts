@@ -77,7 +77,7 @@ async function findOrCreate(fb: FreshBooksClient, input: ClientRequest): Promise
 
 /**
  * FreshBooks refused an invoice because its client is deleted or unknown (the merchant deleted
- * it in FreshBooks). Restore it (digest §4: vis_state 0) so the customer keeps one client; if it
+ * it in FreshBooks). Restore it (docs/freshbooks-api.md §4: vis_state 0) so the customer keeps one client; if it
  * is gone for good, forget every mapping to it and resolve the client again.
  */
 export async function recoverClient(db: PrismaClient, fb: FreshBooksClient, input: ClientRequest, staleId: number): Promise<number> {

@@ -59,7 +59,7 @@ export function backoffMs(attempt: number, timing: RetryTiming = {}): number {
 
 /**
  * FreshBooks documents no error for a plan's client cap (UNCONFIRMED); the cap is a permission
- * (`client.limit` in users/me, digest §2), so a client create refused with a 403 and errno 1003
+ * (`client.limit` in users/me, docs/freshbooks-api.md §2), so a client create refused with a 403 and errno 1003
  * AccessDenied is read as the cap. Keyed on status and errno, never on FreshBooks' prose.
  */
 function hint(error: FreshBooksError, step: SyncStep): string {

@@ -12,7 +12,7 @@ export interface RecordedPayment {
 
 /**
  * Records what Shopify captured, but never more than the invoice still has outstanding: paying a
- * smaller invoice in full would leave an overpayment credit in FreshBooks (digest §6) that the
+ * smaller invoice in full would leave an overpayment credit in FreshBooks (docs/freshbooks-api.md §6) that the
  * merchant never asked for. The amount is a function of the invoice, so a retry after a lost
  * answer finds the payment it made (same amount) instead of recording it twice.
  */

@@ -139,7 +139,7 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
 /**
  * What the log line of a failed attempt says about the FreshBooks call: its HTTP status and
  * the errnos and fields it named. Never the values FreshBooks echoes back (they can be an email
- * or an address). FreshBooks documents no request-id header (digest §8), so there is none to log.
+ * or an address). FreshBooks documents no request-id header (docs/freshbooks-api.md §8), so there is none to log.
  */
 export function freshbooksFailure(error: unknown): Record<string, unknown> {
   if (!(error instanceof FreshBooksError)) return {};

@@ -1,4 +1,4 @@
-/** Clients: /accounting/account/{account_id}/users/clients (digest §4). */
+/** Clients: /accounting/account/{account_id}/users/clients (docs/freshbooks-api.md §4). */
 import type { SandboxContext } from "./context";
 import {
   classicError,
@@ -25,7 +25,7 @@ export const CLIENT_TEXT_FIELDS = [
 ] as const;
 
 /**
- * Field max lengths are UNCONFIRMED (digest §4). The sandbox enforces 255 characters on every
+ * Field max lengths are UNCONFIRMED (docs/freshbooks-api.md §4). The sandbox enforces 255 characters on every
  * text field except `note` (4000) with errno 1017 MaxLengthExceeded.
  */
 const MAX_LENGTH = 255;
@@ -33,10 +33,10 @@ const NOTE_MAX_LENGTH = 4000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * The plan cap (e.g. Lite = 5 clients). FreshBooks' answer is UNCONFIRMED: the digest documents
+ * The plan cap (e.g. Lite = 5 clients). FreshBooks' answer is UNCONFIRMED: our API notes document
  * no error for it. Most likely reading: the cap is a permission (users/me lists it as
- * `permissions[account_id]["client.limit"]`, digest §2), so exceeding it is errno 1003
- * AccessDenied with its documented text (digest §8, FB:errors), as a 403 (authenticated but not
+ * `permissions[account_id]["client.limit"]`, docs/freshbooks-api.md §2), so exceeding it is errno 1003
+ * AccessDenied with its documented text (docs/freshbooks-api.md §8, FB:errors), as a 403 (authenticated but not
  * allowed; nothing in the request is wrong, retrying cannot help). Clients should key on the
  * errno, never on this prose.
  */
@@ -110,7 +110,7 @@ const LIMIT_ERROR = classicError(403, { errno: 1003, object: "client", message: 
 
 export function listClients(scope: AccountScope, query: URLSearchParams): SandboxResponse {
   // Filters implemented: email (Equals), vis_state, userid, userids[]; any other search[...]
-  // key is silently ignored, as the digest warns FreshBooks may do.
+  // key is silently ignored, as docs/freshbooks-api.md §3 warns FreshBooks may do.
   const email = query.get("search[email]");
   const visState = query.get("search[vis_state]");
   const userid = query.get("search[userid]");
@@ -164,7 +164,7 @@ export function createClient(scope: AccountScope, raw: string): SandboxResponse 
 }
 
 /**
- * PUT: only the keys sent change. Update-phase rule (digest §3): a body with `vis_state` only
+ * PUT: only the keys sent change. Update-phase rule (docs/freshbooks-api.md §3): a body with `vis_state` only
  * changes the visibility and silently drops every other field.
  */
 export function updateClient(scope: AccountScope, id: string, raw: string): SandboxResponse {

@@ -1,11 +1,11 @@
-/** Invoice line validation and exact totals (digest §5). */
+/** Invoice line validation and exact totals (docs/freshbooks-api.md §5). */
 import type { ClassicErrorItem } from "./http";
 import { isObject } from "./http";
 import { currencyDigits, parseDecimal, percentOf, toMinorUnits, type Decimal } from "./money";
 import type { LineRecord } from "./state";
 
 /**
- * Limits FreshBooks does not document (UNCONFIRMED, digest §5); the sandbox enforces these with
+ * Limits FreshBooks does not document (UNCONFIRMED, docs/freshbooks-api.md §5); the sandbox enforces these with
  * errno 1017 MaxLengthExceeded so a client learns to truncate: line `name` 255 characters,
  * `description` 2000, at most 100 lines per invoice.
  */
@@ -15,7 +15,7 @@ export const MAX_LINES = 100;
 
 export const PERCENT_MESSAGE = "Percent values should be strings formatted as decimals";
 const TOO_LONG = "The request, or a line in the request, was too long.";
-/** Tax rates are percentages "up to 3 decimal places" (digest §5). */
+/** Tax rates are percentages "up to 3 decimal places" (docs/freshbooks-api.md §5). */
 const PERCENT = /^\d{1,3}(\.\d{1,3})?$/;
 
 export type ParsedLine = Omit<LineRecord, "lineid" | "updated">;
@@ -40,7 +40,7 @@ function optionalText(value: unknown): string | null | "invalid" {
 /**
  * Validates one line and computes its amount and tax in minor units. `qty` must be a whole
  * number (number or string): FreshBooks' precision for fractional quantities is UNCONFIRMED
- * (digest addendum), so the sandbox refuses fractions. Negative `unit_cost` is UNCONFIRMED
+ * (docs/freshbooks-api.md §13), so the sandbox refuses fractions. Negative `unit_cost` is UNCONFIRMED
  * and refused; `unit_cost.amount` must be a string with at most the currency's minor digits.
  * Each tax is rounded half-up to the minor unit per line; a compounded second tax applies to
  * amount + first tax.

@@ -1,4 +1,4 @@
-/** Invoices: /accounting/account/{account_id}/invoices/invoices (digest §5). */
+/** Invoices: /accounting/account/{account_id}/invoices/invoices (docs/freshbooks-api.md §5). */
 import type { AccountScope } from "./clients";
 import {
   classicError,
@@ -21,7 +21,7 @@ import { parseDecimal } from "./money";
 import type { InvoiceRecord } from "./state";
 
 /**
- * invoice_number: max length and uniqueness are UNCONFIRMED (digest §5). The sandbox is strict:
+ * invoice_number: max length and uniqueness are UNCONFIRMED (docs/freshbooks-api.md §5). The sandbox is strict:
  * at most 30 characters (errno 1017) and unique per account, deleted invoices included (422,
  * errno 1004 on field invoice_number).
  */
@@ -39,7 +39,7 @@ function render(scope: AccountScope, invoice: InvoiceRecord, query: URLSearchPar
 
 export function listInvoices(scope: AccountScope, query: URLSearchParams): SandboxResponse {
   // Implemented filters: invoice_number (exact), customerid, invoiceid/invoice_id, v3_status,
-  // date_min/date_max (create_date), vis_state. Any other search[...] is ignored (digest §3).
+  // date_min/date_max (create_date), vis_state. Any other search[...] is ignored (docs/freshbooks-api.md §3).
   const get = (name: string) => query.get(`search[${name}]`);
   const number = get("invoice_number");
   const customer = get("customerid");
@@ -93,7 +93,7 @@ function readInvoiceFields(scope: AccountScope, input: JsonObject, existing: Inv
   if ("customerid" in input || !existing) {
     const customer = scope.data.clients.get(Number(input.customerid));
     if (input.customerid === undefined || input.customerid === null || input.customerid === "") {
-      // `clientid` is NOT an alias: invoices take `customerid` only (digest §11).
+      // `clientid` is NOT an alias: invoices take `customerid` only (docs/freshbooks-api.md §11).
       errors.push(invoiceError(1001, "customerid", "Field customerid is required.", ""));
     } else if (!customer) {
       errors.push({ errno: 1012, field: "customerid", object: "client", message: "Client not found.", value: String(input.customerid) });
@@ -214,7 +214,7 @@ export function createInvoice(scope: AccountScope, raw: string, query: URLSearch
 }
 
 /**
- * PUT with the update-phase rule (digest §3): `vis_state` wins and drops everything else; then an
+ * PUT with the update-phase rule (docs/freshbooks-api.md §3): `vis_state` wins and drops everything else; then an
  * `action_*` runs alone; otherwise regular data (`lines` replaces the whole set; `status` is
  * read-only after creation and ignored).
  */

@@ -1,6 +1,6 @@
 /**
  * A fake FreshBooks at the HTTP boundary: OAuth, identity and the accounting endpoints the sync
- * uses, with the documented paths, envelopes and errors (shared/reference/freshbooks-api.md), plus
+ * uses, with the documented paths, envelopes and errors (docs/freshbooks-api.md), plus
  * fault injection. Point FRESHBOOKS_API_URL and FRESHBOOKS_AUTH_URL at `url`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";

@@ -1,5 +1,5 @@
 /**
- * What FreshBooks computes for an invoice, with the algorithm of our sandbox (digest §5): each
+ * What FreshBooks computes for an invoice, with the algorithm of our sandbox (docs/freshbooks-api.md §5): each
  * line's amount is qty × unit_cost; each line tax is amount × percent, rounded half-up to the
  * currency's minor unit per line; a percent `discount_value` comes off the pre-tax subtotal.
  */
