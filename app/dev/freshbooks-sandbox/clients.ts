@@ -41,6 +41,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * errno, never on this prose.
  */
 export const CLIENT_LIMIT_MESSAGE = "You do not have access to perform the action requested.";
+// With the `flag` client-limit dialect (docs/freshbooks-api.md §14.2) the client is created instead,
+// with `exceeds_client_limit: 1` (live clients carry this undocumented field as 0).
 
 export interface AccountScope {
   context: SandboxContext;
@@ -66,6 +68,7 @@ export function renderClient(client: ClientRecord, accountId: string, include: S
     num_logins: 0,
     last_login: null,
     uuid: client.uuid,
+    exceeds_client_limit: client.exceedsClientLimit ? 1 : 0,
     statement_token: null,
     direct_link_token: null,
   };
@@ -148,7 +151,8 @@ export function createClient(scope: AccountScope, raw: string): SandboxResponse 
       value: "",
     });
   }
-  if (limitReached(scope)) return LIMIT_ERROR;
+  const overLimit = limitReached(scope);
+  if (overLimit && scope.context.config.dialect.clientLimit === "refuse") return LIMIT_ERROR;
   const now = scope.context.clock.now();
   const id = scope.context.data.ids.client.take();
   const client: ClientRecord = {
@@ -158,6 +162,7 @@ export function createClient(scope: AccountScope, raw: string): SandboxResponse 
     signupDate: utcTimestamp(now),
     updated: easternTimestamp(now),
     uuid: `00000000-0000-4000-9000-${String(id).padStart(12, "0")}`,
+    ...(overLimit ? { exceedsClientLimit: true } : {}),
   };
   scope.data.clients.set(id, client);
   return result("client", renderClient(client, scope.accountId, new Set()));
@@ -179,7 +184,10 @@ export function updateClient(scope: AccountScope, id: string, raw: string): Sand
       return classicError(422, { errno: 1004, field: "vis_state", object: "client", message: "Invalid value for field vis_state.", value: String(visState) });
     }
     // Restoring a deleted client counts against the plan cap like a new one (stricter choice).
-    if (client.visState === 1 && visState !== 1 && limitReached(scope)) return LIMIT_ERROR;
+    if (client.visState === 1 && visState !== 1 && limitReached(scope)) {
+      if (scope.context.config.dialect.clientLimit === "refuse") return LIMIT_ERROR;
+      client.exceedsClientLimit = true;
+    }
     client.visState = visState;
     client.updated = now;
     return result("client", renderClient(client, scope.accountId, new Set()));

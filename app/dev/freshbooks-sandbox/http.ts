@@ -169,7 +169,8 @@ export function paginate<T>(items: readonly T[], query: URLSearchParams): Page<T
   return {
     items: items.slice((page - 1) * perPage, page * perPage),
     page,
-    pages: Math.max(1, Math.ceil(total / perPage)),
+    // 0 for an empty list, as recorded; the `emptyLists: pages-1` dialect writes 1 (dialect.ts).
+    pages: Math.ceil(total / perPage),
     perPage,
     total,
   };

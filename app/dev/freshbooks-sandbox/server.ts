@@ -9,6 +9,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { parseAccountingPath, requiredScope, routeAccounting } from "./accounting";
 import { buildConfig, SandboxClock, type SandboxContext, type SandboxOptions } from "./context";
 import { handleControl, type ControlTarget } from "./control";
+import { presentInDialect, type Dialect } from "./dialect";
 import { errorsIn200Response, FaultControl, rateLimitResponse, statusFaultResponse, type FaultSpec } from "./faults";
 import { classicError, isClassicError, isResponse, readBody, toNewFormat, type SandboxResponse } from "./http";
 import { usersMe } from "./identity";
@@ -18,6 +19,8 @@ import { loadSandboxData, saveSandboxData } from "./persist";
 import { buildBusinesses, SandboxData, type BusinessConfig, type RequestLogEntry } from "./state";
 
 export type { SandboxOptions } from "./context";
+export type { Dialect, DialectName } from "./dialect";
+export { DEFAULT_DIALECT, DIALECT_VALUES } from "./dialect";
 export type { FaultRule, FaultSpec, RandomFaults, RateLimit } from "./faults";
 export type { RequestFilter, SandboxInspector } from "./inspect";
 export { FaultControl } from "./faults";
@@ -32,6 +35,9 @@ export interface FreshBooksSandbox {
   faults: FaultControl;
   state: SandboxInspector;
   configure(config: { clientLimit?: number | null; businesses?: BusinessConfig[] }): void;
+  /** Switches some dialects (docs/freshbooks-api.md §14); returns all of them. Reset restores the options' ones. */
+  setDialect(dialect: Partial<Dialect>): Dialect;
+  dialect(): Dialect;
 }
 
 const NOT_FOUND = classicError(404, { errno: 1012, message: "The requested resource was not found." });
@@ -98,6 +104,10 @@ export async function startFreshBooksSandbox(options: SandboxOptions = {}): Prom
     if (config.clientLimit !== undefined) context.config.clientLimit = config.clientLimit;
     if (config.businesses) context.config.businesses = buildBusinesses(config.businesses);
   };
+  const setDialect = (dialect: Partial<Dialect>): Dialect => {
+    context.config.dialect = { ...context.config.dialect, ...dialect };
+    return context.config.dialect;
+  };
   const control: ControlTarget = {
     faults,
     state: () => stateSnapshot(context, state),
@@ -107,6 +117,8 @@ export async function startFreshBooksSandbox(options: SandboxOptions = {}): Prom
     setClock: (now) => context.clock.set(now),
     now: () => context.clock.now(),
     configure,
+    setDialect,
+    dialect: () => context.config.dialect,
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -163,6 +175,7 @@ export async function startFreshBooksSandbox(options: SandboxOptions = {}): Prom
       req.socket.destroy();
       return;
     }
+    response = presentInDialect(context.config.dialect, url.pathname, response);
     if (faults.errorFormat === "new" && url.pathname.startsWith("/accounting/") && response.status >= 400 && isClassicError(response.body)) {
       response = { ...response, body: toNewFormat(response.status, response.body.response.errors) };
     }
@@ -196,5 +209,7 @@ export async function startFreshBooksSandbox(options: SandboxOptions = {}): Prom
     faults,
     state,
     configure,
+    setDialect,
+    dialect: control.dialect,
   };
 }

@@ -34,6 +34,8 @@ export interface ClientRecord {
   signupDate: string;
   updated: string;
   uuid: string;
+  /** Created (or restored) beyond the plan's client limit, in the `flag` dialect. */
+  exceedsClientLimit?: boolean;
 }
 
 export interface LineRecord {
