@@ -11,7 +11,7 @@ export interface FieldMessage {
 }
 
 export abstract class FreshBooksError extends Error {
-  abstract readonly kind: "auth" | "validation" | "not_found" | "conflict" | "rate_limited" | "transient" | "reconnect_required";
+  abstract readonly kind: "auth" | "validation" | "not_found" | "conflict" | "rate_limited" | "transient" | "reconnect_required" | "unexpected";
   constructor(
     message: string,
     readonly status: number | null,
@@ -61,6 +61,22 @@ export class FreshBooksTransientError extends FreshBooksError {
 /** The refresh token was refused: only the merchant can fix this, by reconnecting. */
 export class FreshBooksReconnectRequiredError extends FreshBooksError {
   readonly kind = "reconnect_required";
+}
+
+/**
+ * The plan's client limit (docs/freshbooks-api.md §14.2): a client create refused with 403 errno
+ * 1003 while users/me's `client.limit` is reached, or a client created with
+ * `exceeds_client_limit: 1`. Retrying cannot help; the merchant can share one client or upgrade.
+ */
+export class FreshBooksClientLimitError extends FreshBooksValidationError {}
+
+/**
+ * FreshBooks answered with success, but not in a shape we can read (a missing field, an amount
+ * with extra decimals). Repeating the call would get the same answer, so the order fails with
+ * the raw value in its reason (docs/freshbooks-api.md §16).
+ */
+export class FreshBooksUnexpectedAnswer extends FreshBooksError {
+  readonly kind = "unexpected";
 }
 
 type ClassicError = { errno?: number; field?: string; message?: string };
@@ -124,4 +140,13 @@ export function errorForResponse(status: number, body: unknown, retryAfter: stri
  */
 export function isMissingScope(error: unknown): boolean {
   return error instanceof FreshBooksAuthError && error.status === 403 && error.details.some((detail) => detail.code === "insufficient_scope");
+}
+
+/**
+ * A 403 that says the login may not do this: a missing scope in OAuth's words, or errno 1003
+ * AccessDenied in the accounting format (docs/freshbooks-api.md §14.5). On a client create the
+ * same 403 can be the plan's client limit, which the client tells apart first (§14.2).
+ */
+export function isPermissionRefusal(error: unknown): boolean {
+  return isMissingScope(error) || (error instanceof FreshBooksAuthError && error.status === 403 && error.details.some((detail) => detail.errno === 1003));
 }

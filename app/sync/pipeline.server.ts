@@ -12,6 +12,7 @@ import { ensureInvoice, isClientGone } from "./invoice.server";
 import { mapOrder, type MappedOrder } from "./mapping";
 import { difference, sameAmount } from "./money";
 import { ensurePayment } from "./payment.server";
+import { tieOut } from "./tie-out.server";
 
 export interface SyncDeps {
   db: PrismaClient;
@@ -173,8 +174,9 @@ async function runSteps(
   let invoiceId = row.freshbooksAccountId === fb.accountId ? row.freshbooksInvoiceId : null;
   let freshbooksTotal = row.freshbooksTotal;
   let createdNow = false;
+  let outstanding: string | undefined;
   if (invoiceId === null) {
-    const step = { db: deps.db, fb, where, now, row, mapped };
+    const step = { db: deps.db, fb, where, now, row, mapped, prefix: settings.invoicePrefix };
     let ensured;
     try {
       ensured = await ensureInvoice(step, customerid);
@@ -186,7 +188,9 @@ async function runSteps(
       enter("invoice");
       ensured = await ensureInvoice(step, customerid);
     }
-    const { invoice } = ensured;
+    // FreshBooks' own total, corrected when it differs from Shopify's by rounding (§15).
+    const invoice = await tieOut(fb, ensured.invoice, mapped);
+    outstanding = invoice.outstanding?.amount;
     createdNow = ensured.created;
     invoiceId = invoice.id;
     freshbooksTotal = invoice.amount.amount;
@@ -200,7 +204,7 @@ async function runSteps(
   if (settings.recordPayments && row.paymentId === null) {
     enter("payment");
     // An invoice this attempt has just created has no payments yet: no need to list them.
-    const recorded = await ensurePayment(fb, mapped, invoiceId, total, { createdNow });
+    const recorded = await ensurePayment(fb, mapped, invoiceId, total, { createdNow, outstanding });
     if (recorded.note) notes.push(recorded.note);
     if (recorded.payment) await deps.db.orderSync.update({ where, data: { paymentId: recorded.payment.id } });
   }

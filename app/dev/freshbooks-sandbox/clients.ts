@@ -50,7 +50,16 @@ export interface AccountScope {
   data: AccountData;
 }
 
-export function renderClient(client: ClientRecord, accountId: string, include: Set<string>): JsonObject {
+/**
+ * `flag` dialect: a client created or restored beyond the limit stays flagged while the account
+ * holds more clients than the plan allows (raising the limit clears it, as an upgrade would).
+ */
+function flagged(scope: AccountScope, client: ClientRecord): boolean {
+  const limit = scope.context.config.clientLimit;
+  return client.exceedsClientLimit === true && limit !== null && activeCount(scope.data) > limit;
+}
+
+export function renderClient(client: ClientRecord, accountId: string, include: Set<string>, overLimit = false): JsonObject {
   const fields = Object.fromEntries(CLIENT_TEXT_FIELDS.map((name) => [name, client.fields[name] ?? ""]));
   const rendered: JsonObject = {
     ...fields,
@@ -68,7 +77,7 @@ export function renderClient(client: ClientRecord, accountId: string, include: S
     num_logins: 0,
     last_login: null,
     uuid: client.uuid,
-    exceeds_client_limit: client.exceedsClientLimit ? 1 : 0,
+    exceeds_client_limit: overLimit ? 1 : 0,
     statement_token: null,
     direct_link_token: null,
   };
@@ -128,13 +137,13 @@ export function listClients(scope: AccountScope, query: URLSearchParams): Sandbo
   const page = paginate(clients, query);
   if (isResponse(page)) return page;
   const include = includes(query);
-  return listResult("clients", page, (client) => renderClient(client, scope.accountId, include));
+  return listResult("clients", page, (client) => renderClient(client, scope.accountId, include, flagged(scope, client)));
 }
 
 export function getClient(scope: AccountScope, id: string, query: URLSearchParams): SandboxResponse {
   const client = scope.data.clients.get(Number(id));
   if (!client) return notFound("client", "userid", id, "Client");
-  return result("client", renderClient(client, scope.accountId, includes(query)));
+  return result("client", renderClient(client, scope.accountId, includes(query), flagged(scope, client)));
 }
 
 export function createClient(scope: AccountScope, raw: string): SandboxResponse {
@@ -165,7 +174,7 @@ export function createClient(scope: AccountScope, raw: string): SandboxResponse 
     ...(overLimit ? { exceedsClientLimit: true } : {}),
   };
   scope.data.clients.set(id, client);
-  return result("client", renderClient(client, scope.accountId, new Set()));
+  return result("client", renderClient(client, scope.accountId, new Set(), flagged(scope, client)));
 }
 
 /**
@@ -190,11 +199,11 @@ export function updateClient(scope: AccountScope, id: string, raw: string): Sand
     }
     client.visState = visState;
     client.updated = now;
-    return result("client", renderClient(client, scope.accountId, new Set()));
+    return result("client", renderClient(client, scope.accountId, new Set(), flagged(scope, client)));
   }
   const { fields, errors } = validateFields(input);
   if (errors.length > 0) return classicError(422, ...errors);
   client.fields = { ...client.fields, ...fields };
   client.updated = now;
-  return result("client", renderClient(client, scope.accountId, new Set()));
+  return result("client", renderClient(client, scope.accountId, new Set(), flagged(scope, client)));
 }
