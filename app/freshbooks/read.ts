@@ -64,7 +64,7 @@ function describe(issue: z.core.$ZodIssue, body: unknown): string {
   const path = issue.path.map(String);
   let value: unknown = body;
   for (const key of path) value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
-  const where = path.join(".") || "the answer";
+  const where = path.slice(path[0] === "response" && path[1] === "result" ? 2 : 0).join(".") || "the answer";
   if (value === undefined) return `${where} is missing`;
   if (PERSONAL.test(path[path.length - 1] ?? "") && !/amount$/.test(path.join("."))) return `${where} is a ${typeof value}`;
   const raw = JSON.stringify(value) ?? String(value);

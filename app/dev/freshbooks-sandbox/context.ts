@@ -33,6 +33,8 @@ export interface SandboxConfig {
   clientLimit: number | null;
   accessTokenTtlSeconds: number;
   dialect: Dialect;
+  /** Scopes refused even when granted (the login lost a permission): set by configure(). */
+  withheldScopes: string[];
 }
 
 export const DEFAULT_CLIENT_ID = "sandbox-client-id";
@@ -53,6 +55,7 @@ export function buildConfig(options: SandboxOptions): SandboxConfig {
     clientLimit: options.clientLimit ?? null,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 43200,
     dialect: { ...DEFAULT_DIALECT, ...options.dialect },
+    withheldScopes: [],
   };
 }
 

@@ -65,6 +65,8 @@ export const businessSchema = z.object({
 export const configBodySchema = z.object({
   clientLimit: z.number().int().nonnegative().nullable().optional(),
   businesses: z.array(businessSchema).min(1).optional(),
+  /** Scopes refused even when granted: the login lost a permission. */
+  withheldScopes: z.array(z.string()).optional(),
 });
 
 /** The JSON file `main.ts` reads: SandboxOptions without the clock. */
@@ -91,7 +93,7 @@ export interface ControlTarget {
   advanceClock(seconds: number): void;
   setClock(now: () => Date): void;
   now(): Date;
-  configure(config: { clientLimit?: number | null; businesses?: BusinessConfig[] }): void;
+  configure(config: { clientLimit?: number | null; businesses?: BusinessConfig[]; withheldScopes?: string[] }): void;
   setDialect(dialect: Partial<Dialect>): Dialect;
   dialect(): Dialect;
 }

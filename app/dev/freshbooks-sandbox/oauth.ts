@@ -206,8 +206,8 @@ export function authenticate(context: SandboxContext, headers: IncomingHttpHeade
  * A call the token's scopes do not cover. FreshBooks' answer is UNCONFIRMED (docs/freshbooks-api.md §1: 403 per
  * a secondary source); the sandbox refuses with 403 and OAuth's insufficient_scope (RFC 6750 §3.1).
  */
-export function requireScope(record: AccessTokenRecord, scope: string | null): SandboxResponse | null {
-  if (scope === null || record.scope.split(/\s+/).includes(scope)) return null;
+export function requireScope(record: AccessTokenRecord, scope: string | null, withheld: readonly string[] = []): SandboxResponse | null {
+  if (scope === null || (record.scope.split(/\s+/).includes(scope) && !withheld.includes(scope))) return null;
   return oauthError(403, "insufficient_scope", `The access token does not grant ${scope}, which this request requires.`);
 }
 

@@ -25,6 +25,13 @@ export type { FaultRule, FaultSpec, RandomFaults, RateLimit } from "./faults";
 export type { RequestFilter, SandboxInspector } from "./inspect";
 export { FaultControl } from "./faults";
 
+/** What configure() changes; `withheldScopes`: scopes refused even when granted (a lost permission). */
+export interface SandboxConfigChange {
+  clientLimit?: number | null;
+  businesses?: BusinessConfig[];
+  withheldScopes?: string[];
+}
+
 export interface FreshBooksSandbox {
   /** Base URL (http://127.0.0.1:PORT) serving the API and the authorize page. */
   url: string;
@@ -34,7 +41,7 @@ export interface FreshBooksSandbox {
   now(): Date;
   faults: FaultControl;
   state: SandboxInspector;
-  configure(config: { clientLimit?: number | null; businesses?: BusinessConfig[] }): void;
+  configure(config: SandboxConfigChange): void;
   /** Switches some dialects (docs/freshbooks-api.md §14); returns all of them. Reset restores the options' ones. */
   setDialect(dialect: Partial<Dialect>): Dialect;
   dialect(): Dialect;
@@ -69,7 +76,7 @@ async function route(context: SandboxContext, faults: FaultControl, req: Incomin
   if (!accounting && !(method === "GET" && path === "/auth/api/v1/users/me")) return NOT_FOUND;
   const auth = authenticate(context, req.headers);
   if (isResponse(auth)) return auth;
-  const missingScope = requireScope(auth, accounting ? requiredScope(method, accounting.resource) : "user:profile:read");
+  const missingScope = requireScope(auth, accounting ? requiredScope(method, accounting.resource) : "user:profile:read", context.config.withheldScopes);
   if (missingScope) return missingScope;
   if (!accounting) return usersMe(context);
   const retryAfter = faults.rateLimited(accounting.accountId, context.clock.nowMs());
@@ -100,8 +107,9 @@ export async function startFreshBooksSandbox(options: SandboxOptions = {}): Prom
     faults.clear();
   };
   const state = createInspector(context, { revokeAllTokens: () => revokeAllTokens(context), reset });
-  const configure = (config: { clientLimit?: number | null; businesses?: BusinessConfig[] }) => {
+  const configure = (config: SandboxConfigChange) => {
     if (config.clientLimit !== undefined) context.config.clientLimit = config.clientLimit;
+    if (config.withheldScopes) context.config.withheldScopes = config.withheldScopes;
     if (config.businesses) context.config.businesses = buildBusinesses(config.businesses);
   };
   const setDialect = (dialect: Partial<Dialect>): Dialect => {
