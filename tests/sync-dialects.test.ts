@@ -8,7 +8,7 @@ import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { DEFAULT_DIALECT, DIALECT_VALUES, type Dialect, type DialectName } from "../app/dev/freshbooks-sandbox/server";
-import { connectionSummary } from "../app/freshbooks/connection.server";
+import { connectionSummary, freshbooksFor } from "../app/freshbooks/connection.server";
 import { requeueOrders } from "../app/models/order-sync.server";
 import { action as ordersCreate } from "../app/routes/webhooks.orders.create";
 import { connectThroughOAuth, useFreshBooksSandbox } from "./helpers/freshbooks";
@@ -154,5 +154,29 @@ describe.each(DIALECTS)("FreshBooks dialect %s", (_name, dialect) => {
     await deliverOrder(order);
     expect((await waitForSync([order.id]))[0]?.status).toBe("needs_reconnect");
     expect(await connectionSummary(TEST_SHOP, prisma)).toMatchObject({ status: "needs_reconnect" });
+  });
+});
+
+describe.each(DIALECT_VALUES.invoiceNumbers)("invoice numbers (%s)", (invoiceNumbers) => {
+  beforeEach(() => {
+    sandbox.setDialect({ invoiceNumbers });
+  });
+
+  it("after a prefix change, a number the merchant already used by hand is looked up, never duplicated nor adopted", async () => {
+    await deliverOrder(usOrder(1001));
+    await waitForSync();
+    // The merchant's own invoice INV-1002, made in FreshBooks for someone else.
+    const fb = await freshbooksFor(TEST_SHOP, { db: prisma });
+    const stranger = await fb.clients.create({ organization: "Walk-in customer" });
+    await fb.invoices.create({ customerid: stranger.id, create_date: "2024-01-15", currency_code: "USD", invoice_number: "INV-1002", lines: [] });
+    await prisma.shopSettings.upsert({ where: { shop: TEST_SHOP }, create: { shop: TEST_SHOP, invoicePrefix: "INV-" }, update: { invoicePrefix: "INV-" } });
+
+    const order = usOrder(1002);
+    await deliverOrder(order);
+    const [refused] = await waitForSync([order.id]);
+
+    expect(refused?.status).toBe("failed");
+    expect(refused?.statusReason).toMatch(/already has invoice INV-1002 for another client/);
+    expect(invoices().filter((invoice) => invoice.invoice_number === "INV-1002")).toHaveLength(1);
   });
 });
