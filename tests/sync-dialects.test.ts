@@ -180,3 +180,17 @@ describe.each(DIALECT_VALUES.invoiceNumbers)("invoice numbers (%s)", (invoiceNum
     expect(invoices().filter((invoice) => invoice.invoice_number === "INV-1002")).toHaveLength(1);
   });
 });
+
+describe("the normal path's calls", () => {
+  it("a returning customer's order costs an invoice POST and a payment POST: no look-up, no correction", async () => {
+    await deliverOrder(usOrder(1001));
+    await waitForSync();
+    const before = sandbox.state.requests.length;
+
+    await deliverOrder(usOrder(1002));
+    await waitForSync();
+
+    const calls = sandbox.state.requests.slice(before).map((entry) => `${entry.method} ${entry.path.replace(/^\/accounting\/account\/[^/]+/, "")}`);
+    expect(calls).toEqual(["POST /invoices/invoices", "POST /payments/payments"]);
+  });
+});
