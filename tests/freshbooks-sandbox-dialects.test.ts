@@ -126,6 +126,16 @@ describe("sandbox dialects", () => {
     });
   });
 
+  it("a granted scope withheld over the control plane (a lost permission) is refused like a missing one", async () => {
+    const { call, dialect } = await connect();
+    expect((await call("GET", "/invoices/invoices")).status).toBe(200);
+    await fetch(`${sandbox.url}/__sandbox/config`, { method: "POST", body: JSON.stringify({ withheldScopes: ["user:invoices:read"] }) });
+    expect(await call("GET", "/invoices/invoices")).toMatchObject({ status: 403, json: { error: "insufficient_scope" } });
+    await dialect({ authErrors: "accounting" });
+    expect(await call("GET", "/invoices/invoices")).toMatchObject({ status: 403, json: { response: { errors: [{ errno: 1003 }] } } });
+    expect((await call("GET", "/users/clients")).status).toBe(200);
+  });
+
   it("taxAmounts: numeric rates refused with errno 1018, or accepted and answered as numbers", async () => {
     const { call, dialect } = await connect();
     const client = (await call("POST", "/users/clients", { client: { fname: "Ada" } })).json.response.result.client;
