@@ -24,14 +24,21 @@ export async function callsBench(params: Params): Promise<BenchResult> {
     const sum = (pattern: RegExp) => Object.entries(calls).filter(([kind]) => pattern.test(kind)).reduce((total, [, n]) => total + n, 0);
     const accounting = sum(/^(client|invoice) /);
     const perOrder = accounting / count;
+    // Invoice-number look-ups (docs/freshbooks-api.md §14.3): only orders that race the shop's first
+    // invoice in the account look their number up; the normal path makes none. Tie-out PUTs: none
+    // when FreshBooks' total already equals Shopify's (§15).
+    const lookups = calls["invoice GET"] ?? 0;
+    const tieOutPuts = calls["invoice PUT"] ?? 0;
     const [customers] = await stack.query<{ n: string }>("select count(*) as n from client_mapping");
     return {
       name: "calls",
       title: "3. FreshBooks calls per order (70 % returning / 30 % new)",
       settings: { orders: count, mix },
-      metrics: { calls, clientAndInvoiceCallsPerOrder: perOrder, paymentCallsPerOrder: sum(/^payment /) / count, tokenCalls: sum(/^token$/), newCustomers: Number(customers?.n ?? 0), drainMs, load: { ok: load.ok, requests: load.requests }, audit: result },
+      metrics: { calls, invoiceNumberLookups: lookups, tieOutPuts, clientAndInvoiceCallsPerOrder: perOrder, paymentCallsPerOrder: sum(/^payment /) / count, tokenCalls: sum(/^token$/), newCustomers: Number(customers?.n ?? 0), drainMs, load: { ok: load.ok, requests: load.requests }, audit: result },
       checks: [
         { name: "client + invoice calls per order (mean)", target: "≤ 1.5 (naive 3.3)", measured: perOrder.toFixed(2), pass: perOrder <= 1.5 },
+        { name: "invoice-number look-ups (only before the shop's first invoice)", target: "≤ 20 (the load's connections)", measured: String(lookups), pass: lookups <= 20 },
+        { name: "tie-out corrections (PUT) on orders that tie out", target: "0", measured: String(tieOutPuts), pass: tieOutPuts === 0 },
         { invariant: true, name: "lost / duplicate invoices / duplicate clients", target: "0 / 0 / 0", measured: `${result.lost} / ${result.duplicateInvoices} / ${result.duplicateClients}`, pass: result.lost === 0 && result.duplicateInvoices === 0 && result.duplicateClients === 0 },
       ],
       notes: ["Payments (paid orders: a list, then a create) and OAuth token calls are counted apart, as the issue asks."],

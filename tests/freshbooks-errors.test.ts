@@ -11,7 +11,7 @@ import {
   parseRetryAfter,
 } from "../app/freshbooks/errors";
 
-// Bodies as documented in the FreshBooks digest §2 and §8.
+// Bodies as documented in the docs/freshbooks-api.md §2 and §8.
 const CLASSIC_NOT_FOUND = {
   response: { errors: [{ errno: 1012, field: "userid", message: "Client not found.", object: "client", value: "12345" }] },
 };
@@ -58,7 +58,7 @@ describe("FreshBooks errors", () => {
     expect(errorForResponse(502, null, null).message).toBe("FreshBooks answered HTTP 502");
   });
 
-  // Each status in each of FreshBooks' body formats (digest §8): the class depends on the status alone.
+  // Each status in each of FreshBooks' body formats (docs/freshbooks-api.md §8): the class depends on the status alone.
   const classic = (errno: number) => ({ response: { errors: [{ errno, message: `errno ${errno}` }] } });
   const newer = (errno: number) => ({
     code: 3,

@@ -20,7 +20,7 @@ beforeEach(async () => {
 
 describe("FreshBooks refusing a token it has just issued", () => {
   it("marks the connection 'needs reconnect' once, and reconnecting syncs the orders that waited", async () => {
-    // The login lost access to the business: errno 1003 AccessDenied, as a 401 (digest §8).
+    // The login lost access to the business: errno 1003 AccessDenied, as a 401 (docs/freshbooks-api.md §8).
     sandbox.configure({ businesses: [{ name: "Demo Business", foreign: true }] });
     const first = usOrder(1001);
     await deliverOrder(first);

@@ -1,6 +1,7 @@
-import { FreshBooksAuthError, FreshBooksTransientError, isMissingScope, type FreshBooksError } from "./errors";
+import { FreshBooksAuthError, FreshBooksClientLimitError, FreshBooksTransientError, isPermissionRefusal, type FreshBooksError } from "./errors";
 import { freshbooksRequest } from "./http.server";
-import type { Client, ClientInput, Identity, Invoice, InvoiceInput, Payment, PaymentInput, Tax } from "./types";
+import { readClient, readClients, readInvoice, readInvoices, readPayment, readPayments } from "./read";
+import type { Client, ClientInput, Identity, Invoice, InvoiceInput, InvoiceLineInput, Payment, PaymentInput, Tax } from "./types";
 
 /** Where the client gets its bearer token, and a fresh one after FreshBooks answered 401. */
 export interface TokenSource {
@@ -38,7 +39,6 @@ export function queryString(query: Query): string {
   return text ? `?${text}` : "";
 }
 
-type Single<K extends string, T> = { response: { result: Record<K, T> } };
 type List<K extends string, T> = { response: { result: Record<K, T[]> & { page: number; pages: number; total: number } } };
 
 /** `GET /auth/api/v1/users/me` with a given token (used right after the code exchange). */
@@ -55,12 +55,13 @@ export async function fetchIdentity(apiUrl: string, token: string, fetchImpl?: t
 
 /**
  * A small typed client for the accounting calls the sync needs (not the official SDK: see the
- * FreshBooks digest §10). One instance per connected account.
+ * docs/freshbooks-api.md §10). One instance per connected account.
  */
 export function createFreshBooksClient(options: FreshBooksClientOptions) {
   const base = `${options.apiUrl}/accounting/account/${encodeURIComponent(options.accountId)}`;
 
-  async function call<T>(method: "GET" | "POST" | "PUT", path: string, query: Query = {}, body?: unknown): Promise<T> {
+  /** `ownForbidden`: a 403 is thrown as it is, for the caller to tell a plan limit from a permission. */
+  async function call<T>(method: "GET" | "POST" | "PUT", path: string, query: Query = {}, body?: unknown, ownForbidden = false): Promise<T> {
     const url = `${base}${path}${queryString(query)}`;
     const token = await options.tokens.current();
     const once = (bearer: string) =>
@@ -84,7 +85,7 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
     try {
       return await send(token);
     } catch (error) {
-      if (isMissingScope(error)) return refusedForGood(error);
+      if (isPermissionRefusal(error)) return ownForbidden ? Promise.reject(error) : refusedForGood(error);
       // A 401 means the request was not processed, so repeating it once, with a refreshed
       // token, is safe even for a POST.
       if (!(error instanceof FreshBooksAuthError && error.status === 401)) throw error;
@@ -93,9 +94,20 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
     try {
       return await send(renewed);
     } catch (error) {
-      if ((error instanceof FreshBooksAuthError && error.status === 401) || isMissingScope(error)) return refusedForGood(error);
+      if (error instanceof FreshBooksAuthError && error.status === 401) return refusedForGood(error);
+      if (isPermissionRefusal(error)) return ownForbidden ? Promise.reject(error) : refusedForGood(error);
       throw error;
     }
+  }
+
+  /** Whether the clients that count against users/me's client allowance for this account fill it. */
+  async function clientLimitReached(): Promise<boolean> {
+    const me = await fetchIdentity(options.apiUrl, await options.tokens.current(), options.fetch, options.timeoutMs);
+    const limit = me.permissions?.[options.accountId]?.["client.limit"];
+    if (typeof limit !== "number" || limit < 0) return false;
+    // Active and archived clients count; deleted ones do not (docs/freshbooks-api.md §4) — a default list.
+    const { total } = readClients(await call("GET", "/users/clients", { per_page: 1 }), "the client count");
+    return total >= limit;
   }
 
   const sameEmail = (a: string | undefined, b: string) => (a ?? "").trim().toLowerCase() === b.trim().toLowerCase();
@@ -105,16 +117,16 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
     clients: {
       /**
        * The client with exactly this email: active ones first, then deleted ones (which a default
-       * search hides, digest §4) so they can be restored instead of duplicated.
+       * search hides, docs/freshbooks-api.md §4) so they can be restored instead of duplicated.
        */
       async findByEmail(email: string): Promise<Client | null> {
         for (const visState of [undefined, 1]) {
-          const body = await call<List<"clients", Client>>("GET", "/users/clients", {
+          const body = await call<unknown>("GET", "/users/clients", {
             "search[email]": email,
             "search[vis_state]": visState,
             per_page: 100,
           });
-          const match = body.response.result.clients.find((client) => sameEmail(client.email, email));
+          const match = readClients(body, "the client search").items.find((client) => sameEmail(client.email ?? undefined, email));
           if (match) return match;
         }
         return null;
@@ -122,7 +134,7 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
       /**
        * The client whose organization is exactly `organization` (the shop's shared client):
        * active ones first, then deleted ones. `organization_like` is a documented filter
-       * (digest §4) but a substring match, and an ignored filter would return every client, so
+       * (docs/freshbooks-api.md §4) but a substring match, and an ignored filter would return every client, so
        * the match is checked here and every page is read (bounded: this runs only when our
        * mapping of the shared client is lost).
        */
@@ -130,73 +142,91 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
         const wanted = organization.trim().toLowerCase();
         for (const visState of [undefined, 1]) {
           for (let page = 1; page <= ORGANIZATION_SEARCH_PAGES; page++) {
-            const body = await call<List<"clients", Client>>("GET", "/users/clients", {
+            const body = await call<unknown>("GET", "/users/clients", {
               "search[organization_like]": organization,
               "search[vis_state]": visState,
               page,
               per_page: 100,
             });
-            const match = body.response.result.clients.find((client) => (client.organization ?? "").trim().toLowerCase() === wanted);
+            const found = readClients(body, "the client search");
+            const match = found.items.find((client) => (client.organization ?? "").trim().toLowerCase() === wanted);
             if (match) return match;
-            if (page >= body.response.result.pages) break;
+            // An empty list may say pages: 0 (docs/freshbooks-api.md §14.7).
+            if (page >= found.pages || found.items.length === 0) break;
           }
         }
         return null;
       },
+      /**
+       * Creates a client. A 403 errno 1003 is the plan's client limit only when users/me's
+       * `client.limit` is reached (docs/freshbooks-api.md §14.2); otherwise it is a missing
+       * permission, handled like any other (the connection waits for a reconnect).
+       */
       async create(client: ClientInput): Promise<Client> {
-        const body = await call<Single<"client", Client>>("POST", "/users/clients", {}, { client });
-        return body.response.result.client;
+        let body: unknown;
+        try {
+          body = await call<unknown>("POST", "/users/clients", {}, { client }, true);
+        } catch (error) {
+          if (!isPermissionRefusal(error)) throw error;
+          const reached = await clientLimitReached();
+          if (reached) {
+            const { message, status, details } = error as FreshBooksAuthError;
+            throw new FreshBooksClientLimitError(message, status, details);
+          }
+          if (error instanceof FreshBooksAuthError && options.tokens.refusedWithFreshToken) throw await options.tokens.refusedWithFreshToken(error);
+          throw error;
+        }
+        return readClient(body, "the new client");
       },
-      /** Undeletes a client (a vis_state change must be a PUT of its own, digest §3). */
+      /** Undeletes a client (a vis_state change must be a PUT of its own, docs/freshbooks-api.md §3). */
       async restore(id: number): Promise<Client> {
-        const body = await call<Single<"client", Client>>("PUT", `/users/clients/${id}`, {}, { client: { vis_state: 0 } });
-        return body.response.result.client;
+        return readClient(await call<unknown>("PUT", `/users/clients/${id}`, {}, { client: { vis_state: 0 } }), "the restored client");
       },
     },
     invoices: {
       /**
        * Every invoice with exactly this invoice_number, verified here too (an ignored filter would
        * return every invoice). All of them, not the first: whether FreshBooks keeps numbers unique
-       * is UNCONFIRMED (digest §5), and the caller must tell its own invoice from a stranger's.
+       * is UNCONFIRMED (docs/freshbooks-api.md §5), and the caller must tell its own invoice from a stranger's.
        */
       async findByNumber(invoiceNumber: string): Promise<Invoice[]> {
-        const body = await call<List<"invoices", Invoice>>("GET", "/invoices/invoices", {
+        const body = await call<unknown>("GET", "/invoices/invoices", {
           "search[invoice_number]": invoiceNumber,
           per_page: 100,
         });
-        return body.response.result.invoices.filter((invoice) => invoice.invoice_number === invoiceNumber);
+        return readInvoices(body, "the invoice search").items.filter((invoice) => invoice.invoice_number === invoiceNumber);
       },
       async create(invoice: InvoiceInput): Promise<Invoice> {
-        const body = await call<Single<"invoice", Invoice>>("POST", "/invoices/invoices", { "include[]": ["lines"] }, { invoice });
-        return body.response.result.invoice;
+        return readInvoice(await call<unknown>("POST", "/invoices/invoices", { "include[]": ["lines"] }, { invoice }), "the new invoice");
       },
       async get(id: number): Promise<Invoice> {
-        const body = await call<Single<"invoice", Invoice>>("GET", `/invoices/invoices/${id}`, { "include[]": ["lines"] });
-        return body.response.result.invoice;
+        return readInvoice(await call<unknown>("GET", `/invoices/invoices/${id}`, { "include[]": ["lines"] }), "the invoice");
+      },
+      /** Replaces every line of the invoice (a PUT with `lines` keeps only those sent, docs/freshbooks-api.md §3). */
+      async replaceLines(id: number, lines: InvoiceLineInput[]): Promise<Invoice> {
+        return readInvoice(await call<unknown>("PUT", `/invoices/invoices/${id}`, { "include[]": ["lines"] }, { invoice: { lines } }), "the corrected invoice");
       },
       async markSent(id: number): Promise<Invoice> {
-        const body = await call<Single<"invoice", Invoice>>("PUT", `/invoices/invoices/${id}`, {}, { invoice: { action_mark_as_sent: true } });
-        return body.response.result.invoice;
+        return readInvoice(await call<unknown>("PUT", `/invoices/invoices/${id}`, {}, { invoice: { action_mark_as_sent: true } }), "the invoice");
       },
       /** Emails the invoice through FreshBooks. Sends real email: never call it twice for one order. */
       async email(id: number, recipients: string[]): Promise<Invoice> {
-        const body = await call<Single<"invoice", Invoice>>("PUT", `/invoices/invoices/${id}`, {}, {
+        const body = await call<unknown>("PUT", `/invoices/invoices/${id}`, {}, {
           invoice: { action_email: true, email_recipients: recipients, email_include_pdf: false },
         });
-        return body.response.result.invoice;
+        return readInvoice(body, "the emailed invoice");
       },
     },
     payments: {
       async listByInvoice(invoiceId: number): Promise<Payment[]> {
-        const body = await call<List<"payments", Payment>>("GET", "/payments/payments", {
+        const body = await call<unknown>("GET", "/payments/payments", {
           "search[invoiceid]": invoiceId,
           per_page: 100,
         });
-        return body.response.result.payments.filter((payment) => payment.invoiceid === invoiceId);
+        return readPayments(body, "the payment search").items.filter((payment) => payment.invoiceid === invoiceId);
       },
       async create(payment: PaymentInput): Promise<Payment> {
-        const body = await call<Single<"payment", Payment>>("POST", "/payments/payments", {}, { payment });
-        return body.response.result.payment;
+        return readPayment(await call<unknown>("POST", "/payments/payments", {}, { payment }), "the new payment");
       },
     },
     taxes: {

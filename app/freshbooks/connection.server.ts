@@ -236,7 +236,7 @@ export function tokenSourceFor(shop: string, deps: VaultDeps): TokenSource {
     },
     /**
      * FreshBooks still says no to a token it has just issued (e.g. errno 1003 AccessDenied as a
-     * 401, digest §8), or lacks a scope: refreshing again cannot help, so the connection waits
+     * 401, docs/freshbooks-api.md §8), or lacks a scope: refreshing again cannot help, so the connection waits
      * for the merchant (Reconnect banner) instead of every order burning another refresh.
      */
     async refusedWithFreshToken(error: FreshBooksAuthError) {

@@ -11,7 +11,7 @@ export interface FieldMessage {
 }
 
 export abstract class FreshBooksError extends Error {
-  abstract readonly kind: "auth" | "validation" | "not_found" | "conflict" | "rate_limited" | "transient" | "reconnect_required";
+  abstract readonly kind: "auth" | "validation" | "not_found" | "conflict" | "rate_limited" | "transient" | "reconnect_required" | "unexpected";
   constructor(
     message: string,
     readonly status: number | null,
@@ -63,11 +63,27 @@ export class FreshBooksReconnectRequiredError extends FreshBooksError {
   readonly kind = "reconnect_required";
 }
 
+/**
+ * The plan's client limit (docs/freshbooks-api.md §14.2): a client create refused with 403 errno
+ * 1003 while users/me's `client.limit` is reached, or a client created with
+ * `exceeds_client_limit: 1`. Retrying cannot help; the merchant can share one client or upgrade.
+ */
+export class FreshBooksClientLimitError extends FreshBooksValidationError {}
+
+/**
+ * FreshBooks answered with success, but not in a shape we can read (a missing field, an amount
+ * with extra decimals). Repeating the call would get the same answer, so the order fails with
+ * the raw value in its reason (docs/freshbooks-api.md §16).
+ */
+export class FreshBooksUnexpectedAnswer extends FreshBooksError {
+  readonly kind = "unexpected";
+}
+
 type ClassicError = { errno?: number; field?: string; message?: string };
 type ErrorInfo = { reason?: string; metadata?: { message?: string; field?: string } };
 
 /**
- * Reads both error formats FreshBooks uses (digest §8): classic `response.errors[]` with
+ * Reads both error formats FreshBooks uses (docs/freshbooks-api.md §8): classic `response.errors[]` with
  * `errno`, the newer `{code, message, details[ErrorInfo]}`, and OAuth's `{error, error_description}`.
  */
 export function errorDetails(body: unknown): FieldMessage[] {
@@ -137,10 +153,19 @@ export function errorForResponse(status: number, body: unknown, retryAfter: stri
 }
 
 /**
- * A 403 for a scope the token was not granted. FreshBooks' answer is UNCONFIRMED (digest §1:
+ * A 403 for a scope the token was not granted. FreshBooks' answer is UNCONFIRMED (docs/freshbooks-api.md §1:
  * "403 per unified.to skill text"); we read OAuth's `insufficient_scope` (RFC 6750 §3.1), as
- * the sandbox sends it. Only a new authorization can add a scope (digest §1).
+ * the sandbox sends it. Only a new authorization can add a scope (docs/freshbooks-api.md §1).
  */
 export function isMissingScope(error: unknown): boolean {
   return error instanceof FreshBooksAuthError && error.status === 403 && error.details.some((detail) => detail.code === "insufficient_scope");
+}
+
+/**
+ * A 403 that says the login may not do this: a missing scope in OAuth's words, or errno 1003
+ * AccessDenied in the accounting format (docs/freshbooks-api.md §14.5). On a client create the
+ * same 403 can be the plan's client limit, which the client tells apart first (§14.2).
+ */
+export function isPermissionRefusal(error: unknown): boolean {
+  return isMissingScope(error) || (error instanceof FreshBooksAuthError && error.status === 403 && error.details.some((detail) => detail.errno === 1003));
 }

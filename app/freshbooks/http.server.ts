@@ -6,7 +6,7 @@ export interface HttpOptions {
   method: "GET" | "POST" | "PUT";
   url: string;
   token?: string;
-  /** JSON body; form bodies are not needed (the token endpoint takes JSON, digest §1). */
+  /** JSON body; form bodies are not needed (the token endpoint takes JSON, docs/freshbooks-api.md §1). */
   body?: unknown;
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -60,7 +60,7 @@ export async function freshbooksRequest<T>(options: HttpOptions): Promise<T> {
   if (text.length > 0 && body === null) {
     throw new FreshBooksTransientError(`FreshBooks answered HTTP ${response.status} with a body that is not JSON`, response.status);
   }
-  // The classic format can report errors with a 200 (digest §8): never take those as success.
+  // The classic format can report errors with a 200 (docs/freshbooks-api.md §8): never take those as success.
   const hidden = errorDetails(body);
   if (hidden.length > 0 && (body as { response?: { errors?: unknown } }).response?.errors) {
     const message = hidden.map((detail) => detail.message).join("; ");

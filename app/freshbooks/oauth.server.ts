@@ -3,7 +3,7 @@ import { FreshBooksAuthError, FreshBooksReconnectRequiredError, FreshBooksValida
 import { freshbooksRequest } from "./http.server";
 import type { TokenResponse } from "./types";
 
-/** What the sync needs, and nothing more (digest §1, "Scopes"). */
+/** What the sync needs, and nothing more (docs/freshbooks-api.md §1, "Scopes"). */
 export const FRESHBOOKS_SCOPES = [
   "user:profile:read",
   "user:clients:read",

@@ -9,7 +9,7 @@ import type { TokenResponse } from "./types";
 
 /**
  * The token vault. FreshBooks keeps one live refresh token per login (identity) per app, and
- * each refresh token works once (digest §1, §12). So the pair belongs to the identity, not to
+ * each refresh token works once (docs/freshbooks-api.md §1, §12). So the pair belongs to the identity, not to
  * the shop: every connection row of one identity holds the same pair (each encrypted for its
  * own row), every refresh is serialized per identity by an advisory lock on a connection of its
  * own, and the new pair is written to all of that identity's rows in one short write after

@@ -1,4 +1,4 @@
-/** The FreshBooks shapes we read and write (digest §2, §4–6); money amounts are decimal strings. */
+/** The FreshBooks shapes we read and write (docs/freshbooks-api.md §2, §4–6); money amounts are decimal strings. */
 export interface Money {
   amount: string;
   code: string;
@@ -16,6 +16,8 @@ export interface Identity {
   last_name?: string;
   email?: string;
   business_memberships: { id: number; role: string; business: Business }[];
+  /** Per account id: `client.limit` is the plan's client allowance, -1 for none (docs/freshbooks-api.md §2). */
+  permissions?: Record<string, Record<string, unknown> | undefined>;
 }
 
 export interface ClientInput {
@@ -45,6 +47,8 @@ export interface Client extends ClientInput {
   id: number;
   userid?: number;
   vis_state: number;
+  /** Undocumented; 1 (or true) marks a client beyond the plan's client limit (docs/freshbooks-api.md §14.2). */
+  exceeds_client_limit?: number | boolean;
 }
 
 export interface InvoiceLineInput {
@@ -73,25 +77,26 @@ export interface InvoiceInput {
   lines: InvoiceLineInput[];
 }
 
+/** An invoice as read (app/freshbooks/read.ts checks the required fields; the rest may be absent). */
 export interface Invoice {
   id: number;
-  invoiceid: number;
+  invoiceid?: number;
   accountid?: string;
   customerid: number;
   invoice_number: string;
   po_number?: string | null;
   notes?: string | null;
-  create_date: string;
+  create_date?: string;
   due_offset_days?: number;
-  currency_code: string;
+  currency_code?: string;
   amount: Money;
   outstanding?: Money;
   paid?: Money;
-  status: number;
+  status?: number;
   v3_status?: string;
   payment_status?: string;
   vis_state?: number;
-  lines?: (InvoiceLineInput & { lineid?: number; amount?: Money })[];
+  lines?: { name?: string | null; description?: string | null; qty: number; unit_cost: Money; taxName1?: string | null; taxAmount1?: string; taxName2?: string | null; taxAmount2?: string }[];
 }
 
 export interface PaymentInput {
@@ -103,7 +108,10 @@ export interface PaymentInput {
   send_client_notification?: boolean;
 }
 
-export interface Payment extends PaymentInput {
+/** A payment as read: `date` and `type` are not checked (app/freshbooks/read.ts). */
+export interface Payment extends Omit<PaymentInput, "date" | "type"> {
+  date?: string;
+  type?: string;
   id: number;
   logid?: number;
   clientid?: number;

@@ -70,7 +70,7 @@ async function answer(request: Request): Promise<Response> {
       tokens = await exchangeCode(code);
     } catch (error) {
       // A timed-out or failed exchange may still have issued a pair at FreshBooks, which kills
-      // the login's previous refresh token (digest §1): say so now rather than at the next refresh.
+      // the login's previous refresh token (docs/freshbooks-api.md §1): say so now rather than at the next refresh.
       if (error instanceof FreshBooksTransientError) {
         await markNeedsReconnect(prisma, shop, `Reconnecting FreshBooks did not finish (${error.message}). Click Reconnect to try again.`);
       }

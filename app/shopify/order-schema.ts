@@ -1,6 +1,6 @@
 /**
  * The fields of the REST `Order` resource (the orders/create webhook body) that the sync reads
- * (shared/reference/shopify-app-platform.md §4). Objects are loose: unknown fields are kept, so a
+ * (Shopify REST Admin API, `Order`). Objects are loose: unknown fields are kept, so a
  * newer API version adding fields never breaks parsing. Money is always a decimal string; we
  * validate its shape here so the mapping can parse it exactly, never through a float. Ids are
  * 64-bit: read from the raw body's digits (app/shopify/json.ts) and handed on as strings.

@@ -1,7 +1,8 @@
 import type { PrismaClient } from "@prisma/client";
 import { withAdvisoryLock } from "../db/advisory-lock.server";
 import type { FreshBooksClient } from "../freshbooks/client.server";
-import { FreshBooksNotFoundError } from "../freshbooks/errors";
+import { FreshBooksClientLimitError, FreshBooksNotFoundError } from "../freshbooks/errors";
+import type { Client } from "../freshbooks/types";
 import type { Settings } from "../models/settings.server";
 import type { MappedCustomer } from "./mapping";
 
@@ -58,6 +59,18 @@ export async function ensureClient(db: PrismaClient, fb: FreshBooksClient, input
   });
 }
 
+/**
+ * FreshBooks may create a client beyond the plan's limit and flag it (`exceeds_client_limit`,
+ * docs/freshbooks-api.md §14.2) instead of refusing it. Such a client is not mapped, so the
+ * next attempt reads the flag again and goes on once the plan allows it.
+ */
+function refuseIfOverLimit(client: Client): number {
+  if (client.exceeds_client_limit === 1 || client.exceeds_client_limit === true) {
+    throw new FreshBooksClientLimitError("FreshBooks marks this customer's client as beyond your plan's client limit.", null);
+  }
+  return client.id;
+}
+
 async function findOrCreate(fb: FreshBooksClient, input: ClientRequest): Promise<number> {
   const shared = usesSharedClient(input);
   const found = shared
@@ -66,18 +79,18 @@ async function findOrCreate(fb: FreshBooksClient, input: ClientRequest): Promise
       ? await fb.clients.findByEmail(input.customer.email)
       : null;
   if (found) {
-    if (found.vis_state !== 0) await fb.clients.restore(found.id);
-    return found.id;
+    if (found.vis_state !== 0) return refuseIfOverLimit(await fb.clients.restore(found.id));
+    return refuseIfOverLimit(found);
   }
   const created = await fb.clients.create(
     shared || !input.customer ? { organization: input.settings.fallbackClientName, currency_code: input.currency } : input.customer.client,
   );
-  return created.id;
+  return refuseIfOverLimit(created);
 }
 
 /**
  * FreshBooks refused an invoice because its client is deleted or unknown (the merchant deleted
- * it in FreshBooks). Restore it (digest §4: vis_state 0) so the customer keeps one client; if it
+ * it in FreshBooks). Restore it (docs/freshbooks-api.md §4: vis_state 0) so the customer keeps one client; if it
  * is gone for good, forget every mapping to it and resolve the client again.
  */
 export async function recoverClient(db: PrismaClient, fb: FreshBooksClient, input: ClientRequest, staleId: number): Promise<number> {

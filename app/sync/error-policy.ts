@@ -1,5 +1,6 @@
 import {
   FreshBooksAuthError,
+  FreshBooksClientLimitError,
   FreshBooksConflictError,
   FreshBooksError,
   FreshBooksNotFoundError,
@@ -78,11 +79,12 @@ export function backoffMs(attempt: number, timing: RetryTiming = {}): number {
 
 /**
  * FreshBooks documents no error for a plan's client cap (UNCONFIRMED); the cap is a permission
- * (`client.limit` in users/me, digest §2), so a client create refused with a 403 and errno 1003
+ * (`client.limit` in users/me, docs/freshbooks-api.md §2), so a client create refused with a 403 and errno 1003
  * AccessDenied is read as the cap. Keyed on status and errno, never on FreshBooks' prose.
  */
 function hint(error: FreshBooksError, step: SyncStep): string {
-  if (step === "client" && error.status === 403 && error.details.some((detail) => detail.errno === 1003)) {
+  const capped = error instanceof FreshBooksClientLimitError || (error.status === 403 && error.details.some((detail) => detail.errno === 1003));
+  if (step === "client" && capped) {
     return " Your FreshBooks plan probably limits the number of clients: choose “One shared client for all orders” in Settings, or upgrade the FreshBooks plan, then retry.";
   }
   return "";

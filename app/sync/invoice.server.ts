@@ -3,6 +3,7 @@ import type { FreshBooksClient } from "../freshbooks/client.server";
 import { FreshBooksError, FreshBooksNotFoundError, FreshBooksValidationError } from "../freshbooks/errors";
 import type { Invoice } from "../freshbooks/types";
 import { SyncRefusal } from "./error-policy";
+import { numberCouldExist } from "./invoice-number.server";
 import type { MappedOrder } from "./mapping";
 
 export interface InvoiceStepInput {
@@ -12,6 +13,8 @@ export interface InvoiceStepInput {
   now: () => Date;
   row: OrderSync;
   mapped: MappedOrder;
+  /** The settings' invoice number prefix (a change of it means the next number could be taken). */
+  prefix: string;
 }
 
 export function numberTakenReason(invoiceNumber: string): string {
@@ -29,12 +32,12 @@ function isOurs(invoice: Invoice, customerid: number, input: InvoiceStepInput): 
   return typeof invoice.notes !== "string" || invoice.notes === "" || invoice.notes.includes(`(order ID ${input.row.orderId})`);
 }
 
-/** FreshBooks refused the POST because the number is in use (the sandbox: 422, field invoice_number). */
-function isNumberTaken(error: unknown): boolean {
-  return (
-    error instanceof FreshBooksValidationError &&
-    error.details.some((detail) => detail.field === "invoice_number" && /already|exist|unique|duplicate|in use|taken/i.test(detail.message))
-  );
+/**
+ * FreshBooks refused the POST on its invoice number, in whatever words (docs/freshbooks-api.md
+ * §14.3): the number may be in use, so the caller looks it up before deciding.
+ */
+function refusedOnNumber(error: unknown): boolean {
+  return error instanceof FreshBooksValidationError && error.details.some((detail) => detail.field === "invoice_number");
 }
 
 /** FreshBooks refused the invoice because its client is deleted (errno 1011) or unknown (1012). */
@@ -56,7 +59,14 @@ async function chooseNumber(input: InvoiceStepInput, customerid: number): Promis
   const { row, fb } = input;
   const current = input.mapped.invoice.invoice_number ?? "";
   const recorded = row.invoiceIntentAt && row.freshbooksAccountId === fb.accountId ? row.invoiceNumber : null;
-  if (!recorded) return { number: current };
+  if (!recorded) {
+    if (!(await numberCouldExist(input.db, row.shop, fb.accountId, input.prefix))) return { number: current };
+    const found = await fb.invoices.findByNumber(current);
+    const ours = found.find((invoice) => isOurs(invoice, customerid, input));
+    if (ours) return { existing: ours };
+    if (found.length > 0) throw new SyncRefusal(numberTakenReason(current));
+    return { number: current };
+  }
   const found = await fb.invoices.findByNumber(recorded);
   const ours = found.find((invoice) => isOurs(invoice, customerid, input));
   if (ours) return { existing: ours };
@@ -92,9 +102,11 @@ export async function ensureInvoice(input: InvoiceStepInput, customerid: number)
   try {
     return { invoice: await input.fb.invoices.create(invoiceInput), created: true };
   } catch (error) {
-    if (!isNumberTaken(error)) throw error;
-    const ours = (await input.fb.invoices.findByNumber(choice.number)).find((invoice) => isOurs(invoice, customerid, input));
+    if (!refusedOnNumber(error)) throw error;
+    const found = await input.fb.invoices.findByNumber(choice.number);
+    const ours = found.find((invoice) => isOurs(invoice, customerid, input));
     if (ours) return { invoice: ours, created: false };
-    throw new SyncRefusal(numberTakenReason(choice.number));
+    if (found.length > 0) throw new SyncRefusal(numberTakenReason(choice.number));
+    throw error;
   }
 }

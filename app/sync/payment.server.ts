@@ -1,6 +1,7 @@
 import type { FreshBooksClient } from "../freshbooks/client.server";
 import type { Payment } from "../freshbooks/types";
 import { MoneyReader } from "./mapping/money";
+import { freshbooksMinor } from "./tie-out.server";
 import type { MappedOrder } from "./mapping";
 import { sameAmount } from "./money";
 
@@ -12,16 +13,17 @@ export interface RecordedPayment {
 
 /**
  * Records what Shopify captured, but never more than the invoice still has outstanding: paying a
- * smaller invoice in full would leave an overpayment credit in FreshBooks (digest §6) that the
+ * smaller invoice in full would leave an overpayment credit in FreshBooks (docs/freshbooks-api.md §6) that the
  * merchant never asked for. The amount is a function of the invoice, so a retry after a lost
- * answer finds the payment it made (same amount) instead of recording it twice.
+ * answer finds the payment it made (same amount) instead of recording it twice. When FreshBooks
+ * has just said what is outstanding (`invoice.outstanding`), that is the cap (§15).
  */
 export async function ensurePayment(
   fb: FreshBooksClient,
   mapped: MappedOrder,
   invoiceId: number,
   invoiceTotal: string,
-  invoice: { createdNow: boolean },
+  invoice: { createdNow: boolean; outstanding?: string },
 ): Promise<RecordedPayment> {
   const wanted = mapped.payment;
   if (!wanted) return { payment: null };
@@ -31,7 +33,7 @@ export async function ensurePayment(
   const listed = invoice.createdNow ? [] : await fb.payments.listByInvoice(invoiceId);
   const existing = listed.filter((payment) => (payment.vis_state ?? 0) !== 1);
   const capturedMinor = reader.minor(wanted.amount.amount);
-  const totalMinor = reader.minor(invoiceTotal);
+  const totalMinor = freshbooksMinor(reader, { amount: invoiceTotal, code: mapped.currency }, "the invoice total");
   const capped = capturedMinor > totalMinor ? totalMinor : capturedMinor;
   const note =
     capped < capturedMinor
@@ -39,8 +41,10 @@ export async function ensurePayment(
       : undefined;
   const same = existing.find((payment) => sameAmount(payment.amount.amount, reader.format(capped)));
   if (same) return { payment: same, note };
-  const paidMinor = existing.reduce((sum, payment) => sum + reader.minor(payment.amount.amount), 0n);
-  const outstanding = totalMinor - paidMinor;
+  const paidMinor = existing.reduce((sum, payment) => sum + freshbooksMinor(reader, payment.amount, "a payment"), 0n);
+  const said = invoice.outstanding === undefined ? null : freshbooksMinor(reader, { amount: invoice.outstanding, code: mapped.currency }, "the amount outstanding");
+  const computed = totalMinor - paidMinor;
+  const outstanding = said !== null && said < computed ? said : computed;
   const amount = capped > outstanding ? outstanding : capped;
   if (amount <= 0n) {
     return { payment: null, note: `no payment was recorded: the FreshBooks invoice has nothing outstanding (${reader.format(paidMinor)} already paid)` };

@@ -13,6 +13,7 @@ import { ensureInvoice, isClientGone } from "./invoice.server";
 import { mapOrder, type MappedOrder } from "./mapping";
 import { difference, sameAmount } from "./money";
 import { ensurePayment } from "./payment.server";
+import { tieOut } from "./tie-out.server";
 
 export interface SyncDeps {
   db: PrismaClient;
@@ -220,7 +221,7 @@ export async function waitBehindRateLimit(db: PrismaClient, shop: string, accoun
 /**
  * What the log line of a failed attempt says about the FreshBooks call: its HTTP status and
  * the errnos and fields it named. Never the values FreshBooks echoes back (they can be an email
- * or an address). FreshBooks documents no request-id header (digest §8), so there is none to log.
+ * or an address). FreshBooks documents no request-id header (docs/freshbooks-api.md §8), so there is none to log.
  */
 export function freshbooksFailure(error: unknown): Record<string, unknown> {
   if (!(error instanceof FreshBooksError)) return {};
@@ -254,8 +255,9 @@ async function runSteps(
   let invoiceId = row.freshbooksAccountId === fb.accountId ? row.freshbooksInvoiceId : null;
   let freshbooksTotal = row.freshbooksTotal;
   let createdNow = false;
+  let outstanding: string | undefined;
   if (invoiceId === null) {
-    const step = { db: deps.db, fb, where, now, row, mapped };
+    const step = { db: deps.db, fb, where, now, row, mapped, prefix: settings.invoicePrefix };
     let ensured;
     try {
       ensured = await ensureInvoice(step, customerid);
@@ -267,7 +269,9 @@ async function runSteps(
       enter("invoice");
       ensured = await ensureInvoice(step, customerid);
     }
-    const { invoice } = ensured;
+    // FreshBooks' own total, corrected when it differs from Shopify's by rounding (§15).
+    const invoice = await tieOut(fb, ensured.invoice, mapped);
+    outstanding = invoice.outstanding?.amount;
     createdNow = ensured.created;
     invoiceId = invoice.id;
     freshbooksTotal = invoice.amount.amount;
@@ -282,7 +286,7 @@ async function runSteps(
   if (settings.recordPayments && row.paymentId === null) {
     enter("payment");
     // An invoice this attempt has just created has no payments yet: no need to list them.
-    const recorded = await ensurePayment(fb, mapped, invoiceId, total, { createdNow });
+    const recorded = await ensurePayment(fb, mapped, invoiceId, total, { createdNow, outstanding });
     if (recorded.note) notes.push(recorded.note);
     if (recorded.payment) await deps.db.orderSync.update({ where, data: { paymentId: recorded.payment.id, transientFailures: 0 } });
   }

@@ -8,7 +8,7 @@ export interface ReadableParts {
 }
 
 /**
- * Keeps a signed delivery we could not read (table rejected_delivery, docs/decisions/0009):
+ * Keeps a signed delivery we could not read (table rejected_delivery, docs/decisions/0010):
  * the exact raw bytes, a reason in plain words, and whatever identifies the order and the
  * customer. `topic` is in the library's form (ORDERS_CREATE), as in webhook_delivery. A body that is not JSON is searched for them: its `admin_graphql_api_id` and its
  * first `"email": "…"`. Shopify's retries of the same delivery (same webhook id) are stored once.

@@ -1,4 +1,4 @@
-/** Routing of /accounting/account/{account_id}/… (digest §3–6, §8). */
+/** Routing of /accounting/account/{account_id}/… (docs/freshbooks-api.md §3–6, §8). */
 import { createClient, getClient, listClients, updateClient, type AccountScope } from "./clients";
 import { findBusiness, type SandboxContext } from "./context";
 import { classicError, json, type SandboxResponse } from "./http";
@@ -28,7 +28,7 @@ const SCOPE_OBJECT: Record<string, string> = {
 };
 
 /**
- * The scope an accounting call needs (digest §1: `user:<object>:read` for GET, `:write` to
+ * The scope an accounting call needs (docs/freshbooks-api.md §1: `user:<object>:read` for GET, `:write` to
  * change). Whether a write scope also grants reading is UNCONFIRMED: the sandbox says no.
  */
 export function requiredScope(method: string, resource: string): string | null {

@@ -1,4 +1,4 @@
-/** Clients: /accounting/account/{account_id}/users/clients (digest §4). */
+/** Clients: /accounting/account/{account_id}/users/clients (docs/freshbooks-api.md §4). */
 import type { SandboxContext } from "./context";
 import {
   classicError,
@@ -25,7 +25,7 @@ export const CLIENT_TEXT_FIELDS = [
 ] as const;
 
 /**
- * Field max lengths are UNCONFIRMED (digest §4). The sandbox enforces 255 characters on every
+ * Field max lengths are UNCONFIRMED (docs/freshbooks-api.md §4). The sandbox enforces 255 characters on every
  * text field except `note` (4000) with errno 1017 MaxLengthExceeded.
  */
 const MAX_LENGTH = 255;
@@ -33,14 +33,16 @@ const NOTE_MAX_LENGTH = 4000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * The plan cap (e.g. Lite = 5 clients). FreshBooks' answer is UNCONFIRMED: the digest documents
+ * The plan cap (e.g. Lite = 5 clients). FreshBooks' answer is UNCONFIRMED: our API notes document
  * no error for it. Most likely reading: the cap is a permission (users/me lists it as
- * `permissions[account_id]["client.limit"]`, digest §2), so exceeding it is errno 1003
- * AccessDenied with its documented text (digest §8, FB:errors), as a 403 (authenticated but not
+ * `permissions[account_id]["client.limit"]`, docs/freshbooks-api.md §2), so exceeding it is errno 1003
+ * AccessDenied with its documented text (docs/freshbooks-api.md §8, FB:errors), as a 403 (authenticated but not
  * allowed; nothing in the request is wrong, retrying cannot help). Clients should key on the
  * errno, never on this prose.
  */
 export const CLIENT_LIMIT_MESSAGE = "You do not have access to perform the action requested.";
+// With the `flag` client-limit dialect (docs/freshbooks-api.md §14.2) the client is created instead,
+// with `exceeds_client_limit: 1` (live clients carry this undocumented field as 0).
 
 export interface AccountScope {
   context: SandboxContext;
@@ -48,7 +50,16 @@ export interface AccountScope {
   data: AccountData;
 }
 
-export function renderClient(client: ClientRecord, accountId: string, include: Set<string>): JsonObject {
+/**
+ * `flag` dialect: a client created or restored beyond the limit stays flagged while the account
+ * holds more clients than the plan allows (raising the limit clears it, as an upgrade would).
+ */
+function flagged(scope: AccountScope, client: ClientRecord): boolean {
+  const limit = scope.context.config.clientLimit;
+  return client.exceedsClientLimit === true && limit !== null && activeCount(scope.data) > limit;
+}
+
+export function renderClient(client: ClientRecord, accountId: string, include: Set<string>, overLimit = false): JsonObject {
   const fields = Object.fromEntries(CLIENT_TEXT_FIELDS.map((name) => [name, client.fields[name] ?? ""]));
   const rendered: JsonObject = {
     ...fields,
@@ -66,6 +77,7 @@ export function renderClient(client: ClientRecord, accountId: string, include: S
     num_logins: 0,
     last_login: null,
     uuid: client.uuid,
+    exceeds_client_limit: overLimit ? 1 : 0,
     statement_token: null,
     direct_link_token: null,
   };
@@ -110,7 +122,7 @@ const LIMIT_ERROR = classicError(403, { errno: 1003, object: "client", message: 
 
 export function listClients(scope: AccountScope, query: URLSearchParams): SandboxResponse {
   // Filters implemented: email (Equals), vis_state, userid, userids[]; any other search[...]
-  // key is silently ignored, as the digest warns FreshBooks may do.
+  // key is silently ignored, as docs/freshbooks-api.md §3 warns FreshBooks may do.
   const email = query.get("search[email]");
   const visState = query.get("search[vis_state]");
   const userid = query.get("search[userid]");
@@ -125,13 +137,13 @@ export function listClients(scope: AccountScope, query: URLSearchParams): Sandbo
   const page = paginate(clients, query);
   if (isResponse(page)) return page;
   const include = includes(query);
-  return listResult("clients", page, (client) => renderClient(client, scope.accountId, include));
+  return listResult("clients", page, (client) => renderClient(client, scope.accountId, include, flagged(scope, client)));
 }
 
 export function getClient(scope: AccountScope, id: string, query: URLSearchParams): SandboxResponse {
   const client = scope.data.clients.get(Number(id));
   if (!client) return notFound("client", "userid", id, "Client");
-  return result("client", renderClient(client, scope.accountId, includes(query)));
+  return result("client", renderClient(client, scope.accountId, includes(query), flagged(scope, client)));
 }
 
 export function createClient(scope: AccountScope, raw: string): SandboxResponse {
@@ -148,7 +160,8 @@ export function createClient(scope: AccountScope, raw: string): SandboxResponse 
       value: "",
     });
   }
-  if (limitReached(scope)) return LIMIT_ERROR;
+  const overLimit = limitReached(scope);
+  if (overLimit && scope.context.config.dialect.clientLimit === "refuse") return LIMIT_ERROR;
   const now = scope.context.clock.now();
   const id = scope.context.data.ids.client.take();
   const client: ClientRecord = {
@@ -158,13 +171,14 @@ export function createClient(scope: AccountScope, raw: string): SandboxResponse 
     signupDate: utcTimestamp(now),
     updated: easternTimestamp(now),
     uuid: `00000000-0000-4000-9000-${String(id).padStart(12, "0")}`,
+    ...(overLimit ? { exceedsClientLimit: true } : {}),
   };
   scope.data.clients.set(id, client);
-  return result("client", renderClient(client, scope.accountId, new Set()));
+  return result("client", renderClient(client, scope.accountId, new Set(), flagged(scope, client)));
 }
 
 /**
- * PUT: only the keys sent change. Update-phase rule (digest §3): a body with `vis_state` only
+ * PUT: only the keys sent change. Update-phase rule (docs/freshbooks-api.md §3): a body with `vis_state` only
  * changes the visibility and silently drops every other field.
  */
 export function updateClient(scope: AccountScope, id: string, raw: string): SandboxResponse {
@@ -179,14 +193,17 @@ export function updateClient(scope: AccountScope, id: string, raw: string): Sand
       return classicError(422, { errno: 1004, field: "vis_state", object: "client", message: "Invalid value for field vis_state.", value: String(visState) });
     }
     // Restoring a deleted client counts against the plan cap like a new one (stricter choice).
-    if (client.visState === 1 && visState !== 1 && limitReached(scope)) return LIMIT_ERROR;
+    if (client.visState === 1 && visState !== 1 && limitReached(scope)) {
+      if (scope.context.config.dialect.clientLimit === "refuse") return LIMIT_ERROR;
+      client.exceedsClientLimit = true;
+    }
     client.visState = visState;
     client.updated = now;
-    return result("client", renderClient(client, scope.accountId, new Set()));
+    return result("client", renderClient(client, scope.accountId, new Set(), flagged(scope, client)));
   }
   const { fields, errors } = validateFields(input);
   if (errors.length > 0) return classicError(422, ...errors);
   client.fields = { ...client.fields, ...fields };
   client.updated = now;
-  return result("client", renderClient(client, scope.accountId, new Set()));
+  return result("client", renderClient(client, scope.accountId, new Set(), flagged(scope, client)));
 }

@@ -1,5 +1,6 @@
 /** Configuration, clock and data that every sandbox handler receives. */
 import { randomBytes } from "node:crypto";
+import { DEFAULT_DIALECT, type Dialect } from "./dialect";
 import { buildBusinesses, SandboxData, type Business, type BusinessConfig, type Identity } from "./state";
 
 export interface SandboxOptions {
@@ -19,6 +20,8 @@ export interface SandboxOptions {
   now?: () => Date;
   /** Keep the data in this JSON file: loaded at start, saved after each change and on close. */
   stateFile?: string;
+  /** How FreshBooks behaves where it is undocumented (dialect.ts); unset switches take the defaults. */
+  dialect?: Partial<Dialect>;
 }
 
 export interface SandboxConfig {
@@ -29,6 +32,9 @@ export interface SandboxConfig {
   identity: Identity;
   clientLimit: number | null;
   accessTokenTtlSeconds: number;
+  dialect: Dialect;
+  /** Scopes refused even when granted (the login lost a permission): set by configure(). */
+  withheldScopes: string[];
 }
 
 export const DEFAULT_CLIENT_ID = "sandbox-client-id";
@@ -48,6 +54,8 @@ export function buildConfig(options: SandboxOptions): SandboxConfig {
     },
     clientLimit: options.clientLimit ?? null,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 43200,
+    dialect: { ...DEFAULT_DIALECT, ...options.dialect },
+    withheldScopes: [],
   };
 }
 

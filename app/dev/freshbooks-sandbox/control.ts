@@ -1,6 +1,7 @@
 /** /__sandbox/… : the JSON control plane for Playwright and for a sandbox in another process. */
 import { z } from "zod";
 import type { BusinessConfig } from "./state";
+import { partialDialectSchema, type Dialect } from "./dialect";
 import type { FaultControl } from "./faults";
 import { json, type SandboxResponse } from "./http";
 
@@ -64,6 +65,8 @@ export const businessSchema = z.object({
 export const configBodySchema = z.object({
   clientLimit: z.number().int().nonnegative().nullable().optional(),
   businesses: z.array(businessSchema).min(1).optional(),
+  /** Scopes refused even when granted: the login lost a permission. */
+  withheldScopes: z.array(z.string()).optional(),
 });
 
 /** The JSON file `main.ts` reads: SandboxOptions without the clock. */
@@ -77,6 +80,7 @@ export const optionsFileSchema = z.object({
   identity: z.object({ firstName: z.string(), lastName: z.string(), email: z.string() }).optional(),
   clientLimit: z.number().int().nonnegative().nullable().optional(),
   accessTokenTtlSeconds: z.number().int().positive().optional(),
+  dialect: partialDialectSchema.optional(),
 });
 
 const clockBodySchema = z.object({ advanceSeconds: z.number().optional(), set: z.iso.datetime({ offset: true }).optional() });
@@ -89,7 +93,9 @@ export interface ControlTarget {
   advanceClock(seconds: number): void;
   setClock(now: () => Date): void;
   now(): Date;
-  configure(config: { clientLimit?: number | null; businesses?: BusinessConfig[] }): void;
+  configure(config: { clientLimit?: number | null; businesses?: BusinessConfig[]; withheldScopes?: string[] }): void;
+  setDialect(dialect: Partial<Dialect>): Dialect;
+  dialect(): Dialect;
 }
 
 function parseJson(raw: string): unknown {
@@ -153,6 +159,14 @@ export function handleControl(target: ControlTarget, method: string, path: strin
       if (!parsed.success) return invalid(parsed.error.issues);
       target.configure(parsed.data);
       return json(200, { ok: true });
+    }
+    case "GET /__sandbox/dialect":
+      return json(200, target.dialect());
+    case "POST /__sandbox/dialect": {
+      // Any subset of the switches (docs/freshbooks-api.md §14); unknown names or values are a 400.
+      const parsed = partialDialectSchema.safeParse(body);
+      if (!parsed.success) return invalid(parsed.error.issues);
+      return json(200, target.setDialect(parsed.data));
     }
     default:
       return json(404, { error: "not_found", message: `No sandbox control route ${route}` });

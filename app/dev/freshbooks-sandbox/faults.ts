@@ -186,7 +186,7 @@ const STATUS_TEXT: Record<number, string> = {
 
 /**
  * The body of a 429 from FreshBooks is UNCONFIRMED; the sandbox uses the classic shape with
- * errno 429. 5xx JSON bodies use errno 500 FreshAlchemyUnexpected (digest §8).
+ * errno 429. 5xx JSON bodies use errno 500 FreshAlchemyUnexpected (docs/freshbooks-api.md §8).
  */
 export function rateLimitResponse(retryAfter: number | string | undefined): SandboxResponse {
   const headers: Record<string, string> = retryAfter === undefined ? {} : { "retry-after": String(retryAfter) };

@@ -41,7 +41,7 @@ export function isClassicError(body: unknown): body is { response: { errors: Cla
 /** gRPC status codes used by FreshBooks' newer error format, by HTTP status. */
 const GRPC_CODE: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5, 409: 10, 422: 3, 429: 8 };
 
-/** The newer error format: `{code, message, details:[ErrorInfo]}` (digest §8). */
+/** The newer error format: `{code, message, details:[ErrorInfo]}` (docs/freshbooks-api.md §8). */
 export function toNewFormat(status: number, errors: readonly ClassicErrorItem[]): unknown {
   return {
     code: GRPC_CODE[status] ?? 13,
@@ -149,7 +149,7 @@ export interface Page<T> {
 }
 
 /**
- * Paging per digest §3: per_page silently capped at 100, page 0 ⇒ 1, a non-integer page is an
+ * Paging per docs/freshbooks-api.md §3: per_page silently capped at 100, page 0 ⇒ 1, a non-integer page is an
  * error (errno 1014; per_page errno 1013), past the end ⇒ empty. Default per_page 15 — the
  * FreshBooks default is UNCONFIRMED (30 in SDK examples); the smaller value makes a client that
  * forgets per_page notice paging sooner.
@@ -169,7 +169,8 @@ export function paginate<T>(items: readonly T[], query: URLSearchParams): Page<T
   return {
     items: items.slice((page - 1) * perPage, page * perPage),
     page,
-    pages: Math.max(1, Math.ceil(total / perPage)),
+    // 0 for an empty list, as recorded; the `emptyLists: pages-1` dialect writes 1 (dialect.ts).
+    pages: Math.ceil(total / perPage),
     perPage,
     total,
   };

@@ -1,4 +1,4 @@
-/** GET /auth/api/v1/users/me (digest §2): root `response`, no `result`. */
+/** GET /auth/api/v1/users/me (docs/freshbooks-api.md §2): root `response`, no `result`. */
 import type { SandboxContext } from "./context";
 import { json, type SandboxResponse } from "./http";
 

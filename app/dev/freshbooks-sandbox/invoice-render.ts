@@ -1,4 +1,4 @@
-/** How an invoice looks in a FreshBooks response (digest §5, live Nango recording). */
+/** How an invoice looks in a FreshBooks response (docs/freshbooks-api.md §5, live Nango recording). */
 import { addDays, type JsonObject } from "./http";
 import { formatDecimal, money, parseDecimal } from "./money";
 import type { InvoiceRecord, LineRecord } from "./state";

@@ -1,4 +1,4 @@
-/** Invoices: /accounting/account/{account_id}/invoices/invoices (digest §5). */
+/** Invoices: /accounting/account/{account_id}/invoices/invoices (docs/freshbooks-api.md §5). */
 import type { AccountScope } from "./clients";
 import {
   classicError,
@@ -21,12 +21,15 @@ import { parseDecimal } from "./money";
 import type { InvoiceRecord } from "./state";
 
 /**
- * invoice_number: max length and uniqueness are UNCONFIRMED (digest §5). The sandbox is strict:
- * at most 30 characters (errno 1017) and unique per account, deleted invoices included (422,
- * errno 1004 on field invoice_number).
+ * invoice_number: max length and uniqueness are UNCONFIRMED (docs/freshbooks-api.md §5, §14.3).
+ * At most 30 characters (errno 1017). Uniqueness per account, deleted invoices included, follows
+ * the `invoiceNumbers` dialect: `unique` refuses a used number (422, errno 1004 on field
+ * invoice_number, "already exists"); `unique-other-wording` refuses it with a message that says
+ * nothing about existing; `duplicates` accepts it.
  */
 export const INVOICE_NUMBER_MAX = 30;
 export const DUPLICATE_NUMBER_MESSAGE = "Invoice number already exists. Please use a unique invoice number.";
+export const DUPLICATE_NUMBER_OTHER_WORDING = "Invalid invoice number.";
 const TEXT_MAX = 4000;
 
 function invoiceError(errno: number, field: string, message: string, value: unknown): ClassicErrorItem {
@@ -39,7 +42,7 @@ function render(scope: AccountScope, invoice: InvoiceRecord, query: URLSearchPar
 
 export function listInvoices(scope: AccountScope, query: URLSearchParams): SandboxResponse {
   // Implemented filters: invoice_number (exact), customerid, invoiceid/invoice_id, v3_status,
-  // date_min/date_max (create_date), vis_state. Any other search[...] is ignored (digest §3).
+  // date_min/date_max (create_date), vis_state. Any other search[...] is ignored (docs/freshbooks-api.md §3).
   const get = (name: string) => query.get(`search[${name}]`);
   const number = get("invoice_number");
   const customer = get("customerid");
@@ -93,7 +96,7 @@ function readInvoiceFields(scope: AccountScope, input: JsonObject, existing: Inv
   if ("customerid" in input || !existing) {
     const customer = scope.data.clients.get(Number(input.customerid));
     if (input.customerid === undefined || input.customerid === null || input.customerid === "") {
-      // `clientid` is NOT an alias: invoices take `customerid` only (digest §11).
+      // `clientid` is NOT an alias: invoices take `customerid` only (docs/freshbooks-api.md §11).
       errors.push(invoiceError(1001, "customerid", "Field customerid is required.", ""));
     } else if (!customer) {
       errors.push({ errno: 1012, field: "customerid", object: "client", message: "Client not found.", value: String(input.customerid) });
@@ -120,7 +123,10 @@ function readInvoiceFields(scope: AccountScope, input: JsonObject, existing: Inv
     const clash = [...scope.data.invoices.values()].some((other) => other.invoiceNumber === number && other.id !== existing?.id);
     if (typeof number !== "string" || number.trim() === "") errors.push(invoiceError(1004, "invoice_number", "Invalid invoice number.", number));
     else if (number.length > INVOICE_NUMBER_MAX) errors.push(invoiceError(1017, "invoice_number", "The request, or a line in the request, was too long.", number));
-    else if (clash) errors.push(invoiceError(1004, "invoice_number", DUPLICATE_NUMBER_MESSAGE, number));
+    else if (clash && scope.context.config.dialect.invoiceNumbers !== "duplicates") {
+      const wording = scope.context.config.dialect.invoiceNumbers === "unique" ? DUPLICATE_NUMBER_MESSAGE : DUPLICATE_NUMBER_OTHER_WORDING;
+      errors.push(invoiceError(1004, "invoice_number", wording, number));
+    }
     else changes.invoiceNumber = number;
   }
   if ("currency_code" in input) {
@@ -147,7 +153,7 @@ function readInvoiceFields(scope: AccountScope, input: JsonObject, existing: Inv
   const currency = changes.currencyCode ?? existing?.currencyCode ?? defaultCurrency(scope, changes.customerid);
   let lines: ParsedLine[] | null = null;
   if ("lines" in input || !existing) {
-    const parsed = parseLines(input.lines ?? [], currency);
+    const parsed = parseLines(input.lines ?? [], currency, scope.context.config.dialect.taxAmounts === "numbers");
     if (parsed.ok) lines = parsed.lines;
     else errors.push(...parsed.errors);
   }
@@ -162,7 +168,7 @@ function defaultCurrency(scope: AccountScope, customerid: number | undefined): s
 function applyLinesAndTotals(scope: AccountScope, invoice: InvoiceRecord, lines: ParsedLine[] | null): void {
   const updated = easternTimestamp(scope.context.clock.now());
   if (lines) invoice.lines = lines.map((line) => ({ ...line, lineid: scope.context.data.ids.line.take(), updated }));
-  const totals = computeTotals(invoice.lines, parseDecimal(invoice.discountValue));
+  const totals = computeTotals(invoice.lines, parseDecimal(invoice.discountValue), scope.context.config.dialect.rounding);
   Object.assign(invoice, totals);
   invoice.updated = updated;
 }
@@ -214,7 +220,7 @@ export function createInvoice(scope: AccountScope, raw: string, query: URLSearch
 }
 
 /**
- * PUT with the update-phase rule (digest §3): `vis_state` wins and drops everything else; then an
+ * PUT with the update-phase rule (docs/freshbooks-api.md §3): `vis_state` wins and drops everything else; then an
  * `action_*` runs alone; otherwise regular data (`lines` replaces the whole set; `status` is
  * read-only after creation and ignored).
  */

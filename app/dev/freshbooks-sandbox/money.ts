@@ -73,7 +73,7 @@ const ZERO_DECIMAL_CURRENCIES = new Set(["JPY", "KRW", "VND", "CLP", "ISK", "XAF
 /**
  * Minor-unit digits the sandbox uses for a currency. FreshBooks shows two decimals for amounts;
  * zero-decimal currencies get 0. Three-decimal currencies (KWD, BHD, OMR) are held at 2 —
- * UNCONFIRMED how FreshBooks stores them; the digest says to flag those, so the sandbox is
+ * UNCONFIRMED how FreshBooks stores them; docs/freshbooks-api.md §13 says to flag those, so the sandbox is
  * strict and refuses a third decimal.
  */
 export function currencyDigits(code: string): number {

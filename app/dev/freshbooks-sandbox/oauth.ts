@@ -1,4 +1,4 @@
-/** OAuth 2.0 (digest §1): authorize page, token endpoint, revocation, bearer checks. */
+/** OAuth 2.0 (docs/freshbooks-api.md §1): authorize page, token endpoint, revocation, bearer checks. */
 import type { IncomingHttpHeaders } from "node:http";
 import { opaqueToken, type SandboxContext } from "./context";
 import { html, isObject, json, oauthError, type SandboxResponse } from "./http";
@@ -25,7 +25,7 @@ function redirectUriAllowed(context: SandboxContext, uri: string): boolean {
 /**
  * GET /oauth/authorize. FreshBooks authorizes the *identity*, not a business, so the sandbox
  * approves at once (302 back with code and state) however many businesses exist; the app picks
- * the business after /users/me. Redirect URIs with a query string are refused (digest §1: "no
+ * the business after /users/me. Redirect URIs with a query string are refused (docs/freshbooks-api.md §1: "no
  * query string", carry context in `state`).
  */
 export function authorize(context: SandboxContext, query: URLSearchParams): SandboxResponse {
@@ -155,7 +155,7 @@ function issuePair(context: SandboxContext, redirectUri: string, scope: string):
 /**
  * POST /auth/oauth/revoke {client_id, client_secret, token}: revokes a refresh token and the
  * access tokens issued with it (an access token given instead is revoked alone). FreshBooks'
- * answer is UNCONFIRMED (digest §1); the sandbox takes the stricter reading: 200 {} only for a
+ * answer is UNCONFIRMED (docs/freshbooks-api.md §1); the sandbox takes the stricter reading: 200 {} only for a
  * token that still works, 400 invalid_grant for an unknown, used or revoked one (RFC 7009 would
  * answer 200, which would hide a client revoking the wrong token). Every request is recorded.
  */
@@ -203,11 +203,11 @@ export function authenticate(context: SandboxContext, headers: IncomingHttpHeade
 }
 
 /**
- * A call the token's scopes do not cover. FreshBooks' answer is UNCONFIRMED (digest §1: 403 per
+ * A call the token's scopes do not cover. FreshBooks' answer is UNCONFIRMED (docs/freshbooks-api.md §1: 403 per
  * a secondary source); the sandbox refuses with 403 and OAuth's insufficient_scope (RFC 6750 §3.1).
  */
-export function requireScope(record: AccessTokenRecord, scope: string | null): SandboxResponse | null {
-  if (scope === null || record.scope.split(/\s+/).includes(scope)) return null;
+export function requireScope(record: AccessTokenRecord, scope: string | null, withheld: readonly string[] = []): SandboxResponse | null {
+  if (scope === null || (record.scope.split(/\s+/).includes(scope) && !withheld.includes(scope))) return null;
   return oauthError(403, "insufficient_scope", `The access token does not grant ${scope}, which this request requires.`);
 }
 

@@ -1,4 +1,4 @@
-/** Payments (digest §6) and saved taxes: /payments/payments, /taxes/taxes. */
+/** Payments (docs/freshbooks-api.md §6) and saved taxes: /payments/payments, /taxes/taxes. */
 import type { AccountScope } from "./clients";
 import {
   classicError,

@@ -1,6 +1,6 @@
 /**
  * A fake FreshBooks at the HTTP boundary: OAuth, identity and the accounting endpoints the sync
- * uses, with the documented paths, envelopes and errors (shared/reference/freshbooks-api.md), plus
+ * uses, with the documented paths, envelopes and errors (docs/freshbooks-api.md), plus
  * fault injection. Point FRESHBOOKS_API_URL and FRESHBOOKS_AUTH_URL at `url`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -9,6 +9,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { parseAccountingPath, requiredScope, routeAccounting } from "./accounting";
 import { buildConfig, SandboxClock, type SandboxContext, type SandboxOptions } from "./context";
 import { handleControl, type ControlTarget } from "./control";
+import { presentInDialect, type Dialect } from "./dialect";
 import { errorsIn200Response, FaultControl, rateLimitResponse, statusFaultResponse, type FaultSpec } from "./faults";
 import { classicError, isClassicError, isResponse, readBody, toNewFormat, type SandboxResponse } from "./http";
 import { usersMe } from "./identity";
@@ -18,9 +19,18 @@ import { loadSandboxData, saveSandboxData } from "./persist";
 import { buildBusinesses, SandboxData, type BusinessConfig, type RequestLogEntry } from "./state";
 
 export type { SandboxOptions } from "./context";
+export type { Dialect, DialectName } from "./dialect";
+export { DEFAULT_DIALECT, DIALECT_VALUES } from "./dialect";
 export type { FaultRule, FaultSpec, RandomFaults, RateLimit } from "./faults";
 export type { RequestFilter, SandboxInspector } from "./inspect";
 export { FaultControl } from "./faults";
+
+/** What configure() changes; `withheldScopes`: scopes refused even when granted (a lost permission). */
+export interface SandboxConfigChange {
+  clientLimit?: number | null;
+  businesses?: BusinessConfig[];
+  withheldScopes?: string[];
+}
 
 export interface FreshBooksSandbox {
   /** Base URL (http://127.0.0.1:PORT) serving the API and the authorize page. */
@@ -31,7 +41,10 @@ export interface FreshBooksSandbox {
   now(): Date;
   faults: FaultControl;
   state: SandboxInspector;
-  configure(config: { clientLimit?: number | null; businesses?: BusinessConfig[] }): void;
+  configure(config: SandboxConfigChange): void;
+  /** Switches some dialects (docs/freshbooks-api.md §14); returns all of them. Reset restores the options' ones. */
+  setDialect(dialect: Partial<Dialect>): Dialect;
+  dialect(): Dialect;
 }
 
 const NOT_FOUND = classicError(404, { errno: 1012, message: "The requested resource was not found." });
@@ -63,7 +76,7 @@ async function route(context: SandboxContext, faults: FaultControl, req: Incomin
   if (!accounting && !(method === "GET" && path === "/auth/api/v1/users/me")) return NOT_FOUND;
   const auth = authenticate(context, req.headers);
   if (isResponse(auth)) return auth;
-  const missingScope = requireScope(auth, accounting ? requiredScope(method, accounting.resource) : "user:profile:read");
+  const missingScope = requireScope(auth, accounting ? requiredScope(method, accounting.resource) : "user:profile:read", context.config.withheldScopes);
   if (missingScope) return missingScope;
   if (!accounting) return usersMe(context);
   const retryAfter = faults.rateLimited(accounting.accountId, context.clock.nowMs());
@@ -94,9 +107,14 @@ export async function startFreshBooksSandbox(options: SandboxOptions = {}): Prom
     faults.clear();
   };
   const state = createInspector(context, { revokeAllTokens: () => revokeAllTokens(context), reset });
-  const configure = (config: { clientLimit?: number | null; businesses?: BusinessConfig[] }) => {
+  const configure = (config: SandboxConfigChange) => {
     if (config.clientLimit !== undefined) context.config.clientLimit = config.clientLimit;
+    if (config.withheldScopes) context.config.withheldScopes = config.withheldScopes;
     if (config.businesses) context.config.businesses = buildBusinesses(config.businesses);
+  };
+  const setDialect = (dialect: Partial<Dialect>): Dialect => {
+    context.config.dialect = { ...context.config.dialect, ...dialect };
+    return context.config.dialect;
   };
   const control: ControlTarget = {
     faults,
@@ -107,6 +125,8 @@ export async function startFreshBooksSandbox(options: SandboxOptions = {}): Prom
     setClock: (now) => context.clock.set(now),
     now: () => context.clock.now(),
     configure,
+    setDialect,
+    dialect: () => context.config.dialect,
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -163,6 +183,7 @@ export async function startFreshBooksSandbox(options: SandboxOptions = {}): Prom
       req.socket.destroy();
       return;
     }
+    response = presentInDialect(context.config.dialect, url.pathname, response);
     if (faults.errorFormat === "new" && url.pathname.startsWith("/accounting/") && response.status >= 400 && isClassicError(response.body)) {
       response = { ...response, body: toNewFormat(response.status, response.body.response.errors) };
     }
@@ -196,5 +217,7 @@ export async function startFreshBooksSandbox(options: SandboxOptions = {}): Prom
     faults,
     state,
     configure,
+    setDialect,
+    dialect: control.dialect,
   };
 }

@@ -2,7 +2,7 @@
 
 export interface BusinessConfig {
   name: string;
-  /** null: a business without an accounting account (digest §2: pure-client identities). */
+  /** null: a business without an accounting account (docs/freshbooks-api.md §2: pure-client identities). */
   accountId?: string | null;
   businessId?: number;
   /** Owned by another identity: the account exists but this identity's tokens get errno 1003. */
@@ -34,6 +34,8 @@ export interface ClientRecord {
   signupDate: string;
   updated: string;
   uuid: string;
+  /** Created (or restored) beyond the plan's client limit, in the `flag` dialect. */
+  exceedsClientLimit?: boolean;
 }
 
 export interface LineRecord {

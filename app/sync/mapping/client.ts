@@ -49,7 +49,7 @@ function addressFields(address: ShopifyAddress | null | undefined, prefix: "p" |
     [`${prefix}_street`]: present(address.address1),
     [`${prefix}_street2`]: present(address.address2),
     [`${prefix}_city`]: present(address.city),
-    // FreshBooks wants the short form of the province/state (digest §4).
+    // FreshBooks wants the short form of the province/state (docs/freshbooks-api.md §4).
     [`${prefix}_province`]: firstPresent(address.province_code, address.province),
     [`${prefix}_code`]: present(address.zip),
     [`${prefix}_country`]: present(address.country),

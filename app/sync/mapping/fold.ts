@@ -1,6 +1,6 @@
 /**
  * Orders with more lines than one invoice takes (MAX_INVOICE_LINES; FreshBooks' real limit is
- * UNCONFIRMED, digest §5). The first items stay as they are; the rest are folded into summary
+ * UNCONFIRMED, docs/freshbooks-api.md §5). The first items stay as they are; the rest are folded into summary
  * lines, one per tax treatment (a summary line carries one set of taxes, so every folded item
  * keeps the taxes Shopify charged), with each folded item listed in the description. Amounts are
  * summed exactly, so no minor unit is lost; the tax FreshBooks computes on a summary line may

@@ -13,7 +13,7 @@ const ISO_EXPONENTS: Readonly<Record<string, number>> = {
 
 /**
  * Currencies FreshBooks keeps without decimals. Every other currency is stored at 2 decimals
- * (digest addendum; UNCONFIRMED for 0- and 3-decimal currencies). This list is the one our
+ * (docs/freshbooks-api.md §13; UNCONFIRMED for 0- and 3-decimal currencies). This list is the one our
  * FreshBooks sandbox uses, so `expectedFreshBooksTotal` matches what it computes.
  */
 const FRESHBOOKS_ZERO_DECIMAL = new Set(["JPY", "KRW", "VND", "CLP", "ISK", "XAF", "XOF", "PYG", "UGX"]);

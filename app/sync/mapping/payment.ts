@@ -3,7 +3,7 @@ import type { PaymentInput } from "../../freshbooks/types";
 import type { ShopifyOrder } from "../../shopify/order-schema";
 import type { MoneyReader } from "./money";
 
-/** FreshBooks payment types (digest §6): Check, Credit, Cash, Bank Transfer, Credit Card, … Other. */
+/** FreshBooks payment types (docs/freshbooks-api.md §6): Check, Credit, Cash, Bank Transfer, Credit Card, … Other. */
 export type FreshBooksPaymentType = "Credit Card" | "PayPal" | "Cash" | "Bank Transfer" | "Other";
 
 export function paymentTypeForGateway(gateway: string): FreshBooksPaymentType {

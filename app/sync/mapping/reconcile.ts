@@ -1,6 +1,7 @@
 /**
- * Making FreshBooks' total equal Shopify's. FreshBooks recomputes every line tax from a rate and
- * rounds per line; Shopify may have rounded differently (order-level tax, tax-included prices,
+ * Making FreshBooks' total equal Shopify's, as far as we can predict it. FreshBooks recomputes every
+ * line tax from a rate (how it rounds is unconfirmed, docs/freshbooks-api.md §14.1, so tie-out
+ * checks its answer afterwards); Shopify may have rounded differently (order-level tax, tax-included prices,
  * split lines), so the two can drift by a few minor units. We fix that drift — and only that:
  * a larger gap means something we do not map (duties, fees) and is left visible.
  */

@@ -1,7 +1,10 @@
 /**
- * What FreshBooks computes for an invoice, with the algorithm of our sandbox (digest §5): each
- * line's amount is qty × unit_cost; each line tax is amount × percent, rounded half-up to the
- * currency's minor unit per line; a percent `discount_value` comes off the pre-tax subtotal.
+ * Our prediction of what FreshBooks computes for an invoice (the `line-half-up` reading of
+ * docs/freshbooks-api.md §14.1, equal to `discount-first` for our invoices, which carry no
+ * invoice-level discount): each line's amount is qty × unit_cost; each line tax is amount ×
+ * percent, rounded half-up to the currency's minor unit per line. Only a first guess, used to pick
+ * lines that should come out right: the truth is the amount FreshBooks returns, which tie-out
+ * checks and corrects (app/sync/tie-out.server.ts, §15).
  */
 import type { InvoiceInput, InvoiceLineInput, Money } from "../../freshbooks/types";
 import { divideHalfUp, MoneyReader, parseDecimal, pow10, type Decimal } from "./money";
