@@ -8,11 +8,17 @@ import type { OrderState } from "../../extensions/shared/backend";
  */
 export const EXTENSIONS_DIR = path.resolve(import.meta.dirname, "../../extensions");
 
-/** `shopify.i18n.translate` as the admin does it: the extension's English locale, `{{name}}` filled in. */
+/**
+ * `shopify.i18n.translate` as the admin does it: the extension's English locale, `{{name}}`
+ * filled in, and `{one, other}` chosen by the `count` replacement.
+ */
 export function englishTranslate(extension: string) {
   const strings = JSON.parse(readFileSync(path.join(EXTENSIONS_DIR, extension, "locales/en.default.json"), "utf8")) as Record<string, unknown>;
   return (key: string, replacements: Record<string, unknown> = {}): string => {
-    const found = key.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), strings);
+    let found = key.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), strings);
+    if (found && typeof found === "object" && typeof replacements.count === "number") {
+      found = (found as Record<string, unknown>)[new Intl.PluralRules("en").select(replacements.count)];
+    }
     if (typeof found !== "string") throw new Error(`missing translation ${key} in ${extension}`);
     return found.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(replacements[name] ?? ""));
   };
@@ -49,4 +55,10 @@ export function prop(element: Element | null | undefined, name: string): unknown
   const value = (element as unknown as Record<string, unknown>)[name];
   if (value !== undefined) return value;
   return element.getAttribute(name) ?? element.getAttribute(name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)) ?? undefined;
+}
+
+/** A disabled `s-button`: the property when defined, else Preact's attribute (removed when false). */
+export function isDisabled(element: Element | null | undefined): boolean {
+  const value = prop(element, "disabled");
+  return value === true || value === "true" || value === "";
 }
