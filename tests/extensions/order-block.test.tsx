@@ -15,7 +15,10 @@ beforeEach(() => {
   extension.shopify.i18n.translate = englishTranslate("freshbooks-order-block") as typeof extension.shopify.i18n.translate;
   extension.shopify.auth.idToken = vi.fn().mockResolvedValue("session-token");
 });
-afterEach(() => extension.tearDown());
+afterEach(() => {
+  extension.tearDown();
+  vi.useRealTimers();
+});
 
 const badge = () => document.body.querySelector("s-badge");
 const button = (label: string) => [...document.body.querySelectorAll("s-button")].find((b) => b.textContent?.trim() === label) as HTMLElement | undefined;
@@ -86,6 +89,19 @@ describe("the FreshBooks order block", () => {
     button("Send to FreshBooks")!.click();
     await vi.waitFor(() => expect(shown()).toContain("Queued: the order is sent to FreshBooks in a moment."));
     expect(button("Send to FreshBooks")).toBeUndefined();
+  });
+
+  it("follows a queued order until it is synced, without flashing the spinner", async () => {
+    const queued = orderState({ status: "queued", label: "Queued", tone: "info", invoice: null, tieOut: { currency: "USD", shopifyTotal: "49.10", freshbooksTotal: null, difference: null } });
+    extension.fetch = vi.fn(async () => json({ order: queued }));
+    await extension.render();
+    await vi.waitFor(() => expect(shown()).toContain("Waiting to sync."));
+    const before = (extension.fetch as ReturnType<typeof vi.fn>).mock.calls.length;
+
+    extension.fetch = vi.fn(async () => json({ order: orderState() }));
+    await vi.waitFor(() => expect(badge()?.textContent).toBe("Synced"), { timeout: 10_000, interval: 250 });
+    expect(before).toBe(1);
+    expect(document.body.querySelector("s-spinner")).toBeNull();
   });
 
   it("says so when the order is not in the sync log (404)", async () => {

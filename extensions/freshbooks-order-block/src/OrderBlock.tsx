@@ -1,7 +1,7 @@
 /** @jsxImportSource preact */
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { fetchOrderState, money, syncAgain, type OrderState, type SyncOutcome } from "../../shared/backend";
 
 /**
@@ -16,6 +16,11 @@ export default async () => {
 
 type View = { kind: "loading" } | { kind: "error" } | { kind: "not_found" } | { kind: "order"; order: OrderState };
 
+/** While the order is queued or syncing, the block looks again this often, at most POLL_LIMIT times. */
+const POLL_INTERVAL_MS = 2_000;
+const POLL_LIMIT = 60;
+const waiting = (order: OrderState) => order.status === "queued" || order.status === "syncing";
+
 const t = (key: string, replacements?: Record<string, string>) => String(shopify.i18n.translate(key, replacements));
 
 function OrderBlock() {
@@ -24,15 +29,40 @@ function OrderBlock() {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<SyncOutcome | "failed" | null>(null);
 
+  // Only the latest follow-up runs (a click starts a new one; closing the page ends it).
+  const generation = useRef(0);
+  useEffect(() => () => void (generation.current += 1), []);
+
+  /** A queued or syncing order changes soon (after Retry / Send, too): show it when it does. */
+  const follow = useCallback(
+    async (start: OrderState) => {
+      const mine = ++generation.current;
+      let order: OrderState | null = start;
+      for (let poll = 0; order && waiting(order) && poll < POLL_LIMIT; poll++) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+        if (generation.current !== mine) return;
+        try {
+          order = await fetchOrderState(shopify.auth, orderGid);
+        } catch {
+          continue; // the next look may work; the page still shows the last known state
+        }
+        if (generation.current !== mine) return;
+        setView(order ? { kind: "order", order } : { kind: "not_found" });
+      }
+    },
+    [orderGid],
+  );
+
   const load = useCallback(async () => {
     setView({ kind: "loading" });
     try {
       const order = await fetchOrderState(shopify.auth, orderGid);
       setView(order ? { kind: "order", order } : { kind: "not_found" });
+      if (order) void follow(order);
     } catch {
       setView({ kind: "error" });
     }
-  }, [orderGid]);
+  }, [orderGid, follow]);
 
   useEffect(() => {
     void load();
@@ -43,7 +73,10 @@ function OrderBlock() {
     try {
       const [result] = await syncAgain(shopify.auth, [orderGid]);
       setOutcome(result?.outcome ?? "failed");
-      if (result?.state) setView({ kind: "order", order: result.state });
+      if (result?.state) {
+        setView({ kind: "order", order: result.state });
+        void follow(result.state);
+      }
     } catch {
       setOutcome("failed");
     } finally {
