@@ -4,9 +4,9 @@ import prisma from "../app/db.server";
 import { DEMO_SHOP } from "../app/dev/demo/constants";
 import { reloadEnv } from "../app/env.server";
 import { loader as orderStateLoader } from "../app/routes/api.extension.orders.$orderId";
-import { loader as demoOrderBlock } from "../app/routes/demo.order-block[.]js";
-import { loader as demoOrder } from "../app/routes/demo.order";
-import { loader as demoSessionToken } from "../app/routes/demo.session-token";
+// The page's functions, not the route files: the demo's routes may move (out of the app's build).
+import { demoOrderBlockScript as demoOrderBlock, demoOrderPage } from "../app/dev/demo/order-page.server";
+import { demoSessionToken } from "../app/dev/demo/session.server";
 import { resetSyncTables } from "./helpers/sync";
 import { routeArgs, seedOfflineSession, settle } from "./helpers/shopify";
 import { TEST_SHOPIFY } from "./test-env";
@@ -31,7 +31,7 @@ beforeEach(async () => {
 });
 afterEach(() => setEnv(saved));
 
-const page = (query: string) => settle(() => demoOrder(routeArgs(new Request(`${TEST_SHOPIFY.appUrl}/demo/order${query}`)))) as Promise<Response>;
+const page = (query: string) => settle(() => demoOrderPage(new URL(`${TEST_SHOPIFY.appUrl}/demo/order${query}`))) as Promise<Response>;
 
 async function seedFailed() {
   return prisma.orderSync.create({
@@ -72,7 +72,7 @@ describe("the demo's order page", () => {
     (window as unknown as { fetch: typeof fetch }).fetch = async (input: string | URL | Request, init?: RequestInit) => {
       const url = new URL(String(input), TEST_SHOPIFY.appUrl);
       requests.push(url.pathname);
-      if (url.pathname === "/demo/session-token") return demoSessionToken();
+      if (url.pathname === "/demo/session-token") return new Response(demoSessionToken());
       const orderId = decodeURIComponent(url.pathname.replace("/api/extension/orders/", ""));
       return (await settle(() => orderStateLoader(routeArgs(new Request(url, init as RequestInit), { orderId })))) as Response;
     };
