@@ -23,6 +23,9 @@ export default defineConfig({
       EMBEDDED_POSTGRES_PORT: databasePort,
       EMBEDDED_POSTGRES_DIR: path.join(root, `.data/postgres-test-${databasePort}`),
     },
+    // The extension tester imports the extension's module itself: transformed by Vite, so the
+    // extensions' TSX (Preact) loads as the Shopify CLI would bundle it.
+    server: { deps: { inline: ["@shopify/ui-extensions-tester"] } },
     globalSetup: ["tests/setup/global-database.ts"],
     setupFiles: ["tests/setup/per-file.ts"],
     pool: "forks",

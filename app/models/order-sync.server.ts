@@ -125,7 +125,7 @@ const NEVER_REQUEUED = ["synced", "skipped", "syncing"] as const;
  * concurrent bulk Retries). Each retry budget starts again; the steps already done stay done
  * (the pipeline skips a recorded invoice and payment), so a Retry does only what is missing.
  */
-async function requeue(db: PrismaClient, shop: string, selection: Prisma.Sql): Promise<string[]> {
+async function requeue(db: PrismaClient, shop: string, selection: Prisma.Sql, alsoSet: Prisma.Sql = Prisma.empty): Promise<string[]> {
   // One statement (atomic, one round trip, no interactive-transaction timeout): a reconnect may
   // re-queue thousands of orders that waited. The job is queueSync's: same key, payload, mode.
   const [result] = await db.$queryRaw<{ order_ids: string[] | null; jobs: bigint }[]>`
@@ -133,7 +133,7 @@ async function requeue(db: PrismaClient, shop: string, selection: Prisma.Sql): P
       select id from order_sync where shop = ${shop} and ${selection} order by id for update
     ), updated as (
       update order_sync set status = 'queued', status_reason = null, next_attempt_at = null, updated_at = now(),
-        rate_limited_attempts = 0, transient_failures = 0
+        rate_limited_attempts = 0, transient_failures = 0 ${alsoSet}
       where shop = ${shop} and id in (select id from chosen)
       returning order_id
     ), jobs as (
@@ -163,22 +163,42 @@ export async function requeueOrders(db: PrismaClient, shop: string, where: Reque
   return (await requeue(db, shop, Prisma.sql`status in (${Prisma.join(statuses)}) ${order}`)).length;
 }
 
+/** What Retry / Send did: `found` of the ids are the shop's; `orderIds` (Shopify's) were re-queued. */
+export type RequeueResult = { found: number; requeued: number; orderIds: string[] };
+
 /**
  * The merchant's Retry: the given orders of this shop that can be retried (see RETRY_STATES:
  * failed, waiting for a reconnect, synced with a difference, or waiting out a scheduled retry).
  * `found` counts the ids that are this shop's orders at all, so the caller can answer 404.
  */
-export async function retryOrders(db: PrismaClient, shop: string, ids: bigint[]): Promise<{ found: number; requeued: number }> {
+export async function retryOrders(db: PrismaClient, shop: string, ids: bigint[]): Promise<RequeueResult> {
   const unique = [...new Set(ids)];
-  if (unique.length === 0) return { found: 0, requeued: 0 };
+  if (unique.length === 0) return { found: 0, requeued: 0, orderIds: [] };
   const [owned] = await db.$queryRaw<{ found: bigint }[]>`
     select count(*) as found from order_sync where shop = ${shop} and id in (${Prisma.join(unique)})`;
   const found = Number(owned?.found ?? 0);
-  if (found < unique.length) return { found, requeued: 0 };
+  if (found < unique.length) return { found, requeued: 0, orderIds: [] };
   const requeued = await requeue(
     db,
     shop,
     Prisma.sql`id in (${Prisma.join(unique)}) and (status in (${Prisma.join([...RETRY_STATES])}) or (status = 'queued' and next_attempt_at > now()))`,
   );
-  return { found, requeued: requeued.length };
+  return { found, requeued: requeued.length, orderIds: requeued };
+}
+
+/**
+ * "Send to FreshBooks" for orders a filter skipped (test orders): the given orders of this shop
+ * that are skipped are re-queued and marked so the next attempt maps them despite the filter.
+ * The same re-queue as Retry (one job per order, row locks, one statement); `found` as in
+ * retryOrders. Any other state is left alone (synced orders are never sent twice).
+ */
+export async function sendSkippedOrders(db: PrismaClient, shop: string, ids: bigint[]): Promise<RequeueResult> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return { found: 0, requeued: 0, orderIds: [] };
+  const [owned] = await db.$queryRaw<{ found: bigint }[]>`
+    select count(*) as found from order_sync where shop = ${shop} and id in (${Prisma.join(unique)})`;
+  const found = Number(owned?.found ?? 0);
+  if (found < unique.length) return { found, requeued: 0, orderIds: [] };
+  const requeued = await requeue(db, shop, Prisma.sql`id in (${Prisma.join(unique)}) and status = 'skipped'`, Prisma.sql`, send_despite_filter = true`);
+  return { found, requeued: requeued.length, orderIds: requeued };
 }

@@ -119,7 +119,7 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
     const reason = `Shopify's order could not be read: ${parsed.error.issues[0]?.path.join(".") ?? "?"} ${parsed.error.issues[0]?.message ?? ""}`.trim();
     return finish({ outcome: "failed", reason }, { status: "failed", statusReason: reason });
   }
-  const mapping = mapOrder(parsed.data, { invoicePrefix: settings.invoicePrefix, dueOffsetDays: settings.dueOffsetDays, shopDomain: shop });
+  const mapping = mapOrder(parsed.data, { invoicePrefix: settings.invoicePrefix, dueOffsetDays: settings.dueOffsetDays, shopDomain: shop, sendDespiteFilter: row.sendDespiteFilter });
   if (!mapping.ok) {
     const status = mapping.kind === "skip" ? "skipped" : "failed";
     return finish({ outcome: status, reason: mapping.reason }, { status, statusReason: mapping.reason });

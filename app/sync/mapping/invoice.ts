@@ -8,6 +8,8 @@ export interface MappingSettings {
   dueOffsetDays: number;
   /** e.g. "example.myshopify.com", for the admin order link. */
   shopDomain: string;
+  /** Staff chose "Send to FreshBooks" for this order: the skip filters (test orders) do not apply. */
+  sendDespiteFilter?: boolean;
 }
 
 const LEADING_DATE = /^(\d{4}-\d{2}-\d{2})T/;

@@ -1,0 +1,8 @@
+// What the Shopify CLI generates (it rewrites this file on `shopify app dev` / `build`): the
+// `shopify` global typed for this module's target.
+import "@shopify/ui-extensions";
+
+declare module "./src/OrderBlock.tsx" {
+  const shopify: import("@shopify/ui-extensions/admin.order-details.block.render").Api;
+  const globalThis: { shopify: typeof shopify };
+}
