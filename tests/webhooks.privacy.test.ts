@@ -111,6 +111,29 @@ describe("privacy webhooks", () => {
     expect((await prisma.orderSync.findFirstOrThrow({ where: { orderId: String(other.id) } })).customerEmail).toBe(otherEmail);
   });
 
+  it("customers/redact deletes the customer's deliveries we could not read (rejected), and only theirs", async () => {
+    await seedOfflineSession(process.env.DATABASE_URL!);
+    const rejected = (webhookId: string, body: string) =>
+      settle(() => ordersCreate(routeArgs(webhookRequest({ topic: "orders/create", body, webhookId })))) as Promise<Response>;
+    // Readable parts (email, gid) are extracted; the second hides the address where intake cannot see it.
+    expect((await rejected("wh-rj-1", '{"admin_graphql_api_id": "gid://shopify/Order/7100", "email": "Jo.Doe@Example.com", oops')).status).toBe(400);
+    expect((await rejected("wh-rj-2", '["a list, not an order", {"note": "ship to JO.DOE@example.com"}]')).status).toBe(400);
+    expect((await rejected("wh-rj-3", '{"email": "jo_doe@example.com", oops')).status).toBe(400);
+    expect((await rejected("wh-rj-4", '{"email": "xjo.doe@example.com", oops')).status).toBe(400);
+    expect(await prisma.rejectedDelivery.count({ where: { shop: TEST_SHOP } })).toBe(4);
+
+    const response = await send(customersRedact, "customers/redact", {
+      shop_domain: TEST_SHOP,
+      customer: { id: 9191, email: " jo.doe@example.com " },
+      orders_to_redact: [],
+    });
+
+    expect(response.status).toBe(200);
+    const left = await prisma.rejectedDelivery.findMany({ where: { shop: TEST_SHOP }, orderBy: { webhookId: "asc" } });
+    expect(left.map((row) => row.webhookId)).toEqual(["wh-rj-3", "wh-rj-4"]);
+    await prisma.rejectedDelivery.deleteMany({ where: { shop: TEST_SHOP } });
+  });
+
   it("matches the email exactly (trimmed, any case), never as a pattern: j_doe@ does not reach j.doe@", async () => {
     const withEmail = (n: number, id: number, email: string) =>
       usOrder(n, { email, contact_email: email, customer: { ...(usOrder(n).customer as object), id, email } });

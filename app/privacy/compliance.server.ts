@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { redactOrderlessDeliveries } from "./orderless-deliveries.server";
+import { redactOrderlessDeliveries, wholeAddressPattern } from "./orderless-deliveries.server";
 
 /**
  * The mandatory privacy webhooks. What we hold about a customer: order snapshots (payload),
@@ -164,6 +164,7 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: un
   const customerId = request.customer.id != null ? String(request.customer.id) : null;
   const normalised = normalisedEmail(email);
   await redactOrderlessDeliveries(db, shop, { email: normalised, id: customerId, orderIds: [...new Set([...orderIds, ...request.orders_to_redact.map(String)])] });
+  await deleteRejectedDeliveries(db, shop, normalised, [...new Set([...orderIds, ...request.orders_to_redact.map(String)])]);
   const keys = [customerId ? `customer:${customerId}` : null, normalised ? `email:${normalised}` : null].filter((key): key is string => key !== null);
   if (keys.length > 0) await db.clientMapping.deleteMany({ where: { shop, customerKey: { in: keys } } });
   // Exports made for earlier data requests about this customer hold the same data.
@@ -175,6 +176,21 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: un
   await db.complianceRequest.create({
     data: { shop, topic: "customers/redact", payload: { customer_id: request.customer.id ?? null, orders: request.orders_to_redact.map(String) }, completedAt: new Date() },
   });
+}
+
+/**
+ * Signed deliveries we could not read (rejected_delivery, docs/decisions/0010) are kept only for
+ * inspection: once their customer is erased they go. Matched on what intake could read of them
+ * (order id, email), or, where it could read nothing, on the customer's address anywhere in the raw
+ * bytes (case-insensitive, as a whole address); they are few, and only the shop's own are read.
+ */
+async function deleteRejectedDeliveries(db: PrismaClient, shop: string, email: string | null, orderIds: string[]): Promise<number> {
+  const pattern = wholeAddressPattern(email);
+  return db.$executeRaw`
+    delete from rejected_delivery where shop = ${shop} and (
+      order_id = any(${orderIds}::text[])
+      or (${email}::text is not null and customer_email = ${email}::text)
+      or (${pattern}::text is not null and lower(encode(body, 'escape')) ~ ${pattern}::text))`;
 }
 
 /** shop/redact (48 h after uninstall): everything of the shop goes. */

@@ -12,14 +12,21 @@ export async function redactOrderlessDeliveries(
   shop: string,
   customer: { email: string | null; id: string | null; orderIds: string[] },
 ): Promise<number> {
-  // The address as a whole: `a@x.com` must not match inside `ba@x.com` (nor `j_doe` match `j.doe`).
-  const emailPattern = customer.email ? `(^|[^a-z0-9._%+-])${escapeRegExp(customer.email.toLowerCase())}($|[^a-z0-9.-])` : null;
+  const emailPattern = wholeAddressPattern(customer.email);
   return db.$executeRaw`
     update webhook_delivery set payload = jsonb_build_object('redacted', true)
     where shop = ${shop} and order_id is null and payload <> jsonb_build_object('redacted', true) and (
       (${emailPattern}::text is not null and lower(payload::text) ~ ${emailPattern}::text)
       or (${customer.id}::text is not null and payload->'customer'->>'id' = ${customer.id}::text)
       or payload->>'id' = any(${customer.orderIds}::text[]))`;
+}
+
+/**
+ * A PostgreSQL regular expression that finds the address as a whole in lower-cased text:
+ * `a@x.com` must not match inside `ba@x.com` (nor `j_doe` match `j.doe`).
+ */
+export function wholeAddressPattern(email: string | null): string | null {
+  return email ? `(^|[^a-z0-9._%+-])${escapeRegExp(email.toLowerCase())}($|[^a-z0-9.-])` : null;
 }
 
 function escapeRegExp(text: string): string {
