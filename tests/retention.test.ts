@@ -78,6 +78,11 @@ describe("retention", () => {
       ],
     });
     await prisma.$executeRaw`update webhook_delivery set received_at = now() - interval '91 days' where webhook_id = 'unreadable-old'`;
+    const rawBody = Buffer.from('{"email": "jane.doe@example.com", oops');
+    await prisma.rejectedDelivery.createMany({
+      data: ["rejected-old", "rejected-new"].map((webhookId) => ({ shop: TEST_SHOP, webhookId, topic: "ORDERS_CREATE", reason: "The body is not valid JSON.", body: rawBody })),
+    });
+    await prisma.$executeRaw`update rejected_delivery set received_at = now() - interval '91 days' where webhook_id = 'rejected-old'`;
 
     await runRetentionJob();
 
@@ -85,6 +90,8 @@ describe("retention", () => {
     expect(old).toBeDefined();
     expect((await prisma.oauthState.findMany({ orderBy: { nonce: "asc" } })).map((row) => row.nonce)).toEqual(["pending", "used-an-hour-ago"]);
     expect((await prisma.webhookDelivery.findMany()).map((row) => row.webhookId)).toEqual(["unreadable-new"]);
+    expect((await prisma.rejectedDelivery.findMany()).map((row) => row.webhookId)).toEqual(["rejected-new"]);
+    await prisma.rejectedDelivery.deleteMany();
   });
 
   it("is a daily cron item of the worker, for a task of the catalog", () => {

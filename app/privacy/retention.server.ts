@@ -65,6 +65,15 @@ export async function purgeExpiredData(db: PrismaClient, periods: RetentionPerio
         order by received_at limit ${BATCH})`,
   );
 
+  // Signed deliveries we could not read at all (rejected_delivery, docs/decisions/0010): kept for
+  // inspection as long as an order's own deliveries.
+  report.deliveries += await inBatches(
+    () => db.$executeRaw`
+      delete from rejected_delivery where id in (
+        select id from rejected_delivery where received_at < now() - ${snapshotDays}::int * interval '1 day'
+        order by received_at limit ${BATCH})`,
+  );
+
   report.dataRequests = await inBatches(
     () => db.$executeRaw`
       delete from compliance_request where id in (
