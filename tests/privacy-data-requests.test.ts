@@ -1,12 +1,12 @@
 import type { PrismaClient } from "@prisma/client";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { listDataRequests } from "../app/privacy/compliance.server";
 import { action as dataRequest } from "../app/routes/webhooks.customers.data_request";
 import { action as customersRedact } from "../app/routes/webhooks.customers.redact";
 import { action as ordersCreate } from "../app/routes/webhooks.orders.create";
 import { usOrder } from "./helpers/orders";
-import { routeArgs, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
+import { routeArgs, seedOfflineSession, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
 
 const send = (act: typeof dataRequest, topic: string, body: object) =>
   settle(() => act(routeArgs(webhookRequest({ topic, body })))) as Promise<Response>;
@@ -29,6 +29,10 @@ function watchedDb(): { db: PrismaClient; selected: string[] } {
 }
 
 describe("Settings' list of customer data requests", () => {
+  beforeEach(async () => {
+    await seedOfflineSession(process.env.DATABASE_URL!); // installed: orders of a shop without an installation are dropped
+  });
+
   it("shows each request's email and order count from columns, without reading the exports", async () => {
     const first = usOrder(3001);
     const second = usOrder(3002);

@@ -26,4 +26,7 @@ export const DEMO_PATHS = {
   entry: "/demo",
   appBridge: "/demo/app-bridge.js",
   sessionToken: "/demo/session-token",
+  /** The order page stand-in with the FreshBooks block (app/dev/demo/order-page.server.ts). */
+  orderPage: "/demo/order",
+  orderBlockScript: "/demo/order-block.js",
 } as const;

@@ -13,7 +13,7 @@ import { requireDemoMode } from "./gate.server";
  * the `shopify` global; its fetch reaches the app's real backend with a real session token for
  * the demo shop. Demo mode only (404 otherwise), never in production.
  */
-export const DEMO_ORDER_PATHS = { page: "/demo/order", blockScript: "/demo/order-block.js" } as const;
+export const DEMO_ORDER_PATHS = { page: DEMO_PATHS.orderPage, blockScript: DEMO_PATHS.orderBlockScript } as const;
 
 const BLOCK_DIR = path.resolve("extensions/freshbooks-order-block");
 const BLOCK_TARGET = "admin.order-details.block.render";

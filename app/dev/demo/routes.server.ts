@@ -3,6 +3,7 @@ import { getEnv } from "../../env.server";
 import { appBridgeStandIn } from "../app-bridge-stand-in";
 import { DEMO_PATHS, DEMO_SHOP } from "./constants";
 import { requireDemoMode } from "./gate.server";
+import { demoOrderBlockScript, demoOrderPage } from "./order-page.server";
 import { demoEmbeddedUrl, demoSessionToken } from "./session.server";
 
 /**
@@ -52,4 +53,8 @@ export function mountDemoRoutes(app: Express): void {
   app.get(DEMO_PATHS.entry, (req, res, next) => void send(res, settled(() => demoEntry(url(req)))).catch(next));
   app.get(DEMO_PATHS.sessionToken, (_req, res, next) => void send(res, settled(demoSessionTokenResponse)).catch(next));
   app.get(DEMO_PATHS.appBridge, (_req, res, next) => void send(res, settled(demoAppBridgeResponse)).catch(next));
+  // The order page stand-in reads the database: its 404 (demo mode off) arrives as a rejection.
+  const later = (page: () => Promise<Response>) => page().catch((thrown: unknown) => (thrown instanceof Response ? thrown : Promise.reject(thrown)));
+  app.get(DEMO_PATHS.orderPage, (req, res, next) => void later(() => demoOrderPage(url(req))).then((response) => send(res, response)).catch(next));
+  app.get(DEMO_PATHS.orderBlockScript, (_req, res, next) => void later(demoOrderBlockScript).then((response) => send(res, response)).catch(next));
 }
