@@ -14,7 +14,7 @@ const OTHER_SHOP = "other-store.myshopify.com";
 async function orderThatIs(n: number, status: string, daysAgo: number) {
   const order = usOrder(n);
   expect((await deliverOrder(order)).status).toBe(200);
-  await prisma.$executeRaw`update order_sync set status = ${status}, updated_at = now() - ${daysAgo}::int * interval '1 day' where order_id = ${String(order.id)}`;
+  await prisma.$executeRaw`update order_sync set status = ${status}, last_attempt_at = now() - ${daysAgo}::int * interval '1 day', updated_at = now() - ${daysAgo}::int * interval '1 day' where order_id = ${String(order.id)}`;
   return String(order.id);
 }
 

@@ -6,7 +6,7 @@ import type { PrismaClient } from "@prisma/client";
  * batches through a small index, so a big backlog neither holds long locks nor scans tables.
  */
 export interface RetentionPeriods {
-  /** Order snapshots and their deliveries, counted from the last change of a final order. */
+  /** Order snapshots and their deliveries, counted from the attempt that made the order final. */
   orderSnapshotDays: number;
   /** Customer data-request exports (the request row and its export). */
   dataRequestDays: number;
@@ -46,8 +46,8 @@ export async function purgeExpiredData(db: PrismaClient, periods: RetentionPerio
       const expired = await tx.$queryRaw<{ id: bigint; shop: string; order_id: string }[]>`
         select id, shop, order_id from order_sync
         where status = any(${[...FINAL_STATUSES]}::text[]) and payload <> '{}'::jsonb
-          and updated_at < now() - ${snapshotDays}::int * interval '1 day'
-        order by updated_at limit ${BATCH} for update skip locked`;
+          and last_attempt_at < now() - ${snapshotDays}::int * interval '1 day'
+        order by last_attempt_at limit ${BATCH} for update skip locked`;
       if (expired.length === 0) return 0;
       report.deliveries += await tx.$executeRaw`
         delete from webhook_delivery d using unnest(${expired.map((row) => row.shop)}::text[], ${expired.map((row) => row.order_id)}::text[]) as o(shop, order_id)
