@@ -23,6 +23,11 @@ export function parseExactJson(text: string): unknown {
   return JSON.parse(text, exact as Reviver as Parameters<typeof JSON.parse>[1]);
 }
 
+/** Whether the text has a run of 16 or more digits: the only way to write an integer beyond 2^53 (9007199254740991, 16 digits). */
+export function mayHoldBigIntegers(text: string): boolean {
+  return /\d{16}/.test(text);
+}
+
 /** A Shopify id (REST number or digits), always handed on as its exact digits. */
 export const shopifyId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be a number")]).transform(String);
 
