@@ -131,9 +131,10 @@ function settingsRequest(shop: string, form?: Record<string, string>): Promise<R
 
 /**
  * The merchant connecting FreshBooks, over HTTP: our connect action, /freshbooks/connect (binding
- * cookie), the sandbox's approval, our callback with the cookie, then confirming in Settings.
+ * cookie), the sandbox's approval, our callback with the cookie, then confirming in Settings
+ * (`confirm: false` leaves the connection pending).
  */
-export async function connectFreshBooks(shop: string = TEST_SHOP): Promise<void> {
+export async function connectFreshBooks(shop: string = TEST_SHOP, { confirm = true } = {}): Promise<void> {
   const start = await settingsRequest(shop, { intent: "connect" });
   const { connectUrl } = (await start.json()) as { connectUrl: string };
   const bind = await fetch(connectUrl, { redirect: "manual" });
@@ -142,9 +143,9 @@ export async function connectFreshBooks(shop: string = TEST_SHOP): Promise<void>
   const callback = await fetch(approval.headers.get("location")!, { redirect: "manual", headers: { Cookie: cookie } });
   if (callback.status !== 302) throw new Error(`FreshBooks callback answered ${callback.status}`);
   const { connection } = (await (await settingsRequest(shop)).json()) as { connection: { status: string; businessChoices: { id: number }[] } };
-  if (connection.status !== "pending") return;
-  const confirm = await settingsRequest(shop, { intent: "confirm-connection", businessId: String(connection.businessChoices[0]!.id) });
-  if (!confirm.ok) throw new Error(`confirming the connection answered ${confirm.status}`);
+  if (connection.status !== "pending" || !confirm) return;
+  const confirmed = await settingsRequest(shop, { intent: "confirm-connection", businessId: String(connection.businessChoices[0]!.id) });
+  if (!confirmed.ok) throw new Error(`confirming the connection answered ${confirmed.status}`);
 }
 
 /** Polls the e2e database until the order has left queued/syncing; returns its status. */

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "@playwright/test";
 import { usOrder } from "../helpers/orders";
-import { connectThroughFreshBooks, deliverOrder, expect, routeShopify, sandbox, sql, syncedStatus, test, toasts } from "./fixtures";
+import { connectFreshBooks, connectThroughFreshBooks, deliverOrder, expect, routeShopify, sandbox, sql, syncedStatus, test, toasts } from "./fixtures";
 import { embeddedUrl, seedOfflineSession } from "../helpers/shopify";
 import { E2E_DATABASE_URL, E2E_SANDBOX_URL } from "./e2e-env";
 
@@ -70,6 +70,22 @@ test("login CSRF: an approval started in one browser and completed in another co
   expect(await sql("select shop from freshbooks_connection")).toEqual([]);
   const state = (await sandbox("state")) as { requests: { method: string; path: string }[] };
   expect(state.requests.filter((r) => r.path === "/auth/oauth/token")).toHaveLength(0); // the code was never exchanged
+});
+
+test("while the connection waits for confirmation, orders wait and the sync log says to confirm it", async ({ page, openApp }) => {
+  await sql("truncate order_sync, sync_attempt, webhook_delivery, client_mapping restart identity cascade");
+  await connectFreshBooks(undefined, { confirm: false });
+  const order = usOrder(Date.now() % 1_000_000);
+  expect(await deliverOrder(order)).toBe(200);
+  expect(await syncedStatus(order.id)).toBe("needs_reconnect");
+  expect(((await sandbox("state")) as { requests: { path: string }[] }).requests.some((r) => r.path.includes("/invoices/"))).toBe(false);
+
+  await openApp("/app");
+  await expect(page.getByText("Confirm the FreshBooks connection", { exact: true })).toBeVisible();
+  await expect(page.getByText("FreshBooks was approved as owner@example.com")).toBeVisible();
+  await page.getByRole("link", { name: "Review in Settings" }).or(page.getByRole("button", { name: "Review in Settings" })).first().click();
+  await confirmConnection(page);
+  expect(await syncedStatus(order.id)).toBe("synced");
 });
 
 test("asks which business to use when the FreshBooks login has several", async ({ page, openApp }, testInfo) => {
