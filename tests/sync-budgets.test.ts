@@ -1,10 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { logger } from "../app/logger.server";
+import { connectionSummary, freshbooksFor } from "../app/freshbooks/connection.server";
 import { retryOrders } from "../app/models/order-sync.server";
 import { MAX_ATTEMPTS } from "../app/sync/error-policy";
 import { attemptOrderSync, waitBehindRateLimit, type AttemptResult } from "../app/sync/pipeline.server";
-import { connectThroughOAuth, useFreshBooksSandbox } from "./helpers/freshbooks";
+import { connectThroughOAuth, refreshRequests, useFreshBooksSandbox } from "./helpers/freshbooks";
 import { usOrder } from "./helpers/orders";
 import { TEST_SHOP } from "./helpers/shopify";
 import { deliverOrder, resetSyncTables } from "./helpers/sync";
@@ -131,6 +132,24 @@ describe("the invoice email", () => {
     expect(await row(order.id)).toMatchObject({ status: "synced", statusReason: null });
     expect(sandbox.state.invoices()).toHaveLength(1);
     expect(sandbox.state.payments()).toHaveLength(1);
+  });
+});
+
+describe("auth: its own path (refresh, then reconnect)", () => {
+  it("a renewed token that expires again before it is used (a slow machine) is renewed again, not taken for a lost grant", async () => {
+    // Every access token expires right after each of the first two refreshes answers.
+    let expireAfterRefresh = 2;
+    const slowMachine: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input instanceof Request ? input.url : input).includes("/auth/oauth/token") && expireAfterRefresh-- > 0) sandbox.faults.expireAccessTokens();
+      return response;
+    };
+    sandbox.faults.expireAccessTokens();
+    const fb = await freshbooksFor(TEST_SHOP, { db: prisma, fetch: slowMachine });
+
+    await expect(fb.taxes.list()).resolves.toBeDefined();
+    expect(refreshRequests(sandbox)).toBe(3);
+    expect(await connectionSummary(TEST_SHOP, prisma)).toMatchObject({ status: "connected" });
   });
 });
 

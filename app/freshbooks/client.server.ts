@@ -53,6 +53,14 @@ export async function fetchIdentity(apiUrl: string, token: string, fetchImpl?: t
   return body.response;
 }
 
+/** How many times one call renews a token that FreshBooks calls expired (OAuth invalid_token). */
+const MAX_TOKEN_RENEWALS = 3;
+
+/** A 401 saying the token is invalid (expired or revoked), not that the login lacks access (errno 1003). */
+function isExpiredToken(error: unknown): boolean {
+  return error instanceof FreshBooksAuthError && error.status === 401 && error.details.some((detail) => detail.code === "invalid_token");
+}
+
 /**
  * A small typed client for the accounting calls the sync needs (not the official SDK: see the
  * docs/freshbooks-api.md §10). One instance per connected account.
@@ -90,13 +98,22 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
       // token, is safe even for a POST.
       if (!(error instanceof FreshBooksAuthError && error.status === 401)) throw error;
     }
-    const renewed = await options.tokens.afterUnauthorized(token);
-    try {
-      return await send(renewed);
-    } catch (error) {
-      if (error instanceof FreshBooksAuthError && error.status === 401) return refusedForGood(error);
-      if (isPermissionRefusal(error)) return ownForbidden ? Promise.reject(error) : refusedForGood(error);
-      throw error;
+    // A token that expired again before it was used (a slow machine, a refresh by another
+    // worker) is renewed again, a few times; any other refusal of a fresh token is for good.
+    let refused = token;
+    for (let renewal = 1; ; renewal++) {
+      const renewed = await options.tokens.afterUnauthorized(refused);
+      try {
+        return await send(renewed);
+      } catch (error) {
+        if (renewal < MAX_TOKEN_RENEWALS && isExpiredToken(error)) {
+          refused = renewed;
+          continue;
+        }
+        if (error instanceof FreshBooksAuthError && error.status === 401) return refusedForGood(error);
+        if (isPermissionRefusal(error)) return ownForbidden ? Promise.reject(error) : refusedForGood(error);
+        throw error;
+      }
     }
   }
 

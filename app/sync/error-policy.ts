@@ -22,7 +22,7 @@ import {
  * | --- | --- | --- | --- |
  * | rate limit | 429 | 100 rate-limited attempts | until the account's "not before" time, shared by all its orders: Retry-After, else 1 s doubling per consecutive 429 of the account (≤ 60 s) |
  * | transient | 5xx, timeout, network error, 409 | 10 failed attempts in a row since the order last completed a step | base × 2^(n−1) ±25 % (10 s, 20 s, … ≤ 1 h) |
- * | auth | 401 | — | the client refreshes once and repeats; a second 401 or a missing scope waits for a reconnect |
+ * | auth | 401 | — | the client refreshes and repeats (an expired fresh token is renewed up to 3 times); another 401 or a missing scope waits for a reconnect |
  * | refusal | 4xx (422, 404, 403) | — | none: failed with FreshBooks' reason |
  */
 export const RETRY_BUDGETS = {
