@@ -1,6 +1,8 @@
 import { useState } from "react";
-import { Badge, Banner, BlockStack, Button, Card, ChoiceList, InlineStack, Modal, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, ChoiceList, InlineStack, Modal, Text } from "@shopify/polaris";
 import type { ConnectionSummary } from "../freshbooks/connection.server";
+import { bannerTone, CONNECTION_STATES, connectionState, RECONNECT_NEEDED } from "../models/state-words";
+import { ConnectionBadge } from "./StatusBadge";
 
 export interface ConnectionCardProps {
   connection: ConnectionSummary | null;
@@ -10,18 +12,11 @@ export interface ConnectionCardProps {
   onChooseBusiness(businessId: number): void;
 }
 
-const BADGES = {
-  connected: { tone: "success", label: "Connected" },
-  choose_business: { tone: "attention", label: "Choose a business" },
-  needs_reconnect: { tone: "critical", label: "Needs reconnecting" },
-} as const;
-
 /** The FreshBooks connection: connect, pick a business, see what it is connected to, disconnect. */
 export function FreshBooksConnectionCard({ connection, busy, onConnect, onDisconnect, onChooseBusiness }: ConnectionCardProps) {
   const [selected, setSelected] = useState<string[]>([]);
   // Disconnecting stops syncing: it is confirmed first.
   const [confirming, setConfirming] = useState(false);
-  const badge = connection ? BADGES[connection.status] : { tone: undefined, label: "Not connected" };
   return (
     <Card>
       <BlockStack gap="300">
@@ -29,7 +24,7 @@ export function FreshBooksConnectionCard({ connection, busy, onConnect, onDiscon
           <Text as="h2" variant="headingMd">
             FreshBooks connection
           </Text>
-          <Badge tone={badge.tone}>{badge.label}</Badge>
+          <ConnectionBadge state={connectionState(connection)} />
         </InlineStack>
 
         {!connection ? (
@@ -108,14 +103,14 @@ export function FreshBooksConnectionCard({ connection, busy, onConnect, onDiscon
 export function ConnectionBanner({ connection, onConnect }: { connection: ConnectionSummary | null; onConnect(): void }) {
   if (!connection) {
     return (
-      <Banner tone="warning" title="FreshBooks is not connected" action={{ content: "Connect FreshBooks", onAction: onConnect }}>
+      <Banner tone={bannerTone(CONNECTION_STATES.not_connected.tone)} title="FreshBooks: Not connected" action={{ content: "Connect FreshBooks", onAction: onConnect }}>
         <p>Orders are recorded and will be sent to FreshBooks once you connect it.</p>
       </Banner>
     );
   }
   if (connection.status === "needs_reconnect") {
     return (
-      <Banner tone="critical" title="FreshBooks needs to be reconnected" action={{ content: "Reconnect", onAction: onConnect }}>
+      <Banner tone={bannerTone(CONNECTION_STATES.needs_reconnect.tone)} title={`FreshBooks: ${RECONNECT_NEEDED}`} action={{ content: "Reconnect", onAction: onConnect }}>
         <p>
           Syncing is paused: FreshBooks no longer accepts this app's access
           {connection.statusReason ? ` (${connection.statusReason})` : ""}. No order is lost: they sync as soon as you
@@ -126,7 +121,7 @@ export function ConnectionBanner({ connection, onConnect }: { connection: Connec
   }
   if (connection.status === "choose_business") {
     return (
-      <Banner tone="warning" title="Choose a FreshBooks business">
+      <Banner tone={bannerTone(CONNECTION_STATES.choose_business.tone)} title="FreshBooks: Choose a business">
         <p>Pick the business that receives your invoices in Settings to start syncing.</p>
       </Banner>
     );

@@ -6,7 +6,7 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { formatMoney } from "../components/format";
 import { freshbooksInvoiceUrl } from "../components/OrdersTable";
 import { SentInvoiceCard } from "../components/SentInvoiceCard";
-import { OutcomeBadge, StatusBadge, STATUS_LABELS } from "../components/StatusBadge";
+import { OutcomeBadge, StatusBadge } from "../components/StatusBadge";
 import { DateTime, useLocale } from "../components/use-locale";
 import { usePollWhile } from "../components/use-poll-while";
 import { useToasts } from "../components/use-toasts";
@@ -16,6 +16,7 @@ import type { InvoiceInput } from "../freshbooks/types";
 import { retryOrders } from "../models/order-sync.server";
 import { getSettings } from "../models/settings.server";
 import { orderDetail } from "../models/sync-log.server";
+import { bannerTone, ORDER_STATES } from "../models/state-words";
 import { canRetry } from "../models/sync-status";
 import { authenticate } from "../shopify.server";
 
@@ -66,7 +67,7 @@ export default function OrderDetail() {
         <Layout.Section>
           <BlockStack gap="400">
             {order.statusReason ? (
-              <Banner tone={order.status === "failed" || order.status === "needs_reconnect" ? "critical" : "info"} title={STATUS_LABELS[order.status].label}>
+              <Banner tone={bannerTone(ORDER_STATES[order.status].tone)} title={ORDER_STATES[order.status].label}>
                 <p>{order.statusReason}</p>
               </Banner>
             ) : null}

@@ -93,7 +93,7 @@ test("a broken connection shows a Reconnect banner on the sync log, and reconnec
   });
 
   await openApp("/app");
-  await expect(page.getByText("FreshBooks needs to be reconnected")).toBeVisible();
+  await expect(page.getByText("FreshBooks: Reconnect needed")).toBeVisible();
   await expect(page.getByText("No order is lost")).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("sync-log-reconnect-banner.png"), fullPage: true });
 
@@ -107,7 +107,7 @@ test("a broken connection shows a Reconnect banner on the sync log, and reconnec
   await routeShopify(again);
   await again.goto(embeddedUrl("/app"));
   await expect(again.getByRole("heading", { name: "Sync log", level: 1 })).toBeVisible();
-  await expect(again.getByText("FreshBooks needs to be reconnected")).toHaveCount(0);
+  await expect(again.getByText("FreshBooks: Reconnect needed")).toHaveCount(0);
   expect(await syncedStatus(order.id)).toBe("synced");
 });
 
