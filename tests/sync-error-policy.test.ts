@@ -29,7 +29,12 @@ describe("sync error policy", () => {
 
   it("gives up on transient trouble after the last attempt, saying what the last problem was", () => {
     const decision = decide(new FreshBooksTransientError("did not answer within 15 s", null), "invoice", MAX_ATTEMPTS, timing);
-    expect(decision).toEqual({ kind: "fail", reason: `Gave up after ${MAX_ATTEMPTS} attempts. Last problem: FreshBooks was unavailable (did not answer within 15 s)` });
+    expect(decision).toEqual({
+      kind: "fail",
+      reason: `Gave up after ${MAX_ATTEMPTS} attempts. Last problem: FreshBooks was unavailable (did not answer within 15 s)`,
+      cause: "gave_up",
+      detail: "did not answer within 15 s",
+    });
   });
 
   it("tells the merchant what to do about a plan's client limit, keyed on errno 1003, not on FreshBooks' prose", () => {

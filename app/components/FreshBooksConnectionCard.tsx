@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Banner, BlockStack, Button, Card, ChoiceList, InlineStack, Modal, Text } from "@shopify/polaris";
 import type { ConnectionSummary } from "../freshbooks/connection.server";
 import { bannerTone, CONNECTION_STATES, connectionState, RECONNECT_NEEDED } from "../models/state-words";
+import { Details } from "./Reason";
 import { ConnectionBadge } from "./StatusBadge";
 
 export interface ConnectionCardProps {
@@ -111,11 +112,8 @@ export function ConnectionBanner({ connection, onConnect }: { connection: Connec
   if (connection.status === "needs_reconnect") {
     return (
       <Banner tone={bannerTone(CONNECTION_STATES.needs_reconnect.tone)} title={`FreshBooks: ${RECONNECT_NEEDED}`} action={{ content: "Reconnect", onAction: onConnect }}>
-        <p>
-          Syncing is paused: FreshBooks no longer accepts this app's access
-          {connection.statusReason ? ` (${connection.statusReason})` : ""}. No order is lost: they sync as soon as you
-          reconnect.
-        </p>
+        <p>Syncing is paused: FreshBooks no longer accepts this app's access. Reconnect it; no order is lost, they sync as soon as you reconnect.</p>
+        <Details text={connection.statusReason} />
       </Banner>
     );
   }

@@ -114,7 +114,7 @@ async function requeue(db: PrismaClient, shop: string, selection: Prisma.Sql): P
     with chosen as (
       select id from order_sync where shop = ${shop} and ${selection} order by id for update
     ), updated as (
-      update order_sync set status = 'queued', status_reason = null, next_attempt_at = null, updated_at = now()
+      update order_sync set status = 'queued', status_reason = null, status_cause = null, status_detail = null, next_attempt_at = null, updated_at = now()
       where shop = ${shop} and id in (select id from chosen)
       returning order_id
     ), jobs as (
@@ -162,4 +162,16 @@ export async function retryOrders(db: PrismaClient, shop: string, ids: bigint[])
     Prisma.sql`id in (${Prisma.join(unique)}) and (status in (${Prisma.join([...RETRY_STATES])}) or (status = 'queued' and next_attempt_at > now()))`,
   );
   return { found, requeued: requeued.length };
+}
+
+/**
+ * The sync log banner's Retry for one group of failed orders: every failed order of the shop
+ * with this cause (null: those without a known cause), whatever page it is on.
+ */
+export async function retryFailedWithCause(db: PrismaClient, shop: string, cause: string | null, known: readonly string[]): Promise<number> {
+  const selection =
+    cause === null
+      ? Prisma.sql`status = 'failed' and (status_cause is null or status_cause <> all(${[...known]}::text[]))`
+      : Prisma.sql`status = 'failed' and status_cause = ${cause}`;
+  return (await requeue(db, shop, selection)).length;
 }

@@ -1,4 +1,5 @@
 import { Prisma, type OrderSync, type PrismaClient } from "@prisma/client";
+import { isCause, type Cause } from "./sync-causes";
 import { STATUS_FILTERS, SYNC_STATUSES, type StatusFilter, type SyncStatus } from "./sync-status";
 
 /**
@@ -34,6 +35,9 @@ export type OrderRow = {
   currency: string;
   status: SyncStatus;
   statusReason: string | null;
+  /** Why, as a code of sync-causes.ts, and FreshBooks' own words for "Details". */
+  statusCause: string | null;
+  statusDetail: string | null;
   invoiceNumber: string | null;
   freshbooksInvoiceId: number | null;
   freshbooksAccountId: string | null;
@@ -93,6 +97,8 @@ type SelectedRow = Pick<
   | "currency"
   | "status"
   | "statusReason"
+  | "statusCause"
+  | "statusDetail"
   | "invoiceNumber"
   | "freshbooksInvoiceId"
   | "freshbooksAccountId"
@@ -111,6 +117,8 @@ function toRow(row: SelectedRow): OrderRow {
     totalPrice: row.totalPrice,
     currency: row.currency,
     statusReason: row.statusReason,
+    statusCause: row.statusCause,
+    statusDetail: row.statusDetail,
     invoiceNumber: row.invoiceNumber,
     freshbooksInvoiceId: row.freshbooksInvoiceId,
     freshbooksAccountId: row.freshbooksAccountId,
@@ -133,6 +141,8 @@ type RawRow = {
   currency: string;
   status: string;
   status_reason: string | null;
+  status_cause: string | null;
+  status_detail: string | null;
   invoice_number: string | null;
   freshbooks_invoice_id: number | null;
   freshbooks_account_id: string | null;
@@ -156,7 +166,7 @@ export async function listOrders(db: PrismaClient, shop: string, query: ListQuer
   if (before) where.push(Prisma.sql`(created_at, id) > (${before.createdAt}, ${before.id})`);
   const order = before ? Prisma.sql`created_at asc, id asc` : Prisma.sql`created_at desc, id desc`;
   const found = await db.$queryRaw<RawRow[]>`
-    select id, order_id, order_name, customer_name, customer_email, total_price, currency, status, status_reason,
+    select id, order_id, order_name, customer_name, customer_email, total_price, currency, status, status_reason, status_cause, status_detail,
       invoice_number, freshbooks_invoice_id, freshbooks_account_id, attempts, last_attempt_at, next_attempt_at, created_at
     from order_sync where ${Prisma.join(where, " and ")}
     order by ${order} limit ${limit + 1}`;
@@ -178,6 +188,8 @@ export async function listOrders(db: PrismaClient, shop: string, query: ListQuer
         currency: row.currency,
         status: row.status,
         statusReason: row.status_reason,
+        statusCause: row.status_cause,
+        statusDetail: row.status_detail,
         invoiceNumber: row.invoice_number,
         freshbooksInvoiceId: row.freshbooks_invoice_id,
         freshbooksAccountId: row.freshbooks_account_id,
@@ -243,6 +255,7 @@ export async function orderDetail(db: PrismaClient, shop: string, id: string) {
     freshbooksTotal: order.freshbooksTotal,
     freshbooksClientId: order.freshbooksClientId,
     mappedInvoice: order.mappedInvoice,
+    recordedPayment: order.recordedPayment,
     attempts: order.attempts,
     timeline: order.attemptsLog.map((attempt) => ({
       id: attempt.id.toString(),
@@ -279,4 +292,34 @@ export async function backlog(db: PrismaClient, shop: string, now: Date = new Da
     oldestSeconds: row?.oldest ? Math.max(0, Math.round((now.getTime() - row.oldest.getTime()) / 1000)) : 0,
     changingSoon: Number(row?.soon ?? 0) > 0,
   };
+}
+
+export interface FailureGroup {
+  /** null: recorded before causes were, or a cause this version does not know. */
+  cause: Cause | null;
+  status: "failed" | "needs_reconnect";
+  count: number;
+}
+
+/**
+ * The shop's failed orders (and those waiting for a reconnect), whatever their page or period,
+ * grouped by cause: the sync log's banner says each group's fix and offers its Retry. Reads the
+ * (shop, status, …) index's failed entries only.
+ */
+export async function failureGroups(db: PrismaClient, shop: string): Promise<FailureGroup[]> {
+  const rows = await db.$queryRaw<{ cause: string | null; status: "failed" | "needs_reconnect"; n: bigint }[]>`
+    select status_cause as cause, status, count(*) as n from order_sync
+    where shop = ${shop} and status in ('failed', 'needs_reconnect')
+    group by 1, 2`;
+  const groups = new Map<string, FailureGroup>();
+  for (const row of rows) {
+    // An order waiting for a reconnect, recorded before causes were, waits for the same thing.
+    const cause = isCause(row.cause) ? row.cause : row.status === "needs_reconnect" ? "reconnect" : null;
+    const key = `${row.status}/${cause ?? ""}`;
+    const group = groups.get(key) ?? { cause, status: row.status, count: 0 };
+    group.count += Number(row.n);
+    groups.set(key, group);
+  }
+  // Reconnect first (it unblocks every order), then the largest groups.
+  return [...groups.values()].sort((a, b) => (a.status === b.status ? b.count - a.count : a.status === "needs_reconnect" ? -1 : 1));
 }

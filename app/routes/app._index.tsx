@@ -16,11 +16,12 @@ import { useToasts } from "../components/use-toasts";
 import prisma from "../db.server";
 import { env } from "../env.server";
 import { connectionSummary } from "../freshbooks/connection.server";
-import { retryOrders } from "../models/order-sync.server";
+import { retryFailedWithCause, retryOrders } from "../models/order-sync.server";
+import { CAUSES } from "../models/sync-causes";
 import { getSettings } from "../models/settings.server";
 import { resumeShop } from "../models/shop.server";
 import { PERIODS, resolvePeriod, syncLogQuerySchema } from "../models/sync-log-query";
-import { backlog, listOrders, summarize } from "../models/sync-log.server";
+import { backlog, failureGroups, listOrders, summarize } from "../models/sync-log.server";
 import { authenticate } from "../shopify.server";
 
 export const meta: MetaFunction = () => [{ title: "Sync log" }];
@@ -31,13 +32,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const query = syncLogQuerySchema.parse(Object.fromEntries(url.searchParams));
   const { from, to, custom } = resolvePeriod(query);
-  const [connection, settings, page, summary, waiting, anyOrder] = await Promise.all([
+  const [connection, settings, page, summary, waiting, anyOrder, failures] = await Promise.all([
     connectionSummary(shop, prisma),
     getSettings(prisma, shop),
     listOrders(prisma, shop, { status: query.status, search: query.q, from, to: custom ? to : undefined, after: query.after, before: query.before }),
     summarize(prisma, shop, from, to),
     backlog(prisma, shop),
     prisma.orderSync.findFirst({ where: { shop }, select: { id: true } }),
+    failureGroups(prisma, shop),
   ]);
   const paused = settings.uninstalledAt !== null;
   return {
@@ -49,6 +51,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     page,
     summary,
     backlog: waiting,
+    failures,
     // Polled only while an order is syncing or due within the minute (never while paused).
     poll: waiting.changingSoon && !paused,
     hasOrders: anyOrder !== null,
@@ -60,6 +63,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("retry"), ids: z.string().regex(/^\d{1,18}(,\d{1,18}){0,99}$/) }),
   z.object({ intent: z.literal("resume") }),
+  // A banner group's Retry: "" is the group without a known cause.
+  z.object({ intent: z.literal("retry-cause"), cause: z.enum(["", ...(Object.keys(CAUSES) as [string, ...string[]])]) }),
 ]);
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -69,6 +74,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (parsed.data.intent === "resume") {
     await resumeShop(prisma, session.shop);
     return { message: "Syncing resumed" };
+  }
+  if (parsed.data.intent === "retry-cause") {
+    const requeued = await retryFailedWithCause(prisma, session.shop, parsed.data.cause || null, Object.keys(CAUSES));
+    return requeued > 0 ? { message: `${requeued} ${requeued === 1 ? "order" : "orders"} queued for retry` } : { error: "Nothing to retry: those orders are no longer failed." };
   }
   const ids = parsed.data.ids.split(",").map((id) => BigInt(id));
   const { found, requeued } = await retryOrders(prisma, session.shop, ids);
@@ -112,9 +121,13 @@ export default function SyncLog() {
         <Layout.Section>
           <BlockStack gap="400">
             <SyncLogBanners
-              state={{ connection: data.connection, backlog: data.backlog, paused: data.paused }}
-              onConnect={connect}
-              onResume={() => retry.submit({ intent: "resume" }, { method: "POST" })}
+              state={{ connection: data.connection, backlog: data.backlog, paused: data.paused, failures: data.failures }}
+              actions={{
+                onConnect: connect,
+                onResume: () => retry.submit({ intent: "resume" }, { method: "POST" }),
+                onRetryCause: (cause) => retry.submit({ intent: "retry-cause", cause: cause ?? "" }, { method: "POST" }),
+                busy: retry.state !== "idle",
+              }}
             />
             {!data.hasOrders ? (
               <GettingStarted connection={data.connection} onConnect={connect} />

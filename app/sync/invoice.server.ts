@@ -61,11 +61,11 @@ async function chooseNumber(input: InvoiceStepInput, customerid: number): Promis
   const ours = found.find((invoice) => isOurs(invoice, customerid, input));
   if (ours) return { existing: ours };
   if (found.length === 0) return { number: recorded };
-  if (current === recorded) throw new SyncRefusal(numberTakenReason(recorded));
+  if (current === recorded) throw new SyncRefusal(numberTakenReason(recorded), "invoice_number_taken");
   const others = await fb.invoices.findByNumber(current);
   const oursToo = others.find((invoice) => isOurs(invoice, customerid, input));
   if (oursToo) return { existing: oursToo };
-  if (others.length > 0) throw new SyncRefusal(numberTakenReason(current));
+  if (others.length > 0) throw new SyncRefusal(numberTakenReason(current), "invoice_number_taken");
   return { number: current };
 }
 
@@ -95,6 +95,6 @@ export async function ensureInvoice(input: InvoiceStepInput, customerid: number)
     if (!isNumberTaken(error)) throw error;
     const ours = (await input.fb.invoices.findByNumber(choice.number)).find((invoice) => isOurs(invoice, customerid, input));
     if (ours) return { invoice: ours, created: false };
-    throw new SyncRefusal(numberTakenReason(choice.number));
+    throw new SyncRefusal(numberTakenReason(choice.number), "invoice_number_taken");
   }
 }

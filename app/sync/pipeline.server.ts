@@ -70,7 +70,7 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
 
   if (settings.uninstalledAt) {
     const reason = "Paused: the app is not installed in this shop. Orders sync again after it is reinstalled.";
-    return finish({ outcome: "paused", reason }, { status: "queued", statusReason: reason });
+    return finish({ outcome: "paused", reason }, { status: "queued", statusReason: reason, statusCause: "paused", statusDetail: null });
   }
 
   // Claim the order: one attempt at a time, even if two jobs for it ever run at once. A
@@ -99,13 +99,15 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
 
   const parsed = shopifyOrderSchema.safeParse(row.payload);
   if (!parsed.success) {
-    const reason = `Shopify's order could not be read: ${parsed.error.issues[0]?.path.join(".") ?? "?"} ${parsed.error.issues[0]?.message ?? ""}`.trim();
-    return finish({ outcome: "failed", reason }, { status: "failed", statusReason: reason });
+    const detail = `${parsed.error.issues[0]?.path.join(".") ?? "?"} ${parsed.error.issues[0]?.message ?? ""}`.trim();
+    const reason = `Shopify's order could not be read: ${detail}`;
+    return finish({ outcome: "failed", reason }, { status: "failed", statusReason: reason, statusCause: "order_unreadable", statusDetail: detail });
   }
   const mapping = mapOrder(parsed.data, { invoicePrefix: settings.invoicePrefix, dueOffsetDays: settings.dueOffsetDays, shopDomain: shop });
   if (!mapping.ok) {
     const status = mapping.kind === "skip" ? "skipped" : "failed";
-    return finish({ outcome: status, reason: mapping.reason }, { status, statusReason: mapping.reason });
+    const statusCause = mapping.kind === "skip" ? "test_order" : "order_unsupported";
+    return finish({ outcome: status, reason: mapping.reason }, { status, statusReason: mapping.reason, statusCause, statusDetail: null });
   }
 
   let step: SyncStep = "client";
@@ -116,7 +118,10 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
     const reason = result.difference
       ? `FreshBooks' total ${result.freshbooksTotal} differs from Shopify's ${mapping.order.shopifyTotal.amount} ${mapping.order.currency} by ${result.difference}${result.note ? `; ${result.note}` : ""}`
       : (result.note ?? null);
-    return finish({ outcome: status, reason: reason ?? undefined }, { status, statusReason: reason, difference: result.difference });
+    // The one thing to act on first: an email to send again, then a difference, then a payment note.
+    const statusCause = result.emailError ? "email_failed" : result.difference ? "total_difference" : result.note ? "payment_adjusted" : null;
+    const statusDetail = result.emailError ?? result.note ?? null;
+    return finish({ outcome: status, reason: reason ?? undefined }, { status, statusReason: reason, statusCause, statusDetail, difference: result.difference });
   } catch (error) {
     const decision: Decision | null = decide(error, step, attemptNumber, deps.retry);
     if (!decision) {
@@ -126,13 +131,13 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
     if (decision.kind === "retry") {
       const retryAt = new Date(now().getTime() + decision.delayMs);
       const reason = `${decision.reason}. Retrying automatically.`;
-      return finish({ outcome: "retry", reason, retryAt }, { status: "queued", statusReason: reason, nextAttemptAt: retryAt }, error);
+      return finish({ outcome: "retry", reason, retryAt }, { status: "queued", statusReason: reason, statusCause: decision.cause, statusDetail: decision.detail ?? null, nextAttemptAt: retryAt }, error);
     }
     if (decision.kind === "reconnect") {
       const reason = `Waiting for FreshBooks to be reconnected (${decision.reason}). The order syncs when you reconnect.`;
-      return finish({ outcome: "needs_reconnect", reason }, { status: "needs_reconnect", statusReason: reason }, error);
+      return finish({ outcome: "needs_reconnect", reason }, { status: "needs_reconnect", statusReason: reason, statusCause: decision.cause, statusDetail: decision.detail ?? null }, error);
     }
-    return finish({ outcome: "failed", reason: decision.reason }, { status: "failed", statusReason: decision.reason }, error);
+    return finish({ outcome: "failed", reason: decision.reason }, { status: "failed", statusReason: decision.reason, statusCause: decision.cause, statusDetail: decision.detail ?? null }, error);
   }
 }
 
@@ -161,9 +166,10 @@ async function runSteps(
   deps: SyncDeps,
   where: Where,
   enter: (step: SyncStep) => void,
-): Promise<{ freshbooksTotal: string; difference: string | null; note?: string }> {
+): Promise<{ freshbooksTotal: string; difference: string | null; note?: string; emailError?: string }> {
   const now = () => deps.now?.() ?? new Date();
   const notes: string[] = [];
+  let emailError: string | undefined;
 
   enter("client");
   const clientRequest = { shop: row.shop, accountId: fb.accountId, customer: mapped.customer, settings, currency: mapped.currency };
@@ -202,7 +208,10 @@ async function runSteps(
     // An invoice this attempt has just created has no payments yet: no need to list them.
     const recorded = await ensurePayment(fb, mapped, invoiceId, total, { createdNow });
     if (recorded.note) notes.push(recorded.note);
-    if (recorded.payment) await deps.db.orderSync.update({ where, data: { paymentId: recorded.payment.id } });
+    if (recorded.payment) {
+      const { amount, date, type } = recorded.payment;
+      await deps.db.orderSync.update({ where, data: { paymentId: recorded.payment.id, recordedPayment: { amount: amount.amount, code: amount.code, date, type } } });
+    }
   }
 
   const recipient = mapped.customer?.email;
@@ -213,11 +222,12 @@ async function runSteps(
     try {
       await fb.invoices.email(invoiceId, [recipient]);
     } catch (error) {
-      notes.push(`the invoice was not emailed (${error instanceof Error ? error.message : String(error)})`);
+      emailError = error instanceof Error ? error.message : String(error);
+      notes.push(`the invoice was not emailed (${emailError})`);
     }
   }
 
   const shopifyTotal = mapped.shopifyTotal.amount;
   const note = notes.length > 0 ? notes.join("; ") : undefined;
-  return { freshbooksTotal: total, difference: sameAmount(total, shopifyTotal) ? null : difference(total, shopifyTotal), note };
+  return { freshbooksTotal: total, difference: sameAmount(total, shopifyTotal) ? null : difference(total, shopifyTotal), note, emailError };
 }

@@ -1,5 +1,6 @@
 /** The demo's output: progress lines, and each order's way through the sync as it happens. */
 import { ANSI_COLOR, ORDER_STATES } from "../../models/state-words";
+import { explain } from "../../models/sync-causes";
 import { SYNC_STATUSES, type SyncStatus } from "../../models/sync-status";
 import type { DemoStore, SyncRow } from "./store";
 
@@ -18,21 +19,31 @@ function stateWords(status: string): { label: string; color: number } {
   return words ? { label: words.label, color: ANSI_COLOR[words.tone] } : { label: status, color: ANSI_COLOR.neutral };
 }
 
+/** The reason as the app words it (models/sync-causes.ts), without FreshBooks' original text. */
+function reason(row: SyncRow): string {
+  return explain(row)?.what ?? "";
+}
+
 function describe(row: SyncRow): string {
   const who = `${row.customerName ?? "guest"} · ${row.totalPrice} ${row.currency}`;
   switch (row.status) {
     case "synced":
-    case "synced_with_difference":
-      return `invoice ${row.invoiceNumber ?? "?"} · ${who}${row.status === "synced_with_difference" ? ` · ${row.statusReason ?? ""}` : ""}`;
+    case "synced_with_difference": {
+      const note = row.statusCause ? ` · ${reason(row)}` : "";
+      return `invoice ${row.invoiceNumber ?? "(none)"} · ${who}${note}`;
+    }
     case "queued": {
       if (row.attempts === 0) return who;
       const wait = row.nextAttemptAt ? Math.max(0, Math.round((row.nextAttemptAt.getTime() - Date.now()) / 1000)) : null;
-      return `attempt ${row.attempts} failed: ${row.statusReason ?? "?"}${wait === null ? "" : `; retrying in ${wait} s`}`;
+      const why = reason(row) || "It did not go through.";
+      return `attempt ${row.attempts}: ${why} ${wait === null ? "Retrying." : `Retrying in ${wait} s.`}`;
     }
     case "syncing":
       return `attempt ${row.attempts + 1}`;
-    default:
-      return row.statusReason ?? "";
+    default: {
+      const explanation = explain(row);
+      return explanation ? `${explanation.what} ${explanation.fix}` : "";
+    }
   }
 }
 
