@@ -13,7 +13,7 @@ export interface OrdersTableProps {
   freshbooksWebUrl: string;
   onRetry(ids: string[]): void;
   retrying: boolean;
-  pagination: { hasNext: boolean; hasPrevious: boolean; onNext(): void; onPrevious(): void };
+  pagination: { label: string; hasNext: boolean; hasPrevious: boolean; onNext(): void; onPrevious(): void };
 }
 
 /** FreshBooks' web address of an invoice (UNCONFIRMED format: /#/invoice/<account>-<invoice>). */

@@ -53,9 +53,9 @@ export function SyncLogFilters({ query, counts, onChange }: SyncLogFiltersProps)
         <InlineStack gap="300" wrap={false} blockAlign="start">
           <div style={{ flex: 1 }}>
             <TextField
-              label="Search"
+              label="Search by order number, customer name or email"
               labelHidden
-              placeholder="Search by order (#1001) or customer email"
+              placeholder="Order #, name or email"
               autoComplete="off"
               value={search}
               onChange={setSearch}

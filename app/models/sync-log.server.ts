@@ -14,7 +14,7 @@ export { STATUS_FILTERS, type StatusFilter };
 
 export interface ListQuery {
   status?: StatusFilter;
-  /** Order name ("#1001"), number ("1001") or a customer's email. */
+  /** Order name ("#1001"), number ("1001"), a customer's email, or part of a customer's name. */
   search?: string;
   from?: Date;
   to?: Date;
@@ -50,23 +50,26 @@ export type OrderRow = {
 
 export interface OrderPage {
   rows: OrderRow[];
+  /** 0-based position of the first row in the whole list ("51–75 of 1,204" starts at 50). */
+  offset: number;
   /** Cursors for the neighbouring pages, null at either end. */
   next: string | null;
   previous: string | null;
 }
 
-type Cursor = { createdAt: Date; id: bigint };
+/** A row's place in the list: its keys, and its 0-based position (for "51–75 of …", free of any count). */
+type Cursor = { createdAt: Date; id: bigint; index: number };
 
-export function encodeCursor(row: { createdAt: Date; id: bigint }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
+export function encodeCursor(row: { createdAt: Date; id: bigint; index?: number }): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}|${row.index ?? 0}`).toString("base64url");
 }
 
 export function decodeCursor(cursor: string | undefined): Cursor | null {
   if (!cursor) return null;
-  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const [iso, id, index] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(iso ?? "");
   if (Number.isNaN(createdAt.getTime()) || !id || !/^\d+$/.test(id)) return null;
-  return { createdAt, id: BigInt(id) };
+  return { createdAt, id: BigInt(id), index: index && /^\d{1,9}$/.test(index) ? Number(index) : 0 };
 }
 
 /** The filters as SQL conditions (all on indexed columns, all scoped to the shop). */
@@ -81,7 +84,11 @@ function conditions(shop: string, query: ListQuery): Prisma.Sql[] {
     const number = /^#?(\d{1,9})$/.exec(text);
     if (text.includes("@")) parts.push(Prisma.sql`customer_email = ${text.toLowerCase()}`);
     else if (number) parts.push(Prisma.sql`order_number = ${Number(number[1])}`);
-    else parts.push(Prisma.sql`order_name = ${text}`);
+    else {
+      // The Customer column shows names: part of one finds it, in any case ("ada", "Lovelace").
+      const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      parts.push(Prisma.sql`(order_name = ${text} or customer_name ilike ${pattern})`);
+    }
   }
   return parts;
 }
@@ -175,7 +182,9 @@ export async function listOrders(db: PrismaClient, shop: string, query: ListQuer
   if (before) page.reverse();
   const first = page[0];
   const last = page[page.length - 1];
-  const cursorOf = (row: RawRow) => encodeCursor({ createdAt: row.created_at, id: row.id });
+  // Where the page starts: after a row, the one following it; before a row, this many earlier.
+  const offset = after ? after.index + 1 : before ? Math.max(0, before.index - page.length) : 0;
+  const cursorOf = (row: RawRow) => encodeCursor({ createdAt: row.created_at, id: row.id, index: offset + page.indexOf(row) });
   return {
     rows: page.map((row) =>
       toRow({
@@ -199,6 +208,7 @@ export async function listOrders(db: PrismaClient, shop: string, query: ListQuer
         createdAt: row.created_at,
       }),
     ),
+    offset,
     next: last && (before || more) ? cursorOf(last) : null,
     previous: first && (after || (before && more)) ? cursorOf(first) : null,
   };
@@ -322,4 +332,10 @@ export async function failureGroups(db: PrismaClient, shop: string): Promise<Fai
   }
   // Reconnect first (it unblocks every order), then the largest groups.
   return [...groups.values()].sort((a, b) => (a.status === b.status ? b.count - a.count : a.status === "needs_reconnect" ? -1 : 1));
+}
+
+/** How many orders the list holds with these filters (for "51–75 of 1,204" when a search narrows it). */
+export async function countOrders(db: PrismaClient, shop: string, query: ListQuery = {}): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: bigint }[]>`select count(*) as n from order_sync where ${Prisma.join(conditions(shop, query), " and ")}`;
+  return Number(row?.n ?? 0);
 }

@@ -21,7 +21,7 @@ import { CAUSES } from "../models/sync-causes";
 import { getSettings } from "../models/settings.server";
 import { resumeShop } from "../models/shop.server";
 import { PERIODS, resolvePeriod, syncLogQuerySchema } from "../models/sync-log-query";
-import { backlog, failureGroups, listOrders, summarize } from "../models/sync-log.server";
+import { backlog, countOrders, failureGroups, listOrders, summarize } from "../models/sync-log.server";
 import { authenticate } from "../shopify.server";
 
 export const meta: MetaFunction = () => [{ title: "Sync log" }];
@@ -32,15 +32,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const query = syncLogQuerySchema.parse(Object.fromEntries(url.searchParams));
   const { from, to, custom } = resolvePeriod(query);
+  const filters = { status: query.status, search: query.q, from, to: custom ? to : undefined };
   const [connection, settings, page, summary, waiting, anyOrder, failures] = await Promise.all([
     connectionSummary(shop, prisma),
     getSettings(prisma, shop),
-    listOrders(prisma, shop, { status: query.status, search: query.q, from, to: custom ? to : undefined, after: query.after, before: query.before }),
+    listOrders(prisma, shop, { ...filters, after: query.after, before: query.before }),
     summarize(prisma, shop, from, to),
     backlog(prisma, shop),
     prisma.orderSync.findFirst({ where: { shop }, select: { id: true } }),
     failureGroups(prisma, shop),
   ]);
+  // How many the list holds: the tab's count, unless a search narrows it (then counted).
+  const total = query.q.trim() ? await countOrders(prisma, shop, filters) : summary.counts[query.status];
   const paused = settings.uninstalledAt !== null;
   return {
     query: { ...query, period: custom ? query.period : query.period === "custom" ? ("30" as const) : query.period },
@@ -49,6 +52,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     connection,
     paused,
     page,
+    total,
     summary,
     backlog: waiting,
     failures,
@@ -142,6 +146,7 @@ export default function SyncLog() {
                     retrying={retry.state !== "idle"}
                     onRetry={(ids) => retry.submit({ intent: "retry", ids: ids.join(",") }, { method: "POST" })}
                     pagination={{
+                      label: pageLabel(data.page.offset, data.page.rows.length, data.total, locale),
                       hasNext: data.page.next !== null,
                       hasPrevious: data.page.previous !== null,
                       onNext: () => setQuery({ after: data.page.next, before: null }),
@@ -156,4 +161,11 @@ export default function SyncLog() {
       </Layout>
     </Page>
   );
+}
+
+/** "51–75 of 1,204", in the merchant's locale. */
+export function pageLabel(offset: number, rows: number, total: number, locale = "en"): string {
+  const number = new Intl.NumberFormat(locale);
+  if (rows === 0) return `0 of ${number.format(total)}`;
+  return `${number.format(offset + 1)}–${number.format(offset + rows)} of ${number.format(Math.max(total, offset + rows))}`;
 }

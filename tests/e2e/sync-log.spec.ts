@@ -56,8 +56,10 @@ test("the sync log shows every state with its badge and tone, and filters, searc
   await expect(page.locator("tbody tr")).toHaveCount(25);
   await page.screenshot({ path: testInfo.outputPath("sync-log-states.png"), fullPage: true });
 
+  await expect(page.getByText("1–25 of 30")).toBeVisible();
   await page.getByRole("button", { name: "Next" }).click();
   await expect(page.locator("tbody tr")).toHaveCount(5);
+  await expect(page.getByText("26–30 of 30")).toBeVisible();
   await expect(page.locator("tbody").getByText("#1", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Previous" }).click();
   await expect(page.locator("tbody tr")).toHaveCount(25);
@@ -67,11 +69,15 @@ test("the sync log shows every state with its badge and tone, and filters, searc
   await expect(page.locator("tbody").getByText("Synced", { exact: true })).toHaveCount(0);
 
   await page.getByRole("tab", { name: /^All/ }).click();
-  await page.getByPlaceholder("Search by order").fill("#17");
+  await page.getByRole("textbox", { name: "Search by order number, customer name or email" }).fill("#17");
   await expect(page.locator("tbody tr")).toHaveCount(1);
   await expect(page.locator("tbody").getByText("#17", { exact: true })).toBeVisible();
-  await page.getByPlaceholder("Search by order").fill("c20@example.com");
+  await page.getByRole("textbox", { name: "Search by order number, customer name or email" }).fill("c20@example.com");
   await expect(page.locator("tbody").getByText("#20", { exact: true })).toBeVisible();
+  await expect(page.locator("tbody tr")).toHaveCount(1);
+  // By the name the Customer column shows.
+  await page.getByRole("textbox", { name: "Search by order number, customer name or email" }).fill("customer 21");
+  await expect(page.locator("tbody").getByText("#21", { exact: true })).toBeVisible();
   await expect(page.locator("tbody tr")).toHaveCount(1);
 });
 
