@@ -4,6 +4,7 @@ import { retryLabel } from "../app/components/OrdersTable";
 import { dueTerms } from "../app/components/SentInvoiceCard";
 import { backlogMessage } from "../app/components/SyncLogBanners";
 import { resolvePeriod, syncLogQuerySchema } from "../app/models/sync-log-query";
+import { prefixProblem } from "../app/models/invoice-prefix";
 import { canRetry } from "../app/models/sync-status";
 
 describe("money in the merchant's locale, from the decimal string", () => {
@@ -44,6 +45,13 @@ describe("words the merchant reads", () => {
     expect(backlogMessage({ waiting: 120, oldestSeconds: 7200 })).toBe("120 orders are queued; the oldest has waited 2 hours.");
     expect(duration(60)).toBe("60 seconds");
     expect(duration(100)).toBe("2 minutes");
+  });
+
+  it("gives the prefix's problem instead of an example of an invalid invoice number", () => {
+    expect(prefixProblem("ACME-")).toBeNull();
+    expect(prefixProblem("")).toBeNull();
+    expect(prefixProblem("MY SHOP")).toBe("Use letters, digits and - _ . / only (no spaces).");
+    expect(prefixProblem("ABCDEFGHIJKLM")).toBe("Use at most 12 characters.");
   });
 
   it("says Due on receipt for 0 days", () => {

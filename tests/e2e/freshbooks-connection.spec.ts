@@ -54,7 +54,8 @@ test("disconnects: FreshBooks' token is revoked and the page offers to connect a
   await expect(page.getByRole("button", { name: "Connect FreshBooks" })).toBeVisible();
   await expect.poll(() => toasts(page)).toContain("FreshBooks disconnected");
   // Saving settings afterwards shows its own toast, not the disconnect one again.
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByLabel("Invoice number prefix").fill("AFTER-");
+  await page.getByRole("region", { name: "Unsaved changes" }).getByRole("button", { name: "Save" }).click();
   await expect.poll(() => toasts(page)).toContain("Settings saved. They apply to orders synced from now on.");
   expect((await toasts(page)).filter((toast) => toast === "FreshBooks disconnected")).toHaveLength(1);
   const state = (await sandbox("state")) as {
