@@ -129,7 +129,7 @@ export function InvoiceSettingsForm({ initial, errors, saving, onSave }: Invoice
           onChange={setEmailInvoices}
         />
         <InlineStack align="end">
-          <Button variant="primary" onClick={save} loading={saving} disabled={!dirty}>
+          <Button variant="primary" onClick={save} loading={saving} disabled={!dirty} accessibilityLabel="Save invoice settings">
             Save
           </Button>
         </InlineStack>

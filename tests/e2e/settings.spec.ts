@@ -10,7 +10,7 @@ test.beforeEach(async () => {
 });
 
 const saveBar = (page: Page) => page.getByRole("region", { name: "Unsaved changes" });
-const formSave = (page: Page) => page.locator(".Polaris-Card").filter({ hasText: "Invoice number prefix" }).getByRole("button", { name: "Save" });
+const formSave = (page: Page) => page.getByRole("button", { name: "Save invoice settings" });
 
 test("invoice settings are saved from the save bar, survive a reload, and shape the next synced invoice", async ({ page, openApp }, testInfo) => {
   await connectFreshBooks();
