@@ -22,17 +22,22 @@ describe("sync error policy", () => {
     ["a 403 plan limit", new FreshBooksAuthError(ACCESS_DENIED, 403, [{ errno: 1003, message: ACCESS_DENIED }]), { kind: "fail" }],
     ["a 403 missing scope", new FreshBooksAuthError("needs user:clients:write", 403, [{ message: "needs user:clients:write", code: "insufficient_scope" }]), { kind: "reconnect" }],
     ["a 422", new FreshBooksValidationError("Invalid value", 422), { kind: "fail", reason: "FreshBooks refused the invoice: Invalid value" }],
-    ["a 429 with Retry-After", new FreshBooksRateLimitError("slow down", 429, 7), { kind: "retry", cause: "rateLimit", delayMs: 7000 }],
-    ["a 429 without Retry-After (the account's rate decides)", new FreshBooksRateLimitError("slow down", 429, null), { kind: "retry", cause: "rateLimit", delayMs: null }],
-    ["a 409", new FreshBooksConflictError("being modified", 409), { kind: "retry", cause: "transient", delayMs: 4000 }],
-    ["a 503 or timeout", new FreshBooksTransientError("did not answer", 503), { kind: "retry", cause: "transient", delayMs: 4000 }],
+    ["a 429 with Retry-After", new FreshBooksRateLimitError("slow down", 429, 7), { kind: "retry", budget: "rateLimit", delayMs: 7000 }],
+    ["a 429 without Retry-After (the account's rate decides)", new FreshBooksRateLimitError("slow down", 429, null), { kind: "retry", budget: "rateLimit", delayMs: null }],
+    ["a 409", new FreshBooksConflictError("being modified", 409), { kind: "retry", budget: "transient", delayMs: 4000 }],
+    ["a 503 or timeout", new FreshBooksTransientError("did not answer", 503), { kind: "retry", budget: "transient", delayMs: 4000 }],
   ])("%s", (_name, error, expected) => {
     expect(decide(error, "invoice", third, timing)).toMatchObject(expected);
   });
 
   it("gives up on transient trouble after the last attempt, saying what the last problem was", () => {
     const decision = decide(new FreshBooksTransientError("did not answer within 15 s", null), "invoice", { rateLimit: 0, transient: MAX_ATTEMPTS - 1 }, timing);
-    expect(decision).toEqual({ kind: "fail", reason: `Gave up after ${MAX_ATTEMPTS} attempts in a row. Last problem: FreshBooks was unavailable (did not answer within 15 s)` });
+    expect(decision).toEqual({
+      kind: "fail",
+      reason: `Gave up after ${MAX_ATTEMPTS} attempts in a row. Last problem: FreshBooks was unavailable (did not answer within 15 s)`,
+      cause: "gave_up",
+      detail: "did not answer within 15 s",
+    });
   });
 
   it("tells the merchant what to do about a plan's client limit, keyed on errno 1003, not on FreshBooks' prose", () => {
@@ -67,12 +72,12 @@ describe("one budget per cause", () => {
 
   it("429s never use up the transient budget: a 503 after dozens of 429s is retried", () => {
     // The order of issue #11: a dozen 429s and then one 503 failed it for good.
-    expect(decide(unavailable, "invoice", { rateLimit: 40, transient: 0 }, timing)).toMatchObject({ kind: "retry", cause: "transient" });
-    expect(decide(slowDown, "invoice", { rateLimit: 40, transient: 0 }, timing)).toMatchObject({ kind: "retry", cause: "rateLimit" });
+    expect(decide(unavailable, "invoice", { rateLimit: 40, transient: 0 }, timing)).toMatchObject({ kind: "retry", budget: "transient" });
+    expect(decide(slowDown, "invoice", { rateLimit: 40, transient: 0 }, timing)).toMatchObject({ kind: "retry", budget: "rateLimit" });
   });
 
   it("transient failures never use up the rate-limit budget: a 429 after 9 failures in a row is retried", () => {
-    expect(decide(slowDown, "payment", { rateLimit: 0, transient: MAX_ATTEMPTS - 1 }, timing)).toMatchObject({ kind: "retry", cause: "rateLimit" });
+    expect(decide(slowDown, "payment", { rateLimit: 0, transient: MAX_ATTEMPTS - 1 }, timing)).toMatchObject({ kind: "retry", budget: "rateLimit" });
     expect(decide(unavailable, "payment", { rateLimit: 0, transient: MAX_ATTEMPTS - 1 }, timing)).toMatchObject({ kind: "fail" });
   });
 

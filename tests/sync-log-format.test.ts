@@ -4,6 +4,7 @@ import { retryLabel } from "../app/components/OrdersTable";
 import { dueTerms } from "../app/components/SentInvoiceCard";
 import { backlogMessage } from "../app/components/SyncLogBanners";
 import { resolvePeriod, syncLogQuerySchema } from "../app/models/sync-log-query";
+import { prefixProblem } from "../app/models/invoice-prefix";
 import { canRetry } from "../app/models/sync-status";
 
 describe("money in the merchant's locale, from the decimal string", () => {
@@ -46,16 +47,22 @@ describe("words the merchant reads", () => {
     expect(duration(100)).toBe("2 minutes");
   });
 
+  it("gives the prefix's problem instead of an example of an invalid invoice number", () => {
+    expect(prefixProblem("ACME-")).toBeNull();
+    expect(prefixProblem("")).toBeNull();
+    expect(prefixProblem("MY SHOP")).toBe("Use letters, digits and - _ . / only (no spaces).");
+    expect(prefixProblem("ABCDEFGHIJKLM")).toBe("Use at most 12 characters.");
+  });
+
   it("says Due on receipt for 0 days", () => {
     expect([dueTerms(0), dueTerms(undefined), dueTerms(1), dueTerms(30)]).toEqual(["Due on receipt", "Due on receipt", "Due in 1 day", "Due in 30 days"]);
   });
 
-  it("offers Retry for failed, reconnect, difference, and an order waiting out a scheduled retry only", () => {
+  it("offers Retry for failed, difference, and an order waiting out a scheduled retry only (not one waiting for Reconnect)", () => {
     const now = Date.parse("2026-11-25T12:00:00Z");
     const later = "2026-11-25T14:00:00Z";
     expect(["failed", "needs_reconnect", "synced_with_difference", "synced", "skipped", "syncing", "queued"].filter((status) => canRetry({ status: status as never, nextAttemptAt: null }, now))).toEqual([
       "failed",
-      "needs_reconnect",
       "synced_with_difference",
     ]);
     expect(canRetry({ status: "queued", nextAttemptAt: later }, now)).toBe(true);

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
-import { backlog, listOrders, orderDetail, summarize } from "../app/models/sync-log.server";
+import { backlog, countOrders, listOrders, orderDetail, summarize } from "../app/models/sync-log.server";
 import { parseSettingsForm } from "../app/models/settings.server";
 import { action as retryAction, loader as detailLoader } from "../app/routes/app.orders.$id";
-import { action as logAction } from "../app/routes/app._index";
+import { action as logAction, pageLabel } from "../app/routes/app._index";
 import { resetSyncTables } from "./helpers/sync";
 import { routeArgs, seedOfflineSession, sessionToken, settle, TEST_SHOP } from "./helpers/shopify";
 import { TEST_SHOPIFY } from "./test-env";
@@ -53,6 +53,29 @@ describe("sync log queries", () => {
     expect(third.next).toBeNull();
     const back = await listOrders(prisma, TEST_SHOP, { limit: 25, before: second.previous! });
     expect(back.rows.map((r) => r.orderName)).toEqual(first.rows.map((r) => r.orderName));
+
+    // Where each page is: "1–25", "26–50", "51–60" of 60, and back to "1–25".
+    expect([first, second, third, back].map((page) => pageLabel(page.offset, page.rows.length, 60))).toEqual(["1–25 of 60", "26–50 of 60", "51–60 of 60", "1–25 of 60"]);
+    const backFromLast = await listOrders(prisma, TEST_SHOP, { limit: 25, before: third.previous! });
+    expect(pageLabel(backFromLast.offset, backFromLast.rows.length, 60)).toBe("26–50 of 60");
+    expect(pageLabel(50, 25, 1204)).toBe("51–75 of 1,204");
+  });
+
+  it("finds orders by part of the customer's name, in any case, as the Customer column shows them", async () => {
+    await seedOrders(TEST_SHOP, 3, "synced", 1);
+    await prisma.orderSync.updateMany({ where: { orderNumber: 2 }, data: { customerName: "Ada Lovelace" } });
+    await prisma.orderSync.updateMany({ where: { orderNumber: 3 }, data: { customerName: "100% Cotton_Co" } });
+    await seedOrders(OTHER_SHOP, 1, "synced", 2);
+    await prisma.orderSync.updateMany({ where: { shop: OTHER_SHOP }, data: { customerName: "Ada Lovelace" } });
+
+    const names = async (search: string) => (await listOrders(prisma, TEST_SHOP, { search })).rows.map((r) => r.orderName);
+    expect(await names("lovelace")).toEqual(["#2"]);
+    expect(await names("ADA LOVE")).toEqual(["#2"]);
+    // % and _ are letters here, not wildcards.
+    expect(await names("100%")).toEqual(["#3"]);
+    expect(await names("n_C")).toEqual(["#3"]);
+    expect(await names("a%e")).toEqual([]);
+    expect(await countOrders(prisma, TEST_SHOP, { search: "ada" })).toBe(1);
   });
 
   it("filters by state and searches by order name, number or email, within one shop", async () => {

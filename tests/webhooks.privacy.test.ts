@@ -88,7 +88,7 @@ describe("privacy webhooks", () => {
     const email = customer(order).email;
     await prisma.orderSync.updateMany({
       where: { orderId: String(order.id) },
-      data: { mappedInvoice: { lines: [{ name: "Ring", description: "Engraving: For Ada Lovelace" }] }, statusReason: `FreshBooks refused the client: ${email} is invalid` },
+      data: { mappedInvoice: { lines: [{ name: "Ring", description: "Engraving: For Ada Lovelace" }] }, statusReason: `FreshBooks refused the client: ${email} is invalid`, statusDetail: `${email} is invalid` },
     });
     expect((await send(dataRequest, "customers/data_request", { shop_domain: TEST_SHOP, customer: { id: customer(order).id, email }, orders_requested: [order.id] })).status).toBe(200);
     expect((await send(dataRequest, "customers/data_request", { shop_domain: TEST_SHOP, customer: { id: 424242, email: otherEmail }, orders_requested: [other.id] })).status).toBe(200);
@@ -100,6 +100,7 @@ describe("privacy webhooks", () => {
     expect(JSON.stringify(stored.payload)).not.toContain("Ada Lovelace");
     expect(stored.mappedInvoice).toBeNull();
     expect(stored.statusReason).toBe("FreshBooks refused the client: [redacted] is invalid");
+    expect(stored.statusDetail).toBe("[redacted] is invalid");
     const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { orderId: String(order.id) } });
     expect(JSON.stringify(delivery.payload)).not.toContain("Ada Lovelace");
     const exports = await prisma.complianceRequest.findMany({ where: { shop: TEST_SHOP, topic: "customers/data_request" }, orderBy: { id: "asc" } });

@@ -1,7 +1,10 @@
 import { useState } from "react";
-import { Badge, Banner, BlockStack, Button, Card, InlineStack, Modal, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, InlineStack, Modal, Text } from "@shopify/polaris";
 import type { ConnectionSummary } from "../freshbooks/connection.server";
+import { bannerTone, CONNECTION_STATES, connectionState, RECONNECT_NEEDED } from "../models/state-words";
 import { ConfirmFreshBooksConnection } from "./ConfirmFreshBooksConnection";
+import { Details } from "./Reason";
+import { ConnectionBadge } from "./StatusBadge";
 
 export interface ConnectionCardProps {
   connection: ConnectionSummary | null;
@@ -11,17 +14,10 @@ export interface ConnectionCardProps {
   onConfirm(businessId: number): void;
 }
 
-const BADGES = {
-  connected: { tone: "success", label: "Connected" },
-  pending: { tone: "attention", label: "Waiting for your confirmation" },
-  needs_reconnect: { tone: "critical", label: "Needs reconnecting" },
-} as const;
-
 /** The FreshBooks connection: connect, confirm the login and business, see what it is connected to, disconnect. */
 export function FreshBooksConnectionCard({ connection, busy, onConnect, onDisconnect, onConfirm }: ConnectionCardProps) {
   // Disconnecting stops syncing: it is confirmed first.
   const [confirming, setConfirming] = useState(false);
-  const badge = connection ? BADGES[connection.status] : { tone: undefined, label: "Not connected" };
   return (
     <Card>
       <BlockStack gap="300">
@@ -29,7 +25,7 @@ export function FreshBooksConnectionCard({ connection, busy, onConnect, onDiscon
           <Text as="h2" variant="headingMd">
             FreshBooks connection
           </Text>
-          <Badge tone={badge.tone}>{badge.label}</Badge>
+          <ConnectionBadge state={connectionState(connection)} />
         </InlineStack>
 
         {!connection ? (
@@ -93,25 +89,22 @@ export function FreshBooksConnectionCard({ connection, busy, onConnect, onDiscon
 export function ConnectionBanner({ connection, onConnect }: { connection: ConnectionSummary | null; onConnect(): void }) {
   if (!connection) {
     return (
-      <Banner tone="warning" title="FreshBooks is not connected" action={{ content: "Connect FreshBooks", onAction: onConnect }}>
+      <Banner tone={bannerTone(CONNECTION_STATES.not_connected.tone)} title="FreshBooks: Not connected" action={{ content: "Connect FreshBooks", onAction: onConnect }}>
         <p>Orders are recorded and will be sent to FreshBooks once you connect it.</p>
       </Banner>
     );
   }
   if (connection.status === "needs_reconnect") {
     return (
-      <Banner tone="critical" title="FreshBooks needs to be reconnected" action={{ content: "Reconnect", onAction: onConnect }}>
-        <p>
-          Syncing is paused: FreshBooks no longer accepts this app's access
-          {connection.statusReason ? ` (${connection.statusReason})` : ""}. No order is lost: they sync as soon as you
-          reconnect.
-        </p>
+      <Banner tone={bannerTone(CONNECTION_STATES.needs_reconnect.tone)} title={`FreshBooks: ${RECONNECT_NEEDED}`} action={{ content: "Reconnect", onAction: onConnect }}>
+        <p>Syncing is paused: FreshBooks no longer accepts this app's access. Reconnect it; no order is lost, they sync as soon as you reconnect.</p>
+        <Details text={connection.statusReason} />
       </Banner>
     );
   }
   if (connection.status === "pending") {
     return (
-      <Banner tone="warning" title="Confirm the FreshBooks connection" action={{ content: "Review in Settings", url: "/app/settings" }}>
+      <Banner tone={bannerTone(CONNECTION_STATES.pending.tone)} title="Confirm the FreshBooks connection" action={{ content: "Review in Settings", url: "/app/settings" }}>
         <p>
           FreshBooks was approved{connection.loginEmail ? ` as ${connection.loginEmail}` : ""}. Syncing starts once you confirm the login and the
           business in Settings; orders received meanwhile wait, and none is lost.

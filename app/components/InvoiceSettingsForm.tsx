@@ -1,6 +1,8 @@
 import { useState } from "react";
+import { SaveBar } from "@shopify/app-bridge-react";
 import { BlockStack, Button, Card, Checkbox, ChoiceList, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import type { Settings, SettingsFormErrors } from "../models/settings.server";
+import { prefixProblem } from "../models/invoice-prefix";
 import { DUE_TERMS } from "../models/sync-status";
 
 export type SettingsValues = Pick<Settings, "invoicePrefix" | "dueOffsetDays" | "clientStrategy" | "fallbackClientName" | "recordPayments" | "emailInvoices">;
@@ -24,20 +26,43 @@ export function InvoiceSettingsForm({ initial, errors, saving, onSave }: Invoice
   const [recordPayments, setRecordPayments] = useState(initial.recordPayments);
   const [emailInvoices, setEmailInvoices] = useState(initial.emailInvoices);
 
-  const save = () =>
-    onSave({
-      intent: "save-settings",
-      invoicePrefix: prefix,
-      dueTerms,
-      customDueDays: customDays,
-      clientStrategy,
-      fallbackClientName: fallbackName,
-      recordPayments: recordPayments ? "on" : "off",
-      emailInvoices: emailInvoices ? "on" : "off",
-    });
+  const form = {
+    intent: "save-settings",
+    invoicePrefix: prefix,
+    dueTerms,
+    customDueDays: customDays,
+    clientStrategy,
+    fallbackClientName: fallbackName,
+    recordPayments: recordPayments ? "on" : "off",
+    emailInvoices: emailInvoices ? "on" : "off",
+  };
+  const saved = formOf(initial);
+  // Changed from what is saved (custom days count only while "Custom" is chosen).
+  const dirty = (Object.keys(form) as (keyof typeof form)[]).some((key) => key !== "customDueDays" && form[key] !== saved[key]) || (dueTerms === "custom" && customDays !== saved.customDueDays);
+  const save = () => {
+    if (dirty) onSave(form);
+  };
+  const discard = () => {
+    setPrefix(initial.invoicePrefix);
+    setDueTerms(saved.dueTerms);
+    setCustomDays(saved.customDueDays);
+    setClientStrategy(initial.clientStrategy);
+    setFallbackName(initial.fallbackClientName);
+    setRecordPayments(initial.recordPayments);
+    setEmailInvoices(initial.emailInvoices);
+  };
 
   return (
     <Card>
+      {/* The admin's contextual save bar: shown only while something changed. */}
+      <SaveBar id="invoice-settings-save-bar" open={dirty}>
+        <button variant="primary" onClick={save} disabled={saving || undefined} loading={saving ? "" : undefined}>
+          Save
+        </button>
+        <button onClick={discard} disabled={saving || undefined}>
+          Discard
+        </button>
+      </SaveBar>
       <BlockStack gap="400">
         <BlockStack gap="100">
           <Text as="h2" variant="headingMd">
@@ -53,8 +78,9 @@ export function InvoiceSettingsForm({ initial, errors, saving, onSave }: Invoice
           onChange={setPrefix}
           autoComplete="off"
           maxLength={12}
-          error={errors.invoicePrefix}
-          helpText={`Invoices are numbered ${prefix.trim()}1001, ${prefix.trim()}1002, … from your Shopify order numbers.`}
+          error={prefixProblem(prefix) ?? errors.invoicePrefix}
+          // An example only of what can be saved: an invalid prefix shows its error instead.
+          helpText={prefixProblem(prefix) ? undefined : `Invoices are numbered ${prefix.trim()}1001, ${prefix.trim()}1002, … from your Shopify order numbers.`}
         />
         <InlineStack gap="300" blockAlign="start">
           <Select label="Payment terms" options={DUE_TERMS.map((t) => ({ value: t.value, label: t.label }))} value={dueTerms} onChange={setDueTerms} error={errors.dueTerms} />
@@ -74,7 +100,11 @@ export function InvoiceSettingsForm({ initial, errors, saving, onSave }: Invoice
         <ChoiceList
           title="FreshBooks clients"
           choices={[
-            { label: "One client per customer", value: "per_customer", helpText: "Recommended. Guest orders go to the shared client below." },
+            {
+              label: "One client per customer",
+              value: "per_customer",
+              helpText: "Recommended. Each Shopify customer gets their own FreshBooks client, and so does a guest who gave an email. Only orders with neither a customer nor an email go to the shared client below.",
+            },
             {
               label: "One shared client for all orders",
               value: "shared",
@@ -99,11 +129,26 @@ export function InvoiceSettingsForm({ initial, errors, saving, onSave }: Invoice
           onChange={setEmailInvoices}
         />
         <InlineStack align="end">
-          <Button variant="primary" onClick={save} loading={saving}>
+          <Button variant="primary" onClick={save} loading={saving} disabled={!dirty} accessibilityLabel="Save invoice settings">
             Save
           </Button>
         </InlineStack>
       </BlockStack>
     </Card>
   );
+}
+
+/** The saved settings as the form submits them, to tell what changed. */
+function formOf(values: SettingsValues) {
+  const days = String(values.dueOffsetDays);
+  return {
+    intent: "save-settings",
+    invoicePrefix: values.invoicePrefix,
+    dueTerms: PRESET_DAYS.includes(days) ? days : "custom",
+    customDueDays: days,
+    clientStrategy: values.clientStrategy,
+    fallbackClientName: values.fallbackClientName,
+    recordPayments: values.recordPayments ? "on" : "off",
+    emailInvoices: values.emailInvoices ? "on" : "off",
+  };
 }

@@ -1,7 +1,8 @@
 import { useEffect } from "react";
 import { Link as RemixLink } from "@remix-run/react";
-import { Button, IndexTable, Link, Text, useIndexResourceState } from "@shopify/polaris";
+import { BlockStack, Button, IndexTable, Link, Text, useIndexResourceState } from "@shopify/polaris";
 import type { OrderRow } from "../models/sync-log.server";
+import { explain } from "../models/sync-causes";
 import { canRetry } from "../models/sync-status";
 import { formatMoney, plural } from "./format";
 import { StatusBadge } from "./StatusBadge";
@@ -12,7 +13,7 @@ export interface OrdersTableProps {
   freshbooksWebUrl: string;
   onRetry(ids: string[]): void;
   retrying: boolean;
-  pagination: { hasNext: boolean; hasPrevious: boolean; onNext(): void; onPrevious(): void };
+  pagination: { label: string; hasNext: boolean; hasPrevious: boolean; onNext(): void; onPrevious(): void };
 }
 
 /** FreshBooks' web address of an invoice (UNCONFIRMED format: /#/invoice/<account>-<invoice>). */
@@ -83,7 +84,10 @@ export function OrdersTable({ rows, freshbooksWebUrl, onRetry, retrying, paginat
               </Text>
             </IndexTable.Cell>
             <IndexTable.Cell>
-              <StatusBadge status={row.status} />
+              <BlockStack gap="100" inlineAlign="start">
+                <StatusBadge status={row.status} />
+                <ShortReason row={row} />
+              </BlockStack>
             </IndexTable.Cell>
             <IndexTable.Cell>
               {row.invoiceNumber && invoiceUrl ? (
@@ -116,5 +120,18 @@ export function OrdersTable({ rows, freshbooksWebUrl, onRetry, retrying, paginat
         );
       })}
     </IndexTable>
+  );
+}
+
+/** The reason in a few words under the badge; the whole sentence on hover and on the order's page. */
+function ShortReason({ row }: { row: OrderRow }) {
+  const explanation = explain(row);
+  if (!explanation || row.status === "synced" && explanation.action === "none") return null;
+  return (
+    <span title={`${explanation.what} ${explanation.fix}`} style={{ display: "block", maxWidth: "16rem" }}>
+      <Text as="span" variant="bodySm" tone="subdued" truncate>
+        {explanation.what}
+      </Text>
+    </span>
   );
 }

@@ -1,6 +1,7 @@
-import { Banner, BlockStack, Card, EmptyState, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Box, Button, Card, EmptyState, InlineStack, Text } from "@shopify/polaris";
 import type { ConnectionSummary } from "../freshbooks/connection.server";
-import type { Backlog } from "../models/sync-log.server";
+import { CAUSES, groupHeadline, type Cause } from "../models/sync-causes";
+import type { Backlog, FailureGroup } from "../models/sync-log.server";
 import type { RejectedSummary } from "../webhooks/rejected.server";
 import { ConnectionBanner } from "./FreshBooksConnectionCard";
 import { duration, plural } from "./format";
@@ -13,6 +14,15 @@ export interface BannerState {
   paused: boolean;
   /** Orders Shopify sent that we could not read (rejected deliveries, last 30 days). */
   rejected?: RejectedSummary;
+  failures: FailureGroup[];
+}
+
+export interface BannerActions {
+  onConnect(): void;
+  onResume(): void;
+  /** Retries every failed order of one cause (null: those without a known cause). */
+  onRetryCause(cause: Cause | null): void;
+  busy: boolean;
 }
 
 /** "Shopify sent 2 orders we could not read. The latest, order ID 123, arrived 2026-12-02 12:00 UTC: …". */
@@ -32,12 +42,14 @@ export function backlogMessage(backlog: Pick<Backlog, "waiting" | "oldestSeconds
 }
 
 /** The sync log's warnings, most urgent first: each says what happened and what to do. */
-export function SyncLogBanners({ state, onConnect, onResume }: { state: BannerState; onConnect(): void; onResume(): void }) {
+export function SyncLogBanners({ state, actions }: { state: BannerState; actions: BannerActions }) {
+  const { onConnect, onResume } = actions;
   // Only orders due now count: one waiting out a scheduled retry is not a growing backlog.
   const growing = state.backlog.waiting > 0 && (state.backlog.waiting >= BACKLOG_WARNING.waiting || state.backlog.oldestSeconds >= BACKLOG_WARNING.oldestSeconds);
   return (
     <BlockStack gap="300">
       <ConnectionBanner connection={state.connection} onConnect={onConnect} />
+      <FailuresBanner groups={state.failures} actions={actions} />
       {state.paused ? (
         <Banner tone="warning" title="Syncing is paused" action={{ content: "Resume syncing", onAction: onResume }}>
           <p>The app was uninstalled and installed again. Orders received meanwhile are waiting; resume to sync them.</p>
@@ -57,6 +69,53 @@ export function SyncLogBanners({ state, onConnect, onResume }: { state: BannerSt
         </Banner>
       ) : null}
     </BlockStack>
+  );
+}
+
+/**
+ * Every failed order, on any page, grouped by cause: how many, what happened, the fix, and the
+ * one action that applies to the group (Retry them, Reconnect, or Settings then Retry).
+ */
+export function FailuresBanner({ groups, actions }: { groups: FailureGroup[]; actions: BannerActions }) {
+  const total = groups.reduce((sum, group) => sum + group.count, 0);
+  if (total === 0) return null;
+  return (
+    <Banner tone="critical" title={`${plural(total, "order", "orders")} did not sync`}>
+      <BlockStack gap="300">
+        {groups.map((group) => {
+          const words = group.cause ? CAUSES[group.cause] : CAUSES.unknown;
+          const retry = (
+            <Button onClick={() => actions.onRetryCause(group.cause)} disabled={actions.busy}>
+              {`Retry ${group.count === 1 ? "this order" : `these ${group.count} orders`}`}
+            </Button>
+          );
+          return (
+            <Box key={`${group.status}/${group.cause ?? ""}`}>
+              <BlockStack gap="150">
+                <Text as="p">
+                  <Text as="span" fontWeight="semibold">
+                    {groupHeadline(group.cause, group.count)}
+                  </Text>{" "}
+                  {group.cause ? words.fix : "Open an order to see what FreshBooks answered, then Retry."}
+                </Text>
+                <InlineStack gap="200">
+                  {group.status === "needs_reconnect" ? (
+                    <Button onClick={actions.onConnect}>Reconnect FreshBooks</Button>
+                  ) : words.action === "settings" ? (
+                    <>
+                      <Button url="/app/settings">Open Settings</Button>
+                      {retry}
+                    </>
+                  ) : words.action === "none" ? null : (
+                    retry
+                  )}
+                </InlineStack>
+              </BlockStack>
+            </Box>
+          );
+        })}
+      </BlockStack>
+    </Banner>
   );
 }
 

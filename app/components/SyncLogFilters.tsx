@@ -1,9 +1,8 @@
 import { useEffect, useState } from "react";
 import { Box, InlineStack, Select, Tabs, TextField } from "@shopify/polaris";
 import { PERIODS, type Period, type SyncLogQuery } from "../models/sync-log-query";
+import { FILTER_WORDS } from "../models/state-words";
 import type { StatusFilter } from "../models/sync-status";
-
-const TAB_LABELS: Record<StatusFilter, string> = { all: "All", synced: "Synced", difference: "Difference", failed: "Failed", pending: "Queued", skipped: "Skipped" };
 
 export interface SyncLogFiltersProps {
   query: SyncLogQuery;
@@ -14,7 +13,7 @@ export interface SyncLogFiltersProps {
 
 /** The sync log's state tabs, search, and period: a preset or a from/to date range. */
 export function SyncLogFilters({ query, counts, onChange }: SyncLogFiltersProps) {
-  const tabs = (Object.keys(TAB_LABELS) as StatusFilter[]).map((key) => ({ id: key, content: `${TAB_LABELS[key]} (${counts[key]})` }));
+  const tabs = (Object.keys(FILTER_WORDS) as StatusFilter[]).map((key) => ({ id: key, content: `${FILTER_WORDS[key].label} (${counts[key]})` }));
 
   // Search as you type, without a request per keystroke.
   const [search, setSearch] = useState(query.q);
@@ -54,9 +53,9 @@ export function SyncLogFilters({ query, counts, onChange }: SyncLogFiltersProps)
         <InlineStack gap="300" wrap={false} blockAlign="start">
           <div style={{ flex: 1 }}>
             <TextField
-              label="Search"
+              label="Search by order number, customer name or email"
               labelHidden
-              placeholder="Search by order (#1001) or customer email"
+              placeholder="Order #, name or email"
               autoComplete="off"
               value={search}
               onChange={setSearch}

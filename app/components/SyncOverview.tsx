@@ -1,15 +1,12 @@
-import { Badge, BlockStack, Box, Card, InlineGrid, InlineStack, Text } from "@shopify/polaris";
+import { BlockStack, Box, Card, InlineGrid, InlineStack, Text } from "@shopify/polaris";
 import type { ConnectionSummary } from "../freshbooks/connection.server";
 import type { Summary } from "../models/sync-log.server";
+import { connectionState, FILTER_WORDS, textTone } from "../models/state-words";
+import type { StatusFilter } from "../models/sync-status";
+import { ConnectionBadge } from "./StatusBadge";
 import { SyncChart } from "./SyncChart";
 
-const TILES = [
-  { key: "synced", label: "Synced", tone: "success" },
-  { key: "difference", label: "Synced with difference", tone: "caution" },
-  { key: "failed", label: "Failed", tone: "critical" },
-  { key: "pending", label: "Queued or syncing", tone: undefined },
-  { key: "skipped", label: "Skipped", tone: "subdued" },
-] as const;
+const TILES: StatusFilter[] = ["synced", "difference", "failed", "pending", "skipped"];
 
 /** At a glance: how many orders are in each state over the period, the connection, a chart. */
 export function SyncOverview({ summary, connection, periodLabel }: { summary: Summary; connection: ConnectionSummary | null; periodLabel: string }) {
@@ -25,20 +22,18 @@ export function SyncOverview({ summary, connection, periodLabel }: { summary: Su
             <Text as="span" tone="subdued">
               FreshBooks
             </Text>
-            <Badge tone={connected ? "success" : "critical"}>
-              {connected ? `Connected to ${connection?.businessName ?? "FreshBooks"}` : connection ? "Needs attention" : "Not connected"}
-            </Badge>
+            <ConnectionBadge state={connectionState(connection)} label={connected ? `Connected to ${connection?.businessName ?? "FreshBooks"}` : undefined} />
           </InlineStack>
         </InlineStack>
         <InlineGrid columns={{ xs: 2, sm: 3, md: 5 }} gap="300">
           {TILES.map((tile) => (
-            <Box key={tile.key} padding="300" background="bg-surface-secondary" borderRadius="200">
+            <Box key={tile} padding="300" background="bg-surface-secondary" borderRadius="200">
               <BlockStack gap="100">
                 <Text as="p" variant="bodySm" tone="subdued">
-                  {tile.label}
+                  {FILTER_WORDS[tile].label}
                 </Text>
-                <Text as="p" variant="headingLg" tone={tile.tone}>
-                  {summary.counts[tile.key]}
+                <Text as="p" variant="headingLg" tone={summary.counts[tile] > 0 ? textTone(FILTER_WORDS[tile].tone) : undefined}>
+                  {summary.counts[tile]}
                 </Text>
               </BlockStack>
             </Box>

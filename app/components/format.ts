@@ -40,6 +40,14 @@ export function formatDateTime(iso: string, locale = "en", timeZone?: string): s
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(date);
 }
 
+/** "Dec 2, 10:39": a moment of this year, short, for a table cell (the year only when it is not this one). */
+export function formatShortDateTime(iso: string, locale = "en", timeZone?: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const sameYear = date.getUTCFullYear() === now.getUTCFullYear();
+  return new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", year: sameYear ? undefined : "numeric", hour: "numeric", minute: "2-digit", timeZone }).format(date);
+}
+
 /** A calendar day ("2026-11-25", UTC) as "25 Nov 2026" in the locale. */
 export function formatDay(day: string, locale = "en", options: Intl.DateTimeFormatOptions = { dateStyle: "medium" }): string {
   const date = new Date(`${day}T00:00:00Z`);

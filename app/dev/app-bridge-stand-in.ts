@@ -5,7 +5,8 @@
  * `toast.show()` (recorded in `window.__appBridgeToasts` and shown as a small overlay), and,
  * like the real script, a `fetch` that adds `Authorization: Bearer <token>` to same-origin
  * requests so Remix data requests authenticate. Like the admin, it draws the page's title bar
- * (`<ui-title-bar>`: title, breadcrumb, buttons) outside the page's own content.
+ * (`<ui-title-bar>`: title, breadcrumb, buttons) and the contextual save bar (`<ui-save-bar>`,
+ * shown by its show()/hide() like the real element) outside the page's own content.
  *
  * Used by the Playwright tests and by the offline demo; never served in production.
  */
@@ -99,7 +100,50 @@ export function appBridgeStandIn(options: StandInOptions): string {
     }
     root.replaceChildren(css, bar);
   }
-  const drawAll = () => document.querySelectorAll("ui-title-bar").forEach((el) => el.closest("ui-modal") || drawTitleBar(el));
+  // <ui-save-bar>: while shown, a bar over the top of the page ("Unsaved changes", Discard,
+  // Save) whose buttons click the app's own; hidden, nothing. Its children are never drawn.
+  const SAVE_BAR_STYLE = "section{position:fixed;top:0;left:0;right:0;z-index:99998;display:flex;align-items:center;gap:8px;" +
+    "padding:10px 24px;background:#1a1a1a;color:#e3e3e3;font:600 14px system-ui}span{flex:1}" +
+    "button{font:600 13px system-ui;padding:6px 12px;border-radius:8px;border:1px solid #616161;background:#303030;color:#fff;cursor:pointer}" +
+    "button[data-variant=primary]{background:#fff;color:#303030}button:disabled{opacity:.5;cursor:default}";
+  function drawSaveBar(source) {
+    const root = source.shadowRoot || source.attachShadow({ mode: "open" });
+    const controls = Array.from(source.querySelectorAll("button"));
+    const signature = JSON.stringify([source.__open, controls.map((el) => [el.textContent, el.getAttribute("variant"), el.hasAttribute("disabled"), el.hasAttribute("loading")])]);
+    if (drawn.get(source) === signature) return;
+    drawn.set(source, signature);
+    if (!source.__open) return root.replaceChildren();
+    const css = document.createElement("style");
+    css.textContent = SAVE_BAR_STYLE;
+    const bar = document.createElement("section");
+    bar.setAttribute("aria-label", "Unsaved changes");
+    const title = document.createElement("span");
+    title.textContent = "Unsaved changes";
+    bar.append(title);
+    const primary = (el) => el.getAttribute("variant") === "primary";
+    for (const el of [...controls.filter((el) => !primary(el)), ...controls.filter(primary)]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = el.textContent;
+      button.dataset.variant = el.getAttribute("variant") || "";
+      button.disabled = el.hasAttribute("disabled") || el.hasAttribute("loading");
+      button.addEventListener("click", () => el.click());
+      bar.append(button);
+    }
+    root.replaceChildren(css, bar);
+  }
+  if (!customElements.get("ui-save-bar")) {
+    customElements.define("ui-save-bar", class extends HTMLElement {
+      get showing() { return Boolean(this.__open); }
+      async show() { this.__open = true; drawSaveBar(this); this.dispatchEvent(new Event("show")); }
+      async hide() { if (!this.__open) return; this.__open = false; drawSaveBar(this); this.dispatchEvent(new Event("hide")); }
+      async toggle() { return this.__open ? this.hide() : this.show(); }
+    });
+  }
+  const drawAll = () => {
+    document.querySelectorAll("ui-title-bar").forEach((el) => el.closest("ui-modal") || drawTitleBar(el));
+    document.querySelectorAll("ui-save-bar").forEach(drawSaveBar);
+  };
   new MutationObserver(drawAll).observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
   drawAll();
   const noop = () => {};
@@ -111,7 +155,12 @@ export function appBridgeStandIn(options: StandInOptions): string {
     toast: { show: showToast, hide: noop },
     loading: noop,
     modal: { show: async () => undefined, hide: async () => undefined, toggle: async () => undefined },
-    saveBar: { show: async () => undefined, hide: async () => undefined, toggle: async () => undefined, leaveConfirmation: async () => undefined },
+    saveBar: {
+      show: async (id) => document.getElementById(id)?.show(),
+      hide: async (id) => document.getElementById(id)?.hide(),
+      toggle: async (id) => document.getElementById(id)?.toggle(),
+      leaveConfirmation: async () => undefined,
+    },
     environment: { embedded: true, mobile: false, pos: false },
     user: async () => ({}),
     scopes: { query: async () => ({ granted: ["read_orders"], required: [], optional: [] }) },

@@ -1,9 +1,9 @@
 import type { OrderSync, PrismaClient } from "@prisma/client";
 import { freshbooksInvoiceUrl } from "../components/OrdersTable";
-import { STATUS_LABELS } from "../components/StatusBadge";
 import { adminAppUrl } from "../freshbooks/admin-url.server";
 import { retryOrders, sendSkippedOrders } from "./order-sync.server";
 import { getSettings } from "./settings.server";
+import { ORDER_STATES } from "./state-words";
 import { canRetry, type SyncStatus } from "./sync-status";
 
 /**
@@ -15,7 +15,7 @@ import { canRetry, type SyncStatus } from "./sync-status";
 /** Tones of Polaris web components' `s-badge` / `s-banner`, for the sync log's badge tones. */
 export type ExtensionTone = "success" | "warning" | "critical" | "info" | "caution" | "neutral";
 
-const BADGE_TONES: Record<string, ExtensionTone> = { success: "success", warning: "warning", critical: "critical", info: "info", attention: "caution" };
+const BADGE_TONES: Record<string, ExtensionTone> = { success: "success", warning: "warning", critical: "critical", info: "info", neutral: "neutral" };
 
 export interface ExtensionOrderState {
   /** Shopify's order id (digits), as in the order page's gid. */
@@ -55,7 +55,7 @@ function skipFilter(row: OrderSync): string | null {
 
 function stateOf(row: OrderSync, options: { freshbooksWebUrl: string; recordPayments: boolean }): ExtensionOrderState {
   const status = row.status as SyncStatus;
-  const { label, tone } = STATUS_LABELS[status] ?? { label: row.status, tone: undefined };
+  const { label, tone } = ORDER_STATES[status] ?? { label: row.status, tone: "neutral" };
   const nextAttemptAt = row.nextAttemptAt?.toISOString() ?? null;
   return {
     orderId: row.orderId,

@@ -132,8 +132,8 @@ async function requeue(db: PrismaClient, shop: string, selection: Prisma.Sql, al
     with chosen as (
       select id from order_sync where shop = ${shop} and ${selection} order by id for update
     ), updated as (
-      update order_sync set status = 'queued', status_reason = null, next_attempt_at = null, updated_at = now(),
-        rate_limited_attempts = 0, transient_failures = 0 ${alsoSet}
+      update order_sync set status = 'queued', status_reason = null, status_cause = null, status_detail = null, next_attempt_at = null,
+        updated_at = now(), rate_limited_attempts = 0, transient_failures = 0 ${alsoSet}
       where shop = ${shop} and id in (select id from chosen)
       returning order_id
     ), jobs as (
@@ -201,4 +201,16 @@ export async function sendSkippedOrders(db: PrismaClient, shop: string, ids: big
   if (found < unique.length) return { found, requeued: 0, orderIds: [] };
   const requeued = await requeue(db, shop, Prisma.sql`id in (${Prisma.join(unique)}) and status = 'skipped'`, Prisma.sql`, send_despite_filter = true`);
   return { found, requeued: requeued.length, orderIds: requeued };
+}
+
+/**
+ * The sync log banner's Retry for one group of failed orders: every failed order of the shop
+ * with this cause (null: those without a known cause), whatever page it is on.
+ */
+export async function retryFailedWithCause(db: PrismaClient, shop: string, cause: string | null, known: readonly string[]): Promise<number> {
+  const selection =
+    cause === null
+      ? Prisma.sql`status = 'failed' and (status_cause is null or status_cause <> all(${[...known]}::text[]))`
+      : Prisma.sql`status = 'failed' and status_cause = ${cause}`;
+  return (await requeue(db, shop, selection)).length;
 }

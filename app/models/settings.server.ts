@@ -1,5 +1,6 @@
 import type { PrismaClient, ShopSettings } from "@prisma/client";
 import { z } from "zod";
+import { invoicePrefixSchema } from "./invoice-prefix";
 
 export type Settings = Omit<ShopSettings, "updatedAt">;
 
@@ -24,11 +25,7 @@ export async function getSettings(db: PrismaClient, shop: string): Promise<Setti
 /** The invoice settings form: what a merchant may type, with messages that say how to fix it. */
 export const settingsFormSchema = z
   .object({
-    invoicePrefix: z
-      .string()
-      .trim()
-      .max(12, "Use at most 12 characters.")
-      .regex(/^[A-Za-z0-9_./-]*$/, "Use letters, digits and - _ . / only (no spaces)."),
+    invoicePrefix: invoicePrefixSchema,
     dueTerms: z.enum(["0", "7", "15", "30", "60", "custom"], { error: "Choose payment terms." }),
     customDueDays: z.string().trim().optional(),
     clientStrategy: z.enum(["per_customer", "shared"], { error: "Choose how orders map to clients." }),

@@ -1,4 +1,5 @@
 import { Prisma, type OrderSync, type PrismaClient } from "@prisma/client";
+import { isCause, type Cause } from "./sync-causes";
 import { STATUS_FILTERS, SYNC_STATUSES, type StatusFilter, type SyncStatus } from "./sync-status";
 
 /**
@@ -13,7 +14,7 @@ export { STATUS_FILTERS, type StatusFilter };
 
 export interface ListQuery {
   status?: StatusFilter;
-  /** Order name ("#1001"), number ("1001") or a customer's email. */
+  /** Order name ("#1001"), number ("1001"), a customer's email, or part of a customer's name. */
   search?: string;
   from?: Date;
   to?: Date;
@@ -34,6 +35,9 @@ export type OrderRow = {
   currency: string;
   status: SyncStatus;
   statusReason: string | null;
+  /** Why, as a code of sync-causes.ts, and FreshBooks' own words for "Details". */
+  statusCause: string | null;
+  statusDetail: string | null;
   invoiceNumber: string | null;
   freshbooksInvoiceId: number | null;
   freshbooksAccountId: string | null;
@@ -46,23 +50,26 @@ export type OrderRow = {
 
 export interface OrderPage {
   rows: OrderRow[];
+  /** 0-based position of the first row in the whole list ("51–75 of 1,204" starts at 50). */
+  offset: number;
   /** Cursors for the neighbouring pages, null at either end. */
   next: string | null;
   previous: string | null;
 }
 
-type Cursor = { createdAt: Date; id: bigint };
+/** A row's place in the list: its keys, and its 0-based position (for "51–75 of …", free of any count). */
+type Cursor = { createdAt: Date; id: bigint; index: number };
 
-export function encodeCursor(row: { createdAt: Date; id: bigint }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
+export function encodeCursor(row: { createdAt: Date; id: bigint; index?: number }): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}|${row.index ?? 0}`).toString("base64url");
 }
 
 export function decodeCursor(cursor: string | undefined): Cursor | null {
   if (!cursor) return null;
-  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const [iso, id, index] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(iso ?? "");
   if (Number.isNaN(createdAt.getTime()) || !id || !/^\d+$/.test(id)) return null;
-  return { createdAt, id: BigInt(id) };
+  return { createdAt, id: BigInt(id), index: index && /^\d{1,9}$/.test(index) ? Number(index) : 0 };
 }
 
 /** The filters as SQL conditions (all on indexed columns, all scoped to the shop). */
@@ -77,7 +84,11 @@ function conditions(shop: string, query: ListQuery): Prisma.Sql[] {
     const number = /^#?(\d{1,9})$/.exec(text);
     if (text.includes("@")) parts.push(Prisma.sql`customer_email = ${text.toLowerCase()}`);
     else if (number) parts.push(Prisma.sql`order_number = ${Number(number[1])}`);
-    else parts.push(Prisma.sql`order_name = ${text}`);
+    else {
+      // The Customer column shows names: part of one finds it, in any case ("ada", "Lovelace").
+      const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      parts.push(Prisma.sql`(order_name = ${text} or customer_name ilike ${pattern})`);
+    }
   }
   return parts;
 }
@@ -93,6 +104,8 @@ type SelectedRow = Pick<
   | "currency"
   | "status"
   | "statusReason"
+  | "statusCause"
+  | "statusDetail"
   | "invoiceNumber"
   | "freshbooksInvoiceId"
   | "freshbooksAccountId"
@@ -111,6 +124,8 @@ function toRow(row: SelectedRow): OrderRow {
     totalPrice: row.totalPrice,
     currency: row.currency,
     statusReason: row.statusReason,
+    statusCause: row.statusCause,
+    statusDetail: row.statusDetail,
     invoiceNumber: row.invoiceNumber,
     freshbooksInvoiceId: row.freshbooksInvoiceId,
     freshbooksAccountId: row.freshbooksAccountId,
@@ -133,6 +148,8 @@ type RawRow = {
   currency: string;
   status: string;
   status_reason: string | null;
+  status_cause: string | null;
+  status_detail: string | null;
   invoice_number: string | null;
   freshbooks_invoice_id: number | null;
   freshbooks_account_id: string | null;
@@ -156,7 +173,7 @@ export async function listOrders(db: PrismaClient, shop: string, query: ListQuer
   if (before) where.push(Prisma.sql`(created_at, id) > (${before.createdAt}, ${before.id})`);
   const order = before ? Prisma.sql`created_at asc, id asc` : Prisma.sql`created_at desc, id desc`;
   const found = await db.$queryRaw<RawRow[]>`
-    select id, order_id, order_name, customer_name, customer_email, total_price, currency, status, status_reason,
+    select id, order_id, order_name, customer_name, customer_email, total_price, currency, status, status_reason, status_cause, status_detail,
       invoice_number, freshbooks_invoice_id, freshbooks_account_id, attempts, last_attempt_at, next_attempt_at, created_at
     from order_sync where ${Prisma.join(where, " and ")}
     order by ${order} limit ${limit + 1}`;
@@ -165,7 +182,9 @@ export async function listOrders(db: PrismaClient, shop: string, query: ListQuer
   if (before) page.reverse();
   const first = page[0];
   const last = page[page.length - 1];
-  const cursorOf = (row: RawRow) => encodeCursor({ createdAt: row.created_at, id: row.id });
+  // Where the page starts: after a row, the one following it; before a row, this many earlier.
+  const offset = after ? after.index + 1 : before ? Math.max(0, before.index - page.length) : 0;
+  const cursorOf = (row: RawRow) => encodeCursor({ createdAt: row.created_at, id: row.id, index: offset + page.indexOf(row) });
   return {
     rows: page.map((row) =>
       toRow({
@@ -178,6 +197,8 @@ export async function listOrders(db: PrismaClient, shop: string, query: ListQuer
         currency: row.currency,
         status: row.status,
         statusReason: row.status_reason,
+        statusCause: row.status_cause,
+        statusDetail: row.status_detail,
         invoiceNumber: row.invoice_number,
         freshbooksInvoiceId: row.freshbooks_invoice_id,
         freshbooksAccountId: row.freshbooks_account_id,
@@ -187,6 +208,7 @@ export async function listOrders(db: PrismaClient, shop: string, query: ListQuer
         createdAt: row.created_at,
       }),
     ),
+    offset,
     next: last && (before || more) ? cursorOf(last) : null,
     previous: first && (after || (before && more)) ? cursorOf(first) : null,
   };
@@ -243,6 +265,7 @@ export async function orderDetail(db: PrismaClient, shop: string, id: string) {
     freshbooksTotal: order.freshbooksTotal,
     freshbooksClientId: order.freshbooksClientId,
     mappedInvoice: order.mappedInvoice,
+    recordedPayment: order.recordedPayment,
     attempts: order.attempts,
     timeline: order.attemptsLog.map((attempt) => ({
       id: attempt.id.toString(),
@@ -279,4 +302,40 @@ export async function backlog(db: PrismaClient, shop: string, now: Date = new Da
     oldestSeconds: row?.oldest ? Math.max(0, Math.round((now.getTime() - row.oldest.getTime()) / 1000)) : 0,
     changingSoon: Number(row?.soon ?? 0) > 0,
   };
+}
+
+export interface FailureGroup {
+  /** null: recorded before causes were, or a cause this version does not know. */
+  cause: Cause | null;
+  status: "failed" | "needs_reconnect";
+  count: number;
+}
+
+/**
+ * The shop's failed orders (and those waiting for a reconnect), whatever their page or period,
+ * grouped by cause: the sync log's banner says each group's fix and offers its Retry. Reads the
+ * (shop, status, …) index's failed entries only.
+ */
+export async function failureGroups(db: PrismaClient, shop: string): Promise<FailureGroup[]> {
+  const rows = await db.$queryRaw<{ cause: string | null; status: "failed" | "needs_reconnect"; n: bigint }[]>`
+    select status_cause as cause, status, count(*) as n from order_sync
+    where shop = ${shop} and status in ('failed', 'needs_reconnect')
+    group by 1, 2`;
+  const groups = new Map<string, FailureGroup>();
+  for (const row of rows) {
+    // An order waiting for a reconnect, recorded before causes were, waits for the same thing.
+    const cause = isCause(row.cause) ? row.cause : row.status === "needs_reconnect" ? "reconnect" : null;
+    const key = `${row.status}/${cause ?? ""}`;
+    const group = groups.get(key) ?? { cause, status: row.status, count: 0 };
+    group.count += Number(row.n);
+    groups.set(key, group);
+  }
+  // Reconnect first (it unblocks every order), then the largest groups.
+  return [...groups.values()].sort((a, b) => (a.status === b.status ? b.count - a.count : a.status === "needs_reconnect" ? -1 : 1));
+}
+
+/** How many orders the list holds with these filters (for "51–75 of 1,204" when a search narrows it). */
+export async function countOrders(db: PrismaClient, shop: string, query: ListQuery = {}): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: bigint }[]>`select count(*) as n from order_sync where ${Prisma.join(conditions(shop, query), " and ")}`;
+  return Number(row?.n ?? 0);
 }

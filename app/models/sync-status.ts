@@ -22,7 +22,13 @@ export type StatusFilter = keyof typeof STATUS_FILTERS;
  */
 export const RETRY_STATES = ["failed", "needs_reconnect", "synced_with_difference"] as const satisfies readonly SyncStatus[];
 
+/**
+ * Whether the page offers Retry for an order. An order waiting for a reconnect offers none:
+ * retrying cannot help until FreshBooks is reconnected, and reconnecting re-queues it (the
+ * page offers Reconnect instead).
+ */
 export function canRetry(row: { status: SyncStatus; nextAttemptAt: string | null }, now: number = Date.now()): boolean {
+  if (row.status === "needs_reconnect") return false;
   if ((RETRY_STATES as readonly string[]).includes(row.status)) return true;
   return row.status === "queued" && row.nextAttemptAt !== null && new Date(row.nextAttemptAt).getTime() > now;
 }

@@ -152,6 +152,7 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: un
   const rowIds = orders.map((order) => order.id);
   if (email && rowIds.length > 0) {
     await db.$executeRaw`update order_sync set status_reason = replace(status_reason, ${email}, '[redacted]') where id = any(${rowIds}::bigint[]) and status_reason ilike ${`%${email}%`}`;
+    await db.$executeRaw`update order_sync set status_detail = replace(status_detail, ${email}, '[redacted]') where id = any(${rowIds}::bigint[]) and status_detail ilike ${`%${email}%`}`;
     await db.$executeRaw`update sync_attempt set message = replace(message, ${email}, '[redacted]') where order_sync_id = any(${rowIds}::bigint[]) and message ilike ${`%${email}%`}`;
   }
   if (orderIds.length > 0) {

@@ -16,11 +16,12 @@ import { useToasts } from "../components/use-toasts";
 import prisma from "../db.server";
 import { env } from "../env.server";
 import { connectionSummary } from "../freshbooks/connection.server";
-import { retryOrders } from "../models/order-sync.server";
+import { retryFailedWithCause, retryOrders } from "../models/order-sync.server";
+import { CAUSES } from "../models/sync-causes";
 import { getSettings } from "../models/settings.server";
 import { resumeShop } from "../models/shop.server";
 import { PERIODS, resolvePeriod, syncLogQuerySchema } from "../models/sync-log-query";
-import { backlog, listOrders, summarize } from "../models/sync-log.server";
+import { backlog, countOrders, failureGroups, listOrders, summarize } from "../models/sync-log.server";
 import { authenticate } from "../shopify.server";
 import { rejectedOrders } from "../webhooks/rejected.server";
 
@@ -32,15 +33,19 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const query = syncLogQuerySchema.parse(Object.fromEntries(url.searchParams));
   const { from, to, custom } = resolvePeriod(query);
-  const [connection, settings, page, summary, waiting, anyOrder, rejected] = await Promise.all([
+  const filters = { status: query.status, search: query.q, from, to: custom ? to : undefined };
+  const [connection, settings, page, summary, waiting, anyOrder, failures, rejected] = await Promise.all([
     connectionSummary(shop, prisma),
     getSettings(prisma, shop),
-    listOrders(prisma, shop, { status: query.status, search: query.q, from, to: custom ? to : undefined, after: query.after, before: query.before }),
+    listOrders(prisma, shop, { ...filters, after: query.after, before: query.before }),
     summarize(prisma, shop, from, to),
     backlog(prisma, shop),
     prisma.orderSync.findFirst({ where: { shop }, select: { id: true } }),
+    failureGroups(prisma, shop),
     rejectedOrders(prisma, shop),
   ]);
+  // How many the list holds: the tab's count, unless a search narrows it (then counted).
+  const total = query.q.trim() ? await countOrders(prisma, shop, filters) : summary.counts[query.status];
   const paused = settings.uninstalledAt !== null;
   return {
     query: { ...query, period: custom ? query.period : query.period === "custom" ? ("30" as const) : query.period },
@@ -49,8 +54,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     connection,
     paused,
     page,
+    total,
     summary,
     backlog: waiting,
+    failures,
     rejected,
     // Polled only while an order is syncing or due within the minute (never while paused).
     poll: waiting.changingSoon && !paused,
@@ -63,6 +70,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("retry"), ids: z.string().regex(/^\d{1,18}(,\d{1,18}){0,99}$/) }),
   z.object({ intent: z.literal("resume") }),
+  // A banner group's Retry: "" is the group without a known cause.
+  z.object({ intent: z.literal("retry-cause"), cause: z.enum(["", ...(Object.keys(CAUSES) as [string, ...string[]])]) }),
 ]);
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -72,6 +81,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (parsed.data.intent === "resume") {
     await resumeShop(prisma, session.shop);
     return { message: "Syncing resumed" };
+  }
+  if (parsed.data.intent === "retry-cause") {
+    const requeued = await retryFailedWithCause(prisma, session.shop, parsed.data.cause || null, Object.keys(CAUSES));
+    return requeued > 0 ? { message: `${requeued} ${requeued === 1 ? "order" : "orders"} queued for retry` } : { error: "Nothing to retry: those orders are no longer failed." };
   }
   const ids = parsed.data.ids.split(",").map((id) => BigInt(id));
   const { found, requeued } = await retryOrders(prisma, session.shop, ids);
@@ -115,9 +128,13 @@ export default function SyncLog() {
         <Layout.Section>
           <BlockStack gap="400">
             <SyncLogBanners
-              state={{ connection: data.connection, backlog: data.backlog, paused: data.paused, rejected: data.rejected }}
-              onConnect={connect}
-              onResume={() => retry.submit({ intent: "resume" }, { method: "POST" })}
+              state={{ connection: data.connection, backlog: data.backlog, paused: data.paused, failures: data.failures, rejected: data.rejected }}
+              actions={{
+                onConnect: connect,
+                onResume: () => retry.submit({ intent: "resume" }, { method: "POST" }),
+                onRetryCause: (cause) => retry.submit({ intent: "retry-cause", cause: cause ?? "" }, { method: "POST" }),
+                busy: retry.state !== "idle",
+              }}
             />
             {!data.hasOrders ? (
               <GettingStarted connection={data.connection} onConnect={connect} />
@@ -132,6 +149,7 @@ export default function SyncLog() {
                     retrying={retry.state !== "idle"}
                     onRetry={(ids) => retry.submit({ intent: "retry", ids: ids.join(",") }, { method: "POST" })}
                     pagination={{
+                      label: pageLabel(data.page.offset, data.page.rows.length, data.total, locale),
                       hasNext: data.page.next !== null,
                       hasPrevious: data.page.previous !== null,
                       onNext: () => setQuery({ after: data.page.next, before: null }),
@@ -146,4 +164,11 @@ export default function SyncLog() {
       </Layout>
     </Page>
   );
+}
+
+/** "51–75 of 1,204", in the merchant's locale. */
+export function pageLabel(offset: number, rows: number, total: number, locale = "en"): string {
+  const number = new Intl.NumberFormat(locale);
+  if (rows === 0) return `0 of ${number.format(total)}`;
+  return `${number.format(offset + 1)}–${number.format(offset + rows)} of ${number.format(Math.max(total, offset + rows))}`;
 }

@@ -1,21 +1,28 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, useFetcher, useLoaderData, useRouteError } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Box, Card, DataTable, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Box, Card, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { formatMoney } from "../components/format";
 import { freshbooksInvoiceUrl } from "../components/OrdersTable";
-import { SentInvoiceCard } from "../components/SentInvoiceCard";
-import { OutcomeBadge, StatusBadge, STATUS_LABELS } from "../components/StatusBadge";
-import { DateTime, useLocale } from "../components/use-locale";
+import { SentInvoiceCard, type RecordedPayment } from "../components/SentInvoiceCard";
+import { AttemptsTable } from "../components/AttemptsTable";
+import { StatusBadge } from "../components/StatusBadge";
+import { useLocale } from "../components/use-locale";
 import { usePollWhile } from "../components/use-poll-while";
 import { useToasts } from "../components/use-toasts";
 import prisma from "../db.server";
 import { env } from "../env.server";
 import type { InvoiceInput } from "../freshbooks/types";
+import { logger } from "../logger.server";
 import { retryOrders } from "../models/order-sync.server";
 import { getSettings } from "../models/settings.server";
 import { orderDetail } from "../models/sync-log.server";
+import { Reason } from "../components/Reason";
+import { useFreshBooksConnect } from "../components/use-freshbooks-connect";
+import { bannerTone, ORDER_STATES } from "../models/state-words";
+import { explain } from "../models/sync-causes";
+import { resendInvoiceEmail } from "../sync/resend-email.server";
 import { canRetry } from "../models/sync-status";
 import { authenticate } from "../shopify.server";
 
@@ -35,6 +42,15 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const id = params.id ?? "";
   if (!/^\d{1,18}$/.test(id)) throw new Response("Order not found", { status: 404 });
+  const intent = (await request.formData()).get("intent");
+  if (intent === "send-email") {
+    const sent = await resendInvoiceEmail(session.shop, BigInt(id), { db: prisma, logger });
+    if (sent === "not_found") throw new Response("Order not found", { status: 404 });
+    if (sent === "sent") return { message: "Invoice email sent" };
+    if (sent === "nothing_to_send") return { error: "There is no invoice email left to send for this order." };
+    if (sent === "reconnect") return { error: "The email was not sent: reconnect FreshBooks first." };
+    return { error: "FreshBooks did not send the email. Try again in a moment." };
+  }
   const { found, requeued } = await retryOrders(prisma, session.shop, [BigInt(id)]);
   if (found === 0) throw new Response("Order not found", { status: 404 });
   return requeued > 0 ? { message: "Order queued for retry" } : { error: "This order is synced, syncing or about to sync." };
@@ -47,6 +63,16 @@ export default function OrderDetail() {
   const invoice = order.mappedInvoice as unknown as InvoiceInput | null;
   const invoiceUrl = freshbooksInvoiceUrl(freshbooksWebUrl, order.freshbooksAccountId, order.freshbooksInvoiceId);
   const retrying = retry.state !== "idle";
+  const { connect } = useFreshBooksConnect();
+  const explanation = explain(order);
+  const bannerAction =
+    explanation?.action === "reconnect"
+      ? { content: "Reconnect FreshBooks", onAction: connect }
+      : explanation?.action === "settings"
+        ? { content: "Open Settings", url: "/app/settings" }
+        : explanation?.action === "send-email"
+          ? { content: "Send the invoice email", onAction: () => retry.submit({ intent: "send-email" }, { method: "POST" }), loading: retrying }
+          : undefined;
   useToasts(retry.data);
   usePollWhile(poll, order.status);
 
@@ -57,7 +83,7 @@ export default function OrderDetail() {
           Sync log
         </a>
         {canRetry(order) ? (
-          <button variant="primary" onClick={() => retry.submit({}, { method: "POST" })} disabled={retrying}>
+          <button variant="primary" onClick={() => retry.submit({ intent: "retry" }, { method: "POST" })} disabled={retrying}>
             {retrying ? "Retrying…" : "Retry"}
           </button>
         ) : null}
@@ -65,9 +91,9 @@ export default function OrderDetail() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            {order.statusReason ? (
-              <Banner tone={order.status === "failed" || order.status === "needs_reconnect" ? "critical" : "info"} title={STATUS_LABELS[order.status].label}>
-                <p>{order.statusReason}</p>
+            {explanation ? (
+              <Banner tone={bannerTone(explanation.tone)} title={ORDER_STATES[order.status].label} action={bannerAction}>
+                <Reason explanation={explanation} />
               </Banner>
             ) : null}
             <Card>
@@ -113,16 +139,19 @@ export default function OrderDetail() {
                     No attempt yet: the order is queued.
                   </Text>
                 ) : (
-                  <DataTable
-                    columnContentTypes={["text", "text", "text"]}
-                    headings={["When", "Outcome", "Details"]}
-                    rows={order.timeline.map((attempt) => [<DateTime key="when" iso={attempt.startedAt} />, <OutcomeBadge key="outcome" outcome={attempt.outcome} />, attempt.message ?? ""])}
-                    verticalAlign="middle"
-                  />
+                  <AttemptsTable attempts={order.timeline} />
                 )}
               </BlockStack>
             </Card>
-            {invoice ? <SentInvoiceCard invoice={invoice} total={order.freshbooksTotal} /> : null}
+            {invoice ? (
+              <SentInvoiceCard
+                invoice={invoice}
+                freshbooksTotal={order.freshbooksTotal}
+                shopifyTotal={order.totalPrice}
+                difference={order.difference}
+                payment={order.recordedPayment as RecordedPayment | null}
+              />
+            ) : null}
           </BlockStack>
         </Layout.Section>
       </Layout>

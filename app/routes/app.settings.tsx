@@ -52,6 +52,9 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
     case "save-settings": {
       const form = parseSettingsForm(parsed.data);
       if (!form.ok) return { fieldErrors: form.errors, error: "Some settings need fixing." };
+      // Nothing changed (a second click, another tab): nothing saved, and no "saved" to say.
+      const current = await getSettings(prisma, session.shop);
+      if ((Object.keys(form.value) as (keyof typeof form.value)[]).every((key) => current[key] === form.value[key])) return {};
       await saveSettings(prisma, session.shop, form.value);
       return { toast: "Settings saved. They apply to orders synced from now on." };
     }

@@ -31,7 +31,10 @@ export default function AppLayout() {
         </Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>
-      <Outlet />
+      {/* The page's main landmark (Polaris' Page draws none). */}
+      <main>
+        <Outlet />
+      </main>
     </AppProvider>
   );
 }

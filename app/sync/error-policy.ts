@@ -10,6 +10,7 @@ import {
   FreshBooksValidationError,
   isMissingScope,
 } from "../freshbooks/errors";
+import type { Cause } from "../models/sync-causes";
 
 /**
  * The one place that decides what a failed sync attempt means for the order: retry later (and
@@ -49,7 +50,8 @@ export interface RetryTiming {
 
 export type SyncStep = "client" | "invoice" | "payment" | "email";
 
-export type RetryCause = "rateLimit" | "transient";
+/** The retry budget an attempt is charged to (RETRY_BUDGETS). */
+export type RetryBudget = "rateLimit" | "transient";
 
 /** What an order has used of each budget before this attempt. */
 export interface UsedBudgets {
@@ -57,12 +59,16 @@ export interface UsedBudgets {
   transient: number;
 }
 
+/** `cause` words the reason for the merchant (models/sync-causes.ts); `detail` is FreshBooks' own text. */
+type Why = { reason: string; cause: Cause; detail?: string };
 export type Decision =
   /** rateLimit: delayMs is FreshBooks' own ask (Retry-After), or null: the account's rate decides. */
-  | { kind: "retry"; cause: "rateLimit"; delayMs: number | null; reason: string }
-  | { kind: "retry"; cause: "transient"; delayMs: number; reason: string }
-  | { kind: "fail"; reason: string }
-  | { kind: "reconnect"; reason: string };
+  | ({ kind: "retry"; budget: "rateLimit"; delayMs: number | null } & Why)
+  | ({ kind: "retry"; budget: "transient"; delayMs: number } & Why)
+  | ({ kind: "fail" } & Why)
+  | ({ kind: "reconnect" } & Why);
+
+const REFUSED_CAUSE: Record<SyncStep, Cause> = { client: "client_refused", invoice: "invoice_refused", payment: "payment_refused", email: "email_failed" };
 
 const REFUSED: Record<SyncStep, string> = {
   client: "FreshBooks refused the client",
@@ -82,9 +88,13 @@ export function backoffMs(attempt: number, timing: RetryTiming = {}): number {
  * (`client.limit` in users/me, docs/freshbooks-api.md §2), so a client create refused with a 403 and errno 1003
  * AccessDenied is read as the cap. Keyed on status and errno, never on FreshBooks' prose.
  */
-function hint(error: FreshBooksError, step: SyncStep): string {
+function isClientLimit(error: FreshBooksError, step: SyncStep): boolean {
   const capped = error instanceof FreshBooksClientLimitError || (error.status === 403 && error.details.some((detail) => detail.errno === 1003));
-  if (step === "client" && capped) {
+  return step === "client" && capped;
+}
+
+function hint(error: FreshBooksError, step: SyncStep): string {
+  if (isClientLimit(error, step)) {
     return " Your FreshBooks plan probably limits the number of clients: choose “One shared client for all orders” in Settings, or upgrade the FreshBooks plan, then retry.";
   }
   return "";
@@ -92,7 +102,10 @@ function hint(error: FreshBooksError, step: SyncStep): string {
 
 /** A refusal of our own, with a reason the merchant can act on (e.g. an invoice number taken). */
 export class SyncRefusal extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly statusCause: Cause = "unknown",
+  ) {
     super(reason);
     this.name = "SyncRefusal";
   }
@@ -100,45 +113,47 @@ export class SyncRefusal extends Error {
 
 /**
  * The decision for this failure, given what the order had used of each budget before it. A
- * retry's cause says which budget the attempt is charged to; giving up names that budget.
+ * retry says which budget the attempt is charged to; giving up names that budget.
  */
 export function decide(error: unknown, step: SyncStep, used: UsedBudgets, timing: RetryTiming = {}): Decision | null {
-  if (error instanceof SyncRefusal) return { kind: "fail", reason: error.reason };
+  if (error instanceof SyncRefusal) return { kind: "fail", reason: error.reason, cause: error.statusCause };
   if (!(error instanceof FreshBooksError)) return null;
   const decision = classify(error, step, used.transient + 1, timing);
   if (decision.kind !== "retry") return decision;
-  const spent = used[decision.cause] + 1;
-  if (spent >= RETRY_BUDGETS[decision.cause]) {
-    const what = decision.cause === "rateLimit" ? "rate-limited attempts" : "attempts in a row";
-    return { kind: "fail", reason: `Gave up after ${spent} ${what}. Last problem: ${decision.reason}` };
+  const spent = used[decision.budget] + 1;
+  if (spent >= RETRY_BUDGETS[decision.budget]) {
+    const what = decision.budget === "rateLimit" ? "rate-limited attempts" : "attempts in a row";
+    return { kind: "fail", reason: `Gave up after ${spent} ${what}. Last problem: ${decision.reason}`, cause: "gave_up", detail: decision.detail ?? decision.reason };
   }
   return decision;
 }
 
 function classify(error: FreshBooksError, step: SyncStep, attempt: number, timing: RetryTiming): Decision {
-  if (error instanceof FreshBooksReconnectRequiredError) return { kind: "reconnect", reason: error.message };
+  const detail = error.message;
+  if (error instanceof FreshBooksReconnectRequiredError) return { kind: "reconnect", reason: error.message, cause: "reconnect", detail };
   if (error instanceof FreshBooksAuthError) {
     // The client already refreshed once; a second 401 means the grant is gone, and a missing
     // scope needs a new authorization. Another 403 is a permission or plan limit: reconnecting
     // would not help.
-    if (error.status === 401) return { kind: "reconnect", reason: `FreshBooks no longer accepts this app's access (${error.message})` };
-    if (isMissingScope(error)) return { kind: "reconnect", reason: `FreshBooks did not grant this app a permission it needs (${error.message})` };
-    return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}.${hint(error, step)}`.replace(/\.\./g, ".") };
+    if (error.status === 401) return { kind: "reconnect", reason: `FreshBooks no longer accepts this app's access (${error.message})`, cause: "reconnect", detail };
+    if (isMissingScope(error)) return { kind: "reconnect", reason: `FreshBooks did not grant this app a permission it needs (${error.message})`, cause: "missing_permission", detail };
+    const cause = isClientLimit(error, step) ? "client_limit" : step === "email" ? "email_failed" : "permission_denied";
+    return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}.${hint(error, step)}`.replace(/\.\./g, "."), cause, detail };
   }
   if (error instanceof FreshBooksValidationError || error instanceof FreshBooksNotFoundError) {
-    return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}${hint(error, step)}` };
+    return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}${hint(error, step)}`, cause: REFUSED_CAUSE[step], detail };
   }
   if (error instanceof FreshBooksRateLimitError) {
     // Never a per-order backoff: the wait is the account's (pipeline: waitBehindRateLimit), so
     // every order of the account queues behind the same limit instead of unlucky ones starving.
     const asked = error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : null;
-    return { kind: "retry", cause: "rateLimit", delayMs: asked, reason: "FreshBooks asked us to slow down (rate limit)" };
+    return { kind: "retry", budget: "rateLimit", delayMs: asked, reason: "FreshBooks asked us to slow down (rate limit)", cause: "rate_limited", detail };
   }
   if (error instanceof FreshBooksConflictError) {
-    return { kind: "retry", cause: "transient", delayMs: backoffMs(attempt, timing), reason: "FreshBooks was busy with another change to this record" };
+    return { kind: "retry", budget: "transient", delayMs: backoffMs(attempt, timing), reason: "FreshBooks was busy with another change to this record", cause: "freshbooks_busy", detail };
   }
   if (error instanceof FreshBooksTransientError) {
-    return { kind: "retry", cause: "transient", delayMs: backoffMs(attempt, timing), reason: `FreshBooks was unavailable (${error.message})` };
+    return { kind: "retry", budget: "transient", delayMs: backoffMs(attempt, timing), reason: `FreshBooks was unavailable (${error.message})`, cause: "freshbooks_unavailable", detail };
   }
-  return { kind: "fail", reason: error.message };
+  return { kind: "fail", reason: error.message, cause: "unknown", detail };
 }

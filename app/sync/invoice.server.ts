@@ -64,18 +64,18 @@ async function chooseNumber(input: InvoiceStepInput, customerid: number): Promis
     const found = await fb.invoices.findByNumber(current);
     const ours = found.find((invoice) => isOurs(invoice, customerid, input));
     if (ours) return { existing: ours };
-    if (found.length > 0) throw new SyncRefusal(numberTakenReason(current));
+    if (found.length > 0) throw new SyncRefusal(numberTakenReason(current), "invoice_number_taken");
     return { number: current };
   }
   const found = await fb.invoices.findByNumber(recorded);
   const ours = found.find((invoice) => isOurs(invoice, customerid, input));
   if (ours) return { existing: ours };
   if (found.length === 0) return { number: recorded };
-  if (current === recorded) throw new SyncRefusal(numberTakenReason(recorded));
+  if (current === recorded) throw new SyncRefusal(numberTakenReason(recorded), "invoice_number_taken");
   const others = await fb.invoices.findByNumber(current);
   const oursToo = others.find((invoice) => isOurs(invoice, customerid, input));
   if (oursToo) return { existing: oursToo };
-  if (others.length > 0) throw new SyncRefusal(numberTakenReason(current));
+  if (others.length > 0) throw new SyncRefusal(numberTakenReason(current), "invoice_number_taken");
   return { number: current };
 }
 
@@ -106,7 +106,7 @@ export async function ensureInvoice(input: InvoiceStepInput, customerid: number)
     const found = await input.fb.invoices.findByNumber(choice.number);
     const ours = found.find((invoice) => isOurs(invoice, customerid, input));
     if (ours) return { invoice: ours, created: false };
-    if (found.length > 0) throw new SyncRefusal(numberTakenReason(choice.number));
+    if (found.length > 0) throw new SyncRefusal(numberTakenReason(choice.number), "invoice_number_taken");
     throw error;
   }
 }

@@ -85,7 +85,7 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
 
   if (settings.uninstalledAt) {
     const reason = "Paused: the app is not installed in this shop. Orders sync again after it is reinstalled.";
-    return finish({ outcome: "paused", reason }, { status: "queued", statusReason: reason });
+    return finish({ outcome: "paused", reason }, { status: "queued", statusReason: reason, statusCause: "paused", statusDetail: null });
   }
 
   // Claim the order: one attempt at a time, even if two jobs for it ever run at once. A
@@ -116,13 +116,15 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
 
   const parsed = shopifyOrderSchema.safeParse(row.payload);
   if (!parsed.success) {
-    const reason = `Shopify's order could not be read: ${parsed.error.issues[0]?.path.join(".") ?? "?"} ${parsed.error.issues[0]?.message ?? ""}`.trim();
-    return finish({ outcome: "failed", reason }, { status: "failed", statusReason: reason });
+    const detail = `${parsed.error.issues[0]?.path.join(".") ?? "?"} ${parsed.error.issues[0]?.message ?? ""}`.trim();
+    const reason = `Shopify's order could not be read: ${detail}`;
+    return finish({ outcome: "failed", reason }, { status: "failed", statusReason: reason, statusCause: "order_unreadable", statusDetail: detail });
   }
   const mapping = mapOrder(parsed.data, { invoicePrefix: settings.invoicePrefix, dueOffsetDays: settings.dueOffsetDays, shopDomain: shop, sendDespiteFilter: row.sendDespiteFilter });
   if (!mapping.ok) {
     const status = mapping.kind === "skip" ? "skipped" : "failed";
-    return finish({ outcome: status, reason: mapping.reason }, { status, statusReason: mapping.reason });
+    const statusCause = mapping.kind === "skip" ? "test_order" : "order_unsupported";
+    return finish({ outcome: status, reason: mapping.reason }, { status, statusReason: mapping.reason, statusCause, statusDetail: null });
   }
 
   let step: SyncStep = "client";
@@ -135,7 +137,10 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
     const reason = result.difference
       ? `FreshBooks' total ${result.freshbooksTotal} differs from Shopify's ${mapping.order.shopifyTotal.amount} ${mapping.order.currency} by ${result.difference}${result.note ? `; ${result.note}` : ""}`
       : (result.note ?? null);
-    return finish({ outcome: status, reason: reason ?? undefined }, { status, statusReason: reason, difference: result.difference });
+    // The one thing to act on first: an email to send again, then a difference, then a payment note.
+    const statusCause = result.emailError ? "email_failed" : result.difference ? "total_difference" : result.note ? "payment_adjusted" : null;
+    const statusDetail = result.emailError ?? result.note ?? null;
+    return finish({ outcome: status, reason: reason ?? undefined }, { status, statusReason: reason, statusCause, statusDetail, difference: result.difference });
   } catch (error) {
     if (isClaimLost(error)) return lost();
     // (A 429 is the hot path of a storm: it needs no read of the transient count.)
@@ -149,21 +154,23 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
     // What is already in FreshBooks, when a later step is what failed: the merchant sees exactly
     // which part is missing, and the next attempt (or Retry) does only that part.
     const missing = await missingPart(deps.db, where, step);
+    // What is missing leads the detail too: the pages word the cause, and show the detail under it.
+    const why = { statusCause: decision.cause, statusDetail: `${missing}${decision.detail ?? ""}` || null };
     if (decision.kind === "retry") {
       const retryAt =
-        decision.cause === "rateLimit"
+        decision.budget === "rateLimit"
           ? await waitBehindRateLimit(deps.db, shop, accountId ?? "", decision.delayMs)
           : new Date(now().getTime() + decision.delayMs);
       const reason = `${missing}${decision.reason}. Retrying automatically.`;
-      const spent = decision.cause === "rateLimit" ? { rateLimitedAttempts: { increment: 1 } } : { transientFailures: { increment: 1 } };
-      return finish({ outcome: "retry", reason, retryAt }, { status: "queued", statusReason: reason, nextAttemptAt: retryAt, ...spent }, error);
+      const spent = decision.budget === "rateLimit" ? { rateLimitedAttempts: { increment: 1 } } : { transientFailures: { increment: 1 } };
+      return finish({ outcome: "retry", reason, retryAt }, { status: "queued", statusReason: reason, ...why, nextAttemptAt: retryAt, ...spent }, error);
     }
     if (decision.kind === "reconnect") {
       const reason = `${missing}Waiting for FreshBooks to be reconnected (${decision.reason}). The order syncs when you reconnect.`;
-      return finish({ outcome: "needs_reconnect", reason }, { status: "needs_reconnect", statusReason: reason }, error);
+      return finish({ outcome: "needs_reconnect", reason }, { status: "needs_reconnect", statusReason: reason, ...why }, error);
     }
     const reason = `${missing}${decision.reason}`;
-    return finish({ outcome: "failed", reason }, { status: "failed", statusReason: reason }, error);
+    return finish({ outcome: "failed", reason }, { status: "failed", statusReason: reason, ...why }, error);
   }
 }
 
@@ -243,9 +250,10 @@ async function runSteps(
   deps: SyncDeps,
   where: Where,
   enter: (step: SyncStep) => void,
-): Promise<{ freshbooksTotal: string; difference: string | null; note?: string }> {
+): Promise<{ freshbooksTotal: string; difference: string | null; note?: string; emailError?: string }> {
   const now = () => deps.now?.() ?? new Date();
   const notes: string[] = [];
+  let emailError: string | undefined;
 
   enter("client");
   const clientRequest = { shop: row.shop, accountId: fb.accountId, customer: mapped.customer, settings, currency: mapped.currency };
@@ -288,7 +296,13 @@ async function runSteps(
     // An invoice this attempt has just created has no payments yet: no need to list them.
     const recorded = await ensurePayment(fb, mapped, invoiceId, total, { createdNow, outstanding });
     if (recorded.note) notes.push(recorded.note);
-    if (recorded.payment) await deps.db.orderSync.update({ where, data: { paymentId: recorded.payment.id, transientFailures: 0 } });
+    if (recorded.payment) {
+      const { amount, date, type } = recorded.payment;
+      await deps.db.orderSync.update({
+        where,
+        data: { paymentId: recorded.payment.id, recordedPayment: { amount: amount.amount, code: amount.code, date, type }, transientFailures: 0 },
+      });
+    }
   }
 
   const recipient = mapped.customer?.email;
@@ -305,11 +319,12 @@ async function runSteps(
         await deps.db.orderSync.update({ where, data: { emailRequestedAt: null } });
         throw error;
       }
-      notes.push(`the invoice was not emailed (${error instanceof Error ? error.message : String(error)})`);
+      emailError = error instanceof Error ? error.message : String(error);
+      notes.push(`the invoice was not emailed (${emailError})`);
     }
   }
 
   const shopifyTotal = mapped.shopifyTotal.amount;
   const note = notes.length > 0 ? notes.join("; ") : undefined;
-  return { freshbooksTotal: total, difference: sameAmount(total, shopifyTotal) ? null : difference(total, shopifyTotal), note };
+  return { freshbooksTotal: total, difference: sameAmount(total, shopifyTotal) ? null : difference(total, shopifyTotal), note, emailError };
 }

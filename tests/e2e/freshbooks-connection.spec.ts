@@ -123,7 +123,8 @@ test("disconnects: FreshBooks' token is revoked and the page offers to connect a
   await expect(page.getByRole("button", { name: "Connect FreshBooks" })).toBeVisible();
   await expect.poll(() => toasts(page)).toContain("FreshBooks disconnected");
   // Saving settings afterwards shows its own toast, not the disconnect one again.
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByLabel("Invoice number prefix").fill("AFTER-");
+  await page.getByRole("region", { name: "Unsaved changes" }).getByRole("button", { name: "Save" }).click();
   await expect.poll(() => toasts(page)).toContain("Settings saved. They apply to orders synced from now on.");
   expect((await toasts(page)).filter((toast) => toast === "FreshBooks disconnected")).toHaveLength(1);
   const state = (await sandbox("state")) as {
@@ -162,7 +163,7 @@ test("a broken connection shows a Reconnect banner on the sync log, and reconnec
   });
 
   await openApp("/app");
-  await expect(page.getByText("FreshBooks needs to be reconnected")).toBeVisible();
+  await expect(page.getByText("FreshBooks: Reconnect needed")).toBeVisible();
   await expect(page.getByText("No order is lost")).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("sync-log-reconnect-banner.png"), fullPage: true });
 
@@ -176,7 +177,7 @@ test("a broken connection shows a Reconnect banner on the sync log, and reconnec
   await routeShopify(again);
   await again.goto(embeddedUrl("/app"));
   await expect(again.getByRole("heading", { name: "Sync log", level: 1 })).toBeVisible();
-  await expect(again.getByText("FreshBooks needs to be reconnected")).toHaveCount(0);
+  await expect(again.getByText("FreshBooks: Reconnect needed")).toHaveCount(0);
   expect(await syncedStatus(order.id)).toBe("synced");
 });
 

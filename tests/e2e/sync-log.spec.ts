@@ -42,7 +42,7 @@ test("the sync log shows every state with its badge and tone, and filters, searc
   await openApp("/app");
 
   await expect(page.getByRole("heading", { name: "Sync log", level: 1 })).toHaveCount(1);
-  const expected = { synced: ["Synced", "toneSuccess"], synced_with_difference: ["Synced with difference", "toneWarning"], failed: ["Failed", "toneCritical"], needs_reconnect: ["Needs reconnect", "toneCritical"], queued: ["Queued", "toneInfo"], skipped: ["Skipped", null] } as const;
+  const expected = { synced: ["Synced", "toneSuccess"], synced_with_difference: ["Synced with difference", "toneWarning"], failed: ["Failed", "toneCritical"], needs_reconnect: ["Reconnect needed", "toneCritical"], queued: ["Queued", "toneInfo"], skipped: ["Skipped", null] } as const;
   for (const n of [30, 25, 26, 27, 28, 29]) {
     const [label, tone] = expected[STATES[n % 6]!];
     await expect(badge(page, `#${n}`)).toContainText(label);
@@ -50,11 +50,16 @@ test("the sync log shows every state with its badge and tone, and filters, searc
     else await expect(badge(page, `#${n}`)).not.toHaveClass(/Polaris-Badge--tone/);
   }
   await expect(row(page, "#30").getByText("$12.50")).toBeVisible();
+  // Retry where it can help; an order waiting for a Reconnect offers none.
+  await expect(row(page, "#26").getByRole("button", { name: "Retry #26" })).toBeVisible();
+  await expect(row(page, "#27").getByRole("button", { name: /Retry/ })).toHaveCount(0);
   await expect(page.locator("tbody tr")).toHaveCount(25);
   await page.screenshot({ path: testInfo.outputPath("sync-log-states.png"), fullPage: true });
 
+  await expect(page.getByText("1–25 of 30")).toBeVisible();
   await page.getByRole("button", { name: "Next" }).click();
   await expect(page.locator("tbody tr")).toHaveCount(5);
+  await expect(page.getByText("26–30 of 30")).toBeVisible();
   await expect(page.locator("tbody").getByText("#1", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Previous" }).click();
   await expect(page.locator("tbody tr")).toHaveCount(25);
@@ -64,11 +69,15 @@ test("the sync log shows every state with its badge and tone, and filters, searc
   await expect(page.locator("tbody").getByText("Synced", { exact: true })).toHaveCount(0);
 
   await page.getByRole("tab", { name: /^All/ }).click();
-  await page.getByPlaceholder("Search by order").fill("#17");
+  await page.getByRole("textbox", { name: "Search by order number, customer name or email" }).fill("#17");
   await expect(page.locator("tbody tr")).toHaveCount(1);
   await expect(page.locator("tbody").getByText("#17", { exact: true })).toBeVisible();
-  await page.getByPlaceholder("Search by order").fill("c20@example.com");
+  await page.getByRole("textbox", { name: "Search by order number, customer name or email" }).fill("c20@example.com");
   await expect(page.locator("tbody").getByText("#20", { exact: true })).toBeVisible();
+  await expect(page.locator("tbody tr")).toHaveCount(1);
+  // By the name the Customer column shows.
+  await page.getByRole("textbox", { name: "Search by order number, customer name or email" }).fill("customer 21");
+  await expect(page.locator("tbody").getByText("#21", { exact: true })).toBeVisible();
   await expect(page.locator("tbody tr")).toHaveCount(1);
 });
 
@@ -93,7 +102,8 @@ test("the selection goes with the rows it was made on; the button says what Retr
   for (const n of [26, 27, 30]) await row(page, `#${n}`).getByRole("checkbox").check();
 
   await expect(page.getByText("3 selected")).toBeVisible();
-  await expect(page.getByRole("button", { name: "Retry 2 of 3 orders" })).toBeVisible();
+  // #27 waits for a Reconnect: Retry would not help it.
+  await expect(page.getByRole("button", { name: "Retry 1 of 3 orders" })).toBeVisible();
 
   await page.getByRole("tab", { name: /^Failed/ }).click();
   await expect(page.locator("tbody tr")).toHaveCount(10);
@@ -136,7 +146,15 @@ test("the failed order's page: the reason, Retry as the page's primary action, t
   await openApp("/app");
   await row(page, "#4343").getByRole("link", { name: "#4343" }).click();
   await expect(page.getByRole("heading", { name: "Order #4343", level: 1 })).toHaveCount(1);
-  await expect(page.getByText(/FreshBooks refused the invoice/).first()).toBeVisible();
+  // Our sentence first; FreshBooks' own text only under Details.
+  const banner = page.locator(".Polaris-Banner").filter({ hasText: "FreshBooks did not accept the invoice." });
+  await expect(banner).toBeVisible();
+  await expect(banner.getByText("Details says what FreshBooks objected to")).toBeVisible();
+  const detail = banner.locator("details > p");
+  await expect(detail).toBeHidden();
+  await banner.getByText("Details", { exact: true }).click();
+  await expect(detail).toBeVisible();
+  await expect(detail).not.toHaveText("");
   await expect(page.locator(".Polaris-Badge", { hasText: /Failed$/ }).first()).toHaveClass(/Polaris-Badge--toneCritical/);
   await page.screenshot({ path: testInfo.outputPath("order-failed-detail.png"), fullPage: true });
 
@@ -144,8 +162,17 @@ test("the failed order's page: the reason, Retry as the page's primary action, t
   await expect.poll(() => toasts(page)).toContain("Order queued for retry");
   await expect(page.locator(".Polaris-Badge", { hasText: /Synced$/ }).first()).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);
-  await expect(page.getByText("Invoice as sent to FreshBooks")).toBeVisible();
-  await expect(page.getByText("Due on receipt")).toBeVisible();
+  // The invoice as FreshBooks has it: lines with their taxes, subtotal, each tax, both totals, the payment.
+  await expect(page.getByRole("heading", { name: "Invoice in FreshBooks" })).toBeVisible();
+  await expect(page.getByText(/Due on receipt/)).toBeVisible();
+  const invoice = page.getByRole("table", { name: "Invoice lines" });
+  await expect(invoice.getByRole("row", { name: /Subtotal/ })).toBeVisible();
+  await expect(invoice.getByRole("row", { name: /NY State Tax \(8\.875%\)/ })).toBeVisible();
+  await expect(invoice.getByRole("row", { name: /Total in FreshBooks/ })).toContainText("$49.10");
+  await expect(invoice.getByRole("row", { name: /Total in Shopify/ })).toContainText("$49.10");
+  await expect(invoice.getByRole("row", { name: /Difference/ })).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "Payments recorded" })).toBeVisible();
+  await expect(page.getByText("None recorded by this app.")).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath("order-synced-detail.png"), fullPage: true });
 });
 
@@ -219,4 +246,54 @@ test("another shop's order cannot be viewed; a server error is not called 'not f
   await openApp(`/app/orders/${broken!.id}`);
   await expect(page.getByRole("heading", { name: "This order could not be shown", level: 1 })).toBeVisible();
   await expect(page.getByText("Order not found")).toHaveCount(0);
+});
+
+test("failures on any page are grouped by cause above the log, each with its fix and its Retry; the row says why in short", async ({ page, openApp }, testInfo) => {
+  test.setTimeout(120_000);
+  await seedLog(60);
+  // Three old orders (page 3) hit the plan's client limit; one waits for a Reconnect.
+  await sql(`update order_sync set status = 'failed', status_cause = 'client_limit', status_detail = 'You do not have access to perform the action requested.' where order_number in (1, 2, 3)`);
+  await sql(`update order_sync set status = 'synced', status_reason = null where status = 'failed' and status_cause is null`);
+  await sql(`update order_sync set status = 'synced' where status = 'needs_reconnect' and order_number <> 57`);
+  await sql(`update order_sync set status_cause = 'reconnect' where order_number = 57`);
+  await openApp("/app");
+
+  const banner = page.locator(".Polaris-Banner").filter({ hasText: "4 orders did not sync" });
+  await expect(banner).toBeVisible();
+  await expect(banner.getByText("3 orders: Your FreshBooks plan's limit on clients is reached.")).toBeVisible();
+  await expect(banner.getByText(/One shared client for all orders/)).toBeVisible();
+  await expect(banner.getByRole("link", { name: "Open Settings" })).toBeVisible();
+  await expect(banner.getByText("1 order: FreshBooks no longer accepts this app's access.")).toBeVisible();
+  await expect(banner.getByRole("button", { name: "Reconnect FreshBooks" })).toBeVisible();
+  // FreshBooks' wording is not the headline anywhere.
+  await expect(page.getByText("You do not have access to perform the action requested.")).toHaveCount(0);
+  // The row of the order waiting for Reconnect says why, in short.
+  await expect(row(page, "#57").getByText("FreshBooks no longer accepts this app's access.")).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("sync-log-failures.png"), fullPage: true });
+
+  await banner.getByRole("button", { name: "Retry these 3 orders" }).click();
+  await expect.poll(() => toasts(page)).toContain("3 orders queued for retry");
+  await expect(banner.getByText(/3 orders: Your FreshBooks plan/)).toHaveCount(0);
+  // Re-queued and tried again (their test payload is empty: they fail anew, for another cause).
+  await expect.poll(async () => (await sql("select id from order_sync where status_cause = 'client_limit'")).length).toBe(0);
+});
+
+test("a synced order whose email failed says so, and 'Send the invoice email' sends it once", async ({ page, openApp }) => {
+  test.setTimeout(120_000);
+  await connectFreshBooks();
+  await sql(`insert into shop_settings (shop, email_invoices, updated_at) values ('freshbooks-sync-test.myshopify.com', true, now())`);
+  await sandbox("faults", { enqueue: [{ method: "PUT", path: "/invoices/invoices/\\d+$", fault: { kind: "status", status: 503 } }] });
+  const order = usOrder(4545);
+  expect(await deliverOrder(order)).toBe(200);
+  expect(await syncedStatus(order.id)).toBe("synced");
+
+  await openApp("/app");
+  await row(page, "#4545").getByRole("link", { name: "#4545" }).click();
+  const banner = page.locator(".Polaris-Banner").filter({ hasText: "its email to the customer was not sent" });
+  await expect(banner).toBeVisible();
+  await banner.getByRole("button", { name: "Send the invoice email" }).click();
+  await expect.poll(() => toasts(page)).toContain("Invoice email sent");
+  await expect(banner).toHaveCount(0);
+  const state = (await sandbox("state")) as { accounts: Record<string, { emailsSent: unknown[] }> };
+  expect(Object.values(state.accounts).flatMap((a) => a.emailsSent)).toHaveLength(1);
 });

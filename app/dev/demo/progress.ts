@@ -1,4 +1,7 @@
 /** The demo's output: progress lines, and each order's way through the sync as it happens. */
+import { ANSI_COLOR, ORDER_STATES } from "../../models/state-words";
+import { explain } from "../../models/sync-causes";
+import { SYNC_STATUSES, type SyncStatus } from "../../models/sync-status";
 import type { DemoStore, SyncRow } from "./store";
 
 export function say(message: string): void {
@@ -10,23 +13,37 @@ function paint(code: number, text: string): string {
   return COLOR ? `\u001b[${code}m${text}\u001b[0m` : text;
 }
 
-const STATUS_COLOR: Record<string, number> = { synced: 32, synced_with_difference: 33, failed: 31, needs_reconnect: 31, skipped: 90 };
+/** The state as the app names and colours it (models/state-words.ts). */
+function stateWords(status: string): { label: string; color: number } {
+  const words = (SYNC_STATUSES as readonly string[]).includes(status) ? ORDER_STATES[status as SyncStatus] : null;
+  return words ? { label: words.label, color: ANSI_COLOR[words.tone] } : { label: status, color: ANSI_COLOR.neutral };
+}
+
+/** The reason as the app words it (models/sync-causes.ts), without FreshBooks' original text. */
+function reason(row: SyncRow): string {
+  return explain(row)?.what ?? "";
+}
 
 function describe(row: SyncRow): string {
   const who = `${row.customerName ?? "guest"} · ${row.totalPrice} ${row.currency}`;
   switch (row.status) {
     case "synced":
-    case "synced_with_difference":
-      return `invoice ${row.invoiceNumber ?? "?"} · ${who}${row.status === "synced_with_difference" ? ` · ${row.statusReason ?? ""}` : ""}`;
+    case "synced_with_difference": {
+      const note = row.statusCause ? ` · ${reason(row)}` : "";
+      return `invoice ${row.invoiceNumber ?? "(none)"} · ${who}${note}`;
+    }
     case "queued": {
       if (row.attempts === 0) return who;
       const wait = row.nextAttemptAt ? Math.max(0, Math.round((row.nextAttemptAt.getTime() - Date.now()) / 1000)) : null;
-      return `attempt ${row.attempts} failed: ${row.statusReason ?? "?"}${wait === null ? "" : `; retrying in ${wait} s`}`;
+      const why = reason(row) || "It did not go through.";
+      return `attempt ${row.attempts}: ${why} ${wait === null ? "Retrying." : `Retrying in ${wait} s.`}`;
     }
     case "syncing":
       return `attempt ${row.attempts + 1}`;
-    default:
-      return row.statusReason ?? "";
+    default: {
+      const explanation = explain(row);
+      return explanation ? `${explanation.what} ${explanation.fix}` : "";
+    }
   }
 }
 
@@ -58,7 +75,8 @@ export class SyncWatcher {
         const key = `${row.status}/${row.attempts}`;
         if (this.seen.get(row.orderName) === key || row.status === "syncing") continue;
         this.seen.set(row.orderName, key);
-        const status = paint(STATUS_COLOR[row.status] ?? 36, row.status.padEnd(22));
+        const words = stateWords(row.status);
+        const status = paint(words.color, words.label.padEnd(22));
         process.stdout.write(`        ${row.orderName.padEnd(7)} ${status} ${describe(row)}\n`);
       }
       return rows;

@@ -11,6 +11,8 @@ export interface SyncRow {
   orderNumber: number;
   status: string;
   statusReason: string | null;
+  statusCause: string | null;
+  statusDetail: string | null;
   attempts: number;
   invoiceNumber: string | null;
   customerName: string | null;
@@ -75,7 +77,8 @@ export class DemoStore {
 
   async rows(fromNumber: number): Promise<SyncRow[]> {
     const result = await this.pool.query<SyncRow>(
-      `select order_name as "orderName", order_number as "orderNumber", status, status_reason as "statusReason", attempts,
+      `select order_name as "orderName", order_number as "orderNumber", status, status_reason as "statusReason",
+              status_cause as "statusCause", status_detail as "statusDetail", attempts,
               invoice_number as "invoiceNumber", customer_name as "customerName", total_price as "totalPrice", currency,
               next_attempt_at as "nextAttemptAt"
        from order_sync where shop = $1 and order_number >= $2 order by order_number`,

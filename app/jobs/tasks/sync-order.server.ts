@@ -29,8 +29,8 @@ export const syncOrderTask: Task = async (payload, helpers) => {
       .updateMany({
         where: { shop, orderId },
         data: last
-          ? { status: "failed", statusReason: `An internal error stopped the sync: ${message}` }
-          : { status: "queued", statusReason: "An internal error interrupted the sync; retrying automatically." },
+          ? { status: "failed", statusReason: `An internal error stopped the sync: ${message}`, statusCause: "internal", statusDetail: null }
+          : { status: "queued", statusReason: "An internal error interrupted the sync; retrying automatically.", statusCause: "internal", statusDetail: null },
       })
       .catch(() => undefined);
     throw error;
