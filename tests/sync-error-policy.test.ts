@@ -86,6 +86,8 @@ describe("one budget per cause", () => {
     expect(decide(slowDown, "invoice", { rateLimit: MAX_RATE_LIMITED_ATTEMPTS - 1, transient: 0 }, timing)).toEqual({
       kind: "fail",
       reason: `Gave up after ${MAX_RATE_LIMITED_ATTEMPTS} rate-limited attempts. Last problem: FreshBooks asked us to slow down (rate limit)`,
+      cause: "gave_up",
+      detail: "slow down",
     });
   });
 });

@@ -141,7 +141,7 @@ function classify(error: FreshBooksError, step: SyncStep, attempt: number, timin
     return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}.${hint(error, step)}`.replace(/\.\./g, "."), cause, detail };
   }
   if (error instanceof FreshBooksValidationError || error instanceof FreshBooksNotFoundError) {
-    return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}${hint(error, step)}`, cause: REFUSED_CAUSE[step], detail };
+    return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}${hint(error, step)}`, cause: isClientLimit(error, step) ? "client_limit" : REFUSED_CAUSE[step], detail };
   }
   if (error instanceof FreshBooksRateLimitError) {
     // Never a per-order backoff: the wait is the account's (pipeline: waitBehindRateLimit), so
