@@ -17,7 +17,8 @@ async function confirmConnection(page: Page, business = "Demo Business"): Promis
   await expect(page.getByText("owner@example.com")).toBeVisible();
   await expect(page.getByText(business, { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Confirm and start syncing" }).click();
-  await expect(page.getByText(`Connected to ${business}`)).toBeVisible();
+  // The card's sentence (a "Connected to …" toast may be on screen too).
+  await expect(page.locator("p", { hasText: `Connected to ${business}.` })).toBeVisible();
 }
 
 test("connects FreshBooks from the settings page in two clicks: Connect, then Confirm", async ({ page, openApp }, testInfo) => {
