@@ -89,7 +89,7 @@ test("a custom date range narrows the log and its summary", async ({ page, openA
 
   await page.getByLabel("Period").selectOption("custom");
   await page.getByLabel("From").fill("2026-10-01");
-  await page.getByLabel("To").fill("2026-10-05");
+  await page.getByLabel("To", { exact: true }).fill("2026-10-05");
 
   await expect(page.locator("tbody tr")).toHaveCount(2);
   await expect(page.getByRole("tab", { name: /^All \(2\)/ })).toBeVisible();
@@ -236,7 +236,7 @@ test("another shop's order cannot be viewed; a server error is not called 'not f
   await openApp("/app/orders/99999999999999999999");
   await expect(page.getByRole("heading", { name: "Order not found", level: 1 })).toBeVisible();
 
-  // A record the page cannot render (an invoice line without a price): our failure, said as such.
+  // A stored invoice the page cannot read exactly (a line without a price) is said so, not a crash.
   await sql(
     `insert into order_sync (shop, order_id, order_name, total_price, currency, status, payload, mapped_invoice, updated_at)
      values ($1, '778', '#778', '1.00', 'USD', 'synced', '{}', '{"lines": [{"name": "Broken"}]}', now())`,
@@ -244,8 +244,17 @@ test("another shop's order cannot be viewed; a server error is not called 'not f
   );
   const [broken] = await sql<{ id: string }>("select id::text from order_sync where order_id = '778'");
   await openApp(`/app/orders/${broken!.id}`);
-  await expect(page.getByRole("heading", { name: "This order could not be shown", level: 1 })).toBeVisible();
-  await expect(page.getByText("Order not found")).toHaveCount(0);
+  await expect(page.getByText("This invoice's amounts cannot be shown exactly.")).toBeVisible();
+
+  // A server error (the attempts cannot be read): our failure, said as such, never "not found".
+  await sql("alter table sync_attempt rename to sync_attempt_away");
+  try {
+    await openApp(`/app/orders/${broken!.id}`);
+    await expect(page.getByRole("heading", { name: "This order could not be shown", level: 1 })).toBeVisible();
+    await expect(page.getByText("Order not found")).toHaveCount(0);
+  } finally {
+    await sql("alter table sync_attempt_away rename to sync_attempt");
+  }
 });
 
 test("failures on any page are grouped by cause above the log, each with its fix and its Retry; the row says why in short", async ({ page, openApp }, testInfo) => {
