@@ -172,17 +172,27 @@ export type RequeueResult = { found: number; requeued: number; orderIds: string[
  * `found` counts the ids that are this shop's orders at all, so the caller can answer 404.
  */
 export async function retryOrders(db: PrismaClient, shop: string, ids: bigint[]): Promise<RequeueResult> {
+  return requeueOwned(db, shop, ids, (chosen) => Prisma.sql`${chosen} and (status in (${Prisma.join([...RETRY_STATES])}) or (status = 'queued' and next_attempt_at > now()))`);
+}
+
+/**
+ * Re-queues those of the given orders that `selection` picks, only when every id is one of this
+ * shop's orders (`found` tells the caller to answer 404 otherwise): Retry and Send share it.
+ */
+async function requeueOwned(
+  db: PrismaClient,
+  shop: string,
+  ids: bigint[],
+  selection: (chosen: Prisma.Sql) => Prisma.Sql,
+  alsoSet: Prisma.Sql = Prisma.empty,
+): Promise<RequeueResult> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return { found: 0, requeued: 0, orderIds: [] };
-  const [owned] = await db.$queryRaw<{ found: bigint }[]>`
-    select count(*) as found from order_sync where shop = ${shop} and id in (${Prisma.join(unique)})`;
+  const chosen = Prisma.sql`id in (${Prisma.join(unique)})`;
+  const [owned] = await db.$queryRaw<{ found: bigint }[]>`select count(*) as found from order_sync where shop = ${shop} and ${chosen}`;
   const found = Number(owned?.found ?? 0);
   if (found < unique.length) return { found, requeued: 0, orderIds: [] };
-  const requeued = await requeue(
-    db,
-    shop,
-    Prisma.sql`id in (${Prisma.join(unique)}) and (status in (${Prisma.join([...RETRY_STATES])}) or (status = 'queued' and next_attempt_at > now()))`,
-  );
+  const requeued = await requeue(db, shop, selection(chosen), alsoSet);
   return { found, requeued: requeued.length, orderIds: requeued };
 }
 
@@ -193,14 +203,7 @@ export async function retryOrders(db: PrismaClient, shop: string, ids: bigint[])
  * retryOrders. Any other state is left alone (synced orders are never sent twice).
  */
 export async function sendSkippedOrders(db: PrismaClient, shop: string, ids: bigint[]): Promise<RequeueResult> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return { found: 0, requeued: 0, orderIds: [] };
-  const [owned] = await db.$queryRaw<{ found: bigint }[]>`
-    select count(*) as found from order_sync where shop = ${shop} and id in (${Prisma.join(unique)})`;
-  const found = Number(owned?.found ?? 0);
-  if (found < unique.length) return { found, requeued: 0, orderIds: [] };
-  const requeued = await requeue(db, shop, Prisma.sql`id in (${Prisma.join(unique)}) and status = 'skipped'`, Prisma.sql`, send_despite_filter = true`);
-  return { found, requeued: requeued.length, orderIds: requeued };
+  return requeueOwned(db, shop, ids, (chosen) => Prisma.sql`${chosen} and status = 'skipped'`, Prisma.sql`, send_despite_filter = true`);
 }
 
 /**
