@@ -2,7 +2,9 @@ import { runOnce } from "graphile-worker";
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import prisma from "../app/db.server";
-import { enqueue } from "../app/jobs/enqueue.server";
+import { Prisma } from "@prisma/client";
+import { crontab } from "../app/jobs/catalog";
+import { addJobSql, enqueue, fromRow } from "../app/jobs/enqueue.server";
 import { WORKER_HEARTBEAT_ID, workerHeartbeat } from "../app/jobs/tasks/worker-heartbeat.server";
 
 type JobRow = { task_identifier: string; payload: unknown; key: string | null };
@@ -52,5 +54,26 @@ describe("background jobs", () => {
     const beat = await prisma.workerHeartbeat.findUnique({ where: { id: WORKER_HEARTBEAT_ID } });
     expect(beat?.beatAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(await queuedJobs()).toEqual([]);
+  });
+
+  it("adds every job with its catalog entry's key rule and max attempts, from a value or from a statement's rows", async () => {
+    await enqueue(prisma, "sync-order", { shop: "a.myshopify.com", orderId: "1" });
+    await prisma.$executeRaw`
+      with rows as (select * from (values ('2'), ('3')) as t(order_id))
+      select ${addJobSql("sync-order", fromRow("sync-order", { shop: Prisma.sql`${"a.myshopify.com"}::text`, orderId: Prisma.sql`order_id` }))} from rows`;
+    const jobs = await prisma.$queryRaw<{ key: string; payload: unknown; max_attempts: number }[]>`
+      select key, payload, max_attempts from graphile_worker._private_jobs where key like 'sync-order:%' order by key`;
+    expect(jobs).toEqual(
+      ["1", "2", "3"].map((orderId) => ({ key: `sync-order:a.myshopify.com:${orderId}`, payload: { shop: "a.myshopify.com", orderId }, max_attempts: 10 })),
+    );
+    await enqueue(prisma, "sync-order", { shop: "a.myshopify.com", orderId: "1" }, { runAt: new Date(Date.now() + 60_000) });
+    expect(await prisma.$queryRaw`select count(*)::int as n from graphile_worker._private_jobs where key like 'sync-order:%'`).toEqual([{ n: 3 }]);
+    await prisma.$executeRaw`delete from graphile_worker._private_jobs where key like 'sync-order:%'`;
+  });
+
+  it("builds the worker's crontab from the catalog's cron entries", () => {
+    expect(crontab()).toBe(
+      ["* * * * * worker-heartbeat ?id=worker-heartbeat&max=1", "17 3 * * * purge-expired-data ?id=purge-expired-data&fill=1d&max=3"].join("\n"),
+    );
   });
 });

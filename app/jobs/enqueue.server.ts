@@ -1,41 +1,65 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
-import { parsePayload, type TaskName, type TaskPayload } from "./catalog";
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { jobKey, keyFields, parsePayload, taskCatalog, type TaskDefinition, type TaskName, type TaskPayload } from "./catalog";
 
+/** What a caller may set for one job; everything else comes from the task's catalog entry. */
 export interface JobSpec {
-  /** Deduplication key: a second job with the same key replaces (or is absorbed by) the first. */
-  jobKey?: string;
-  /** "preserve_run_at" keeps a pending job's schedule when the same key is added again. */
-  jobKeyMode?: "replace" | "preserve_run_at" | "unsafe_dedupe";
-  /** Jobs in one named queue run one at a time, in order. */
-  queueName?: string;
   runAt?: Date;
-  maxAttempts?: number;
-  priority?: number;
+  /** Overrides the catalog's key rule (tests, one-off jobs). */
+  jobKey?: string;
 }
 
 type Queryable = PrismaClient | Prisma.TransactionClient;
 
+/** A payload whose fields are SQL expressions of the statement's rows (one job per row). */
+export type RowPayload<T extends TaskName> = { [K in keyof TaskPayload<T>]-?: Prisma.Sql };
+
 /**
- * Adds a graphile-worker job through the given Prisma client or transaction, so that the job
- * exists exactly when the surrounding transaction commits (the transactional-outbox pattern:
- * never enqueue outside the data transaction).
+ * The one way to add a job: the SQL call `graphile_worker.add_job(...)` for this task, with its
+ * catalog entry's key rule, max attempts, queue and priority, to put inside a statement (a CTE
+ * `select ${addJobSql(...)} from rows`, or `select ${addJobSql(...)}`). The payload is either a
+ * value (checked against the task's schema now) or, with `fromRow`, SQL expressions of the
+ * statement's rows (each is cast to text: payload fields of a per-row job are strings).
  */
-export async function enqueue<T extends TaskName>(
-  db: Queryable,
-  task: T,
-  payload: TaskPayload<T>,
-  spec: JobSpec = {},
-): Promise<void> {
-  const checked = parsePayload(task, payload);
-  await db.$executeRaw`
-    select graphile_worker.add_job(
+export function addJobSql<T extends TaskName>(task: T, payload: TaskPayload<T> | RowPayloadOf<T>, spec: JobSpec = {}): Prisma.Sql {
+  const definition: TaskDefinition = taskCatalog[task];
+  let payloadSql: Prisma.Sql;
+  let keySql: Prisma.Sql;
+  if (payload instanceof RowPayloadOf) {
+    const fields = Object.entries(payload.fields) as [string, Prisma.Sql][];
+    payloadSql = Prisma.sql`json_build_object(${Prisma.join(fields.map(([name, value]) => Prisma.sql`${name}::text, (${value})::text`))})`;
+    const parts = keyFields(task).map((field) => Prisma.sql`':' || (${payload.fields[field as keyof RowPayload<T>]})::text`);
+    keySql = spec.jobKey !== undefined ? Prisma.sql`${spec.jobKey}::text` : parts.length === 0 ? Prisma.sql`null::text` : Prisma.sql`${task}::text ${Prisma.join(parts, " || ", "|| ")}`;
+  } else {
+    const checked = parsePayload(task, payload);
+    payloadSql = Prisma.sql`${JSON.stringify(checked)}::json`;
+    keySql = Prisma.sql`${spec.jobKey ?? jobKey(task, checked)}::text`;
+  }
+  return Prisma.sql`graphile_worker.add_job(
       identifier => ${task}::text,
-      payload => ${JSON.stringify(checked)}::json,
-      queue_name => ${spec.queueName ?? null}::text,
+      payload => ${payloadSql},
+      queue_name => ${definition.queue ?? null}::text,
       run_at => ${spec.runAt ?? null}::timestamptz,
-      max_attempts => ${spec.maxAttempts ?? null}::int,
-      job_key => ${spec.jobKey ?? null}::text,
-      priority => ${spec.priority ?? null}::int,
-      job_key_mode => ${spec.jobKeyMode ?? null}::text
+      max_attempts => ${definition.maxAttempts}::int,
+      job_key => ${keySql},
+      priority => ${definition.priority ?? null}::int,
+      job_key_mode => ${definition.jobKeyMode ?? null}::text
     )`;
+}
+
+/** Wraps SQL expressions as a per-row payload for `addJobSql` (see RowPayload). */
+export class RowPayloadOf<T extends TaskName> {
+  constructor(readonly fields: RowPayload<T>) {}
+}
+
+export function fromRow<T extends TaskName>(_task: T, fields: RowPayload<T>): RowPayloadOf<T> {
+  return new RowPayloadOf<T>(fields);
+}
+
+/**
+ * Adds one job through the given Prisma client or transaction, so that the job exists exactly
+ * when the surrounding transaction commits (the transactional-outbox pattern: never enqueue
+ * outside the data transaction).
+ */
+export async function enqueue<T extends TaskName>(db: Queryable, task: T, payload: TaskPayload<T>, spec: JobSpec = {}): Promise<void> {
+  await db.$executeRaw`select ${addJobSql(task, payload, spec)}`;
 }

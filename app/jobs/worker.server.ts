@@ -1,5 +1,5 @@
 import { run, type Runner, type TaskList } from "graphile-worker";
-import type { TaskName } from "./catalog";
+import { crontab, type TaskName } from "./catalog";
 import { purgeExpiredDataTask } from "./tasks/purge-expired-data.server";
 import { syncOrderTask } from "./tasks/sync-order.server";
 import { workerHeartbeat } from "./tasks/worker-heartbeat.server";
@@ -16,13 +16,11 @@ export const tasks: Record<TaskName, TaskList[string]> = {
 };
 
 /**
- * Cron items (graphile-worker crontab syntax): a missed beat is not back-filled or retried; the
- * retention purge runs daily at 03:17 UTC, and once on start-up if the worker missed it that day.
+ * Cron items (graphile-worker crontab syntax), from the catalog's `cron` entries: a missed beat is
+ * not back-filled or retried; the retention purge runs daily at 03:17 UTC, and once on start-up
+ * if the worker missed it that day.
  */
-export const CRONTAB = [
-  "* * * * * worker-heartbeat ?id=worker-heartbeat&max=1",
-  "17 3 * * * purge-expired-data ?id=purge-expired-data&fill=1d&max=3",
-].join("\n");
+export const CRONTAB = crontab();
 
 /**
  * Starts a graphile-worker runner. Signals are handled by the caller (app/bin/worker.ts or the

@@ -1,7 +1,7 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { parsePayload } from "../jobs/catalog";
-import { enqueue } from "../jobs/enqueue.server";
+import { jobKey } from "../jobs/catalog";
+import { addJobSql, enqueue, fromRow } from "../jobs/enqueue.server";
 import { withOrderId, shopifyId } from "../shopify/json";
 
 /**
@@ -43,14 +43,9 @@ import { RETRY_STATES, SYNC_STATUSES, type SyncStatus } from "./sync-status";
 
 export { SYNC_STATUSES, type SyncStatus };
 
-/** graphile-worker's own retries, for failures that are not FreshBooks' answers (database, bugs). */
-export const SYNC_JOB_MAX_ATTEMPTS = 10;
-
-/** The job key of an order's sync: one pending job per order, whatever re-enqueues it. */
-const SYNC_JOB_KEY_PREFIX = "sync-order:";
-
+/** The job key of an order's sync (the catalog's key rule): one pending job per order, whatever re-enqueues it. */
 export function syncJobKey(shop: string, orderId: string): string {
-  return `${SYNC_JOB_KEY_PREFIX}${shop}:${orderId}`;
+  return jobKey("sync-order", { shop, orderId }) ?? "";
 }
 
 function customerName(order: OrderIntake): string | null {
@@ -77,7 +72,6 @@ export async function recordOrderDelivery(
   // Lower-cased: the sync log searches it exactly (indexed), whatever case was typed.
   const email = (order.customer?.email || order.email || order.contact_email || "").trim().toLowerCase() || null;
   const payload = JSON.stringify(delivery.payload);
-  const job = parsePayload("sync-order", { shop: delivery.shop, orderId: order.id });
   const [result] = await db.$queryRaw<{ delivered: bigint; created: bigint }[]>`
     with delivery as (
       insert into webhook_delivery (shop, webhook_id, topic, payload, order_id)
@@ -94,12 +88,7 @@ export async function recordOrderDelivery(
       on conflict (shop, order_id) do nothing
       returning order_id
     ), job as (
-      select graphile_worker.add_job(
-        identifier => 'sync-order',
-        payload => ${JSON.stringify(job)}::json,
-        job_key => ${syncJobKey(delivery.shop, order.id)}::text,
-        max_attempts => ${SYNC_JOB_MAX_ATTEMPTS}::int
-      ) from created
+      select ${addJobSql("sync-order", { shop: delivery.shop, orderId: order.id })} from created
     )
     select (select count(*) from delivery) as delivered, (select count(*) from job) as created`;
   if (!result || result.delivered === 0n) return "duplicate-delivery";
@@ -111,7 +100,7 @@ export async function recordOrderDelivery(
  * than one per order (Retry, reconnect, reinstall, and the pipeline's own scheduled retries).
  */
 export async function queueSync(db: Queryable, shop: string, orderId: string, runAt?: Date): Promise<void> {
-  await enqueue(db, "sync-order", { shop, orderId }, { jobKey: syncJobKey(shop, orderId), jobKeyMode: "replace", maxAttempts: SYNC_JOB_MAX_ATTEMPTS, runAt });
+  await enqueue(db, "sync-order", { shop, orderId }, { runAt });
 }
 
 /** Done, or a worker has it: never re-queued (a second job would run beside the first). */
@@ -127,7 +116,7 @@ const NEVER_REQUEUED = ["synced", "skipped", "syncing"] as const;
  */
 async function requeue(db: PrismaClient, shop: string, selection: Prisma.Sql, alsoSet: Prisma.Sql = Prisma.empty): Promise<string[]> {
   // One statement (atomic, one round trip, no interactive-transaction timeout): a reconnect may
-  // re-queue thousands of orders that waited. The job is queueSync's: same key, payload, mode.
+  // re-queue thousands of orders that waited. The job is queueSync's: the catalog's key, attempts and mode (addJobSql).
   const [result] = await db.$queryRaw<{ order_ids: string[] | null; jobs: bigint }[]>`
     with chosen as (
       select id from order_sync where shop = ${shop} and ${selection} order by id for update
@@ -137,13 +126,7 @@ async function requeue(db: PrismaClient, shop: string, selection: Prisma.Sql, al
       where shop = ${shop} and id in (select id from chosen)
       returning order_id
     ), jobs as (
-      select graphile_worker.add_job(
-        identifier => 'sync-order',
-        payload => json_build_object('shop', ${shop}::text, 'orderId', order_id),
-        job_key => ${SYNC_JOB_KEY_PREFIX}::text || ${shop}::text || ':' || order_id,
-        job_key_mode => 'replace',
-        max_attempts => ${SYNC_JOB_MAX_ATTEMPTS}::int
-      ) from updated
+      select ${addJobSql("sync-order", fromRow("sync-order", { shop: Prisma.sql`${shop}::text`, orderId: Prisma.sql`order_id` }))} from updated
     )
     select (select array_agg(order_id) from updated) as order_ids, (select count(*) from jobs) as jobs`;
   return result?.order_ids ?? [];

@@ -2,9 +2,9 @@ import type { Task } from "graphile-worker";
 import prisma from "../../db.server";
 import { env } from "../../env.server";
 import { logger } from "../../logger.server";
-import { queueSync } from "../../models/order-sync.server";
 import { attemptOrderSync } from "../../sync/pipeline.server";
 import { parsePayload } from "../catalog";
+import { enqueue } from "../enqueue.server";
 
 /**
  * Runs one sync attempt. A retry the error policy asks for is scheduled as the same job key at
@@ -36,6 +36,7 @@ export const syncOrderTask: Task = async (payload, helpers) => {
     throw error;
   }
   if (result.outcome === "retry" || result.outcome === "busy") {
-    await queueSync(prisma, shop, orderId, result.retryAt);
+    // The catalog's key rule replaces this job's pending successor, if any (one job per order).
+    await enqueue(prisma, "sync-order", { shop, orderId }, { runAt: result.retryAt });
   }
 };
