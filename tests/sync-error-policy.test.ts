@@ -7,7 +7,11 @@ import {
   FreshBooksTransientError,
   FreshBooksValidationError,
 } from "../app/freshbooks/errors";
-import { backoffMs, decide, MAX_ATTEMPTS, MAX_RATE_LIMITED_ATTEMPTS, RETRY_BUDGETS } from "../app/sync/error-policy";
+import { backoffMs, decide as decideFailure, MAX_ATTEMPTS, MAX_RATE_LIMITED_ATTEMPTS, RETRY_BUDGETS, type RetryTiming, type UsedBudgets } from "../app/sync/error-policy";
+import { StepFailed, type SyncStep } from "../app/sync/steps";
+
+/** The policy reads the failed step from the StepFailed the pipeline throws. */
+const decide = (error: unknown, step: SyncStep, used: UsedBudgets, retry?: RetryTiming) => decideFailure(new StepFailed(step, error), used, retry);
 
 const timing = { baseMs: 1000, jitter: () => 0.5 };
 /** Budgets used before the attempt: the third attempt after two transient failures. */
@@ -98,5 +102,14 @@ describe("rate limits", () => {
     for (const used of [0, 10, 50, MAX_RATE_LIMITED_ATTEMPTS - 2]) {
       expect(decide(slowDown, "invoice", { rateLimit: used, transient: 0 }, timing)).toMatchObject({ delayMs: 2000 });
     }
+  });
+
+  it("reads the step a failure names: the innermost step that threw, not the step around it", async () => {
+    const { step } = await import("../app/sync/steps");
+    const refused = new FreshBooksValidationError("Client not found.", 422);
+    const failure = await step("invoice", () => step("client", () => Promise.reject(refused))).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StepFailed);
+    expect(failure).toMatchObject({ step: "client", cause: refused });
+    expect(decideFailure(failure as StepFailed, fresh, timing)).toMatchObject({ kind: "fail", cause: "client_refused" });
   });
 });

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import type { PrismaClient } from "@prisma/client";
 import { makeWorkerUtils, type WorkerEvents, type WorkerUtils } from "graphile-worker";
 import { logger } from "../logger.server";
-import { renewLeases } from "../sync/claim.server";
+import { DEAD_AFTER_MS, renewLeases } from "../models/order-claim.server";
 import { workerLogger } from "./worker-logger.server";
 
 /**
@@ -12,7 +12,7 @@ import { workerLogger } from "./worker-logger.server";
  * heartbeat stopped, so a killed worker's orders continue within a minute or two.
  */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
-export const DEAD_AFTER_MS = 60_000;
+export { DEAD_AFTER_MS };
 
 const PREFIX = "worker-id:";
 

@@ -144,7 +144,7 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: un
   for (const order of orders) {
     await db.orderSync.update({
       where: { id: order.id },
-      // redactedAt: an attempt running on this order now writes nothing more (app/sync/claim.server.ts).
+      // redactedAt: an attempt running on this order now writes nothing more (app/models/order-claim.server.ts).
       data: { customerName: null, customerEmail: null, payload: redactOrderPayload(order.payload), mappedInvoice: Prisma.DbNull, redactedAt: new Date() },
     });
   }

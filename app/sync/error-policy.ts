@@ -11,6 +11,9 @@ import {
   isMissingScope,
 } from "../freshbooks/errors";
 import type { Cause } from "../models/sync-causes";
+import { StepFailed, type SyncStep } from "./steps";
+
+export type { SyncStep };
 
 /**
  * The one place that decides what a failed sync attempt means for the order: retry later (and
@@ -47,8 +50,6 @@ export interface RetryTiming {
   /** 0..1, for the ±25 % jitter (Math.random by default). */
   jitter?: () => number;
 }
-
-export type SyncStep = "client" | "invoice" | "payment" | "email";
 
 /** The retry budget an attempt is charged to (RETRY_BUDGETS). */
 export type RetryBudget = "rateLimit" | "transient";
@@ -112,10 +113,13 @@ export class SyncRefusal extends Error {
 }
 
 /**
- * The decision for this failure, given what the order had used of each budget before it. A
- * retry says which budget the attempt is charged to; giving up names that budget.
+ * The decision for a failed step (its name and what it threw), given what the order had used of
+ * each budget before it. A retry says which budget the attempt is charged to; giving up names
+ * that budget. Null: not FreshBooks' answer nor our refusal (a bug, the database): the task
+ * rethrows it for graphile-worker's own retries (the second retry layer, docs/decisions/0008).
  */
-export function decide(error: unknown, step: SyncStep, used: UsedBudgets, timing: RetryTiming = {}): Decision | null {
+export function decide(failure: StepFailed, used: UsedBudgets, timing: RetryTiming = {}): Decision | null {
+  const { step, cause: error } = failure;
   if (error instanceof SyncRefusal) return { kind: "fail", reason: error.reason, cause: error.statusCause };
   if (!(error instanceof FreshBooksError)) return null;
   const decision = classify(error, step, used.transient + 1, timing);

@@ -1,21 +1,9 @@
-import type { OrderSync, Prisma, PrismaClient } from "@prisma/client";
-import type { FreshBooksClient } from "../freshbooks/client.server";
+import type { Prisma } from "@prisma/client";
 import { FreshBooksError, FreshBooksNotFoundError, FreshBooksValidationError } from "../freshbooks/errors";
 import type { Invoice } from "../freshbooks/types";
 import { SyncRefusal } from "./error-policy";
 import { numberCouldExist } from "./invoice-number.server";
-import type { MappedOrder } from "./mapping";
-
-export interface InvoiceStepInput {
-  db: PrismaClient;
-  fb: FreshBooksClient;
-  where: Prisma.OrderSyncWhereUniqueInput;
-  now: () => Date;
-  row: OrderSync;
-  mapped: MappedOrder;
-  /** The settings' invoice number prefix (a change of it means the next number could be taken). */
-  prefix: string;
-}
+import type { StepContext } from "./steps";
 
 export function numberTakenReason(invoiceNumber: string): string {
   return `FreshBooks already has invoice ${invoiceNumber} for another client; change the invoice number prefix in Settings and retry.`;
@@ -26,7 +14,7 @@ export function numberTakenReason(invoiceNumber: string): string {
  * reference, and (when FreshBooks returns the notes) our Shopify order id in them. Another store
  * on the same FreshBooks business, or the merchant's own invoice, can have the same number.
  */
-function isOurs(invoice: Invoice, customerid: number, input: InvoiceStepInput): boolean {
+function isOurs(invoice: Invoice, customerid: number, input: StepContext): boolean {
   if (invoice.customerid !== customerid) return false;
   if ((invoice.po_number ?? "") !== (input.mapped.invoice.po_number ?? "")) return false;
   return typeof invoice.notes !== "string" || invoice.notes === "" || invoice.notes.includes(`(order ID ${input.row.orderId})`);
@@ -55,12 +43,12 @@ export function isClientGone(error: unknown): boolean {
  * settings' number is used (the merchant changed the prefix, as the failure told them to).
  * Returns our invoice when an earlier attempt created it.
  */
-async function chooseNumber(input: InvoiceStepInput, customerid: number): Promise<{ existing: Invoice } | { number: string }> {
+async function chooseNumber(input: StepContext, customerid: number): Promise<{ existing: Invoice } | { number: string }> {
   const { row, fb } = input;
   const current = input.mapped.invoice.invoice_number ?? "";
   const recorded = row.invoiceIntentAt && row.freshbooksAccountId === fb.accountId ? row.invoiceNumber : null;
   if (!recorded) {
-    if (!(await numberCouldExist(input.db, row.shop, fb.accountId, input.prefix))) return { number: current };
+    if (!(await numberCouldExist(input.db, row.shop, fb.accountId, input.settings.invoicePrefix))) return { number: current };
     const found = await fb.invoices.findByNumber(current);
     const ours = found.find((invoice) => isOurs(invoice, customerid, input));
     if (ours) return { existing: ours };
@@ -83,7 +71,7 @@ async function chooseNumber(input: InvoiceStepInput, customerid: number): Promis
  * The order's invoice, created at most once: the intent (number, client, payload) is recorded
  * before the POST, and a later attempt looks the recorded number up before creating anything.
  */
-export async function ensureInvoice(input: InvoiceStepInput, customerid: number): Promise<{ invoice: Invoice; created: boolean }> {
+export async function ensureInvoice(input: StepContext, customerid: number): Promise<{ invoice: Invoice; created: boolean }> {
   const choice = await chooseNumber(input, customerid);
   if ("existing" in choice) return { invoice: choice.existing, created: false };
   const invoiceInput = { ...input.mapped.invoice, invoice_number: choice.number, customerid };
@@ -97,8 +85,8 @@ export async function ensureInvoice(input: InvoiceStepInput, customerid: number)
       mappedInvoice: invoiceInput as unknown as Prisma.InputJsonValue,
     },
   });
-  // The row now carries the intent, so a second call in this attempt looks before it posts.
-  input.row = { ...input.row, invoiceIntentAt: input.now(), invoiceNumber: choice.number, freshbooksAccountId: input.fb.accountId };
+  // A second call in this attempt (after the client was restored) is given the row read again:
+  // it carries this intent, so that call looks the number up before it posts.
   try {
     return { invoice: await input.fb.invoices.create(invoiceInput), created: true };
   } catch (error) {

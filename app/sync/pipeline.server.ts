@@ -1,19 +1,17 @@
 import type { OrderSync, Prisma, PrismaClient } from "@prisma/client";
 import { freshbooksFor } from "../freshbooks/connection.server";
-import { DEAD_AFTER_MS } from "../jobs/liveness.server";
-import type { FreshBooksClient } from "../freshbooks/client.server";
-import { FreshBooksError, FreshBooksRateLimitError, FreshBooksReconnectRequiredError } from "../freshbooks/errors";
+import { FreshBooksError, FreshBooksRateLimitError } from "../freshbooks/errors";
 import type { Logger } from "../logger.server";
-import { getSettings, type Settings } from "../models/settings.server";
+import { ATTEMPT_LEASE_MS, CLAIM_LOST_REASON, claimedOrder, claimOrder, FINAL_STATUSES, isClaimLost, releaseClaim } from "../models/order-claim.server";
+import { getSettings } from "../models/settings.server";
 import { shopifyOrderSchema } from "../shopify/order-schema";
-import { CLAIM_LOST_REASON, claimedOrder, isClaimLost, releaseClaim } from "./claim.server";
-import { ensureClient, recoverClient } from "./clients.server";
-import { decide, MAX_RATE_LIMIT_WAIT_MS, RATE_LIMIT_FALLBACK_MS, type Decision, type RetryTiming, type SyncStep } from "./error-policy";
-import { ensureInvoice, isClientGone } from "./invoice.server";
-import { mapOrder, type MappedOrder } from "./mapping";
+import { decide, MAX_RATE_LIMIT_WAIT_MS, RATE_LIMIT_FALLBACK_MS, type Decision, type RetryTiming } from "./error-policy";
+import { mapOrder } from "./mapping";
 import { difference, sameAmount } from "./money";
-import { ensurePayment } from "./payment.server";
-import { tieOut } from "./tie-out.server";
+import { step, StepFailed, type StepContext, type SyncStep } from "./steps";
+import { clientStep, emailRecipient, emailStep, invoiceStep, paymentStep, paymentWanted } from "./steps.server";
+
+export { ATTEMPT_LEASE_MS };
 
 export interface SyncDeps {
   db: PrismaClient;
@@ -29,17 +27,16 @@ export type AttemptResult =
   | { outcome: "synced" | "synced_with_difference" | "skipped" | "failed" | "needs_reconnect" | "paused" | "noop"; reason?: string }
   | { outcome: "retry" | "busy"; reason: string; retryAt: Date };
 
-/** An attempt whose lease (its start, renewed by its worker's heartbeat) is older than this is taken to have died. */
-export const ATTEMPT_LEASE_MS = 10 * 60 * 1000;
-
 // A "synced with difference" order may be retried: the attempt re-checks without creating anything.
-const FINAL = new Set(["synced", "skipped"]);
+const FINAL = new Set<string>(FINAL_STATUSES);
 
 type Where = Prisma.OrderSyncWhereUniqueInput;
 
 /**
- * One attempt at syncing one order. Every step is idempotent, so the attempt can be repeated
- * after a crash at any point: the client comes from our mapping or an exact search; the invoice
+ * One attempt at syncing one order: claim it (models/order-claim.server.ts), read the order and
+ * the settings, run the named steps (client → invoice → payment → email, ./steps.server.ts), and
+ * record the outcome; a failed step (StepFailed) is decided by the error policy (decide). Every
+ * step is idempotent, so the attempt can be repeated after a crash at any point: the client comes from our mapping or an exact search; the invoice
  * intent is recorded before the POST, and a later attempt looks the invoice up by its exact
  * number before creating one; payments are looked up before being recorded; the email is
  * requested at most once.
@@ -57,7 +54,7 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
   const attempt = await deps.db.syncAttempt.create({
     data: { orderSyncId: row.id, shop, jobId, startedAt, outcome: "syncing" },
   });
-  // Once claimed, every write is conditional on the claim (app/sync/claim.server.ts).
+  // Once claimed, every write is conditional on the claim (app/models/order-claim.server.ts).
   let own: Where = where;
   const lost = async (): Promise<AttemptResult> => {
     await deps.db.syncAttempt.update({ where: { id: attempt.id }, data: { finishedAt: now(), outcome: "busy", message: CLAIM_LOST_REASON } });
@@ -88,21 +85,9 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
     return finish({ outcome: "paused", reason }, { status: "queued", statusReason: reason, statusCause: "paused", statusDetail: null });
   }
 
-  // Claim the order: one attempt at a time, even if two jobs for it ever run at once. A
-  // "syncing" order stays claimed until its attempt ends, its lease runs out, or the worker
-  // running it is dead (no heartbeat for a minute: killed, lost machine).
-  // Every time here is the database's now(), like the heartbeats': machines' clocks drift, and
-  // a clock running ahead must not make a live worker's attempt look dead (two at once).
-  const claimed = await deps.db.$executeRaw`
-    update order_sync set status = 'syncing', attempts = attempts + 1, last_attempt_at = now(),
-      next_attempt_at = null, claimed_by = ${deps.workerId ?? null}, lease_renewed_at = null, updated_at = now()
-    where shop = ${shop} and order_id = ${orderId} and status <> all(${[...FINAL]}::text[]) and (
-      status <> 'syncing' or last_attempt_at is null
-      or coalesce(lease_renewed_at, last_attempt_at) < now() - ${ATTEMPT_LEASE_MS}::int * interval '1 millisecond'
-      or (claimed_by is not null and last_attempt_at < now() - ${DEAD_AFTER_MS}::int * interval '1 millisecond' and not exists (
-        select 1 from worker_heartbeat h where h.id = 'worker-id:' || order_sync.claimed_by
-          and h.beat_at >= now() - ${DEAD_AFTER_MS}::int * interval '1 millisecond')))`;
-  if (claimed === 0) {
+  // Claim the order: one attempt at a time (the lease and the dead-worker rule: claimOrder).
+  const claimed = await claimOrder(deps.db, shop, orderId, deps.workerId ?? null);
+  if (!claimed) {
     await deps.db.syncAttempt.delete({ where: { id: attempt.id } });
     const current = await deps.db.orderSync.findUnique({ where, select: { status: true } });
     if (current && FINAL.has(current.status)) return { outcome: "noop" }; // another attempt finished it meanwhile
@@ -127,12 +112,12 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
     return finish({ outcome: status, reason: mapping.reason }, { status, statusReason: mapping.reason, statusCause, statusDetail: null });
   }
 
-  let step: SyncStep = "client";
   let accountId: string | null = null;
   try {
-    const fb = await freshbooksFor(shop, deps);
+    const fb = await step("client", () => freshbooksFor(shop, deps));
     accountId = fb.accountId;
-    const result = await runSteps(row, mapping.order, settings, fb, deps, own, (current) => (step = current));
+    const ctx: StepContext = { db: deps.db, fb, where: own, now, row, mapped: mapping.order, settings };
+    const result = await runSteps(ctx);
     const status = result.difference ? "synced_with_difference" : "synced";
     const reason = result.difference
       ? `FreshBooks' total ${result.freshbooksTotal} differs from Shopify's ${mapping.order.shopifyTotal.amount} ${mapping.order.currency} by ${result.difference}${result.note ? `; ${result.note}` : ""}`
@@ -141,19 +126,22 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
     const statusCause = result.emailError ? "email_failed" : result.difference ? "total_difference" : result.note ? "payment_adjusted" : null;
     const statusDetail = result.emailError ?? result.note ?? null;
     return finish({ outcome: status, reason: reason ?? undefined }, { status, statusReason: reason, statusCause, statusDetail, difference: result.difference });
-  } catch (error) {
+  } catch (thrown) {
+    // Everything in the try runs inside a step; a failure outside one would be ours (a bug).
+    const failure = thrown instanceof StepFailed ? thrown : new StepFailed("client", thrown);
+    const { step: failedStep, cause: error } = failure;
     if (isClaimLost(error)) return lost();
     // (A 429 is the hot path of a storm: it needs no read of the transient count.)
     const transient = error instanceof FreshBooksRateLimitError ? row.transientFailures : await transientFailuresNow(deps.db, where, row);
     const used = { rateLimit: row.rateLimitedAttempts, transient };
-    const decision: Decision | null = decide(error, step, used, deps.retry);
+    const decision: Decision | null = decide(failure, used, deps.retry);
     if (!decision) {
       await deps.db.syncAttempt.update({ where: { id: attempt.id }, data: { finishedAt: now(), outcome: "error", message: String(error) } });
       throw error;
     }
     // What is already in FreshBooks, when a later step is what failed: the merchant sees exactly
     // which part is missing, and the next attempt (or Retry) does only that part.
-    const missing = await missingPart(deps.db, where, step);
+    const missing = await missingPart(deps.db, where, failedStep);
     // What is missing leads the detail too: the pages word the cause, and show the detail under it.
     const why = { statusCause: decision.cause, statusDetail: `${missing}${decision.detail ?? ""}` || null };
     if (decision.kind === "retry") {
@@ -242,89 +230,27 @@ export function freshbooksFailure(error: unknown): Record<string, unknown> {
   };
 }
 
-async function runSteps(
-  row: OrderSync,
-  mapped: MappedOrder,
-  settings: Settings,
-  fb: FreshBooksClient,
-  deps: SyncDeps,
-  where: Where,
-  enter: (step: SyncStep) => void,
-): Promise<{ freshbooksTotal: string; difference: string | null; note?: string; emailError?: string }> {
-  const now = () => deps.now?.() ?? new Date();
-  const notes: string[] = [];
-  let emailError: string | undefined;
+/** What the steps recorded, for the outcome. */
+interface StepsResult {
+  freshbooksTotal: string;
+  difference: string | null;
+  note?: string;
+  emailError?: string;
+}
 
-  enter("client");
-  const clientRequest = { shop: row.shop, accountId: fb.accountId, customer: mapped.customer, settings, currency: mapped.currency };
-  let customerid = await ensureClient(deps.db, fb, clientRequest);
-
-  enter("invoice");
-  let invoiceId = row.freshbooksAccountId === fb.accountId ? row.freshbooksInvoiceId : null;
-  let freshbooksTotal = row.freshbooksTotal;
-  let createdNow = false;
-  let outstanding: string | undefined;
-  if (invoiceId === null) {
-    const step = { db: deps.db, fb, where, now, row, mapped, prefix: settings.invoicePrefix };
-    let ensured;
-    try {
-      ensured = await ensureInvoice(step, customerid);
-    } catch (error) {
-      // The merchant deleted the client in FreshBooks: restore it (or resolve it again) and go on.
-      if (!isClientGone(error)) throw error;
-      enter("client");
-      customerid = await recoverClient(deps.db, fb, clientRequest, customerid);
-      enter("invoice");
-      ensured = await ensureInvoice(step, customerid);
-    }
-    // FreshBooks' own total, corrected when it differs from Shopify's by rounding (§15).
-    const invoice = await tieOut(fb, ensured.invoice, mapped);
-    outstanding = invoice.outstanding?.amount;
-    createdNow = ensured.created;
-    invoiceId = invoice.id;
-    freshbooksTotal = invoice.amount.amount;
-    await deps.db.orderSync.update({
-      where,
-      // A completed step: the next step's transient failures are counted from zero.
-      data: { freshbooksInvoiceId: invoice.id, freshbooksTotal, freshbooksClientId: invoice.customerid, invoiceNumber: invoice.invoice_number, transientFailures: 0 },
-    });
-  }
-  const total = freshbooksTotal ?? "0";
-
-  if (settings.recordPayments && row.paymentId === null) {
-    enter("payment");
-    // An invoice this attempt has just created has no payments yet: no need to list them.
-    const recorded = await ensurePayment(fb, mapped, invoiceId, total, { createdNow, outstanding });
-    if (recorded.note) notes.push(recorded.note);
-    if (recorded.payment) {
-      const { amount, date, type } = recorded.payment;
-      await deps.db.orderSync.update({
-        where,
-        data: { paymentId: recorded.payment.id, recordedPayment: { amount: amount.amount, code: amount.code, date, type }, transientFailures: 0 },
-      });
-    }
-  }
-
-  const recipient = mapped.customer?.email;
-  if (settings.emailInvoices && recipient && row.emailRequestedAt === null) {
-    enter("email");
-    // At most once: the request is recorded before it is made (a repeat would email twice).
-    await deps.db.orderSync.update({ where, data: { emailRequestedAt: now() } });
-    try {
-      await fb.invoices.email(invoiceId, [recipient]);
-    } catch (error) {
-      // Refused before FreshBooks did anything (rate limit, access gone): asking again cannot
-      // email twice, so the request is un-recorded and the step retried like any other.
-      if (error instanceof FreshBooksRateLimitError || error instanceof FreshBooksReconnectRequiredError) {
-        await deps.db.orderSync.update({ where, data: { emailRequestedAt: null } });
-        throw error;
-      }
-      emailError = error instanceof Error ? error.message : String(error);
-      notes.push(`the invoice was not emailed (${emailError})`);
-    }
-  }
-
-  const shopifyTotal = mapped.shopifyTotal.amount;
-  const note = notes.length > 0 ? notes.join("; ") : undefined;
-  return { freshbooksTotal: total, difference: sameAmount(total, shopifyTotal) ? null : difference(total, shopifyTotal), note, emailError };
+/** The named steps, in order; each returns what it recorded, the next one reads it. */
+async function runSteps(ctx: StepContext): Promise<StepsResult> {
+  const client = await step("client", () => clientStep(ctx));
+  const invoice = await step("invoice", () => invoiceStep(ctx, client));
+  const payment = paymentWanted(ctx) ? await step("payment", () => paymentStep(ctx, invoice)) : {};
+  const recipient = emailRecipient(ctx);
+  const email = recipient ? await step("email", () => emailStep(ctx, invoice.id, recipient)) : {};
+  const notes = [payment.note, email.error === undefined ? undefined : `the invoice was not emailed (${email.error})`].filter((note) => note !== undefined);
+  const shopifyTotal = ctx.mapped.shopifyTotal.amount;
+  return {
+    freshbooksTotal: invoice.total,
+    difference: sameAmount(invoice.total, shopifyTotal) ? null : difference(invoice.total, shopifyTotal),
+    note: notes.length > 0 ? notes.join("; ") : undefined,
+    emailError: email.error,
+  };
 }
