@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Report } from "../bench/lib/report";
+import type { Report } from "../bench";
 
 /**
  * A short run of each benchmark (`bench/run.ts --smoke`): the production build against the

@@ -1,7 +1,9 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { env } from "../env.server";
-import { WORKER_HEARTBEAT_ID } from "../jobs/tasks/worker-heartbeat.server";
+
+/** The row the crontab's worker-heartbeat task writes (app/jobs/tasks/worker-heartbeat.server.ts) and /healthz reads. */
+export const WORKER_HEARTBEAT_ID = "worker";
 
 /**
  * /healthz: a cheap public liveness answer (the database answers `select 1`), and details for

@@ -1,4 +1,6 @@
 import path from "node:path";
+// Exception to "nothing imports tests/": the bench runs the stack with the tests' own settings and shop.
+// eslint-disable-next-line no-restricted-imports
 import { TEST_ENV, TEST_SHOPIFY } from "../../tests/test-env";
 
 /** Fixed places and credentials of the bench stack (its own ports, data directory and fake keys). */

@@ -63,6 +63,7 @@ export class BenchStack {
     const { migrateWorkerSchema } = await import("../../app/jobs/migrate.server");
     await runPrisma(["migrate", "deploy"], { quiet: true });
     await migrateWorkerSchema(this.database.url);
+    // Exception to "nothing imports tests/" (a dynamic import, which the lint rule does not see): the tests' own session seeding.
     const { seedOfflineSession } = await import("../../tests/helpers/shopify");
     await seedOfflineSession(this.database.url, BENCH_SHOP);
   }

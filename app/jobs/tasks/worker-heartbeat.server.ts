@@ -1,8 +1,9 @@
 import type { Task } from "graphile-worker";
 import prisma from "../../db.server";
+import { WORKER_HEARTBEAT_ID } from "../../models/health.server";
 import { parsePayload } from "../catalog";
 
-export const WORKER_HEARTBEAT_ID = "worker";
+export { WORKER_HEARTBEAT_ID };
 
 /** Runs every minute from the crontab: proves that a worker is alive and taking jobs. */
 export const workerHeartbeat: Task = async (payload) => {
