@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { difference, sameAmount } from "../app/sync/money";
+import { difference, sameAmount } from "../app/sync/mapping/money";
 
 describe("comparing totals", () => {
   it("compares decimal strings exactly, whatever their written precision", () => {

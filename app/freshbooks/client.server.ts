@@ -1,5 +1,5 @@
-import { FreshBooksAuthError, FreshBooksClientLimitError, FreshBooksTransientError, isPermissionRefusal, type FreshBooksError } from "./errors";
-import { freshbooksRequest } from "./http.server";
+import { FreshBooksAuthError, FreshBooksClientLimitError, isPermissionRefusal, type FreshBooksError } from "./errors";
+import { freshbooksRequest, retryGet } from "./http.server";
 import { readClient, readClients, readInvoice, readInvoices, readPayment, readPayments } from "./read";
 import type { Client, ClientInput, Identity, Invoice, InvoiceInput, InvoiceLineInput, Payment, PaymentInput, Tax } from "./types";
 
@@ -22,8 +22,6 @@ export interface FreshBooksClientOptions {
 
 type Query = Record<string, string | number | string[] | undefined>;
 
-const GET_RETRIES = 2;
-const GET_RETRY_DELAY_MS = 200;
 /** 5,000 clients: far beyond a plan that would use one shared client. */
 const ORGANIZATION_SEARCH_PAGES = 50;
 
@@ -76,16 +74,7 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
       freshbooksRequest<T>({ method, url, token: bearer, body, timeoutMs: options.timeoutMs, fetch: options.fetch });
     // A GET changes nothing, so a 5xx, network error or timeout is retried here, twice, quickly.
     // POSTs and PUTs never are: the pipeline looks before it writes again.
-    const send = async (bearer: string): Promise<T> => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await once(bearer);
-        } catch (error) {
-          if (method !== "GET" || !(error instanceof FreshBooksTransientError) || attempt >= GET_RETRIES) throw error;
-          await new Promise((resolve) => setTimeout(resolve, GET_RETRY_DELAY_MS * 2 ** attempt));
-        }
-      }
-    };
+    const send = (bearer: string): Promise<T> => (method === "GET" ? retryGet(() => once(bearer)) : once(bearer));
     const refusedForGood = async (error: unknown): Promise<never> => {
       if (error instanceof FreshBooksAuthError && options.tokens.refusedWithFreshToken) throw await options.tokens.refusedWithFreshToken(error);
       throw error;

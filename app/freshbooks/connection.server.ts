@@ -3,7 +3,8 @@ import { env } from "../env.server";
 import { logger } from "../logger.server";
 import { resumeAfterReconnect } from "../models/shop.server";
 import { createFreshBooksClient, fetchIdentity, type FreshBooksClient, type TokenSource } from "./client.server";
-import { FreshBooksAuthError, FreshBooksReconnectRequiredError, FreshBooksTransientError } from "./errors";
+import { FreshBooksAuthError, FreshBooksReconnectRequiredError } from "./errors";
+import { retryGet } from "./http.server";
 import { revokeToken } from "./oauth.server";
 import { TokenDecryptionError } from "./token-crypto.server";
 import {
@@ -55,15 +56,8 @@ export function usableBusinesses(memberships: { business: Business }[]): Busines
 }
 
 /** users/me, retried twice on a 5xx or timeout: a GET, and the code exchange cannot be redone. */
-async function identityFor(accessToken: string, deps: VaultDeps): Promise<Identity> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fetchIdentity(env.FRESHBOOKS_API_URL, accessToken, deps.fetch, env.FRESHBOOKS_TIMEOUT_MS);
-    } catch (error) {
-      if (!(error instanceof FreshBooksTransientError) || attempt >= 2) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
-    }
-  }
+function identityFor(accessToken: string, deps: VaultDeps): Promise<Identity> {
+  return retryGet(() => fetchIdentity(env.FRESHBOOKS_API_URL, accessToken, deps.fetch, env.FRESHBOOKS_TIMEOUT_MS));
 }
 
 /**

@@ -2,6 +2,26 @@ import { errorForResponse, FreshBooksAuthError, FreshBooksTransientError, FreshB
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
+/** A GET is repeated this many times after a 5xx, network error or timeout (200 ms, then 400 ms). */
+export const GET_RETRIES = 2;
+const GET_RETRY_DELAY_MS = 200;
+
+/**
+ * The one GET-retry loop: runs `get` again after a transient failure (5xx, network error,
+ * timeout), twice, quickly. Only for requests that change nothing (GETs): a write is never
+ * repeated without looking first (the pipeline's business).
+ */
+export async function retryGet<T>(get: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await get();
+    } catch (error) {
+      if (!(error instanceof FreshBooksTransientError) || attempt >= GET_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, GET_RETRY_DELAY_MS * 2 ** attempt));
+    }
+  }
+}
+
 export interface HttpOptions {
   method: "GET" | "POST" | "PUT";
   url: string;

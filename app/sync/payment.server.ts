@@ -1,9 +1,8 @@
 import type { FreshBooksClient } from "../freshbooks/client.server";
 import type { Payment } from "../freshbooks/types";
-import { MoneyReader } from "./mapping/money";
+import { MoneyReader, sameAmount } from "./mapping/money";
 import { freshbooksMinor } from "./tie-out.server";
 import type { MappedOrder } from "./mapping";
-import { sameAmount } from "./money";
 
 export interface RecordedPayment {
   payment: Payment | null;

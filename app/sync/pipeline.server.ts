@@ -7,7 +7,7 @@ import { getSettings } from "../models/settings.server";
 import { shopifyOrderSchema } from "../shopify/order-schema";
 import { decide, MAX_RATE_LIMIT_WAIT_MS, RATE_LIMIT_FALLBACK_MS, type Decision, type RetryTiming } from "./error-policy";
 import { mapOrder } from "./mapping";
-import { difference, sameAmount } from "./money";
+import { difference, sameAmount } from "./mapping/money";
 import { step, StepFailed, type StepContext, type SyncStep } from "./steps";
 import { clientStep, emailRecipient, emailStep, invoiceStep, paymentStep, paymentWanted } from "./steps.server";
 

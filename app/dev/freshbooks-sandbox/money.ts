@@ -2,6 +2,7 @@
  * Exact decimal arithmetic for the sandbox: amounts live in integer minor units (bigint), rates
  * as scaled bigints. No JavaScript number ever holds money.
  */
+import zeroDecimalCurrencies from "../../data/freshbooks-zero-decimal-currencies.json";
 
 /** A decimal number as `value / 10^scale`. */
 export interface Decimal {
@@ -68,7 +69,8 @@ export function formatDecimal(decimal: Decimal): string {
   return formatMinor(value, scale);
 }
 
-const ZERO_DECIMAL_CURRENCIES = new Set(["JPY", "KRW", "VND", "CLP", "ISK", "XAF", "XOF", "PYG", "UGX"]);
+/** The one list of zero-decimal currencies, a data file the app reads too (the sandbox shares no code with it). */
+const ZERO_DECIMAL_CURRENCIES = new Set<string>(zeroDecimalCurrencies);
 
 /**
  * Minor-unit digits the sandbox uses for a currency. FreshBooks shows two decimals for amounts;

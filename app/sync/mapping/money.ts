@@ -1,7 +1,11 @@
 /**
- * Exact money for the mapping: amounts are bigint minor units of the FreshBooks currency scale,
- * parsed straight from Shopify's decimal strings. No JavaScript number ever holds money.
+ * The app's one money module. Exact money for the mapping: amounts are bigint minor units of
+ * the FreshBooks currency scale, parsed straight from Shopify's decimal strings; and decimal
+ * strings compared and subtracted exactly (sameAmount, difference). No JavaScript number ever
+ * holds money. (The FreshBooks sandbox keeps its own on purpose: it must not share code with the
+ * app it checks; both read the zero-decimal list from app/data/.)
  */
+import zeroDecimalCurrencies from "../../data/freshbooks-zero-decimal-currencies.json";
 
 /** ISO 4217 exponents that are not 2 (the default). */
 const ISO_EXPONENTS: Readonly<Record<string, number>> = {
@@ -13,10 +17,10 @@ const ISO_EXPONENTS: Readonly<Record<string, number>> = {
 
 /**
  * Currencies FreshBooks keeps without decimals. Every other currency is stored at 2 decimals
- * (docs/freshbooks-api.md §13; UNCONFIRMED for 0- and 3-decimal currencies). This list is the one our
- * FreshBooks sandbox uses, so `expectedFreshBooksTotal` matches what it computes.
+ * (docs/freshbooks-api.md §13; UNCONFIRMED for 0- and 3-decimal currencies). Our FreshBooks
+ * sandbox reads the same data file, so `expectedFreshBooksTotal` matches what it computes.
  */
-const FRESHBOOKS_ZERO_DECIMAL = new Set(["JPY", "KRW", "VND", "CLP", "ISK", "XAF", "XOF", "PYG", "UGX"]);
+const FRESHBOOKS_ZERO_DECIMAL = new Set<string>(zeroDecimalCurrencies);
 
 export function isoExponent(currency: string): number {
   return ISO_EXPONENTS[currency.toUpperCase()] ?? 2;
@@ -102,4 +106,32 @@ export class MoneyReader {
   money(minor: bigint): { amount: string; code: string } {
     return { amount: this.format(minor), code: this.currency };
   }
+}
+
+/** Decimal strings compared and subtracted exactly (BigInt), never as floats. */
+function parse(value: string) {
+  const decimal = parseDecimal(value.trim());
+  if (!decimal) throw new Error(`not a decimal amount: ${value}`);
+  return decimal;
+}
+
+function atScale(decimal: { value: bigint; scale: number }, scale: number): bigint {
+  return decimal.value * pow10(scale - decimal.scale);
+}
+
+export function sameAmount(a: string, b: string): boolean {
+  const [x, y] = [parse(a), parse(b)];
+  const scale = Math.max(x.scale, y.scale);
+  return atScale(x, scale) === atScale(y, scale);
+}
+
+/** a − b, written with at least `decimals` decimals (e.g. "0.01", "-0.02"). */
+export function difference(a: string, b: string, decimals = 2): string {
+  const [x, y] = [parse(a), parse(b)];
+  const scale = Math.max(decimals, x.scale, y.scale);
+  const diff = atScale(x, scale) - atScale(y, scale);
+  const abs = diff < 0n ? -diff : diff;
+  const whole = abs / pow10(scale);
+  const fraction = (abs % pow10(scale)).toString().padStart(scale, "0");
+  return `${diff < 0n ? "-" : ""}${whole}${scale > 0 ? `.${fraction}` : ""}`;
 }
