@@ -8,7 +8,7 @@ import {
   FreshBooksTransientError,
   FreshBooksValidationError,
 } from "../app/freshbooks/errors";
-import { connectThroughOAuth, useFreshBooksSandbox } from "./helpers/freshbooks";
+import { connectThroughOAuth, probe, PROBE_PATH, useFreshBooksSandbox } from "./helpers/freshbooks";
 import { TEST_SHOP } from "./helpers/shopify";
 
 const sandbox = await useFreshBooksSandbox();
@@ -69,7 +69,7 @@ describe("keeping the connection alive", () => {
     sandbox.advanceClock(TWELVE_HOURS + 60);
 
     const results = await Promise.all(
-      Array.from({ length: 10 }, async () => (await freshbooksFor(TEST_SHOP, deps)).taxes.list()),
+      Array.from({ length: 10 }, async () => probe(await freshbooksFor(TEST_SHOP, deps))),
     );
 
     expect(results).toHaveLength(10);
@@ -95,7 +95,7 @@ describe("keeping the connection alive", () => {
     sandbox.advanceClock(TWELVE_HOURS + 60);
 
     const client = await freshbooksFor(TEST_SHOP, deps);
-    await expect(client.taxes.list()).rejects.toBeInstanceOf(FreshBooksReconnectRequiredError);
+    await expect(probe(client)).rejects.toBeInstanceOf(FreshBooksReconnectRequiredError);
 
     const summary = await connectionSummary(TEST_SHOP, prisma);
     expect(summary?.status).toBe("needs_reconnect");
@@ -107,18 +107,18 @@ describe("keeping the connection alive", () => {
     await connectThroughOAuth();
     sandbox.state.revokeAllTokens();
     sandbox.advanceClock(TWELVE_HOURS + 60);
-    await expect((await freshbooksFor(TEST_SHOP, deps)).taxes.list()).rejects.toBeInstanceOf(FreshBooksReconnectRequiredError);
+    await expect(probe(await freshbooksFor(TEST_SHOP, deps))).rejects.toBeInstanceOf(FreshBooksReconnectRequiredError);
     expect((await connectionSummary(TEST_SHOP, prisma))?.status).toBe("needs_reconnect");
 
     await connectThroughOAuth();
     expect(await connectionSummary(TEST_SHOP, prisma)).toMatchObject({ status: "connected", statusReason: null });
-    await expect((await freshbooksFor(TEST_SHOP, deps)).taxes.list()).resolves.toBeInstanceOf(Array);
+    await expect(probe(await freshbooksFor(TEST_SHOP, deps))).resolves.toBeInstanceOf(Array);
   });
 
   it("disconnecting revokes the current refresh token at FreshBooks and forgets it", async () => {
     await connectThroughOAuth();
     sandbox.advanceClock(TWELVE_HOURS + 60);
-    await (await freshbooksFor(TEST_SHOP, deps)).taxes.list(); // rotated: the first refresh token is dead
+    await probe(await freshbooksFor(TEST_SHOP, deps)); // rotated: the first refresh token is dead
     await disconnect(TEST_SHOP, deps);
     expect(await connectionSummary(TEST_SHOP, prisma)).toBeNull();
     expect(sandbox.state.revocations).toMatchObject([{ kind: "refresh", wasLive: true, status: 200 }]);
@@ -137,9 +137,9 @@ describe("the FreshBooks client", () => {
   it("retries a GET twice on a 5xx or timeout, but never a POST", async () => {
     await connectThroughOAuth();
     const client = await freshbooksFor(TEST_SHOP, deps);
-    sandbox.faults.enqueue({ method: "GET", path: "/taxes/taxes", times: 2, fault: { kind: "status", status: 502 } });
-    await expect(client.taxes.list()).resolves.toBeInstanceOf(Array);
-    expect(sandbox.state.count({ method: "GET", path: /\/taxes\/taxes$/ })).toBe(3);
+    sandbox.faults.enqueue({ method: "GET", path: PROBE_PATH, times: 2, fault: { kind: "status", status: 502 } });
+    await expect(probe(client)).resolves.toBeInstanceOf(Array);
+    expect(sandbox.state.count({ method: "GET", path: new RegExp(`${PROBE_PATH}$`) })).toBe(3);
 
     sandbox.faults.enqueue({ method: "POST", path: "/users/clients$", fault: { kind: "status", status: 502 } });
     await expect(client.clients.create({ email: "once@example.com" })).rejects.toBeInstanceOf(FreshBooksTransientError);
@@ -183,14 +183,14 @@ describe("the FreshBooks client", () => {
       constructor: FreshBooksValidationError,
       details: [expect.objectContaining({ errno: 7012 })],
     });
-    sandbox.faults.enqueue({ path: "/taxes/taxes", fault: { kind: "status", status: 429, retryAfter: 3 } });
-    await expect(client.taxes.list()).rejects.toMatchObject({ constructor: FreshBooksRateLimitError, retryAfterSeconds: 3 });
-    sandbox.faults.enqueue({ path: "/taxes/taxes", times: 3, fault: { kind: "status", status: 503, body: "html" } });
-    await expect(client.taxes.list()).rejects.toBeInstanceOf(FreshBooksTransientError);
-    sandbox.faults.enqueue({ path: "/taxes/taxes", fault: { kind: "errors-in-200" } });
-    await expect(client.taxes.list()).rejects.toBeInstanceOf(FreshBooksValidationError);
-    sandbox.faults.enqueue({ path: "/taxes/taxes", times: 3, fault: { kind: "timeout" } });
-    await expect(client.taxes.list()).rejects.toMatchObject({ constructor: FreshBooksTransientError, message: "FreshBooks did not answer within 1 s" });
+    sandbox.faults.enqueue({ path: PROBE_PATH, fault: { kind: "status", status: 429, retryAfter: 3 } });
+    await expect(probe(client)).rejects.toMatchObject({ constructor: FreshBooksRateLimitError, retryAfterSeconds: 3 });
+    sandbox.faults.enqueue({ path: PROBE_PATH, times: 3, fault: { kind: "status", status: 503, body: "html" } });
+    await expect(probe(client)).rejects.toBeInstanceOf(FreshBooksTransientError);
+    sandbox.faults.enqueue({ path: PROBE_PATH, fault: { kind: "errors-in-200" } });
+    await expect(probe(client)).rejects.toBeInstanceOf(FreshBooksValidationError);
+    sandbox.faults.enqueue({ path: PROBE_PATH, times: 3, fault: { kind: "timeout" } });
+    await expect(probe(client)).rejects.toMatchObject({ constructor: FreshBooksTransientError, message: "FreshBooks did not answer within 1 s" });
     sandbox.faults.setErrorFormat("new");
     await expect(client.clients.create({})).rejects.toMatchObject({
       constructor: FreshBooksValidationError,

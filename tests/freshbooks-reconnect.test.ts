@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { confirmConnection, connectionSummary, disconnect, freshbooksFor, NO_USABLE_BUSINESS } from "../app/freshbooks/connection.server";
-import { connectThroughOAuth, refreshRequests, useFreshBooksSandbox } from "./helpers/freshbooks";
+import { connectThroughOAuth, probe, refreshRequests, useFreshBooksSandbox } from "./helpers/freshbooks";
 import { usOrder } from "./helpers/orders";
 import { TEST_SHOP } from "./helpers/shopify";
 import { deliverOrder, resetSyncTables, useWorker, waitForSync } from "./helpers/sync";
@@ -67,7 +67,7 @@ describe("a new connection waits for the merchant to confirm it in Settings", ()
   it("reconnecting the same login to the same business needs no new confirmation", async () => {
     sandbox.state.revokeAllTokens();
     sandbox.advanceClock(TWELVE_HOURS + 60);
-    await expect((await freshbooksFor(TEST_SHOP, deps)).taxes.list()).rejects.toThrow();
+    await expect(probe(await freshbooksFor(TEST_SHOP, deps))).rejects.toThrow();
     expect((await connectionSummary(TEST_SHOP, prisma))?.status).toBe("needs_reconnect");
 
     await connectThroughOAuth(TEST_SHOP, { confirm: false });
@@ -87,7 +87,7 @@ describe("a new connection waits for the merchant to confirm it in Settings", ()
 describe("disconnecting", () => {
   it("revokes the current refresh token, and orders that arrive afterwards wait, then sync on connect", async () => {
     sandbox.faults.expireAccessTokens(); // the next call refreshes: the live refresh token is no longer the first one
-    await (await freshbooksFor(TEST_SHOP, deps)).taxes.list();
+    await probe(await freshbooksFor(TEST_SHOP, deps));
     expect(refreshRequests(sandbox)).toBe(1);
 
     await disconnect(TEST_SHOP, deps);
@@ -129,7 +129,7 @@ describe("a reconnect that fails after the code exchange", () => {
 
     sandbox.configure({ businesses: [{ name: "Demo Business" }] });
     sandbox.advanceClock(TWELVE_HOURS + 60);
-    await expect((await freshbooksFor(OTHER_SHOP, deps)).taxes.list()).resolves.toBeInstanceOf(Array);
+    await expect(probe(await freshbooksFor(OTHER_SHOP, deps))).resolves.toBeInstanceOf(Array);
     expect((await connectionSummary(OTHER_SHOP, prisma))?.status).toBe("connected");
   });
 

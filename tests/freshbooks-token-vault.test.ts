@@ -5,7 +5,7 @@ import { reloadEnv } from "../app/env.server";
 import { connectionSummary, disconnect, freshbooksFor, tokenSourceFor } from "../app/freshbooks/connection.server";
 import { FreshBooksReconnectRequiredError } from "../app/freshbooks/errors";
 import { reencryptAllTokens } from "../app/freshbooks/reencrypt.server";
-import { connectThroughOAuth, refreshRequests, until, useFreshBooksSandbox } from "./helpers/freshbooks";
+import { connectThroughOAuth, probe, refreshRequests, until, useFreshBooksSandbox } from "./helpers/freshbooks";
 import { TEST_SHOP } from "./helpers/shopify";
 import { v1Ciphertext } from "./helpers/token-formats";
 import { TEST_ENV } from "./test-env";
@@ -15,7 +15,7 @@ const deps = { db: prisma, now: () => sandbox.now() };
 const TWELVE_HOURS = 12 * 3600;
 const OTHER_SHOP = "second-store.myshopify.com";
 const status = async (shop: string) => (await connectionSummary(shop, prisma))?.status;
-const taxes = async (shop: string) => (await freshbooksFor(shop, deps)).taxes.list();
+const taxes = async (shop: string) => probe(await freshbooksFor(shop, deps));
 
 beforeEach(async () => {
   sandbox.state.reset();

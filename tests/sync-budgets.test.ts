@@ -5,7 +5,7 @@ import { connectionSummary, freshbooksFor } from "../app/freshbooks/connection.s
 import { retryOrders } from "../app/models/order-sync.server";
 import { MAX_ATTEMPTS } from "../app/sync/error-policy";
 import { attemptOrderSync, waitBehindRateLimit, type AttemptResult } from "../app/sync/pipeline.server";
-import { connectThroughOAuth, refreshRequests, useFreshBooksSandbox } from "./helpers/freshbooks";
+import { connectThroughOAuth, probe, refreshRequests, useFreshBooksSandbox } from "./helpers/freshbooks";
 import { usOrder } from "./helpers/orders";
 import { TEST_SHOP } from "./helpers/shopify";
 import { deliverOrder, resetSyncTables } from "./helpers/sync";
@@ -147,7 +147,7 @@ describe("auth: its own path (refresh, then reconnect)", () => {
     sandbox.faults.expireAccessTokens();
     const fb = await freshbooksFor(TEST_SHOP, { db: prisma, fetch: slowMachine });
 
-    await expect(fb.taxes.list()).resolves.toBeDefined();
+    await expect(probe(fb)).resolves.toBeDefined();
     expect(refreshRequests(sandbox)).toBe(3);
     expect(await connectionSummary(TEST_SHOP, prisma)).toMatchObject({ status: "connected" });
   });

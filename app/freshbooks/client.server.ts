@@ -1,7 +1,7 @@
 import { FreshBooksAuthError, FreshBooksClientLimitError, isPermissionRefusal, type FreshBooksError } from "./errors";
 import { freshbooksRequest, retryGet } from "./http.server";
 import { readClient, readClients, readInvoice, readInvoices, readPayment, readPayments } from "./read";
-import type { Client, ClientInput, Identity, Invoice, InvoiceInput, InvoiceLineInput, Payment, PaymentInput, Tax } from "./types";
+import type { Client, ClientInput, Identity, Invoice, InvoiceInput, InvoiceLineInput, Payment, PaymentInput } from "./types";
 
 /** Where the client gets its bearer token, and a fresh one after FreshBooks answered 401. */
 export interface TokenSource {
@@ -37,7 +37,6 @@ export function queryString(query: Query): string {
   return text ? `?${text}` : "";
 }
 
-type List<K extends string, T> = { response: { result: Record<K, T[]> & { page: number; pages: number; total: number } } };
 
 /** `GET /auth/api/v1/users/me` with a given token (used right after the code exchange). */
 export async function fetchIdentity(apiUrl: string, token: string, fetchImpl?: typeof fetch, timeoutMs?: number): Promise<Identity> {
@@ -212,9 +211,6 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
       async replaceLines(id: number, lines: InvoiceLineInput[]): Promise<Invoice> {
         return readInvoice(await call<unknown>("PUT", `/invoices/invoices/${id}`, { "include[]": ["lines"] }, { invoice: { lines } }), "the corrected invoice");
       },
-      async markSent(id: number): Promise<Invoice> {
-        return readInvoice(await call<unknown>("PUT", `/invoices/invoices/${id}`, {}, { invoice: { action_mark_as_sent: true } }), "the invoice");
-      },
       /** Emails the invoice through FreshBooks. Sends real email: never call it twice for one order. */
       async email(id: number, recipients: string[]): Promise<Invoice> {
         const body = await call<unknown>("PUT", `/invoices/invoices/${id}`, {}, {
@@ -233,12 +229,6 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
       },
       async create(payment: PaymentInput): Promise<Payment> {
         return readPayment(await call<unknown>("POST", "/payments/payments", {}, { payment }), "the new payment");
-      },
-    },
-    taxes: {
-      async list(): Promise<Tax[]> {
-        const body = await call<List<"taxes", Tax>>("GET", "/taxes/taxes", { per_page: 100 });
-        return body.response.result.taxes;
       },
     },
   };

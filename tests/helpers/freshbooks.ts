@@ -79,3 +79,12 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/**
+ * A read that changes nothing, to prove a token works in tests (production has no such probe:
+ * the sync's own reads do). Its path, for the sandbox's faults and counts: PROBE_PATH.
+ */
+export const PROBE_PATH = "/payments/payments";
+export function probe(client: { payments: { listByInvoice(invoiceId: number): Promise<unknown[]> } }): Promise<unknown[]> {
+  return client.payments.listByInvoice(0);
+}
