@@ -45,7 +45,9 @@ async function main(): Promise<void> {
         setupRequest: (request) => {
           const n = next++;
           const body = orderBody(n, n);
-          return { ...request, method: "POST", path: "/webhooks/orders/create", body, headers: signedHeaders(body, config.shop, config.secret, randomUUID()) };
+          // autocannon writes the content-length itself (a second one makes Node refuse the request).
+          const { "content-length": _length, ...headers } = signedHeaders(body, config.shop, config.secret, randomUUID());
+          return { ...request, method: "POST", path: "/webhooks/orders/create", body, headers };
         },
       },
     ],

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
+import type pg from "pg";
 import { z } from "zod";
 import { parsePayload } from "../jobs/catalog";
 import { enqueue } from "../jobs/enqueue.server";
@@ -62,13 +63,46 @@ export type DeliveryOutcome = "queued" | "duplicate-delivery" | "duplicate-order
 
 type Queryable = PrismaClient | Prisma.TransactionClient;
 
+/** A `pg` pool or client: the webhook hot path's (app/db.server.ts `pool`), with prepared statements. */
+export interface PgQueryable {
+  query<R extends pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>>;
+}
+
 /**
- * Records an orders/create delivery and queues its sync in ONE statement (atomic, one round
- * trip: intake is the hot path of a flash sale). Deduplicates twice: the same webhook id is
- * stored once, and the same order (under any webhook id) gets one sync record and one job.
+ * The delivery, the order's sync record and its job in ONE statement (atomic, one round trip:
+ * intake is the hot path of a flash sale), prepared once per connection. Deduplicates twice: the
+ * same webhook id is stored once, and the same order (under any webhook id) gets one sync record
+ * and one job (graphile-worker's add_job, with the job key of the order's sync).
+ */
+const RECORD_ORDER_DELIVERY = `
+  with delivery as (
+    insert into webhook_delivery (shop, webhook_id, topic, payload, order_id)
+    values ($1, $2, $3, $4::jsonb, $5)
+    on conflict (shop, webhook_id) do nothing
+    returning id
+  ), created as (
+    insert into order_sync (shop, order_id, order_name, order_number, processed_at, customer_name, customer_email,
+      total_price, currency, status, payload, updated_at)
+    select $1, $5, $6, $7::int, $8::timestamptz, $9, $10, $11, $12, 'queued', $4::jsonb, now()
+    where exists (select 1 from delivery)
+    on conflict (shop, order_id) do nothing
+    returning order_id
+  ), job as (
+    select graphile_worker.add_job(
+      identifier => 'sync-order',
+      payload => $13::json,
+      job_key => $14::text,
+      max_attempts => $15::int
+    ) from created
+  )
+  select (select count(*) from delivery)::int as delivered, (select count(*) from job)::int as created`;
+
+/**
+ * Records an orders/create delivery and queues its sync (RECORD_ORDER_DELIVERY), through a `pg`
+ * pool (the hot path: a prepared statement) or Prisma (in a transaction of the caller's).
  */
 export async function recordOrderDelivery(
-  db: Queryable,
+  db: Queryable | PgQueryable,
   delivery: { shop: string; webhookId: string; topic: string; payload: unknown },
   order: OrderIntake,
 ): Promise<DeliveryOutcome> {
@@ -78,32 +112,18 @@ export async function recordOrderDelivery(
   const email = (order.customer?.email || order.email || order.contact_email || "").trim().toLowerCase() || null;
   const payload = JSON.stringify(delivery.payload);
   const job = parsePayload("sync-order", { shop: delivery.shop, orderId: order.id });
-  const [result] = await db.$queryRaw<{ delivered: bigint; created: bigint }[]>`
-    with delivery as (
-      insert into webhook_delivery (shop, webhook_id, topic, payload, order_id)
-      values (${delivery.shop}, ${delivery.webhookId}, ${delivery.topic}, ${payload}::jsonb, ${order.id})
-      on conflict (shop, webhook_id) do nothing
-      returning id
-    ), created as (
-      insert into order_sync (shop, order_id, order_name, order_number, processed_at, customer_name, customer_email,
-        total_price, currency, status, payload, updated_at)
-      select ${delivery.shop}, ${order.id}, ${order.name}, ${order.order_number ?? null}::int, ${processedAt}::timestamptz,
-        ${customerName(order)}, ${email}, ${total?.amount ?? order.total_price}, ${total?.currency_code ?? order.currency},
-        'queued', ${payload}::jsonb, now()
-      where exists (select 1 from delivery)
-      on conflict (shop, order_id) do nothing
-      returning order_id
-    ), job as (
-      select graphile_worker.add_job(
-        identifier => 'sync-order',
-        payload => ${JSON.stringify(job)}::json,
-        job_key => ${syncJobKey(delivery.shop, order.id)}::text,
-        max_attempts => ${SYNC_JOB_MAX_ATTEMPTS}::int
-      ) from created
-    )
-    select (select count(*) from delivery) as delivered, (select count(*) from job) as created`;
-  if (!result || result.delivered === 0n) return "duplicate-delivery";
-  return result.created === 0n ? "duplicate-order" : "queued";
+  const values = [
+    delivery.shop, delivery.webhookId, delivery.topic, payload, order.id,
+    order.name, order.order_number ?? null, processedAt, customerName(order), email,
+    total?.amount ?? order.total_price, total?.currency_code ?? order.currency,
+    JSON.stringify(job), syncJobKey(delivery.shop, order.id), SYNC_JOB_MAX_ATTEMPTS,
+  ];
+  const [result] =
+    "$queryRawUnsafe" in db
+      ? await db.$queryRawUnsafe<{ delivered: number; created: number }[]>(RECORD_ORDER_DELIVERY, ...values)
+      : (await db.query<{ delivered: number; created: number }>({ name: "record-order-delivery", text: RECORD_ORDER_DELIVERY, values })).rows;
+  if (!result || Number(result.delivered) === 0) return "duplicate-delivery";
+  return Number(result.created) === 0 ? "duplicate-order" : "queued";
 }
 
 /**
