@@ -14,12 +14,12 @@ import { offlineSessionId } from "./validate.server";
  */
 const installed = new Map<string, number>();
 
-export async function isInstalled(shop: string, now: number = performance.now()): Promise<boolean> {
+export async function isInstalled(shop: string, { now = performance.now(), ttlMs = env.INSTALLATION_CACHE_TTL_MS } = {}): Promise<boolean> {
   const until = installed.get(shop);
   if (until !== undefined && until > now) return true;
   const { rowCount } = await pool.query({ name: "webhook-installation", text: 'select 1 from "Session" where id = $1', values: [offlineSessionId(shop)] });
   const yes = (rowCount ?? 0) > 0;
-  if (yes && env.INSTALLATION_CACHE_TTL_MS > 0) installed.set(shop, now + env.INSTALLATION_CACHE_TTL_MS);
+  if (yes && ttlMs > 0) installed.set(shop, now + ttlMs);
   else installed.delete(shop);
   return yes;
 }
