@@ -5,6 +5,7 @@ import pg from "pg";
 import type { CannonResult } from "./cannon";
 import { BENCH_REFERENCE_PORT, ROOT, SHOPIFY_SECRET } from "./lib/config";
 import { runCannon, runLoad } from "./lib/load";
+import type { LoadResult } from "./loadgen";
 import { orderBody } from "./lib/orders";
 import type { Params } from "./lib/params";
 import type { BenchResult } from "./lib/report";
@@ -71,89 +72,112 @@ async function startReference(databaseUrl: string, processes: number, poolSize: 
 
 const describe = (r: CannonResult) => `${r.acceptedPerSec}/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`;
 
+interface AppRun {
+  load: CannonResult;
+  warmup: CannonResult;
+  burst: Omit<LoadResult, "accepted"> & { storedOrders: number; acceptedOrders: number };
+  /** Orders stored during this app's runs, and the 2xx that promised them. */
+  stored: number;
+  promised: number;
+  rssPeakMb: number;
+}
+
+/** One build of the app: started, warmed up, measured at `connections`, then the burst; stopped. */
+async function measureApp(stack: BenchStack, options: { root: string; connections: number; durationSec: number; burstOrders: number; orderBase: number; profile: boolean }): Promise<AppRun> {
+  const storedAtStart = await countOrders(stack);
+  const server = await stack.startServer(options.profile ? ["--cpu-prof", "--cpu-prof-dir=.data/bench-prof"] : [], options.root);
+  try {
+    const warmup = await runCannon({ url: stack.appUrl, connections: 20, durationSec: Math.min(3, options.durationSec), start: options.orderBase + 1 });
+    const load = await runCannon({ url: stack.appUrl, connections: options.connections, durationSec: options.durationSec, start: options.orderBase + 1_000_000 });
+    // A flash sale: every delivery at once (each order twice, under two webhook ids, as with two
+    // subscriptions), answered within Shopify's 5 s or counted as failed; no retries.
+    const storedBefore = await countOrders(stack);
+    const { accepted, ...burst } = await runLoad({
+      url: stack.appUrl,
+      connections: options.burstOrders,
+      mode: "count",
+      count: options.burstOrders,
+      orders: { start: options.orderBase + 500_000 },
+      copies: { total: 2, sameId: 0 },
+      timeoutMs: 5000,
+      recordAccepted: true,
+    });
+    const storedOrders = (await countOrders(stack)) - storedBefore;
+    const acceptedOrders = new Set((accepted ?? []).map(([n]) => n)).size;
+    return {
+      load,
+      warmup,
+      burst: { ...burst, storedOrders, acceptedOrders },
+      stored: (await countOrders(stack)) - storedAtStart,
+      promised: warmup.ok + load.ok + acceptedOrders,
+      rssPeakMb: server.rssPeakMb,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+const burstLine = (burst: AppRun["burst"]) =>
+  `${burst.ok} of ${burst.requests} = ${((burst.ok / burst.requests) * 100).toFixed(1)} % (${Object.entries(burst.statusCounts).map(([status, n]) => `${n}× ${status}`).join(", ")}); p50 ${burst.latency.p50} ms, p99 ${burst.latency.p99} ms, all answered in ${Math.round(burst.elapsedMs)} ms`;
+
 /**
  * 1. Webhook intake of the production build under 200 concurrent connections, as a share of a
  * minimal reference intake measured in the same run (same bodies, database and load generator),
- * and a burst of 640 deliveries at once.
+ * and a burst of 640 deliveries at once. With BENCH_BEFORE_ROOT (a checkout of an earlier commit,
+ * built), that build is measured in the same run too, between the reference and this one.
  */
 export async function intakeBench(params: Params): Promise<BenchResult> {
   const connections = params.num("connections", 50, 200);
   const durationSec = params.num("duration", 3, 30);
   const processes = params.num("webConcurrency", 2, availableParallelism());
   const poolSize = params.num("poolSize", 10, 10);
+  const burstOrders = params.num("burstOrders", 32, 320);
+  const profile = params.num("cpuProf", 0, 0) === 1;
+  const beforeRoot = process.env.BENCH_BEFORE_ROOT;
   const stack = new BenchStack("intake");
   try {
     await stack.startDatabase();
     stack.configureApp({ DATABASE_POOL_SIZE: String(poolSize), WEB_CONCURRENCY: String(processes) });
-    const profile = params.num("cpuProf", 0, 0) === 1;
-    const server = await stack.startServer(profile ? ["--cpu-prof", "--cpu-prof-dir=.data/bench-prof"] : []);
     const order = orderBody(1, 1);
     const insertTiny = await rawInsertRate(stack.databaseUrl, poolSize, Math.min(durationSec, 5) * 1000, '{"id":1}');
     const insertOrder = await rawInsertRate(stack.databaseUrl, poolSize, Math.min(durationSec, 5) * 1000, order);
 
-    // The reference first (warm-up, then measured), then the app (warm-up, then measured).
+    // The reference first (warm-up, then measured), then each build of the app.
     const reference = await startReference(stack.databaseUrl, processes, poolSize);
     let referenceRun: CannonResult;
     try {
-      await runCannon({ url: reference.url, connections: 20, durationSec: Math.min(3, durationSec), start: 2_000_000 });
-      referenceRun = await runCannon({ url: reference.url, connections, durationSec, start: 3_000_000 });
+      await runCannon({ url: reference.url, connections: 20, durationSec: Math.min(3, durationSec), start: 20_000_000 });
+      referenceRun = await runCannon({ url: reference.url, connections, durationSec, start: 30_000_000 });
     } finally {
       await reference.stop();
     }
-    const warmup = await runCannon({ url: stack.appUrl, connections: 20, durationSec: Math.min(3, durationSec), start: 1 });
-    const load = await runCannon({ url: stack.appUrl, connections, durationSec, start: 1_000_000 });
-
-    // A flash sale: every delivery at once (each order twice, under two webhook ids, as with two
-    // subscriptions), answered within Shopify's 5 s or counted as failed; no retries.
-    const burstOrders = params.num("burstOrders", 32, 320);
-    const storedBefore = await countOrders(stack);
-    const burst = await runLoad({
-      url: stack.appUrl,
-      connections: burstOrders,
-      mode: "count",
-      count: burstOrders,
-      orders: { start: 500_000 },
-      copies: { total: 2, sameId: 0 },
-      timeoutMs: 5000,
-      recordAccepted: true,
-    });
-    const burstStored = (await countOrders(stack)) - storedBefore;
-    const burstAcceptedOrders = new Set((burst.accepted ?? []).map(([n]) => n)).size;
+    const before = beforeRoot ? await measureApp(stack, { root: path.resolve(beforeRoot), connections, durationSec, burstOrders, orderBase: 40_000_000, profile: false }) : undefined;
+    const app = await measureApp(stack, { root: ROOT, connections, durationSec, burstOrders, orderBase: 0, profile });
+    const { load, burst } = app;
     const burstShare = burst.ok / burst.requests;
     const errors = load.requests - load.ok;
     const share = load.acceptedPerSec / referenceRun.acceptedPerSec;
     const p99Ratio = load.latency.p99 / referenceRun.latency.p99;
-    const stored = await countOrders(stack);
+    const versus = (run: CannonResult) => `${((run.acceptedPerSec / referenceRun.acceptedPerSec) * 100).toFixed(1)} % of the reference's throughput, p99 ${(run.latency.p99 / referenceRun.latency.p99).toFixed(2)}×`;
     return {
       name: "intake",
       title: "1. Webhook intake (production build) against a minimal reference intake",
-      settings: { connections, durationSec, webProcesses: processes, referenceProcesses: processes, burstDeliveries: burstOrders * 2, serverPoolSize: poolSize, logLevel: "warn", loadGenerator: "autocannon 9.0.0 (burst: bench/loadgen.ts)" },
-      metrics: { load, reference: referenceRun, warmup, burst: { ...burst, accepted: undefined, storedOrders: burstStored, acceptedOrders: burstAcceptedOrders }, rawInsertsPerSecTinyRow: insertTiny, rawInsertsPerSecOrderPayload: insertOrder, orderPayloadBytes: Buffer.byteLength(order), ordersStored: stored, serverRssPeakMb: server.rssPeakMb },
+      settings: { connections, durationSec, webProcesses: processes, referenceProcesses: processes, burstDeliveries: burstOrders * 2, serverPoolSize: poolSize, logLevel: "warn", loadGenerator: "autocannon 9.0.0 (burst: bench/loadgen.ts)", before: beforeRoot ?? null },
+      metrics: { app, reference: referenceRun, before: before ?? null, rawInsertsPerSecTinyRow: insertTiny, rawInsertsPerSecOrderPayload: insertOrder, orderPayloadBytes: Buffer.byteLength(order) },
       checks: [
         { name: `intake throughput / reference (${connections} connections)`, target: "≥ 50 %", measured: `${load.acceptedPerSec}/s ÷ ${referenceRun.acceptedPerSec}/s = ${(share * 100).toFixed(1)} %`, pass: share >= 0.5 },
         { name: "intake p99 / reference p99", target: "≤ 2×", measured: `app ${describe(load)}; reference ${describe(referenceRun)}; p99 ${p99Ratio.toFixed(2)}×`, pass: p99Ratio <= 2 },
         { name: "raw inserts for context (pool connections)", target: "(reported)", measured: `${insertTiny}/s tiny row, ${insertOrder}/s ${Math.round(Buffer.byteLength(order) / 1024)} KB order payload`, pass: true },
         { invariant: true, name: "errors", target: "0", measured: `${errors} (${load.non2xx} non-2xx, ${load.errors} errors, ${load.timeouts} timeouts)`, pass: errors === 0 },
-        {
-          name: `burst: ${burst.requests} deliveries at once answered 200 within 5 s`,
-          target: "≥ 99 %",
-          measured: `${burst.ok} of ${burst.requests} = ${(burstShare * 100).toFixed(1)} % (${Object.entries(burst.statusCounts).map(([status, n]) => `${n}× ${status}`).join(", ")}); p50 ${burst.latency.p50} ms, p99 ${burst.latency.p99} ms, all answered in ${Math.round(burst.elapsedMs)} ms`,
-          pass: burstShare >= 0.99,
-        },
-        {
-          invariant: true,
-          name: "burst: accepted orders stored (none lost), each once",
-          target: `${burstAcceptedOrders} (orders with a 2xx)`,
-          measured: String(burstStored),
-          pass: burstStored === burstAcceptedOrders,
-        },
-        {
-          invariant: true,
-          name: "accepted deliveries stored (none lost)",
-          target: `${warmup.ok + load.ok + burstAcceptedOrders} (every 2xx; the burst's per order)`,
-          measured: String(stored),
-          pass: stored === warmup.ok + load.ok + burstAcceptedOrders,
-        },
+        { name: `burst: ${burst.requests} deliveries at once answered 200 within 5 s`, target: "≥ 99 %", measured: burstLine(burst), pass: burstShare >= 0.99 },
+        { invariant: true, name: "burst: accepted orders stored (none lost), each once", target: `${burst.acceptedOrders} (orders with a 2xx)`, measured: String(burst.storedOrders), pass: burst.storedOrders === burst.acceptedOrders },
+        { invariant: true, name: "accepted deliveries stored (none lost)", target: `${app.promised} (every 2xx; the burst's per order)`, measured: String(app.stored), pass: app.stored === app.promised },
+        ...(before
+          ? [
+              { name: "before (BENCH_BEFORE_ROOT), same run", target: "(reported)", measured: `${describe(before.load)} = ${versus(before.load)}; burst ${burstLine(before.burst)}`, pass: true },
+              { invariant: true, name: "before: accepted deliveries stored (none lost)", target: String(before.promised), measured: String(before.stored), pass: before.stored === before.promised },
+            ]
+          : []),
       ],
       notes: [
         "Reference: bench/reference-intake.ts, Node's http server in as many processes as the app's web processes, hand-written HMAC check of the raw body, JSON.parse, one prepared insert; same bodies, database and load generator (autocannon, in its own process), measured just before the app.",
