@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { webProcesses } from "../app/bin/web-server.server";
 import { serveWebhook } from "../app/entry.server";
+import { intakeGate } from "../app/webhooks/gate.server";
 import { forgetInstallation, isInstalled } from "../app/webhooks/installation.server";
 import { MAX_WEBHOOK_BYTES } from "../app/webhooks/intake.server";
 import { usOrder } from "./helpers/orders";
@@ -87,6 +88,17 @@ describe("the webhook hot path (before Remix)", () => {
     const response = await post({ topic: "orders/create", body: order, webhookId: "wh-hot-not-installed", shop: "not-installed.myshopify.com" });
     expect(response.status).toBe(200);
     expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(0);
+  });
+});
+
+describe("a burst through the hot path", () => {
+  it("answers every delivery of a burst 20× the gate 200 (each order twice, two webhook ids) and stores each order once", async () => {
+    const orders = Array.from({ length: intakeGate().limit * 10 }, (_, i) => usOrder(62_000 + i));
+    const responses = await Promise.all(orders.flatMap((order, i) => [0, 1].map((copy) => post({ topic: "orders/create", body: order, webhookId: `wh-hot-burst-${i}-${copy}` }))));
+    expect(responses.filter((r) => r.status !== 200).map((r) => r.status)).toEqual([]);
+    expect(await prisma.orderSync.count({ where: { orderId: { in: orders.map((o) => String(o.id)) } } })).toBe(orders.length);
+    expect(await prisma.webhookDelivery.count({ where: { orderId: { in: orders.map((o) => String(o.id)) } } })).toBe(orders.length * 2);
+    expect(intakeGate().load).toEqual({ active: 0, waiting: 0 });
   });
 });
 
