@@ -37,7 +37,7 @@ function createPool(): pg.Pool {
 // pool directly with prepared statements, app/webhooks/). Kept on globalThis in development so
 // that live reload does not open a new pool on every rebuild.
 export const pool = globalThis.pgPoolGlobal ?? createPool();
-const prisma = globalThis.prismaGlobal ?? new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+const prisma = globalThis.prismaGlobal ?? new PrismaClient({ adapter: new PrismaPg(pool) });
 if (env.NODE_ENV !== "production") {
   globalThis.prismaGlobal = prisma;
   globalThis.pgPoolGlobal = pool;
