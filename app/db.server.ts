@@ -1,21 +1,25 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
+import pg from "pg";
 import { env } from "./env.server";
 
 declare global {
   var prismaGlobal: PrismaClient | undefined;
+  var pgPoolGlobal: pg.Pool | undefined;
 }
 
 /**
  * The pool behind Prisma. A connection (new, or a free one of the pool) that takes longer than
  * DATABASE_CONNECT_TIMEOUT_MS is an error, not a wait: a webhook then answers 503 well inside
- * Shopify's 5 s, so Shopify retries it, instead of hanging on an unreachable database.
+ * Shopify's 5 s, so Shopify retries it, instead of hanging on an unreachable database. (A burst
+ * does not wait here: it queues in the intake gate, app/webhooks/gate.server.ts, which lets at
+ * most the pool's size less a fifth at the database at once.)
  */
 export function poolConfig(connectionString: string) {
   return { connectionString, max: env.DATABASE_POOL_SIZE, connectionTimeoutMillis: env.DATABASE_CONNECT_TIMEOUT_MS };
 }
 
-function createClient(): PrismaClient {
+function createPool(): pg.Pool {
   const connectionString = env.DATABASE_URL;
   if (!connectionString) {
     throw new Error(
@@ -23,12 +27,20 @@ function createClient(): PrismaClient {
         "or starts the embedded PostgreSQL) or set DATABASE_URL.",
     );
   }
-  return new PrismaClient({ adapter: new PrismaPg(poolConfig(connectionString)) });
+  const created = new pg.Pool(poolConfig(connectionString));
+  // An idle connection that the server drops (restart, outage) must not crash the process.
+  created.on("error", () => {});
+  return created;
 }
 
-// One client per process; kept on globalThis in development so that live reload does not
-// open a new pool on every rebuild.
-const prisma = globalThis.prismaGlobal ?? createClient();
-if (env.NODE_ENV !== "production") globalThis.prismaGlobal = prisma;
+// One pool and one client per process, the client on the pool (the webhook hot path queries the
+// pool directly with prepared statements, app/webhooks/). Kept on globalThis in development so
+// that live reload does not open a new pool on every rebuild.
+export const pool = globalThis.pgPoolGlobal ?? createPool();
+const prisma = globalThis.prismaGlobal ?? new PrismaClient({ adapter: new PrismaPg(pool) });
+if (env.NODE_ENV !== "production") {
+  globalThis.prismaGlobal = prisma;
+  globalThis.pgPoolGlobal = pool;
+}
 
 export default prisma;

@@ -4,6 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import prisma, { pool } from "./db.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 const ABORT_DELAY = 5000;
@@ -44,3 +45,12 @@ export default function handleRequest(
 }
 
 export { handleError } from "./errors.server";
+
+/** The webhook hot path, served by the web server before Remix (app/bin/web-server.server.ts); in this build so that it shares the routes' modules (one pool, one gate, one handler per topic). */
+export { serveWebhook } from "./webhooks/hot-path.server";
+
+/** The web server's shutdown closes this build's database pool (app/db.server.ts: Prisma's adapter does not own it). */
+export async function closeDatabase(): Promise<void> {
+  await prisma.$disconnect();
+  await pool.end();
+}

@@ -25,6 +25,13 @@ const baseSchema = z.object({
    * (app/webhooks/gate.server.ts). Keep it well under Shopify's 5 s.
    */
   WEBHOOK_WAIT_MS: z.coerce.number().int().positive().default(3500),
+  /** How long a web process remembers that a shop has the app installed (app/webhooks/installation.server.ts); 0: never. */
+  INSTALLATION_CACHE_TTL_MS: z.coerce.number().int().nonnegative().default(5000),
+  /**
+   * Web processes behind the one port (Node cluster, app/bin/web-server.server.ts). Unset: one
+   * per core in production, one in development and tests.
+   */
+  WEB_CONCURRENCY: z.coerce.number().int().positive().optional(),
 });
 
 const schema = baseSchema.extend({

@@ -1,11 +1,18 @@
+import { spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
+import path from "node:path";
 import pg from "pg";
-import { runLoad } from "./lib/load";
+import type { CannonResult } from "./cannon";
+import { BENCH_REFERENCE_PORT, ROOT, SHOPIFY_SECRET } from "./lib/config";
+import { runCannon, runLoad } from "./lib/load";
+import type { LoadResult } from "./loadgen";
+import { orderBody } from "./lib/orders";
 import type { Params } from "./lib/params";
 import type { BenchResult } from "./lib/report";
 import { BenchStack } from "./lib/stack";
 
-/** Committed single-row inserts per second, `connections` at a time (each its own transaction). */
-async function rawInsertRate(url: string, connections: number, durationMs: number): Promise<number> {
+/** Committed single-row inserts per second of `body`, `connections` at a time (each its own transaction). */
+async function rawInsertRate(url: string, connections: number, durationMs: number, body: string): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: connections });
   await pool.query("create table if not exists bench_insert (id bigserial primary key, shop text not null, body jsonb not null, at timestamptz not null default now())");
   let done = 0;
@@ -16,7 +23,7 @@ async function rawInsertRate(url: string, connections: number, durationMs: numbe
       const client = await pool.connect();
       try {
         while (performance.now() < deadline) {
-          await client.query("insert into bench_insert (shop, body) values ($1, $2)", ["bench.myshopify.com", '{"id":1}']);
+          await client.query({ name: "insert", text: "insert into bench_insert (shop, body) values ($1, $2)", values: ["bench.myshopify.com", body] });
           done += 1;
         }
       } finally {
@@ -34,75 +41,157 @@ async function countOrders(stack: BenchStack): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** 1. Webhook intake of the production build under 200 concurrent connections, and a burst. */
-export async function intakeBench(params: Params): Promise<BenchResult> {
-  const connections = params.num("connections", 50, 200);
-  const durationMs = params.num("duration", 3, 30) * 1000;
-  const poolSize = 10;
-  const stack = new BenchStack("intake");
+/** bench/reference-intake.ts on its own port, `processes` of it, with the same pool size as the app's. */
+async function startReference(databaseUrl: string, processes: number, poolSize: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const setup = new pg.Client({ connectionString: databaseUrl });
+  await setup.connect();
+  await setup.query("create table if not exists bench_reference_intake (id bigserial primary key, shop text not null, webhook_id text not null, body jsonb not null, received_at timestamptz not null default now(), unique (shop, webhook_id))");
+  await setup.end();
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/reference-intake.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, REFERENCE_PORT: String(BENCH_REFERENCE_PORT), REFERENCE_SECRET: SHOPIFY_SECRET, REFERENCE_PROCESSES: String(processes), REFERENCE_POOL: String(poolSize) },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = `http://127.0.0.1:${BENCH_REFERENCE_PORT}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const up = await fetch(`${url}/`, { method: "POST", body: "{}" }).then((r) => r.status === 401, () => false);
+    if (up) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error("the reference intake did not start");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+const WARMUP_CONNECTIONS = 20;
+
+/** None lost: every 2xx stored; at most the requests in flight at the end stored on top (answered after autocannon stopped counting). */
+const noneLost = (run: AppRun) => run.stored >= run.promised && run.stored <= run.promised + run.inFlight;
+const storedLine = (run: AppRun) => `${run.stored} stored for ${run.promised} 2xx (+ up to ${run.inFlight} in flight when the load stopped)`;
+
+const describe = (r: CannonResult) => `${r.acceptedPerSec}/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`;
+
+interface AppRun {
+  load: CannonResult;
+  warmup: CannonResult;
+  burst: Omit<LoadResult, "accepted"> & { storedOrders: number; acceptedOrders: number };
+  /** Orders stored during this app's runs, the 2xx that promised them, and the requests autocannon left in flight when its time was up (stored, never counted). */
+  stored: number;
+  promised: number;
+  inFlight: number;
+  rssPeakMb: number;
+}
+
+/** One build of the app: started, warmed up, measured at `connections`, then the burst; stopped. */
+async function measureApp(stack: BenchStack, options: { root: string; connections: number; durationSec: number; burstOrders: number; orderBase: number; profile: boolean }): Promise<AppRun> {
+  const storedAtStart = await countOrders(stack);
+  const server = await stack.startServer(options.profile ? ["--cpu-prof", "--cpu-prof-dir=.data/bench-prof"] : [], options.root);
   try {
-    await stack.startDatabase();
-    stack.configureApp({ DATABASE_POOL_SIZE: String(poolSize) });
-    const profile = params.num("cpuProf", 0, 0) === 1;
-    const server = await stack.startServer(profile ? ["--cpu-prof", "--cpu-prof-dir=.data/bench-prof"] : []);
-    const insertPool = await rawInsertRate(stack.databaseUrl, poolSize, Math.min(durationMs, 10_000));
-    const insertSingle = await rawInsertRate(stack.databaseUrl, 1, Math.min(durationMs, 5_000));
-    const warmup = await runLoad({ url: stack.appUrl, connections: 20, mode: "duration", durationMs: Math.min(3000, durationMs), orders: { start: 1 } });
+    const warmup = await runCannon({ url: stack.appUrl, connections: WARMUP_CONNECTIONS, durationSec: Math.min(3, options.durationSec), start: options.orderBase + 1 });
+    const load = await runCannon({ url: stack.appUrl, connections: options.connections, durationSec: options.durationSec, start: options.orderBase + 1_000_000 });
     // A flash sale: every delivery at once (each order twice, under two webhook ids, as with two
     // subscriptions), answered within Shopify's 5 s or counted as failed; no retries.
-    const burstOrders = params.num("burstOrders", 32, 320);
     const storedBefore = await countOrders(stack);
-    const burst = await runLoad({
+    const { accepted, ...burst } = await runLoad({
       url: stack.appUrl,
-      connections: burstOrders,
+      connections: options.burstOrders,
       mode: "count",
-      count: burstOrders,
-      orders: { start: 500_000 },
+      count: options.burstOrders,
+      orders: { start: options.orderBase + 500_000 },
       copies: { total: 2, sameId: 0 },
       timeoutMs: 5000,
       recordAccepted: true,
     });
-    const burstStored = (await countOrders(stack)) - storedBefore;
-    const burstAcceptedOrders = new Set((burst.accepted ?? []).map(([n]) => n)).size;
+    const storedOrders = (await countOrders(stack)) - storedBefore;
+    const acceptedOrders = new Set((accepted ?? []).map(([n]) => n)).size;
+    return {
+      load,
+      warmup,
+      burst: { ...burst, storedOrders, acceptedOrders },
+      stored: (await countOrders(stack)) - storedAtStart,
+      promised: warmup.ok + load.ok + acceptedOrders,
+      inFlight: WARMUP_CONNECTIONS + options.connections,
+      rssPeakMb: server.rssPeakMb,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+const burstLine = (burst: AppRun["burst"]) =>
+  `${burst.ok} of ${burst.requests} = ${((burst.ok / burst.requests) * 100).toFixed(1)} % (${Object.entries(burst.statusCounts).map(([status, n]) => `${n}× ${status}`).join(", ")}); p50 ${burst.latency.p50} ms, p99 ${burst.latency.p99} ms, all answered in ${Math.round(burst.elapsedMs)} ms`;
+
+/**
+ * 1. Webhook intake of the production build under 200 concurrent connections, as a share of a
+ * minimal reference intake measured in the same run (same bodies, database and load generator),
+ * and a burst of 640 deliveries at once. With BENCH_BEFORE_ROOT (a checkout of an earlier commit,
+ * built), that build is measured in the same run too, between the reference and this one.
+ */
+export async function intakeBench(params: Params): Promise<BenchResult> {
+  const connections = params.num("connections", 50, 200);
+  const durationSec = params.num("duration", 3, 30);
+  const processes = params.num("webConcurrency", 2, availableParallelism());
+  const poolSize = params.num("poolSize", 10, 10);
+  const burstOrders = params.num("burstOrders", 32, 320);
+  const profile = params.num("cpuProf", 0, 0) === 1;
+  const beforeRoot = process.env.BENCH_BEFORE_ROOT;
+  const stack = new BenchStack("intake");
+  try {
+    await stack.startDatabase();
+    stack.configureApp({ DATABASE_POOL_SIZE: String(poolSize), WEB_CONCURRENCY: String(processes) });
+    const order = orderBody(1, 1);
+    const insertTiny = await rawInsertRate(stack.databaseUrl, poolSize, Math.min(durationSec, 5) * 1000, '{"id":1}');
+    const insertOrder = await rawInsertRate(stack.databaseUrl, poolSize, Math.min(durationSec, 5) * 1000, order);
+
+    // The reference first (warm-up, then measured), then each build of the app.
+    const reference = await startReference(stack.databaseUrl, processes, poolSize);
+    let referenceRun: CannonResult;
+    try {
+      await runCannon({ url: reference.url, connections: 20, durationSec: Math.min(3, durationSec), start: 20_000_000 });
+      referenceRun = await runCannon({ url: reference.url, connections, durationSec, start: 30_000_000 });
+    } finally {
+      await reference.stop();
+    }
+    const before = beforeRoot ? await measureApp(stack, { root: path.resolve(beforeRoot), connections, durationSec, burstOrders, orderBase: 40_000_000, profile: false }) : undefined;
+    const app = await measureApp(stack, { root: ROOT, connections, durationSec, burstOrders, orderBase: 0, profile });
+    const { load, burst } = app;
     const burstShare = burst.ok / burst.requests;
-    const load = await runLoad({ url: stack.appUrl, connections, mode: "duration", durationMs, orders: { start: 1_000_000 } });
     const errors = load.requests - load.ok;
-    const share = load.acceptedPerSec / insertPool;
-    const [stored] = await stack.query<{ n: string }>("select count(*) as n from order_sync");
+    const share = load.acceptedPerSec / referenceRun.acceptedPerSec;
+    const p99Ratio = load.latency.p99 / referenceRun.latency.p99;
+    const versus = (run: CannonResult) => `${((run.acceptedPerSec / referenceRun.acceptedPerSec) * 100).toFixed(1)} % of the reference's throughput, p99 ${(run.latency.p99 / referenceRun.latency.p99).toFixed(2)}×`;
     return {
       name: "intake",
-      title: "1. Webhook intake (production build)",
-      settings: { connections, durationMs, burstDeliveries: burstOrders * 2, serverPoolSize: poolSize, logLevel: "warn", insertConnections: poolSize },
-      metrics: { load, burst: { ...burst, accepted: undefined, storedOrders: burstStored, acceptedOrders: burstAcceptedOrders }, rawInsertsPerSecPool: insertPool, rawInsertsPerSecOneConnection: insertSingle, ordersStored: Number(stored?.n ?? 0), serverRssPeakMb: server.rssPeakMb },
+      title: "1. Webhook intake (production build) against a minimal reference intake",
+      settings: { connections, durationSec, webProcesses: processes, referenceProcesses: processes, burstDeliveries: burstOrders * 2, serverPoolSize: poolSize, logLevel: "warn", loadGenerator: "autocannon 9.0.0 (burst: bench/loadgen.ts)", before: beforeRoot ?? null },
+      metrics: { app, reference: referenceRun, before: before ?? null, rawInsertsPerSecTinyRow: insertTiny, rawInsertsPerSecOrderPayload: insertOrder, orderPayloadBytes: Buffer.byteLength(order) },
       checks: [
-        { name: "intake / raw single-row inserts", target: "≥ 50 %", measured: `${load.acceptedPerSec}/s ÷ ${insertPool}/s = ${(share * 100).toFixed(1)} %`, pass: share >= 0.5 },
-        { name: "p99 latency", target: "≤ 50 ms", measured: `p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms`, pass: load.latency.p99 <= 50 },
-        { invariant: true, name: "errors", target: "0", measured: String(errors), pass: errors === 0 },
-        {
-          name: `burst: ${burst.requests} deliveries at once answered 200 within 5 s`,
-          target: "≥ 99 %",
-          measured: `${burst.ok} of ${burst.requests} = ${(burstShare * 100).toFixed(1)} % (${Object.entries(burst.statusCounts).map(([status, n]) => `${n}× ${status}`).join(", ")}); p50 ${burst.latency.p50} ms, p99 ${burst.latency.p99} ms, all answered in ${Math.round(burst.elapsedMs)} ms`,
-          pass: burstShare >= 0.99,
-        },
-        {
-          invariant: true,
-          name: "burst: accepted orders stored (none lost), each once",
-          target: `${burstAcceptedOrders} (orders with a 2xx)`,
-          measured: String(burstStored),
-          pass: burstStored === burstAcceptedOrders,
-        },
-        {
-          invariant: true,
-          name: "accepted deliveries stored (none lost)",
-          target: `${warmup.ok + load.ok + burstAcceptedOrders} (every 2xx; the burst's per order)`,
-          measured: String(Number(stored?.n ?? 0)),
-          pass: Number(stored?.n ?? 0) === warmup.ok + load.ok + burstAcceptedOrders,
-        },
+        { name: `intake throughput / reference (${connections} connections)`, target: "≥ 50 %", measured: `${load.acceptedPerSec}/s ÷ ${referenceRun.acceptedPerSec}/s = ${(share * 100).toFixed(1)} %`, pass: share >= 0.5 },
+        { name: "intake p99 / reference p99", target: "≤ 2×", measured: `app ${describe(load)}; reference ${describe(referenceRun)}; p99 ${p99Ratio.toFixed(2)}×`, pass: p99Ratio <= 2 },
+        { name: "raw inserts for context (pool connections)", target: "(reported)", measured: `${insertTiny}/s tiny row, ${insertOrder}/s ${Math.round(Buffer.byteLength(order) / 1024)} KB order payload`, pass: true },
+        { invariant: true, name: "errors", target: "0", measured: `${errors} (${load.non2xx} non-2xx, ${load.errors} errors, ${load.timeouts} timeouts)`, pass: errors === 0 },
+        { name: `burst: ${burst.requests} deliveries at once answered 200 within 5 s`, target: "≥ 99 %", measured: burstLine(burst), pass: burstShare >= 0.99 },
+        { invariant: true, name: "burst: accepted orders stored (none lost), each once", target: `${burst.acceptedOrders} (orders with a 2xx)`, measured: String(burst.storedOrders), pass: burst.storedOrders === burst.acceptedOrders },
+        { invariant: true, name: "accepted deliveries stored (none lost)", target: "every 2xx (the burst's per order)", measured: storedLine(app), pass: noneLost(app) },
+        ...(before
+          ? [
+              { name: "before (BENCH_BEFORE_ROOT), same run", target: "(reported)", measured: `${describe(before.load)} = ${versus(before.load)}; burst ${burstLine(before.burst)}`, pass: true },
+              { invariant: true, name: "before: accepted deliveries stored (none lost)", target: "every 2xx", measured: storedLine(before), pass: noneLost(before) },
+            ]
+          : []),
       ],
       notes: [
-        "Burst: after the warm-up, every delivery of `burstOrders` orders (each twice, two webhook ids) sent at once on its own connection, 5 s timeout (Shopify's), no retries.",
+        "Reference: bench/reference-intake.ts, Node's http server in as many processes as the app's web processes, hand-written HMAC check of the raw body, JSON.parse, one prepared insert; same bodies, database and load generator (autocannon, in its own process), measured just before the app.",
+        "Each accepted webhook of the app is one transaction: webhook_delivery + order_sync inserts and graphile_worker.add_job, after the library's HMAC verification and JSON parsing.",
+        "Burst: after the sustained run, every delivery of `burstOrders` orders (each twice, two webhook ids) sent at once on its own connection, 5 s timeout (Shopify's), no retries (bench/loadgen.ts: it records which orders got a 200).",
         "Raw insert rate: single-row autocommit inserts into a scratch table on the same server, with as many connections as the web process' pool.",
-        "Each accepted webhook is one transaction: webhook_delivery + order_sync inserts and graphile_worker.add_job, after HMAC verification and JSON parsing.",
       ],
     };
   } finally {

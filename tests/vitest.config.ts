@@ -20,6 +20,8 @@ export default defineConfig({
       // A webhook waits its turn at the database as long as the work takes on a busy machine;
       // giving up after WEBHOOK_WAIT_MS has its own test (tests/webhooks.burst.test.ts).
       WEBHOOK_WAIT_MS: "60000",
+      // Every delivery asks whether the shop is installed (tests change sessions between deliveries); the cache has its own test.
+      INSTALLATION_CACHE_TTL_MS: "0",
       EMBEDDED_POSTGRES_PORT: databasePort,
       EMBEDDED_POSTGRES_DIR: path.join(root, `.data/postgres-test-${databasePort}`),
     },

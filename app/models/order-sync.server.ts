@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
+import type pg from "pg";
 import { z } from "zod";
 import { jobKey } from "../jobs/catalog";
 import { addJobSql, enqueue, fromRow } from "../jobs/enqueue.server";
@@ -57,13 +58,21 @@ export type DeliveryOutcome = "queued" | "duplicate-delivery" | "duplicate-order
 
 type Queryable = PrismaClient | Prisma.TransactionClient;
 
+/** A `pg` pool or client: the webhook hot path's (app/db.server.ts `pool`), with prepared statements. */
+export interface PgQueryable {
+  query<R extends pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>>;
+}
+
 /**
- * Records an orders/create delivery and queues its sync in ONE statement (atomic, one round
- * trip: intake is the hot path of a flash sale). Deduplicates twice: the same webhook id is
- * stored once, and the same order (under any webhook id) gets one sync record and one job.
+ * Records an orders/create delivery and queues its sync: the delivery, the order's sync record and
+ * its job in ONE statement (atomic, one round trip: intake is the hot path of a flash sale).
+ * Deduplicates twice: the same webhook id is stored once, and the same order (under any webhook id)
+ * gets one sync record and one job (the catalog's `addJobSql`, with the order's sync key). Through a
+ * `pg` pool (the hot path: a prepared statement, its text the same on every call) or Prisma (in a
+ * transaction of the caller's).
  */
 export async function recordOrderDelivery(
-  db: Queryable,
+  db: Queryable | PgQueryable,
   delivery: { shop: string; webhookId: string; topic: string; payload: unknown },
   order: OrderIntake,
 ): Promise<DeliveryOutcome> {
@@ -72,7 +81,7 @@ export async function recordOrderDelivery(
   // Lower-cased: the sync log searches it exactly (indexed), whatever case was typed.
   const email = (order.customer?.email || order.email || order.contact_email || "").trim().toLowerCase() || null;
   const payload = JSON.stringify(delivery.payload);
-  const [result] = await db.$queryRaw<{ delivered: bigint; created: bigint }[]>`
+  const statement = Prisma.sql`
     with delivery as (
       insert into webhook_delivery (shop, webhook_id, topic, payload, order_id)
       values (${delivery.shop}, ${delivery.webhookId}, ${delivery.topic}, ${payload}::jsonb, ${order.id})
@@ -90,9 +99,13 @@ export async function recordOrderDelivery(
     ), job as (
       select ${addJobSql("sync-order", { shop: delivery.shop, orderId: order.id })} from created
     )
-    select (select count(*) from delivery) as delivered, (select count(*) from job) as created`;
-  if (!result || result.delivered === 0n) return "duplicate-delivery";
-  return result.created === 0n ? "duplicate-order" : "queued";
+    select (select count(*) from delivery)::int as delivered, (select count(*) from job)::int as created`;
+  const [result] =
+    "$queryRaw" in db
+      ? await db.$queryRaw<{ delivered: number; created: number }[]>(statement)
+      : (await db.query<{ delivered: number; created: number }>({ name: "record-order-delivery", text: statement.text, values: statement.values as unknown[] })).rows;
+  if (!result || Number(result.delivered) === 0) return "duplicate-delivery";
+  return Number(result.created) === 0 ? "duplicate-order" : "queued";
 }
 
 /**

@@ -1,21 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import prisma from "../db.server";
-import { logger } from "../logger.server";
 import { receiveWebhook } from "../webhooks/intake.server";
-import { assertBodyNamesShop } from "../webhooks/shop-check";
+import { appUninstalled } from "../webhooks/topics/app-uninstalled.server";
 
-/**
- * app/uninstalled: the shop's access tokens are dead, so its sessions go, and syncing pauses
- * (queued orders wait; nothing is deleted until shop/redact, 48 hours later). The body (the Shop
- * resource) must name the shop (`myshopify_domain`): a replay with another shop's header does nothing.
- */
-export const action = async ({ request }: ActionFunctionArgs) =>
-  receiveWebhook(request, "app/uninstalled", async ({ shop, topic, webhookId, payload }) => {
-    assertBodyNamesShop(payload, "myshopify_domain", shop);
-    const now = new Date();
-    const [{ count }] = await prisma.$transaction([
-      prisma.session.deleteMany({ where: { shop } }),
-      prisma.shopSettings.upsert({ where: { shop }, create: { shop, uninstalledAt: now }, update: { uninstalledAt: now } }),
-    ]);
-    logger.info({ shop, topic, webhookId, sessionsDeleted: count }, "app uninstalled; syncing paused");
-  });
+/** app/uninstalled through Remix (the web server's hot path serves it first: app/webhooks/hot-path.server.ts); the handler is one: see ../webhooks/topics/app-uninstalled.server.ts. */
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, appUninstalled);

@@ -1,18 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import prisma from "../db.server";
-import { logger } from "../logger.server";
-import { dataRequestSchema, recordDataRequest } from "../privacy/compliance.server";
-import { receiveWebhook, UnreadableWebhook } from "../webhooks/intake.server";
-import { assertBodyNamesShop } from "../webhooks/shop-check";
+import { receiveWebhook } from "../webhooks/intake.server";
+import { customersDataRequest } from "../webhooks/topics/privacy.server";
 
-/**
- * customers/data_request (mandatory privacy webhook): 200 once handled, 401 on a bad HMAC, 400
- * when the body names another shop (`shop_domain`) or is not a data request.
- */
-export const action = async ({ request }: ActionFunctionArgs) =>
-  receiveWebhook(request, "customers/data_request", async ({ shop, topic, webhookId, payload }) => {
-    assertBodyNamesShop(payload, "shop_domain", shop);
-    if (!dataRequestSchema.safeParse(payload).success) throw new UnreadableWebhook("Not a customer data request we can read.");
-    await recordDataRequest(prisma, shop, payload);
-    logger.info({ shop, topic, webhookId }, "privacy request handled");
-  });
+/** customers/data_request through Remix (the web server's hot path serves it first: app/webhooks/hot-path.server.ts); the handler is one: see ../webhooks/topics/privacy.server.ts. */
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, customersDataRequest);

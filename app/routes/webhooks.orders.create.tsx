@@ -1,27 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import prisma from "../db.server";
-import { logger } from "../logger.server";
-import { orderIntakeSchema, readableOrderParts, recordOrderDelivery } from "../models/order-sync.server";
-import { receiveWebhook, UnreadableWebhook } from "../webhooks/intake.server";
+import { receiveWebhook } from "../webhooks/intake.server";
+import { ordersCreate } from "../webhooks/topics/orders-create.server";
 
-/**
- * orders/create: verify, then in one statement (one transaction) store the delivery, the order's
- * sync record and its job; answer 200 only after the commit. FreshBooks is never called here (Shopify allows 5 s).
- * A shop without an installation (no offline session: never opened, or uninstalled) has nothing
- * to sync to: answered 200 and dropped, no customer data stored. A body that is not an order is
- * answered 400 and kept as a rejected delivery (the sync log says so).
- */
-export const action = async ({ request }: ActionFunctionArgs) =>
-  receiveWebhook(request, "orders/create", async ({ shop, topic, webhookId, payload, session }) => {
-    if (!session) {
-      logger.warn({ shop, topic, webhookId }, "order dropped: the app is not installed in this shop");
-      return;
-    }
-    const order = orderIntakeSchema.safeParse(payload);
-    if (!order.success) {
-      const issue = order.error.issues[0];
-      throw new UnreadableWebhook(`Not an order we can read: ${issue ? `${issue.path.join(".") || "the body"} ${issue.message.toLowerCase()}` : "unknown shape"}.`, readableOrderParts(payload));
-    }
-    const outcome = await recordOrderDelivery(prisma, { shop, webhookId, topic, payload }, order.data);
-    logger.info({ shop, topic, webhookId, orderId: order.data.id, outcome }, "order received");
-  });
+/** orders/create through Remix (the web server's hot path serves it first: app/webhooks/hot-path.server.ts); the handler is one: see ../webhooks/topics/orders-create.server.ts. */
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, ordersCreate);

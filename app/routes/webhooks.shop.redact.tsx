@@ -1,17 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import prisma from "../db.server";
-import { logger } from "../logger.server";
-import { redactShop } from "../privacy/compliance.server";
 import { receiveWebhook } from "../webhooks/intake.server";
-import { assertBodyNamesShop } from "../webhooks/shop-check";
+import { shopRedact } from "../webhooks/topics/privacy.server";
 
-/**
- * shop/redact (mandatory privacy webhook): 200 once handled, 401 on a bad HMAC. The body must
- * name the shop (`shop_domain`): a signed body replayed with another shop's header wipes nothing.
- */
-export const action = async ({ request }: ActionFunctionArgs) =>
-  receiveWebhook(request, "shop/redact", async ({ shop, topic, webhookId, payload }) => {
-    assertBodyNamesShop(payload, "shop_domain", shop);
-    await redactShop(prisma, shop);
-    logger.info({ shop, topic, webhookId }, "privacy request handled");
-  });
+/** shop/redact through Remix (the web server's hot path serves it first: app/webhooks/hot-path.server.ts); the handler is one: see ../webhooks/topics/privacy.server.ts. */
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, shopRedact);

@@ -9,6 +9,8 @@ export const BENCH_DATABASE_PORT = Number(process.env.BENCH_DATABASE_PORT ?? 543
 export const BENCH_DATA_DIR = path.join(ROOT, ".data/postgres-bench");
 export const BENCH_LOG_DIR = path.join(ROOT, ".data/bench-logs");
 export const BENCH_SERVER_PORT = Number(process.env.BENCH_SERVER_PORT ?? 3370);
+/** The intake bench's reference intake (bench/reference-intake.ts). */
+export const BENCH_REFERENCE_PORT = Number(process.env.BENCH_REFERENCE_PORT ?? 3371);
 export const RESULTS_DIR = path.join(ROOT, "bench/results");
 export const BENCH_SHOP = "freshbooks-sync-bench.myshopify.com";
 export const SHOPIFY_SECRET = TEST_SHOPIFY.apiSecret;

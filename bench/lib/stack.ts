@@ -106,12 +106,12 @@ export class BenchStack {
     };
   }
 
-  /** `node build/<entry>.js` with its output in .data/bench-logs; its RSS is sampled every 200 ms. */
-  spawnApp(entry: "server" | "worker", extraArgs: string[] = []): AppProcess {
+  /** `node build/<entry>.js` (of `root`: another checkout's build) with its output in .data/bench-logs; its RSS is sampled every 200 ms. */
+  spawnApp(entry: "server" | "worker", extraArgs: string[] = [], root: string = ROOT): AppProcess {
     mkdirSync(BENCH_LOG_DIR, { recursive: true });
     const name = `${entry}-${++this.logIndex}`;
     const out = createWriteStream(path.join(BENCH_LOG_DIR, `${this.name}-${name}.log`));
-    const child = spawn(process.execPath, [...extraArgs, path.join(ROOT, `build/${entry}.js`)], { cwd: ROOT, env: this.childEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...extraArgs, path.join(root, `build/${entry}.js`)], { cwd: root, env: this.childEnv(), stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -140,8 +140,8 @@ export class BenchStack {
     return app;
   }
 
-  async startServer(extraArgs: string[] = []): Promise<AppProcess> {
-    const server = this.spawnApp("server", extraArgs);
+  async startServer(extraArgs: string[] = [], root: string = ROOT): Promise<AppProcess> {
+    const server = this.spawnApp("server", extraArgs, root);
     // A generous cap (a busy machine starts it slowly); a server that exits fails at once.
     const deadline = Date.now() + 120_000;
     for (;;) {
