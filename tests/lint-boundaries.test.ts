@@ -26,20 +26,30 @@ describe("the lint config's boundaries (eslint.config.js)", () => {
   });
 
   it("lets tests import the bench only through bench/index.ts", async () => {
-    expect(await forbidden("tests/fixture.test.ts", `import type { Report } from "../bench/lib/report";\nexport type R = Report;\n`)).toEqual([
-      expect.stringContaining("public entry point"),
-    ]);
+    expect(
+      await forbidden("tests/fixture.test.ts", `import type { Report } from "../bench/lib/report";\nexport type R = Report;\n`),
+    ).toEqual([expect.stringContaining("public entry point")]);
     expect(await forbidden("tests/fixture.test.ts", `import type { Report } from "../bench";\nexport type R = Report;\n`)).toEqual([]);
   });
 
   it("keeps models/ and sync/ off the worker's internals (no jobs↔models/sync cycle), and the queue's leaves leaves", async () => {
-    expect(await forbidden("app/sync/fixture.ts", `import { DEAD_AFTER_MS } from "../jobs/liveness.server";\nexport const d = DEAD_AFTER_MS;\n`)).toHaveLength(1);
-    expect(await forbidden("app/models/fixture.server.ts", `import { enqueue } from "../jobs/enqueue.server";\nexport const e = enqueue;\n`)).toEqual([]);
-    expect(await forbidden("app/jobs/catalog.ts", `import { logger } from "../logger.server";\nexport const l = logger;\n`)).toHaveLength(1);
+    expect(
+      await forbidden("app/sync/fixture.ts", `import { DEAD_AFTER_MS } from "../jobs/liveness.server";\nexport const d = DEAD_AFTER_MS;\n`),
+    ).toHaveLength(1);
+    expect(
+      await forbidden("app/models/fixture.server.ts", `import { enqueue } from "../jobs/enqueue.server";\nexport const e = enqueue;\n`),
+    ).toEqual([]);
+    expect(await forbidden("app/jobs/catalog.ts", `import { logger } from "../logger.server";\nexport const l = logger;\n`)).toHaveLength(
+      1,
+    );
   });
 
   it("keeps the FreshBooks sandbox apart from the app (data files of app/data/ excepted)", async () => {
-    expect(await forbidden("app/dev/freshbooks-sandbox/fixture.ts", `import { env } from "../../env.server";\nexport const e = env;\n`)).toHaveLength(1);
-    expect(await forbidden("app/dev/freshbooks-sandbox/fixture.ts", `import list from "../../data/currencies.json";\nexport const l = list;\n`)).toEqual([]);
+    expect(
+      await forbidden("app/dev/freshbooks-sandbox/fixture.ts", `import { env } from "../../env.server";\nexport const e = env;\n`),
+    ).toHaveLength(1);
+    expect(
+      await forbidden("app/dev/freshbooks-sandbox/fixture.ts", `import list from "../../data/currencies.json";\nexport const l = list;\n`),
+    ).toEqual([]);
   });
 });

@@ -118,14 +118,6 @@ export interface Payment extends Omit<PaymentInput, "date" | "type"> {
   vis_state?: number;
 }
 
-export interface Tax {
-  taxid: number;
-  name: string;
-  amount: string;
-  number?: string | null;
-  compound?: boolean;
-}
-
 export interface TokenResponse {
   access_token: string;
   refresh_token: string;

@@ -28,7 +28,12 @@ export function addJobSql<T extends TaskName>(task: T, payload: TaskPayload<T> |
     const fields = Object.entries(payload.fields) as [string, Prisma.Sql][];
     payloadSql = Prisma.sql`json_build_object(${Prisma.join(fields.map(([name, value]) => Prisma.sql`${name}::text, (${value})::text`))})`;
     const parts = keyFields(task).map((field) => Prisma.sql`':' || (${payload.fields[field as keyof RowPayload<T>]})::text`);
-    keySql = spec.jobKey !== undefined ? Prisma.sql`${spec.jobKey}::text` : parts.length === 0 ? Prisma.sql`null::text` : Prisma.sql`${task}::text ${Prisma.join(parts, " || ", "|| ")}`;
+    keySql =
+      spec.jobKey !== undefined
+        ? Prisma.sql`${spec.jobKey}::text`
+        : parts.length === 0
+          ? Prisma.sql`null::text`
+          : Prisma.sql`${task}::text ${Prisma.join(parts, " || ", "|| ")}`;
   } else {
     const checked = parsePayload(task, payload);
     payloadSql = Prisma.sql`${JSON.stringify(checked)}::json`;

@@ -13,8 +13,6 @@ import {
 import type { Cause } from "../models/sync-causes";
 import { StepFailed, type SyncStep } from "./steps";
 
-export type { SyncStep };
-
 /**
  * The one place that decides what a failed sync attempt means for the order: retry later (and
  * when), fail with a reason the merchant can act on, or wait for a reconnect. Everything else

@@ -12,7 +12,13 @@ import { tieOut } from "./tie-out.server";
  */
 
 function clientRequest(ctx: StepContext): ClientRequest {
-  return { shop: ctx.row.shop, accountId: ctx.fb.accountId, customer: ctx.mapped.customer, settings: ctx.settings, currency: ctx.mapped.currency };
+  return {
+    shop: ctx.row.shop,
+    accountId: ctx.fb.accountId,
+    customer: ctx.mapped.customer,
+    settings: ctx.settings,
+    currency: ctx.mapped.currency,
+  };
 }
 
 /** The order's FreshBooks client: from our mapping, or found by an exact search, or created. */
@@ -57,7 +63,13 @@ export async function invoiceStep(ctx: StepContext, client: { customerid: number
   await ctx.db.orderSync.update({
     where: ctx.where,
     // A completed step: the next step's transient failures are counted from zero.
-    data: { freshbooksInvoiceId: invoice.id, freshbooksTotal: total, freshbooksClientId: invoice.customerid, invoiceNumber: invoice.invoice_number, transientFailures: 0 },
+    data: {
+      freshbooksInvoiceId: invoice.id,
+      freshbooksTotal: total,
+      freshbooksClientId: invoice.customerid,
+      invoiceNumber: invoice.invoice_number,
+      transientFailures: 0,
+    },
   });
   return { id: invoice.id, total, createdNow: ensured.created, outstanding: invoice.outstanding?.amount };
 }
@@ -70,12 +82,19 @@ export function paymentWanted(ctx: StepContext): boolean {
 /** Records Shopify's captured amount as a FreshBooks payment (capped by what is outstanding); `note` says why less. */
 export async function paymentStep(ctx: StepContext, invoice: RecordedInvoice): Promise<{ note?: string }> {
   // An invoice this attempt has just created has no payments yet: no need to list them.
-  const recorded = await ensurePayment(ctx.fb, ctx.mapped, invoice.id, invoice.total, { createdNow: invoice.createdNow, outstanding: invoice.outstanding });
+  const recorded = await ensurePayment(ctx.fb, ctx.mapped, invoice.id, invoice.total, {
+    createdNow: invoice.createdNow,
+    outstanding: invoice.outstanding,
+  });
   if (recorded.payment) {
     const { amount, date, type } = recorded.payment;
     await ctx.db.orderSync.update({
       where: ctx.where,
-      data: { paymentId: recorded.payment.id, recordedPayment: { amount: amount.amount, code: amount.code, date, type }, transientFailures: 0 },
+      data: {
+        paymentId: recorded.payment.id,
+        recordedPayment: { amount: amount.amount, code: amount.code, date, type },
+        transientFailures: 0,
+      },
     });
   }
   return { note: recorded.note };
