@@ -80,7 +80,8 @@ describe("the demo's order page", () => {
       window.eval(setup);
       window.eval(script);
       await expect
-        .poll(() => window.document.body.textContent ?? "", { timeout: 10_000 })
+        // A cap, not an expectation: the page's requests go through the real server on a busy machine.
+        .poll(() => window.document.body.textContent ?? "", { timeout: 60_000 })
         .toContain("FreshBooks refused the invoice: the currency EUR is not enabled in your FreshBooks account.");
       expect(window.document.querySelector("s-badge")?.textContent).toBe("Failed");
       expect([...window.document.querySelectorAll("s-button")].map((b) => b.textContent)).toContain("Retry");

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { PrismaClient } from "@prisma/client";
+import pg from "pg";
 import { makeWorkerUtils, type WorkerEvents, type WorkerUtils } from "graphile-worker";
 import { logger } from "../logger.server";
 import { DEAD_AFTER_MS, renewLeases } from "../models/order-claim.server";
@@ -59,9 +60,37 @@ export async function reapDeadWorkers(db: PrismaClient, utils: Pick<WorkerUtils,
   return ids;
 }
 
-/** Beats and reaps on an interval until stopped (one shared WorkerUtils per process). */
-export async function startLiveness(db: PrismaClient, connectionString: string, ids: Set<string>): Promise<{ stop(): Promise<void> }> {
-  const utils = await makeWorkerUtils({ connectionString, logger: workerLogger });
+/**
+ * A worker process about to exit without finishing its jobs (its watchdog saw it stalled, or it
+ * crashed) frees what it holds on the way out, so the next worker starts them at once instead of
+ * after DEAD_AFTER_MS: its jobs are unlocked, its orders' claims released (back to queued, as
+ * releaseClaim does for one order), its heartbeat rows deleted. On a connection of its own with
+ * short timeouts: when the database is what failed, this fails fast and the reaper of the
+ * next worker frees the jobs as after a SIGKILL. Call it right before exiting: nothing of this
+ * process may write after its claims are released.
+ */
+export async function releaseOwnWork(connectionString: string, ids: Iterable<string>): Promise<void> {
+  const workerIds = [...ids];
+  if (workerIds.length === 0) return;
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3_000, query_timeout: 3_000, statement_timeout: 3_000 });
+  client.on("error", () => {}); // a dropped connection fails the query below
+  await client.connect();
+  try {
+    await client.query("select graphile_worker.force_unlock_workers($1::text[])", [workerIds]);
+    await client.query(
+      `update order_sync set status = 'queued', claimed_by = null, lease_renewed_at = null, updated_at = now()
+       where status = 'syncing' and claimed_by = any($1::text[])`,
+      [workerIds],
+    );
+    await client.query("delete from worker_heartbeat where id = any($1::text[])", [workerIds.map((id) => PREFIX + id)]);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Beats and reaps on an interval until stopped (one shared WorkerUtils per process, on the pool or database given). */
+export async function startLiveness(db: PrismaClient, database: pg.Pool | string, ids: Set<string>): Promise<{ stop(): Promise<void> }> {
+  const utils = await makeWorkerUtils(typeof database === "string" ? { connectionString: database, logger: workerLogger } : { pgPool: database, logger: workerLogger });
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
     running = (async () => {
