@@ -5,6 +5,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import prisma, { pool } from "./db.server";
+import { intakeGate } from "./webhooks/gate.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 const ABORT_DELAY = 5000;
@@ -51,6 +52,12 @@ export { serveWebhook } from "./webhooks/hot-path.server";
 
 /** The web server's shutdown closes this build's database pool (app/db.server.ts: Prisma's adapter does not own it). */
 export async function closeDatabase(): Promise<void> {
+  await intakeGate().drained();
   await prisma.$disconnect();
   await pool.end();
+}
+
+/** Opens the connections the webhook deliveries take turns on, at start (app/webhooks/gate.server.ts), so a first burst finds them open. */
+export async function warmDatabase(): Promise<void> {
+  await Promise.all(Array.from({ length: intakeGate().limit }, () => pool.query("select 1")));
 }

@@ -72,9 +72,9 @@ async function startReference(databaseUrl: string, processes: number, poolSize: 
 
 const WARMUP_CONNECTIONS = 20;
 
-/** None lost: every 2xx stored; at most the requests in flight at the end stored on top (answered after autocannon stopped counting). */
-const noneLost = (run: AppRun) => run.stored >= run.promised && run.stored <= run.promised + run.inFlight;
-const storedLine = (run: AppRun) => `${run.stored} stored for ${run.promised} 2xx (+ up to ${run.inFlight} in flight when the load stopped)`;
+/** None lost: every 2xx stored (more may be: answered after the load generator's timeout or once it stopped counting). */
+const noneLost = (run: AppRun) => run.stored >= run.promised;
+const storedLine = (run: AppRun) => `${run.stored} stored for ${run.promised} 2xx (the rest: answered after a timeout, or in flight when the load stopped)`;
 
 const describe = (r: CannonResult) => `${r.acceptedPerSec}/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`;
 
@@ -163,7 +163,8 @@ export async function intakeBench(params: Params): Promise<BenchResult> {
     const app = await measureApp(stack, { root: ROOT, connections, durationSec, burstOrders, orderBase: 0, profile });
     const { load, burst } = app;
     const burstShare = burst.ok / burst.requests;
-    const errors = load.requests - load.ok;
+    // autocannon counts a request that timed out (10 s) as an error, not in `requests`.
+    const errors = load.non2xx + load.errors;
     const share = load.acceptedPerSec / referenceRun.acceptedPerSec;
     const p99Ratio = load.latency.p99 / referenceRun.latency.p99;
     const versus = (run: CannonResult) => `${((run.acceptedPerSec / referenceRun.acceptedPerSec) * 100).toFixed(1)} % of the reference's throughput, p99 ${(run.latency.p99 / referenceRun.latency.p99).toFixed(2)}×`;
@@ -178,7 +179,13 @@ export async function intakeBench(params: Params): Promise<BenchResult> {
         { name: "raw inserts for context (pool connections)", target: "(reported)", measured: `${insertTiny}/s tiny row, ${insertOrder}/s ${Math.round(Buffer.byteLength(order) / 1024)} KB order payload`, pass: true },
         { invariant: true, name: "errors", target: "0", measured: `${errors} (${load.non2xx} non-2xx, ${load.errors} errors, ${load.timeouts} timeouts)`, pass: errors === 0 },
         { name: `burst: ${burst.requests} deliveries at once answered 200 within 5 s`, target: "≥ 99 %", measured: burstLine(burst), pass: burstShare >= 0.99 },
-        { invariant: true, name: "burst: accepted orders stored (none lost), each once", target: `${burst.acceptedOrders} (orders with a 2xx)`, measured: String(burst.storedOrders), pass: burst.storedOrders === burst.acceptedOrders },
+        {
+          invariant: true,
+          name: "burst: accepted orders stored (none lost), each once",
+          target: `≥ ${burst.acceptedOrders} (orders with a 2xx; a delivery answered after the 5 s timeout is stored too), ≤ ${burstOrders}`,
+          measured: String(burst.storedOrders),
+          pass: burst.storedOrders >= burst.acceptedOrders && burst.storedOrders <= burstOrders,
+        },
         { invariant: true, name: "accepted deliveries stored (none lost)", target: "every 2xx (the burst's per order)", measured: storedLine(app), pass: noneLost(app) },
         ...(before
           ? [

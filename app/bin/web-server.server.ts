@@ -22,6 +22,7 @@ export interface WebServerOptions {
 interface EntryExtras {
   serveWebhook?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   closeDatabase?: () => Promise<void>;
+  warmDatabase?: () => Promise<void>;
 }
 
 /**
@@ -108,6 +109,9 @@ async function serveRequests(options: WebServerOptions, say: (message: string) =
         })
       : undefined;
 
+  // The connections webhooks take turns on, open before the first request (a failure here is not
+  // fatal: they open on demand, and /healthz says whether the database answers).
+  await extras.warmDatabase?.().catch((error: unknown) => logger.warn({ reason: error instanceof Error ? error.message : String(error) }, "database connections not opened at start"));
   // The webhook hot path first: a delivery of a registered topic never reaches Express or Remix.
   const server = http.createServer((req, res) => {
     if (extras.serveWebhook?.(req, res)) return;

@@ -43,6 +43,11 @@ export class Gate {
     return this.turn();
   }
 
+  /** Resolves once no delivery holds or waits for a turn (shutdown: the pool is closed after). */
+  async drained(): Promise<void> {
+    while (this.active > 0 || this.waiting.length > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   /** Deliveries holding or waiting for a turn (for logs and tests). */
   get load(): { active: number; waiting: number } {
     return { active: this.active, waiting: this.waiting.length };
