@@ -12,6 +12,8 @@ export const taskCatalog = {
   "purge-expired-data": z.object({}).passthrough(),
   /** Sync one Shopify order to FreshBooks (client, invoice, payment); idempotent at every step. */
   "sync-order": z.object({ shop: z.string().min(1), orderId: z.string().regex(/^\d+$/) }),
+  /** One order lifecycle event (payment, refund, cancellation, edit) → FreshBooks; runs in the order's queue (docs/decisions/0016). */
+  "order-event": z.object({ shop: z.string().min(1), eventId: z.string().regex(/^\d+$/) }),
 } as const;
 
 export type TaskName = keyof typeof taskCatalog;

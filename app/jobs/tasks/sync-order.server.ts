@@ -3,6 +3,7 @@ import prisma from "../../db.server";
 import { env } from "../../env.server";
 import { logger } from "../../logger.server";
 import { queueSync } from "../../models/order-sync.server";
+import { wakeOrderEvents } from "../../sync/lifecycle/process.server";
 import { attemptOrderSync } from "../../sync/pipeline.server";
 import { parsePayload } from "../catalog";
 
@@ -38,4 +39,6 @@ export const syncOrderTask: Task = async (payload, helpers) => {
   if (result.outcome === "retry" || result.outcome === "busy") {
     await queueSync(prisma, shop, orderId, result.retryAt);
   }
+  // The order's invoice exists now: its events that waited for it run (docs/decisions/0016).
+  if (result.outcome === "synced" || result.outcome === "synced_with_difference") await wakeOrderEvents(prisma, shop, orderId);
 };
