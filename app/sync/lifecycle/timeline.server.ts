@@ -62,14 +62,14 @@ function sum(reader: MoneyReader, events: readonly OrderEvent[], action: string)
 }
 
 /** The order's accounting state from what we recorded (payments, credit notes, cancellation). */
-export function accountingState(order: Pick<OrderSync, "currency" | "freshbooksTotal" | "paymentId" | "recordedPayment">, events: readonly OrderEvent[]): AccountingState | null {
+export function accountingState(order: Pick<OrderSync, "currency" | "freshbooksTotal" | "recordedPayment">, events: readonly OrderEvent[]): AccountingState | null {
   if (!order.freshbooksTotal) return null;
   const reader = new MoneyReader(order.currency);
   if (events.some((event) => event.topic === "ORDERS_CANCELLED" && event.status === "done")) return "Cancelled";
   const total = reader.minor(order.freshbooksTotal);
   const credited = sum(reader, events, "credit_note");
   if (credited > 0n) return credited >= total ? "Refunded" : "Partly refunded";
-  const initial = order.paymentId !== null ? (order.recordedPayment as { amount?: string } | null)?.amount : undefined;
+  const initial = (order.recordedPayment as { amount?: string } | null)?.amount;
   const paid = (initial ? reader.minor(initial) : 0n) + sum(reader, events, "payment");
   if (paid <= 0n) return "Unpaid";
   return paid >= total ? "Paid" : "Partly paid";
@@ -92,7 +92,7 @@ export function tieOut(order: Pick<OrderSync, "currency" | "totalPrice" | "fresh
 }
 
 /** Everything the order page shows of the order's life. */
-export async function orderLifecycle(db: PrismaClient, shop: string, order: Pick<OrderSync, "orderId" | "currency" | "totalPrice" | "freshbooksTotal" | "paymentId" | "recordedPayment">) {
+export async function orderLifecycle(db: PrismaClient, shop: string, order: Pick<OrderSync, "orderId" | "currency" | "totalPrice" | "freshbooksTotal" | "recordedPayment">) {
   const events = await db.orderEvent.findMany({ where: { shop, orderId: order.orderId }, orderBy: { id: "asc" } });
   return {
     events: events.map(timelineEntry),
@@ -103,11 +103,20 @@ export async function orderLifecycle(db: PrismaClient, shop: string, order: Pick
 }
 
 /** Accounting state per order id, for the sync log (one query for the page's orders, this shop only). */
-export async function accountingStates(db: PrismaClient, shop: string, orders: readonly Pick<OrderSync, "orderId" | "currency" | "freshbooksTotal" | "paymentId" | "recordedPayment">[]): Promise<Map<string, AccountingState | null>> {
+export async function accountingStates(db: PrismaClient, shop: string, orders: readonly Pick<OrderSync, "orderId" | "currency" | "freshbooksTotal" | "recordedPayment">[]): Promise<Map<string, AccountingState | null>> {
   const events = await db.orderEvent.findMany({ where: { shop, orderId: { in: orders.map((order) => order.orderId) } } });
   const byOrder = new Map<string, OrderEvent[]>();
   for (const event of events) byOrder.set(event.orderId, [...(byOrder.get(event.orderId) ?? []), event]);
   return new Map(orders.map((order) => [order.orderId, accountingState(order, byOrder.get(order.orderId) ?? [])]));
+}
+
+/** The accounting state of each listed order (by its sync-log id), this shop's only. */
+export async function accountingStatesById(db: PrismaClient, shop: string, ids: readonly string[]): Promise<Record<string, AccountingState | null>> {
+  const wanted = ids.filter((id) => /^\d{1,18}$/.test(id)).map((id) => BigInt(id));
+  if (wanted.length === 0) return {};
+  const orders = await db.orderSync.findMany({ where: { shop, id: { in: wanted } }, select: { id: true, orderId: true, currency: true, freshbooksTotal: true, recordedPayment: true } });
+  const states = await accountingStates(db, shop, orders);
+  return Object.fromEntries(orders.map((order) => [order.id.toString(), states.get(order.orderId) ?? null]));
 }
 
 /** Order events that need the merchant (failed), for the sync log. */
