@@ -11,6 +11,7 @@ import { orderFixture } from "./helpers/orders";
 import { deliverOrder, resetSyncTables } from "./helpers/sync";
 import { routeArgs, sessionToken, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
 import { action as refundsCreate } from "../app/routes/webhooks.refunds.create";
+import { action as settingsAction, loader as settingsLoader } from "../app/routes/app.settings";
 import { TEST_SHOPIFY } from "./test-env";
 
 const sandbox = await useFreshBooksSandbox();
@@ -145,7 +146,12 @@ describe("the order page shows the order's life", () => {
   });
 
   it("an event switched off in Settings is not synced", async () => {
-    await prisma.shopSettings.upsert({ where: { shop: TEST_SHOP }, create: { shop: TEST_SHOP, syncRefunds: false }, update: { syncRefunds: false } });
+    const headers = { Authorization: `Bearer ${sessionToken()}` };
+    const shown = (await settingsLoader(routeArgs(new Request(`${TEST_SHOPIFY.appUrl}/app/settings`, { headers })))) as { lifecycle: Record<string, boolean> };
+    expect(shown.lifecycle).toEqual({ syncLaterPayments: true, syncRefunds: true, syncCancellations: true, syncEdits: true });
+    const body = new URLSearchParams({ intent: "save-lifecycle", syncLaterPayments: "on", syncRefunds: "off", syncCancellations: "on", syncEdits: "on" });
+    const saved = await settingsAction(routeArgs(new Request(`${TEST_SHOPIFY.appUrl}/app/settings`, { method: "POST", headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" }, body })));
+    expect(saved).toMatchObject({ toast: expect.stringContaining("saved") });
     await syncedOrder(orderFixture("us-discount-tax-shipping"));
     await deliverEvent("refunds/create", lifecycleFixture("refunds-create.line-item"));
     expect((await processOrderEvent(TEST_SHOP, await onlyEventId(), { db: prisma, logger })).outcome).toBe("ignored");
