@@ -133,6 +133,25 @@ describe("refunds become credit notes", () => {
     expect(event?.statusReason).toContain("pending");
   });
 
+  it("when the pending refund's money goes back later (order_transactions/create), it is taken off the payment, once", async () => {
+    await deliverOrder(paidOrder());
+    await waitForSync();
+    await deliverEvent("refunds/create", lifecycleFixture("refunds-create.pending"));
+    await waitForEvents(1);
+    expect(payments()[0]?.amount.amount).toBe("49.10");
+
+    const pending = lifecycleFixture("refunds-create.pending");
+    const settled = { ...(pending.transactions as Record<string, unknown>[])[0], status: "success" };
+    await deliverEvent("order_transactions/create", settled);
+    await deliverEvent("order_transactions/create", settled, "again");
+    await waitForEvents(2);
+
+    expect(creditNotes()).toHaveLength(1);
+    expect(payments()[0]?.amount.amount).toBe("39.30");
+    const refund = await prisma.orderEvent.findFirstOrThrow({ where: { topic: "REFUNDS_CREATE" } });
+    expect(refund.statusReason).toContain("9.80 USD taken off the recorded payment");
+  });
+
   it("a refund that arrives before the order itself waits for the invoice, then becomes its credit note", async () => {
     await deliverEvent("refunds/create", lifecycleFixture("refunds-create.line-item"));
     await new Promise((resolve) => setTimeout(resolve, 300));

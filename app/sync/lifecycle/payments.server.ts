@@ -9,6 +9,7 @@ import { paymentType, paymentTypeForGateway } from "../mapping";
 import type { MoneyReader } from "../mapping/money";
 import { lifecycleOrderSchema, transactionSchema, type ShopifyTransaction } from "./schemas";
 import { leadingDate, orderEvents, type StepContext, type StepOutcome } from "./context";
+import { queueEvent } from "./queue.server";
 
 const MONEY_IN = new Set(["sale", "capture"]);
 
@@ -91,6 +92,7 @@ export async function applyPayment(ctx: StepContext): Promise<StepOutcome> {
   let tx: ShopifyTransaction | null = null;
   if (event.topic === "ORDER_TRANSACTIONS_CREATE") {
     tx = transactionSchema.parse(event.payload);
+    if (tx.kind.toLowerCase() === "refund" && tx.status.toLowerCase() === "success" && tx.test !== true) return reopenRefunds(ctx, tx);
     const why = notBookedBecause(tx);
     if (why) return { status: "ignored", action: "none", reason: why };
   }
@@ -145,4 +147,28 @@ export async function applyPayment(ctx: StepContext): Promise<StepOutcome> {
 function paid(id: number, amount: string, tx: ShopifyTransaction | null, currency: string, note: string): StepOutcome {
   const via = tx?.gateway ? ` (${tx.gateway})` : "";
   return { status: "done", action: "payment", reason: `Payment of ${amount} ${currency}${via} recorded${note ? ` ${note}` : ""}.`, freshbooksId: id, recordedAmount: amount };
+}
+
+/**
+ * A refund transaction that succeeded after its refund was recorded (the refund's money was
+ * pending): the refund's event runs again, after this one in the order's queue, and records the
+ * money going back (its credit note is found by number, never made twice).
+ */
+async function reopenRefunds(ctx: StepContext, tx: ShopifyTransaction): Promise<StepOutcome> {
+  const { event, order } = ctx;
+  const refunds = (await orderEvents(ctx.db, order.shop, order.orderId)).filter((other) => {
+    if (other.topic !== "REFUNDS_CREATE" || other.status !== "done" || other.action !== "credit_note") return false;
+    const intent = other.intent as { paymentEdits?: unknown } | null;
+    const transactions = (other.payload as { transactions?: { id?: unknown }[] }).transactions ?? [];
+    return !intent?.paymentEdits && transactions.some((candidate) => String(candidate.id) === tx.id);
+  });
+  for (const refund of refunds) {
+    await ctx.db.orderEvent.updateMany({ where: { id: refund.id, shop: event.shop, status: "done" }, data: { status: "queued", statusReason: "The refund's money went back: recording it.", updatedAt: ctx.now() } });
+    await queueEvent(ctx.db, event.shop, refund.id);
+  }
+  return {
+    status: "done",
+    action: "none",
+    reason: refunds.length > 0 ? "Money back to the customer: recorded with the refund's credit note." : "Money back to the customer: recorded with the refund's credit note (when it arrives).",
+  };
 }

@@ -203,7 +203,9 @@ export async function applyRefund(ctx: StepContext): Promise<StepOutcome> {
   }
 
   // The money going back: taken off our payments, newest first (absolute amounts, decided once).
-  const cash = BigInt(intent.cashMinor);
+  // Until then, a refund transaction that succeeded since (order_transactions/create) counts.
+  const cash = intent.paymentEdits ? BigInt(intent.cashMinor) : refundMoney(refund, reader, laterStatus).cashMinor;
+  if (!intent.paymentEdits && cash.toString() !== intent.cashMinor) intent = { ...intent, cashMinor: cash.toString() };
   let moneyNote = "";
   if (cash > 0n && ctx.settings.recordPayments) {
     if (!intent.paymentEdits) {
