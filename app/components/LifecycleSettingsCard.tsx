@@ -44,7 +44,7 @@ export function LifecycleSettingsCard({ initial, saving, onSave }: { initial: Li
               onSave({ intent: "save-lifecycle", ...Object.fromEntries(OPTIONS.map((option) => [option.key, values[option.key] ? "on" : "off"])) })
             }
           >
-            Save
+            Save event settings
           </Button>
         </InlineStack>
       </BlockStack>
