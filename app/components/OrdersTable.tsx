@@ -1,6 +1,6 @@
 import { useEffect } from "react";
 import { Link as RemixLink } from "@remix-run/react";
-import { BlockStack, Button, IndexTable, Link, Text, useIndexResourceState } from "@shopify/polaris";
+import { Badge, BlockStack, Button, IndexTable, Link, Text, useIndexResourceState } from "@shopify/polaris";
 import type { OrderRow } from "../models/sync-log.server";
 import { explain } from "../models/sync-causes";
 import { canRetry } from "../models/sync-status";
@@ -9,7 +9,8 @@ import { StatusBadge } from "./StatusBadge";
 import { DateTime, useLocale } from "./use-locale";
 
 export interface OrdersTableProps {
-  rows: OrderRow[];
+  /** `accountingState`: the books' side of the order ("Paid", "Partly refunded", "Cancelled"…), docs/decisions/0016. */
+  rows: (OrderRow & { accountingState?: string | null })[];
   freshbooksWebUrl: string;
   onRetry(ids: string[]): void;
   retrying: boolean;
@@ -86,6 +87,7 @@ export function OrdersTable({ rows, freshbooksWebUrl, onRetry, retrying, paginat
             <IndexTable.Cell>
               <BlockStack gap="100" inlineAlign="start">
                 <StatusBadge status={row.status} />
+                {row.accountingState ? <Badge tone={row.accountingState === "Paid" ? "success" : row.accountingState === "Unpaid" ? undefined : "info"}>{row.accountingState}</Badge> : null}
                 <ShortReason row={row} />
               </BlockStack>
             </IndexTable.Cell>

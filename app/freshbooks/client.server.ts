@@ -1,7 +1,7 @@
 import { FreshBooksAuthError, FreshBooksClientLimitError, isPermissionRefusal, type FreshBooksError } from "./errors";
 import { freshbooksRequest, retryGet } from "./http.server";
-import { readClient, readClients, readInvoice, readInvoices, readPayment, readPayments } from "./read";
-import type { Client, ClientInput, Identity, Invoice, InvoiceInput, InvoiceLineInput, Payment, PaymentInput } from "./types";
+import { readClient, readClients, readCreditNote, readCreditNotes, readInvoice, readInvoices, readPayment, readPayments } from "./read";
+import type { Client, ClientInput, CreditNote, CreditNoteInput, Identity, Invoice, InvoiceInput, InvoiceLineInput, Money, Payment, PaymentInput } from "./types";
 
 /** Where the client gets its bearer token, and a fresh one after FreshBooks answered 401. */
 export interface TokenSource {
@@ -211,6 +211,10 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
       async replaceLines(id: number, lines: InvoiceLineInput[]): Promise<Invoice> {
         return readInvoice(await call<unknown>("PUT", `/invoices/invoices/${id}`, { "include[]": ["lines"] }, { invoice: { lines } }), "the corrected invoice");
       },
+      /** Deletes the invoice (`vis_state: 1`, alone in its PUT): it leaves the accounting reports, restorable (§17). */
+      async remove(id: number): Promise<Invoice> {
+        return readInvoice(await call<unknown>("PUT", `/invoices/invoices/${id}`, {}, { invoice: { vis_state: 1 } }), "the deleted invoice");
+      },
       /** Emails the invoice through FreshBooks. Sends real email: never call it twice for one order. */
       async email(id: number, recipients: string[]): Promise<Invoice> {
         const body = await call<unknown>("PUT", `/invoices/invoices/${id}`, {}, {
@@ -229,6 +233,34 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
       },
       async create(payment: PaymentInput): Promise<Payment> {
         return readPayment(await call<unknown>("POST", "/payments/payments", {}, { payment }), "the new payment");
+      },
+      /** Sets a payment's amount (absolute, so a repeat changes nothing): a refund's money going back (docs/freshbooks-api.md §17). */
+      async setAmount(id: number, amount: Money): Promise<Payment> {
+        return readPayment(await call<unknown>("PUT", `/payments/payments/${id}`, {}, { payment: { amount } }), "the edited payment");
+      },
+    },
+    creditNotes: {
+      /**
+       * Every credit note of this client with exactly this number. Whether FreshBooks honours the
+       * filters is UNCONFIRMED (docs/freshbooks-api.md §7): the number is checked here and every page read.
+       */
+      async findByNumber(creditNumber: string, clientid: number): Promise<CreditNote[]> {
+        const found: CreditNote[] = [];
+        for (let page = 1; page <= 50; page++) {
+          const body = await call<unknown>("GET", "/credit_notes/credit_notes", {
+            "search[clientid]": clientid,
+            "search[credit_number]": creditNumber,
+            page,
+            per_page: 100,
+          });
+          const listed = readCreditNotes(body, "the credit note search");
+          found.push(...listed.items.filter((note) => note.credit_number === creditNumber && (note.vis_state ?? 0) !== 1));
+          if (page >= listed.pages || listed.items.length === 0) break;
+        }
+        return found;
+      },
+      async create(creditNote: CreditNoteInput): Promise<CreditNote> {
+        return readCreditNote(await call<unknown>("POST", "/credit_notes/credit_notes", { "include[]": ["lines"] }, { credit_note: creditNote }), "the new credit note");
       },
     },
   };

@@ -13,6 +13,9 @@ export const FRESHBOOKS_SCOPES = [
   "user:payments:read",
   "user:payments:write",
   "user:taxes:read",
+  // Refunds become credit notes (docs/decisions/0016-order-lifecycle.md).
+  "user:credit_notes:read",
+  "user:credit_notes:write",
 ] as const;
 
 export interface OAuthDeps {

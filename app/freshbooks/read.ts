@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { FreshBooksUnexpectedAnswer } from "./errors";
-import type { Client, Invoice, Payment } from "./types";
+import type { Client, CreditNote, Invoice, Payment } from "./types";
 
 const id = z.number().int().nonnegative();
 /** "12.34", "3000", "-0.50": a decimal string (how many decimals a currency allows is the caller's check). */
@@ -58,6 +58,10 @@ const invoiceSchema = z
 
 const paymentSchema = z.object({ id, invoiceid: id, amount: money, vis_state: z.number().int().optional() }).loose();
 
+const creditNoteSchema = z
+  .object({ id, clientid: id, credit_number: z.string(), amount: money, notes: text, vis_state: z.number().int().optional(), lines: z.array(lineSchema).optional() })
+  .loose();
+
 const PERSONAL = /email|name|organization|street|phone|address|city|code$/;
 
 function describe(issue: z.core.$ZodIssue, body: unknown): string {
@@ -108,3 +112,6 @@ export const readInvoices = (body: unknown, what: string): Listed<Invoice> => li
 export const readPayment = (body: unknown, what: string): Payment =>
   (read(single("payment", paymentSchema), body, what).response.result as Record<string, unknown>).payment as Payment;
 export const readPayments = (body: unknown, what: string): Listed<Payment> => listed("payments", paymentSchema, body, what) as Listed<Payment>;
+export const readCreditNote = (body: unknown, what: string): CreditNote =>
+  (read(single("credit_note", creditNoteSchema), body, what).response.result as Record<string, unknown>).credit_note as CreditNote;
+export const readCreditNotes = (body: unknown, what: string): Listed<CreditNote> => listed("credit_notes", creditNoteSchema, body, what) as Listed<CreditNote>;

@@ -126,3 +126,25 @@ export interface TokenResponse {
   scope?: string;
   created_at?: number;
 }
+
+/** A credit note to create (docs/freshbooks-api.md §7): `clientid`, not `customerid`. */
+export interface CreditNoteInput {
+  clientid: number;
+  credit_number: string;
+  create_date: string;
+  currency_code: string;
+  credit_type: "goodwill" | "prepayment";
+  notes?: string;
+  lines: InvoiceLineInput[];
+}
+
+/** A credit note as read: what we check (app/freshbooks/read.ts); the rest is kept as it came. */
+export interface CreditNote {
+  id: number;
+  clientid: number;
+  credit_number: string;
+  amount: Money;
+  currency_code?: string;
+  notes?: string | null;
+  vis_state?: number;
+}

@@ -51,6 +51,17 @@ export const taskCatalog = {
     // For failures that are not FreshBooks' answers (database, bugs); see docs/decisions/0008.
     maxAttempts: 10,
   }),
+  /**
+   * One order lifecycle event (payment, refund, cancellation, edit) → FreshBooks (docs/decisions/0016).
+   * Its jobs run in the order's own queue, `order:<shop>:<orderId>` (one at a time, in order), named
+   * by whoever adds them (`orderEventJobSql`): the queue is per order, not per task.
+   */
+  "order-event": task({
+    payload: z.object({ shop: z.string().min(1), eventId: z.string().regex(/^\d+$/) }),
+    key: ["shop", "eventId"],
+    jobKeyMode: "replace",
+    maxAttempts: 10,
+  }),
 } as const;
 
 export type TaskName = keyof typeof taskCatalog;

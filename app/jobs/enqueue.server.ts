@@ -6,6 +6,11 @@ export interface JobSpec {
   runAt?: Date;
   /** Overrides the catalog's key rule (tests, one-off jobs). */
   jobKey?: string;
+  /**
+   * The queue, for a task whose queue is per entity rather than per task (an order's events run in
+   * the order's queue): a value, or SQL of the statement's rows. Absent: the catalog's `queue`.
+   */
+  queueName?: string | Prisma.Sql;
 }
 
 type Queryable = PrismaClient | Prisma.TransactionClient;
@@ -42,7 +47,7 @@ export function addJobSql<T extends TaskName>(task: T, payload: TaskPayload<T> |
   return Prisma.sql`graphile_worker.add_job(
       identifier => ${task}::text,
       payload => ${payloadSql},
-      queue_name => ${definition.queue ?? null}::text,
+      queue_name => ${spec.queueName ?? definition.queue ?? null}::text,
       run_at => ${spec.runAt ?? null}::timestamptz,
       max_attempts => ${definition.maxAttempts}::int,
       job_key => ${keySql},

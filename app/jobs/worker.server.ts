@@ -1,5 +1,6 @@
 import { run, type Runner, type TaskList } from "graphile-worker";
 import { crontab, type TaskName } from "./catalog";
+import { orderEventTask } from "./tasks/order-event.server";
 import { purgeExpiredDataTask } from "./tasks/purge-expired-data.server";
 import { syncOrderTask } from "./tasks/sync-order.server";
 import { workerHeartbeat } from "./tasks/worker-heartbeat.server";
@@ -16,6 +17,7 @@ export const tasks: Record<TaskName, TaskList[string]> = {
   "worker-heartbeat": workerHeartbeat,
   "sync-order": syncOrderTask,
   "purge-expired-data": purgeExpiredDataTask,
+  "order-event": orderEventTask,
 };
 
 /**

@@ -13,6 +13,10 @@ export function defaultSettings(shop: string): Settings {
     fallbackClientName: "Shopify customers",
     recordPayments: true,
     emailInvoices: false,
+    syncLaterPayments: true,
+    syncRefunds: true,
+    syncCancellations: true,
+    syncEdits: true,
     uninstalledAt: null,
   };
 }

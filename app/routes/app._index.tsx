@@ -2,10 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { BlockStack, Card, Layout, Page } from "@shopify/polaris";
+import { Banner, BlockStack, Card, Layout, Page } from "@shopify/polaris";
 import { z } from "zod";
 import { formatDay } from "../components/format";
 import { OrdersTable } from "../components/OrdersTable";
+import { accountingStatesById, eventsNeedingAttention } from "../sync/lifecycle/timeline.server";
 import { GettingStarted, SyncLogBanners } from "../components/SyncLogBanners";
 import { SyncLogFilters } from "../components/SyncLogFilters";
 import { SyncOverview } from "../components/SyncOverview";
@@ -44,6 +45,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     failureGroups(prisma, shop),
     rejectedOrders(prisma, shop),
   ]);
+  // The books' side of each listed order and the events that need attention (docs/decisions/0016).
+  const [accounting, eventsFailed] = await Promise.all([accountingStatesById(prisma, shop, page.rows.map((row) => row.id)), eventsNeedingAttention(prisma, shop)]);
   // How many the list holds: the tab's count, unless a search narrows it (then counted).
   const total = query.q.trim() ? await countOrders(prisma, shop, filters) : summary.counts[query.status];
   const paused = settings.uninstalledAt !== null;
@@ -53,7 +56,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     range: custom ? { first: from.toISOString().slice(0, 10), last: new Date(to.getTime() - 86_400_000).toISOString().slice(0, 10) } : null,
     connection,
     paused,
-    page,
+    page: { ...page, rows: page.rows.map((row) => ({ ...row, accountingState: accounting[row.id] ?? null })) },
+    eventsFailed,
     total,
     summary,
     backlog: waiting,
@@ -141,6 +145,11 @@ export default function SyncLog() {
             ) : (
               <>
                 <SyncOverview summary={data.summary} connection={data.connection} periodLabel={periodLabel} />
+                {data.eventsFailed > 0 ? (
+                  <Banner tone="warning" title={`${data.eventsFailed} order ${data.eventsFailed === 1 ? "event needs" : "events need"} attention`}>
+                    <p>A payment, refund, cancellation or edit could not be recorded in FreshBooks. Open the order to see why and retry it from its timeline.</p>
+                  </Banner>
+                ) : null}
                 <Card padding="0">
                   <SyncLogFilters query={data.query} counts={data.summary.counts} onChange={setQuery} />
                   <OrdersTable

@@ -25,6 +25,8 @@ import { explain } from "../models/sync-causes";
 import { resendInvoiceEmail } from "../sync/resend-email.server";
 import { canRetry } from "../models/sync-status";
 import { authenticate } from "../shopify.server";
+import { OrderTimeline } from "../components/OrderTimeline";
+import { orderLifecycle, retryEvent } from "../sync/lifecycle/timeline.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Order ${data.order.orderName}` : "Order" }];
 
@@ -35,14 +37,21 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   // Another shop's order (or none): not found, without saying which.
   if (!order) throw new Response("Order not found", { status: 404 });
   const dueSoon = order.status === "queued" && (order.nextAttemptAt === null || new Date(order.nextAttemptAt).getTime() <= Date.now() + 60_000);
-  return { order, freshbooksWebUrl: env.FRESHBOOKS_WEB_URL, poll: (order.status === "syncing" || dueSoon) && settings.uninstalledAt === null };
+  const lifecycle = await orderLifecycle(prisma, session.shop, { ...order, recordedPayment: order.recordedPayment ?? null });
+  const eventsMoving = lifecycle.events.some((event) => event.status === "queued" || event.status === "processing");
+  return { order, lifecycle, freshbooksWebUrl: env.FRESHBOOKS_WEB_URL, poll: (order.status === "syncing" || dueSoon || eventsMoving) && settings.uninstalledAt === null };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const id = params.id ?? "";
   if (!/^\d{1,18}$/.test(id)) throw new Response("Order not found", { status: 404 });
-  const intent = (await request.formData()).get("intent");
+  const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent === "retry-event") {
+    const retried = await retryEvent(prisma, session.shop, String(form.get("eventId") ?? ""));
+    return retried ? { message: "Event queued for retry" } : { error: "This event is not failed any more." };
+  }
   if (intent === "send-email") {
     const sent = await resendInvoiceEmail(session.shop, BigInt(id), { db: prisma, logger });
     if (sent === "not_found") throw new Response("Order not found", { status: 404 });
@@ -57,7 +66,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function OrderDetail() {
-  const { order, freshbooksWebUrl, poll } = useLoaderData<typeof loader>();
+  const { order, lifecycle, freshbooksWebUrl, poll } = useLoaderData<typeof loader>();
   const locale = useLocale();
   const retry = useFetcher<typeof action>();
   const invoice = order.mappedInvoice as unknown as InvoiceInput | null;
@@ -129,6 +138,17 @@ export default function OrderDetail() {
                 </Text>
               </BlockStack>
             </Card>
+            <OrderTimeline
+              created={{ at: order.createdAt, name: order.orderName }}
+              invoice={{ number: order.invoiceNumber, status: ORDER_STATES[order.status].label, total: order.freshbooksTotal }}
+              events={lifecycle.events}
+              currency={order.currency}
+              locale={locale}
+              accountingState={lifecycle.accountingState}
+              tieOut={lifecycle.tieOut}
+              onRetry={(eventId) => retry.submit({ intent: "retry-event", eventId }, { method: "POST" })}
+              retrying={retrying}
+            />
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">

@@ -8,6 +8,7 @@ import { useFreshBooksConnect } from "../components/use-freshbooks-connect";
 import { useToasts } from "../components/use-toasts";
 import { DataRequestsCard } from "../components/DataRequestsCard";
 import { InvoiceSettingsForm } from "../components/InvoiceSettingsForm";
+import { LifecycleSettingsCard } from "../components/LifecycleSettingsCard";
 import prisma from "../db.server";
 import { getSettings, parseSettingsForm, saveSettings, type SettingsFormErrors } from "../models/settings.server";
 import { confirmConnection, connectionSummary, disconnect } from "../freshbooks/connection.server";
@@ -26,7 +27,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     listDataRequests(prisma, session.shop),
   ]);
   const { invoicePrefix, dueOffsetDays, clientStrategy, fallbackClientName, recordPayments, emailInvoices } = settings;
-  return { connection, settings: { invoicePrefix, dueOffsetDays, clientStrategy, fallbackClientName, recordPayments, emailInvoices }, dataRequests };
+  const lifecycle = { syncLaterPayments: settings.syncLaterPayments, syncRefunds: settings.syncRefunds, syncCancellations: settings.syncCancellations, syncEdits: settings.syncEdits };
+  return { connection, settings: { invoicePrefix, dueOffsetDays, clientStrategy, fallbackClientName, recordPayments, emailInvoices }, lifecycle, dataRequests };
 };
 
 const actionSchema = z.discriminatedUnion("intent", [
@@ -34,6 +36,13 @@ const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("disconnect") }),
   z.object({ intent: z.literal("confirm-connection"), businessId: z.coerce.number().int().positive() }),
   z.looseObject({ intent: z.literal("save-settings") }),
+  z.object({
+    intent: z.literal("save-lifecycle"),
+    syncLaterPayments: z.enum(["on", "off"]),
+    syncRefunds: z.enum(["on", "off"]),
+    syncCancellations: z.enum(["on", "off"]),
+    syncEdits: z.enum(["on", "off"]),
+  }),
 ]);
 
 export type SettingsActionData = { connectUrl?: string; toast?: string; error?: string; fieldErrors?: SettingsFormErrors };
@@ -58,6 +67,12 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
       await saveSettings(prisma, session.shop, form.value);
       return { toast: "Settings saved. They apply to orders synced from now on." };
     }
+    case "save-lifecycle": {
+      const { intent: _intent, ...form } = parsed.data;
+      const value = Object.fromEntries(Object.entries(form).map(([key, on]) => [key, on === "on"])) as Record<keyof typeof form, boolean>;
+      await prisma.shopSettings.upsert({ where: { shop: session.shop }, create: { shop: session.shop, ...value }, update: value });
+      return { toast: "Settings saved. They apply to order events from now on." };
+    }
     case "confirm-connection": {
       const connection = await confirmConnection(session.shop, parsed.data.businessId, deps);
       return connection ? { toast: `Connected to ${connection.businessName}` } : { error: "There is no FreshBooks connection waiting for that business: reload the page." };
@@ -66,7 +81,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
 };
 
 export default function Settings() {
-  const { connection, settings, dataRequests } = useLoaderData<typeof loader>();
+  const { connection, settings, lifecycle, dataRequests } = useLoaderData<typeof loader>();
   const save = useFetcher<SettingsActionData>();
   const fetcher = useFetcher<SettingsActionData>();
   const { connect, busy: connecting } = useFreshBooksConnect();
@@ -95,6 +110,7 @@ export default function Settings() {
               saving={save.state !== "idle"}
               onSave={(form) => save.submit(form, { method: "POST" })}
             />
+            <LifecycleSettingsCard initial={lifecycle} saving={save.state !== "idle"} onSave={(form) => save.submit(form, { method: "POST" })} />
             <DataRequestsCard requests={dataRequests} />
           </BlockStack>
         </Layout.Section>

@@ -1,3 +1,4 @@
+import { LIFECYCLE_WEBHOOKS } from "../sync/lifecycle/intake.server";
 import type { WebhookTopic } from "./intake.server";
 import { appUninstalled } from "./topics/app-uninstalled.server";
 import { ordersCreate } from "./topics/orders-create.server";
@@ -15,4 +16,5 @@ export const HOT_TOPICS: readonly WebhookTopic[] = [
   customersDataRequest,
   customersRedact,
   shopRedact,
+  ...Object.values(LIFECYCLE_WEBHOOKS),
 ];

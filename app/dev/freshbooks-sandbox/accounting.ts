@@ -3,6 +3,7 @@ import { createClient, getClient, listClients, updateClient, type AccountScope }
 import { findBusiness, type SandboxContext } from "./context";
 import { classicError, json, type SandboxResponse } from "./http";
 import { createInvoice, getInvoice, listInvoices, updateInvoice } from "./invoices";
+import { createCreditNote, getCreditNote, listCreditNotes, updateCreditNote } from "./credit-notes";
 import { createPayment, getPayment, listPayments, listTaxes, updatePayment } from "./payments";
 
 export const ACCOUNTING_PATH = /^\/accounting\/account\/([^/]+)\/([a-z_]+\/[a-z_]+)(?:\/([^/]+))?\/?$/;
@@ -25,6 +26,7 @@ const SCOPE_OBJECT: Record<string, string> = {
   "invoices/invoices": "invoices",
   "payments/payments": "payments",
   "taxes/taxes": "taxes",
+  "credit_notes/credit_notes": "credit_notes",
 };
 
 /**
@@ -71,6 +73,11 @@ export function routeAccounting(context: SandboxContext, request: AccountingRequ
     case "payments/payments":
       if (id === undefined) return method === "GET" ? listPayments(scope, query) : method === "POST" ? createPayment(scope, body) : METHOD_NOT_ALLOWED;
       return method === "GET" ? getPayment(scope, id) : method === "PUT" ? updatePayment(scope, id, body) : METHOD_NOT_ALLOWED;
+    case "credit_notes/credit_notes":
+      if (id === undefined) {
+        return method === "GET" ? listCreditNotes(scope, query) : method === "POST" ? createCreditNote(scope, body, query) : METHOD_NOT_ALLOWED;
+      }
+      return method === "GET" ? getCreditNote(scope, id, query) : method === "PUT" ? updateCreditNote(scope, id, body, query) : METHOD_NOT_ALLOWED;
     case "taxes/taxes":
       if (id === undefined && method === "GET") return listTaxes(scope, query);
       return METHOD_NOT_ALLOWED;

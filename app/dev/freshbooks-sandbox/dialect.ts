@@ -39,6 +39,25 @@ export const dialectSchema = z.object({
   taxAmounts: z.enum(["strings", "numbers"]),
   /** The paging of an empty list (§14.7): a recorded empty list said `pages: 0`. */
   emptyLists: z.enum(["pages-0", "pages-1"]),
+  /**
+   * Credit-note list filters (§7): no filter table for credits exists; integrators send
+   * `search[clientid]`, nobody shows `search[credit_number]` working. `honoured` filters by both;
+   * `ignored` returns every credit note (the caller must check).
+   */
+  creditSearch: z.enum(["honoured", "ignored"]),
+  /** Whether a credit_number may repeat (§7): every example sends one; uniqueness is unrecorded. */
+  creditNumbers: z.enum(["unique", "duplicates"]),
+  /**
+   * A credit-note line with a negative unit cost (a restocking fee kept by the merchant): no
+   * recording either way. `accepted` computes it like any line; `refused` answers 422 errno 1025
+   * InvalidNegativeValue (FreshBooks' error table has that errno).
+   */
+  creditNegativeLines: z.enum(["accepted", "refused"]),
+  /**
+   * How a goodwill credit reports its own state (§7): all 36 recorded credits say
+   * `payment_status: "paid"` with `paid == amount`; the Node SDK's enum also has unpaid/partial.
+   */
+  creditPaymentStatus: z.enum(["paid-equals-amount", "unpaid"]),
 });
 
 export type Dialect = z.infer<typeof dialectSchema>;
@@ -52,6 +71,10 @@ export const DEFAULT_DIALECT: Readonly<Dialect> = {
   authErrors: "login",
   taxAmounts: "strings",
   emptyLists: "pages-0",
+  creditSearch: "honoured",
+  creditNumbers: "unique",
+  creditNegativeLines: "accepted",
+  creditPaymentStatus: "paid-equals-amount",
 };
 
 export const partialDialectSchema = dialectSchema.partial().strict();
@@ -65,6 +88,10 @@ export const DIALECT_VALUES: { [K in DialectName]: readonly Dialect[K][] } = {
   authErrors: dialectSchema.shape.authErrors.options,
   taxAmounts: dialectSchema.shape.taxAmounts.options,
   emptyLists: dialectSchema.shape.emptyLists.options,
+  creditSearch: dialectSchema.shape.creditSearch.options,
+  creditNumbers: dialectSchema.shape.creditNumbers.options,
+  creditNegativeLines: dialectSchema.shape.creditNegativeLines.options,
+  creditPaymentStatus: dialectSchema.shape.creditPaymentStatus.options,
 };
 
 /** `rounding=bankers` → { rounding: "bankers" }; throws with the allowed values otherwise. */

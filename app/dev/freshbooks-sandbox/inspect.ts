@@ -1,8 +1,10 @@
 /** Read helpers over the sandbox's data, for tests (programmatic) and /__sandbox/state (HTTP). */
 import { renderClient } from "./clients";
+import { clientCredit, renderCreditNote } from "./credit-notes";
 import type { SandboxContext } from "./context";
 import type { JsonObject } from "./http";
 import { renderInvoice } from "./invoice-render";
+import { money } from "./money";
 import { renderPayment } from "./payments";
 import type { EmailSent, RequestLogEntry, Revocation, TokenRequest } from "./state";
 
@@ -21,6 +23,10 @@ export interface SandboxInspector {
   clients(accountId?: string): JsonObject[];
   invoices(accountId?: string): JsonObject[];
   payments(accountId?: string): JsonObject[];
+  /** Credit notes, with lines. */
+  creditNotes(accountId?: string): JsonObject[];
+  /** A client's credit from its credit notes, per currency ("12.00"), as FreshBooks' credit_balance would show it. */
+  clientCredit(clientid: number, accountId?: string): Record<string, string>;
   emailsSent(accountId?: string): EmailSent[];
   readonly requests: readonly RequestLogEntry[];
   count(filter?: RequestFilter): number;
@@ -60,6 +66,15 @@ export function createInspector(context: SandboxContext, actions: { revokeAllTok
       const { id, data } = account(accountId);
       return [...data.payments.values()].map((payment) => renderPayment(payment, id));
     },
+    creditNotes(accountId) {
+      const { id, data } = account(accountId);
+      return [...data.creditNotes.values()].map((note) => renderCreditNote(note, id, true, context.config.dialect.creditPaymentStatus));
+    },
+    clientCredit(clientid, accountId) {
+      const { data } = account(accountId);
+      const credit = clientCredit({ data }, clientid);
+      return Object.fromEntries([...credit.entries()].map(([code, minor]) => [code, String(money(minor, code).amount)]));
+    },
     emailsSent: (accountId) => [...account(accountId).data.emailsSent],
     get requests() {
       return context.data.requests;
@@ -95,7 +110,7 @@ export function stateSnapshot(context: SandboxContext, inspector: SandboxInspect
     accounts: Object.fromEntries(
       inspector.accountIds().map((id) => [
         id,
-        { clients: inspector.clients(id), invoices: inspector.invoices(id), payments: inspector.payments(id), emailsSent: inspector.emailsSent(id) },
+        { clients: inspector.clients(id), invoices: inspector.invoices(id), payments: inspector.payments(id), creditNotes: inspector.creditNotes(id), emailsSent: inspector.emailsSent(id) },
       ]),
     ),
     requestCounts: { total: context.data.requests.length, byRoute: counts },

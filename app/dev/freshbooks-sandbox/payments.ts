@@ -134,7 +134,11 @@ export function createPayment(scope: AccountScope, raw: string): SandboxResponse
   return result("payment", renderPayment(payment, scope.accountId));
 }
 
-/** PUT: `vis_state` alone (delete/restore, recomputing the invoice), else note/type/date. */
+/**
+ * PUT: `vis_state` alone (delete/restore, recomputing the invoice), else amount/note/type/date. A
+ * new amount (a refund recorded by editing the payment, docs/freshbooks-api.md §17) is checked
+ * like a created one, except that 0.00 is accepted (Classic allowed it; UNCONFIRMED today).
+ */
 export function updatePayment(scope: AccountScope, id: string, raw: string): SandboxResponse {
   const payment = scope.data.payments.get(Number(id));
   if (!payment) return notFound("payment", "logid", id, "Payment");
@@ -144,6 +148,17 @@ export function updatePayment(scope: AccountScope, id: string, raw: string): San
     if (input.vis_state !== 0 && input.vis_state !== 1) return classicError(422, paymentError(1004, "vis_state", "Invalid value for field vis_state.", input.vis_state));
     payment.visState = input.vis_state;
   } else {
+    if ("amount" in input) {
+      const amount = input.amount;
+      const text = typeof amount === "object" && amount !== null && "amount" in amount && typeof amount.amount === "string" ? amount.amount : null;
+      const decimal = text === null ? null : parseDecimal(text);
+      const minor = decimal ? toMinorUnits(decimal, currencyDigits(payment.code)) : null;
+      if (minor === null || minor < 0n) return classicError(422, paymentError(1004, "amount", "Invalid payment amount.", text));
+      if (typeof amount === "object" && amount !== null && "code" in amount && amount.code !== payment.code) {
+        return classicError(422, paymentError(1004, "amount", `Currency code must match the invoice currency ${payment.code}.`, amount.code));
+      }
+      payment.amountMinor = minor;
+    }
     if (typeof input.note === "string") payment.note = input.note;
     if (typeof input.type === "string" && PAYMENT_TYPES.includes(input.type)) payment.type = input.type;
     if (typeof input.date === "string" && isIsoDate(input.date)) payment.date = input.date;

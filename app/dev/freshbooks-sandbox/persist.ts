@@ -10,8 +10,8 @@ import type { AccountData, SandboxData } from "./state";
 const VERSION = 1;
 const BIGINT = "$bigint";
 
-type IdName = "client" | "invoice" | "line" | "payment" | "tax";
-const ID_NAMES: readonly IdName[] = ["client", "invoice", "line", "payment", "tax"];
+type IdName = "client" | "invoice" | "line" | "payment" | "tax" | "credit";
+const ID_NAMES: readonly IdName[] = ["client", "invoice", "line", "payment", "tax", "credit"];
 
 function replacer(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") return { [BIGINT]: value.toString() };
@@ -27,7 +27,9 @@ function reviver(_key: string, value: unknown): unknown {
   return value;
 }
 
-interface SavedAccount extends Omit<AccountData, "clients" | "invoices" | "payments"> {
+interface SavedAccount extends Omit<AccountData, "clients" | "invoices" | "payments" | "creditNotes"> {
+  /** Absent in files saved before credit notes existed. */
+  creditNotes?: [number, AccountData["creditNotes"] extends Map<number, infer V> ? V : never][];
   clients: [number, AccountData["clients"] extends Map<number, infer V> ? V : never][];
   invoices: [number, AccountData["invoices"] extends Map<number, infer V> ? V : never][];
   payments: [number, AccountData["payments"] extends Map<number, infer V> ? V : never][];
@@ -66,10 +68,11 @@ export function loadSandboxData(data: SandboxData, file: string): boolean {
       clients: new Map(account.clients),
       invoices: new Map(account.invoices),
       payments: new Map(account.payments),
+      creditNotes: new Map(account.creditNotes ?? []),
     });
   }
   for (const [token, record] of saved.refreshTokens) data.refreshTokens.set(token, record);
   for (const [token, record] of saved.accessTokens) data.accessTokens.set(token, record);
-  for (const name of ID_NAMES) data.ids[name].continueFrom(saved.ids[name]);
+  for (const name of ID_NAMES) if (typeof saved.ids[name] === "number") data.ids[name].continueFrom(saved.ids[name]);
   return true;
 }

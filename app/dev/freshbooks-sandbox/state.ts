@@ -95,6 +95,23 @@ export interface PaymentRecord {
   updated: string;
 }
 
+/** A credit note (docs/freshbooks-api.md §7): lines like an invoice's, no payments of its own. */
+export interface CreditNoteRecord {
+  id: number;
+  clientid: number;
+  creditNumber: string;
+  currencyCode: string;
+  createDate: string;
+  creditType: string;
+  notes: string;
+  lines: LineRecord[];
+  subtotalMinor: bigint;
+  taxMinor: bigint;
+  amountMinor: bigint;
+  visState: number;
+  updated: string;
+}
+
 export interface EmailSent {
   invoiceid: number;
   recipients: string[];
@@ -116,6 +133,7 @@ export interface AccountData {
   clients: Map<number, ClientRecord>;
   invoices: Map<number, InvoiceRecord>;
   payments: Map<number, PaymentRecord>;
+  creditNotes: Map<number, CreditNoteRecord>;
   taxes: TaxRecord[];
   nextInvoiceNumber: number;
   emailsSent: EmailSent[];
@@ -218,6 +236,7 @@ export class SandboxData {
     invoice: new IdSequence(200001),
     line: new IdSequence(1),
     payment: new IdSequence(300001),
+    credit: new IdSequence(400001),
     tax: new IdSequence(5001),
     request: new IdSequence(1),
   };
@@ -229,6 +248,7 @@ export class SandboxData {
         clients: new Map(),
         invoices: new Map(),
         payments: new Map(),
+        creditNotes: new Map(),
         taxes: DEFAULT_TAXES.map((tax) => ({ ...tax, taxid: this.ids.tax.take() })),
         nextInvoiceNumber: 1,
         emailsSent: [],

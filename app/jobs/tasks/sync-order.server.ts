@@ -2,6 +2,7 @@ import type { Task } from "graphile-worker";
 import prisma from "../../db.server";
 import { env } from "../../env.server";
 import { logger } from "../../logger.server";
+import { wakeOrderEvents } from "../../sync/lifecycle/process.server";
 import { attemptOrderSync } from "../../sync/pipeline.server";
 import { parsePayload } from "../catalog";
 import { enqueue } from "../enqueue.server";
@@ -39,4 +40,6 @@ export const syncOrderTask: Task = async (payload, helpers) => {
     // The catalog's key rule replaces this job's pending successor, if any (one job per order).
     await enqueue(prisma, "sync-order", { shop, orderId }, { runAt: result.retryAt });
   }
+  // The order's invoice exists now: its events that waited for it run (docs/decisions/0016).
+  if (result.outcome === "synced" || result.outcome === "synced_with_difference") await wakeOrderEvents(prisma, shop, orderId);
 };

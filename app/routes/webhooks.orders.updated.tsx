@@ -1,0 +1,5 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { receiveLifecycleWebhook } from "../sync/lifecycle/intake.server";
+
+/** ORDERS_UPDATED: stored as an order event with its own job, processed in the order's queue (docs/decisions/0016-order-lifecycle.md). */
+export const action = async ({ request }: ActionFunctionArgs) => receiveLifecycleWebhook(request, "ORDERS_UPDATED");
