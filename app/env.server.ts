@@ -45,6 +45,13 @@ const schema = baseSchema.extend({
    */
   DEMO_MODE: booleanFlag,
 
+  /**
+   * Development, tests, the demo and the benches only: the Shopify Admin sandbox
+   * (app/dev/shopify-admin-sandbox) that Admin API calls for https://<shop>/admin/… are sent to
+   * instead (app/shopify/admin-fetch.server.ts). Refused when NODE_ENV is production.
+   */
+  SHOPIFY_ADMIN_API_URL: z.url().optional(),
+
   /** Set by `remix dev` when it runs the server; the server then reports each rebuild to it. */
   REMIX_DEV_ORIGIN: z.url().optional(),
 
@@ -111,6 +118,13 @@ const checkedSchema = schema.superRefine((value, context) => {
     });
   }
   requireDatabaseUrlInProduction(value, context);
+  if (value.SHOPIFY_ADMIN_API_URL) {
+    context.addIssue({
+      code: "custom",
+      path: ["SHOPIFY_ADMIN_API_URL"],
+      message: "must not be set when NODE_ENV is production (it sends every Admin API call to a sandbox)",
+    });
+  }
   if (PLACEHOLDER_KEYS.has(value.TOKEN_ENCRYPTION_KEY.toLowerCase())) {
     context.addIssue({
       code: "custom",
