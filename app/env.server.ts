@@ -61,6 +61,8 @@ const schema = baseSchema.extend({
   RUN_WORKER_IN_WEB: booleanFlag,
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(5),
   SYNC_RETRY_BASE_MS: z.coerce.number().int().positive().default(10_000),
+  /** How often the completeness sweep compares each shop's recent orders with what webhooks delivered (minutes, 1-60). */
+  ADMIN_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(60).default(15),
 
   FRESHBOOKS_CLIENT_ID: z.string().min(1),
   FRESHBOOKS_CLIENT_SECRET: z.string().min(1),

@@ -12,6 +12,14 @@ export const taskCatalog = {
   "purge-expired-data": z.object({}).passthrough(),
   /** Sync one Shopify order to FreshBooks (client, invoice, payment); idempotent at every step. */
   "sync-order": z.object({ shop: z.string().min(1), orderId: z.string().regex(/^\d+$/) }),
+  /** Cron (ADMIN_SWEEP_INTERVAL_MINUTES): queues one sweep-shop per installed shop. */
+  "sweep-shops": z.object({}).passthrough(),
+  /** The completeness sweep of one shop: queues the orders no webhook delivered (app/admin-sync/sweep.server.ts). */
+  "sweep-shop": z.object({ shop: z.string().min(1) }),
+  /** One step of an import of past orders: a page of orders, then itself again (app/admin-sync/import.server.ts). */
+  "import-orders": z.object({ shop: z.string().min(1), importId: z.string().regex(/^\d+$/) }),
+  /** Writes the FreshBooks invoice number onto the Shopify order (metafield + tag; app/admin-sync/write-back.server.ts). */
+  "write-back-order": z.object({ shop: z.string().min(1), orderId: z.string().regex(/^\d+$/) }),
 } as const;
 
 export type TaskName = keyof typeof taskCatalog;

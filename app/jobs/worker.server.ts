@@ -3,6 +3,7 @@ import type { TaskName } from "./catalog";
 import { purgeExpiredDataTask } from "./tasks/purge-expired-data.server";
 import { syncOrderTask } from "./tasks/sync-order.server";
 import { workerHeartbeat } from "./tasks/worker-heartbeat.server";
+import { importOrdersTask, sweepCrontab, sweepShopsTask, sweepShopTask, writeBackOrderTask } from "./tasks/admin-sync.server";
 import { closeAdvisoryLocks } from "../db/advisory-lock.server";
 import prisma from "../db.server";
 import { startLiveness, workerEvents } from "./liveness.server";
@@ -13,6 +14,10 @@ export const tasks: Record<TaskName, TaskList[string]> = {
   "worker-heartbeat": workerHeartbeat,
   "sync-order": syncOrderTask,
   "purge-expired-data": purgeExpiredDataTask,
+  "sweep-shops": sweepShopsTask,
+  "sweep-shop": sweepShopTask,
+  "import-orders": importOrdersTask,
+  "write-back-order": writeBackOrderTask,
 };
 
 /**
@@ -35,7 +40,7 @@ export async function startWorker(options: { connectionString: string; concurren
     connectionString: options.connectionString,
     concurrency: options.concurrency,
     taskList: tasks,
-    crontab: CRONTAB,
+    crontab: [CRONTAB, sweepCrontab()].join("\n"),
     noHandleSignals: true,
     logger: workerLogger,
     events,

@@ -4,6 +4,7 @@ import { env } from "../../env.server";
 import { logger } from "../../logger.server";
 import { queueSync } from "../../models/order-sync.server";
 import { attemptOrderSync } from "../../sync/pipeline.server";
+import { queueWriteBack } from "../../admin-sync/write-back.server";
 import { parsePayload } from "../catalog";
 
 /**
@@ -38,4 +39,6 @@ export const syncOrderTask: Task = async (payload, helpers) => {
   if (result.outcome === "retry" || result.outcome === "busy") {
     await queueSync(prisma, shop, orderId, result.retryAt);
   }
+  // The invoice number onto the Shopify order, by its own job (never part of the sync's outcome).
+  if (result.outcome === "synced" || result.outcome === "synced_with_difference") await queueWriteBack(prisma, shop, orderId, logger);
 };
