@@ -37,7 +37,8 @@ export const syncOrderTask: Task = async (payload, helpers) => {
     throw error;
   }
   if (result.outcome === "retry" || result.outcome === "busy") {
-    await queueSync(prisma, shop, orderId, result.retryAt);
+    // Same priority as this job: an imported order retried stays behind live orders.
+    await queueSync(prisma, shop, orderId, result.retryAt, helpers.job.priority);
   }
   // The invoice number onto the Shopify order, by its own job (never part of the sync's outcome).
   if (result.outcome === "synced" || result.outcome === "synced_with_difference") await queueWriteBack(prisma, shop, orderId, logger);
