@@ -1,7 +1,7 @@
 /**
  * Write-back (docs/shopify-admin-api.md §9): once an order's invoice exists, its FreshBooks
  * number and link are written onto the Shopify order — metafields in the app's namespace
- * (`$app:freshbooks`, shown read-only to staff through the toml's definitions) and a tag
+ * (`$app`, keys freshbooks_invoice_number / freshbooks_invoice_url, shown read-only to staff through the toml's definitions) and a tag
  * "FreshBooks SHOP-1042" staff can search by. Needs the optional scope write_orders, asked for
  * when the merchant turns write-back on. Idempotent (both mutations upsert; a written order is
  * not written again) and never part of the sync: a failure is kept on the order, retried by its
@@ -15,7 +15,7 @@ import { adminGraphql, AdminApiError, type AdminCallOptions } from "../shopify/a
 import { orderGid } from "../shopify/order-reader.server";
 
 export const WRITE_BACK_SCOPE = "write_orders";
-export const METAFIELD_NAMESPACE = "$app:freshbooks";
+export const METAFIELD_NAMESPACE = "$app";
 
 const WRITE_BACK = `mutation FreshBooksWriteBack($metafields: [MetafieldsSetInput!]!, $id: ID!, $tags: [String!]!) {
   metafieldsSet(metafields: $metafields) { metafields { key } userErrors { field message code } }
@@ -59,8 +59,8 @@ export async function writeBackOrder(shop: string, orderId: string, deps: { db: 
   const link = row.freshbooksAccountId && row.freshbooksInvoiceId ? `${env.FRESHBOOKS_WEB_URL}/#/invoice/${row.freshbooksAccountId}-${row.freshbooksInvoiceId}` : null;
   const ownerId = orderGid(orderId);
   const metafields = [
-    { ownerId, namespace: METAFIELD_NAMESPACE, key: "invoice_number", type: "single_line_text_field", value: row.invoiceNumber },
-    ...(link ? [{ ownerId, namespace: METAFIELD_NAMESPACE, key: "invoice_url", type: "url", value: link }] : []),
+    { ownerId, namespace: METAFIELD_NAMESPACE, key: "freshbooks_invoice_number", type: "single_line_text_field", value: row.invoiceNumber },
+    ...(link ? [{ ownerId, namespace: METAFIELD_NAMESPACE, key: "freshbooks_invoice_url", type: "url", value: link }] : []),
   ];
   try {
     const answer = await adminGraphql<WriteBackAnswer>(shop, WRITE_BACK, { metafields, id: ownerId, tags: [writeBackTag(row.invoiceNumber)] }, deps.admin);
