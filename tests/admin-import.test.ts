@@ -9,7 +9,9 @@ import { controlImport, estimateImport, importProgress, startImport, ImportConfl
 import { logger } from "../app/logger.server";
 import { connectThroughOAuth, until, useFreshBooksSandbox } from "./helpers/freshbooks";
 import { usOrder } from "./helpers/orders";
-import { TEST_SHOP } from "./helpers/shopify";
+import { routeArgs, sessionToken, TEST_SHOP } from "./helpers/shopify";
+import { action as importAction, loader as importLoader } from "../app/routes/app.import";
+import { TEST_SHOPIFY } from "./test-env";
 import { useShopifyAdminSandbox } from "./helpers/shopify-admin";
 import { deliverOrder, ensureInstalled, resetSyncTables, useWorker, waitForSync } from "./helpers/sync";
 
@@ -127,5 +129,28 @@ describe("import past orders", () => {
       where j.task_identifier = 'sync-order' and j.key <> ${`sync-order:${TEST_SHOP}:${live.id}`} group by j.priority`;
     expect(jobs.filter((entry) => entry.priority !== 10)).toEqual([]);
     await importSettled(job.id);
+  });
+});
+
+describe("the import page (its loader and action, through authenticate.admin)", () => {
+  const post = (fields: Record<string, string>) =>
+    new Request(`${TEST_SHOPIFY.appUrl}/app/import`, {
+      method: "POST",
+      body: new URLSearchParams(fields),
+      headers: { Authorization: `Bearer ${sessionToken()}`, "Content-Type": "application/x-www-form-urlencoded" },
+    });
+
+  it("estimates, starts, and reports the counts the progress bar draws; a bad date is said in words", async () => {
+    shopify.addWebhookOrders(TEST_SHOP, Array.from({ length: 3 }, (_, i) => pastOrder(9500 + i, 2)));
+    const day = (d: number) => new Date(Date.now() - d * DAY).toISOString().slice(0, 10);
+    const estimate = (await importAction(routeArgs(post({ intent: "estimate", from: day(30), to: day(0) })))) as { estimate?: { orders: number } };
+    expect(estimate.estimate?.orders).toBe(3);
+    expect(await importAction(routeArgs(post({ intent: "start", from: day(30), to: day(0) })))).toEqual({});
+    const loaded = (await importLoader(routeArgs(new Request(`${TEST_SHOPIFY.appUrl}/app/import`, { headers: { Authorization: `Bearer ${sessionToken()}` } })))) as { current: { status: string; estimate: number; id: string } };
+    expect(loaded.current).toMatchObject({ estimate: 3 });
+    const settled = await importSettled(BigInt(loaded.current.id));
+    expect(settled).toMatchObject({ status: "done", found: 3, synced: 3 });
+    const bad = (await importAction(routeArgs(post({ intent: "start", from: "yesterday", to: day(0) })))) as { error?: string };
+    expect(bad.error).toBe("Choose a start and an end date.");
   });
 });
