@@ -11,7 +11,9 @@ import { logger } from "../app/logger.server";
 import { loader as healthz } from "../app/routes/healthz";
 import { connectThroughOAuth, until, useFreshBooksSandbox } from "./helpers/freshbooks";
 import { usOrder } from "./helpers/orders";
-import { TEST_SHOP } from "./helpers/shopify";
+import { routeArgs, sessionToken, TEST_SHOP } from "./helpers/shopify";
+import { loader as syncLogLoader } from "../app/routes/app._index";
+import { TEST_SHOPIFY } from "./test-env";
 import { useShopifyAdminSandbox } from "./helpers/shopify-admin";
 import { deliverOrder, ensureInstalled, resetSyncTables, useWorker, waitForSync } from "./helpers/sync";
 
@@ -69,6 +71,10 @@ describe("the completeness sweep", () => {
     expect(await webhookSilence(prisma, TEST_SHOP)).toMatchObject({ missing: 6 });
     const health = await healthz({ request: new Request("http://localhost/healthz"), params: {}, context: { remoteAddress: "127.0.0.1" } });
     expect(((await health.json()) as { webhookSilence?: { shops: number } }).webhookSilence).toEqual({ shops: 1 });
+
+    // The sync log's loader carries it for the banner.
+    const log = (await syncLogLoader(routeArgs(new Request(`${TEST_SHOPIFY.appUrl}/app?_data=routes/app._index`, { headers: { Authorization: `Bearer ${sessionToken()}` } })))) as { webhookSilence: { missing: number } | null };
+    expect(log.webhookSilence).toMatchObject({ missing: 6 });
 
     // Again, with nothing missing: one small query, nothing queued, the alert clears.
     const requestsBefore = shopify.requests.length;
