@@ -52,6 +52,13 @@ const schema = baseSchema.extend({
    */
   DEMO_MODE: booleanFlag,
 
+  /**
+   * Development, tests, the demo and the benches only: the Shopify Admin sandbox
+   * (app/dev/shopify-admin-sandbox) that Admin API calls for https://<shop>/admin/… are sent to
+   * instead (app/shopify/admin-fetch.server.ts). Refused when NODE_ENV is production.
+   */
+  SHOPIFY_ADMIN_API_URL: z.url().optional(),
+
   /** Set by `remix dev` when it runs the server; the server then reports each rebuild to it. */
   REMIX_DEV_ORIGIN: z.url().optional(),
 
@@ -61,6 +68,8 @@ const schema = baseSchema.extend({
   RUN_WORKER_IN_WEB: booleanFlag,
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(5),
   SYNC_RETRY_BASE_MS: z.coerce.number().int().positive().default(10_000),
+  /** How often the completeness sweep compares each shop's recent orders with what webhooks delivered (minutes, 1-60). */
+  ADMIN_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(60).default(15),
 
   FRESHBOOKS_CLIENT_ID: z.string().min(1),
   FRESHBOOKS_CLIENT_SECRET: z.string().min(1),
@@ -118,6 +127,13 @@ const checkedSchema = schema.superRefine((value, context) => {
     });
   }
   requireDatabaseUrlInProduction(value, context);
+  if (value.SHOPIFY_ADMIN_API_URL) {
+    context.addIssue({
+      code: "custom",
+      path: ["SHOPIFY_ADMIN_API_URL"],
+      message: "must not be set when NODE_ENV is production (it sends every Admin API call to a sandbox)",
+    });
+  }
   if (PLACEHOLDER_KEYS.has(value.TOKEN_ENCRYPTION_KEY.toLowerCase())) {
     context.addIssue({
       code: "custom",

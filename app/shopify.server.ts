@@ -10,6 +10,7 @@ import prisma from "./db.server";
 import { env } from "./env.server";
 import { logger } from "./logger.server";
 import { resumeShop } from "./models/shop.server";
+import { installAdminApiFetch } from "./shopify/admin-fetch.server";
 
 /**
  * The one Admin API / webhook version of the app. `shopify.app.toml` pins the same value
@@ -45,6 +46,10 @@ const shopify = shopifyApp({
     },
   },
 });
+
+// After the library's adapter set its fetch (at import): Admin API calls go through ours, which
+// sends them to the Shopify Admin sandbox in development and tests (app/shopify/admin-fetch.server.ts).
+installAdminApiFetch();
 
 export default shopify;
 export const apiVersion = API_VERSION;

@@ -62,6 +62,26 @@ export const taskCatalog = {
     jobKeyMode: "replace",
     maxAttempts: 10,
   }),
+  /** Cron (ADMIN_SWEEP_INTERVAL_MINUTES, see sweepCrontab in ./tasks/admin-sync.server.ts): queues one sweep-shop per installed shop. */
+  "sweep-shops": task({ payload: z.object({}).passthrough(), maxAttempts: 1 }),
+  /** The completeness sweep of one shop: queues the orders no webhook delivered (app/admin-sync/sweep.server.ts). One pending per shop, behind live orders. */
+  "sweep-shop": task({ payload: z.object({ shop: z.string().min(1) }), key: ["shop"], jobKeyMode: "preserve_run_at", maxAttempts: 3, priority: 5 }),
+  /** One step of an import of past orders: a page of orders, then itself again (app/admin-sync/import.server.ts). Behind live orders. */
+  "import-orders": task({
+    payload: z.object({ shop: z.string().min(1), importId: z.string().regex(/^\d+$/) }),
+    key: ["importId"],
+    jobKeyMode: "replace",
+    maxAttempts: 10,
+    priority: 10,
+  }),
+  /** Writes the FreshBooks invoice number onto the Shopify order (metafield + tag; app/admin-sync/write-back.server.ts). Never part of the sync's outcome. */
+  "write-back-order": task({
+    payload: z.object({ shop: z.string().min(1), orderId: z.string().regex(/^\d+$/) }),
+    key: ["shop", "orderId"],
+    jobKeyMode: "replace",
+    maxAttempts: 5,
+    priority: 20,
+  }),
 } as const;
 
 export type TaskName = keyof typeof taskCatalog;

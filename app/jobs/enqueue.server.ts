@@ -11,6 +11,8 @@ export interface JobSpec {
    * the order's queue): a value, or SQL of the statement's rows. Absent: the catalog's `queue`.
    */
   queueName?: string | Prisma.Sql;
+  /** Overrides the catalog's priority (an imported order's sync stays behind live orders). */
+  priority?: number;
 }
 
 type Queryable = PrismaClient | Prisma.TransactionClient;
@@ -51,7 +53,7 @@ export function addJobSql<T extends TaskName>(task: T, payload: TaskPayload<T> |
       run_at => ${spec.runAt ?? null}::timestamptz,
       max_attempts => ${definition.maxAttempts}::int,
       job_key => ${keySql},
-      priority => ${definition.priority ?? null}::int,
+      priority => ${spec.priority ?? definition.priority ?? null}::int,
       job_key_mode => ${definition.jobKeyMode ?? null}::text
     )`;
 }

@@ -4,6 +4,7 @@ import { orderEventTask } from "./tasks/order-event.server";
 import { purgeExpiredDataTask } from "./tasks/purge-expired-data.server";
 import { syncOrderTask } from "./tasks/sync-order.server";
 import { workerHeartbeat } from "./tasks/worker-heartbeat.server";
+import { importOrdersTask, sweepCrontab, sweepShopsTask, sweepShopTask, writeBackOrderTask } from "./tasks/admin-sync.server";
 import { closeAdvisoryLocks } from "../db/advisory-lock.server";
 import prisma from "../db.server";
 import { PatientPool } from "../db/patient-pool.server";
@@ -18,6 +19,10 @@ export const tasks: Record<TaskName, TaskList[string]> = {
   "sync-order": syncOrderTask,
   "purge-expired-data": purgeExpiredDataTask,
   "order-event": orderEventTask,
+  "sweep-shops": sweepShopsTask,
+  "sweep-shop": sweepShopTask,
+  "import-orders": importOrdersTask,
+  "write-back-order": writeBackOrderTask,
 };
 
 /**
@@ -66,7 +71,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRunner>
       pgPool,
       concurrency: options.concurrency,
       taskList: tasks,
-      crontab: CRONTAB,
+      crontab: [CRONTAB, sweepCrontab()].join("\n"),
       noHandleSignals: true,
       logger: workerLogger,
       events,

@@ -112,8 +112,8 @@ export async function recordOrderDelivery(
  * (Re)queues an order's sync: the same job key replaces any pending job, so there is never more
  * than one per order (Retry, reconnect, reinstall, and the pipeline's own scheduled retries).
  */
-export async function queueSync(db: Queryable, shop: string, orderId: string, runAt?: Date): Promise<void> {
-  await enqueue(db, "sync-order", { shop, orderId }, { runAt });
+export async function queueSync(db: Queryable, shop: string, orderId: string, runAt?: Date, priority?: number): Promise<void> {
+  await enqueue(db, "sync-order", { shop, orderId }, { runAt, priority });
 }
 
 /** Done, or a worker has it: never re-queued (a second job would run beside the first). */

@@ -72,6 +72,8 @@ export const CAUSES = {
   unknown: { what: "FreshBooks refused the request.", fix: "Details has FreshBooks' answer; Retry once it is fixed.", action: "retry", tone: "critical" },
   // Synced, with something to know.
   test_order: { what: "This is a test order; test orders are not sent to FreshBooks.", fix: "Nothing to do.", action: "none", tone: "neutral" },
+  // The reason names the filter rule and what in the order matched it.
+  filtered: { what: "One of your order filters skipped this order.", fix: "Change the filters in Settings, or send this order to FreshBooks anyway.", action: "settings", tone: "neutral", ownWords: true },
   total_difference: {
     what: "FreshBooks' total differs from Shopify's.",
     fix: "Compare the two invoices below; after correcting the order in Shopify or the taxes in FreshBooks, Retry checks it again.",

@@ -8,6 +8,8 @@ import { formatDay } from "../components/format";
 import { OrdersTable } from "../components/OrdersTable";
 import { accountingStatesById, eventsNeedingAttention } from "../sync/lifecycle/timeline.server";
 import { GettingStarted, SyncLogBanners } from "../components/SyncLogBanners";
+import { WebhookSilenceBanner } from "../components/WebhookSilenceBanner";
+import { webhookSilence } from "../admin-sync/sweep.server";
 import { SyncLogFilters } from "../components/SyncLogFilters";
 import { SyncOverview } from "../components/SyncOverview";
 import { useFreshBooksConnect } from "../components/use-freshbooks-connect";
@@ -67,6 +69,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     poll: waiting.changingSoon && !paused,
     hasOrders: anyOrder !== null,
     freshbooksWebUrl: env.FRESHBOOKS_WEB_URL,
+    webhookSilence: await webhookSilence(prisma, shop),
   };
 };
 
@@ -140,6 +143,7 @@ export default function SyncLog() {
                 busy: retry.state !== "idle",
               }}
             />
+            <WebhookSilenceBanner silence={data.webhookSilence ? { missing: data.webhookSilence.missing, since: String(data.webhookSilence.since) } : null} />
             {!data.hasOrders ? (
               <GettingStarted connection={data.connection} onConnect={connect} />
             ) : (

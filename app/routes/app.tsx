@@ -29,6 +29,7 @@ export default function AppLayout() {
         <Link to="/app" rel="home">
           Sync log
         </Link>
+        <Link to="/app/import">Import past orders</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>
       {/* The page's main landmark (Polaris' Page draws none). */}

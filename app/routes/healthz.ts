@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "../db.server";
 import { databaseAnswers, healthAccess, healthDetails } from "../models/health.server";
+import { shopsWithWebhookSilence } from "../admin-sync/sweep.server";
 
 /**
  * For the operator. Public (load balancer, uptime check): 200 when the database answers, 503 when
@@ -23,7 +24,9 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
       return Response.json({ status: "ok", database: "ok", checkedAt }, { headers: NO_STORE });
     }
     const details = await healthDetails(prisma, checkedAt);
-    return Response.json({ status: "ok", database: "ok", ...details, checkedAt }, { headers: NO_STORE });
+    // Shops whose recent orders the completeness sweep had to recover (webhooks not arriving): a count, no names.
+    const webhookSilence = { shops: await shopsWithWebhookSilence(prisma, checkedAt) };
+    return Response.json({ status: "ok", database: "ok", ...details, webhookSilence, checkedAt }, { headers: NO_STORE });
   } catch {
     return Response.json({ status: "error", database: "unreachable", checkedAt }, { status: 503, headers: NO_STORE });
   }

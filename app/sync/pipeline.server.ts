@@ -1,4 +1,5 @@
 import type { OrderSync, Prisma, PrismaClient } from "@prisma/client";
+import { applyOrderFilters } from "../admin-sync/filters.server";
 import { freshbooksFor } from "../freshbooks/connection.server";
 import { FreshBooksError, FreshBooksRateLimitError } from "../freshbooks/errors";
 import type { Logger } from "../logger.server";
@@ -105,7 +106,9 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
     const reason = `Shopify's order could not be read: ${detail}`;
     return finish({ outcome: "failed", reason }, { status: "failed", statusReason: reason, statusCause: "order_unreadable", statusDetail: detail });
   }
-  const mapping = mapOrder(parsed.data, { invoicePrefix: settings.invoicePrefix, dueOffsetDays: settings.dueOffsetDays, shopDomain: shop, sendDespiteFilter: row.sendDespiteFilter });
+  const filtered = await applyOrderFilters(deps.db, shop, parsed.data, row.sendDespiteFilter);
+  if (filtered.skip) return finish({ outcome: "skipped", reason: filtered.skip }, { status: "skipped", statusReason: filtered.skip, statusCause: "filtered", statusDetail: null });
+  const mapping = mapOrder(parsed.data, { invoicePrefix: settings.invoicePrefix, dueOffsetDays: settings.dueOffsetDays, shopDomain: shop, sendDespiteFilter: filtered.sendTestOrders });
   if (!mapping.ok) {
     const status = mapping.kind === "skip" ? "skipped" : "failed";
     const statusCause = mapping.kind === "skip" ? "test_order" : "order_unsupported";

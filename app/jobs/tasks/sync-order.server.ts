@@ -4,6 +4,7 @@ import { env } from "../../env.server";
 import { logger } from "../../logger.server";
 import { wakeOrderEvents } from "../../sync/lifecycle/process.server";
 import { attemptOrderSync } from "../../sync/pipeline.server";
+import { queueWriteBack } from "../../admin-sync/write-back.server";
 import { parsePayload } from "../catalog";
 import { enqueue } from "../enqueue.server";
 
@@ -37,9 +38,14 @@ export const syncOrderTask: Task = async (payload, helpers) => {
     throw error;
   }
   if (result.outcome === "retry" || result.outcome === "busy") {
-    // The catalog's key rule replaces this job's pending successor, if any (one job per order).
-    await enqueue(prisma, "sync-order", { shop, orderId }, { runAt: result.retryAt });
+    // The catalog's key rule replaces this job's pending successor, if any (one job per order); the
+    // same priority as this job: an imported order retried stays behind live orders.
+    await enqueue(prisma, "sync-order", { shop, orderId }, { runAt: result.retryAt, priority: helpers.job.priority });
   }
-  // The order's invoice exists now: its events that waited for it run (docs/decisions/0016).
-  if (result.outcome === "synced" || result.outcome === "synced_with_difference") await wakeOrderEvents(prisma, shop, orderId);
+  if (result.outcome === "synced" || result.outcome === "synced_with_difference") {
+    // The order's invoice exists now: its events that waited for it run (docs/decisions/0016).
+    await wakeOrderEvents(prisma, shop, orderId);
+    // The invoice number onto the Shopify order, by its own job (never part of the sync's outcome).
+    await queueWriteBack(prisma, shop, orderId, logger);
+  }
 };
