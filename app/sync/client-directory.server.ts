@@ -65,25 +65,31 @@ async function readAll(db: PrismaClient, fb: FreshBooksClient, scope: Scope, que
  * to import). Serialized per shop and account: concurrent orders wait for one refresh.
  */
 async function ensureFresh(db: PrismaClient, fb: FreshBooksClient, scope: Scope): Promise<boolean> {
+  // true: fresh; false: too large (checked again a day later); else the state to refresh from.
   const fresh = async () => {
     const state = await db.freshbooksClientDirectoryState.findUnique({ where: { shop_accountId: scope } });
-    return state !== null && Date.now() - state.refreshedAt.getTime() < env.CLIENT_DIRECTORY_FRESH_MS ? true : state;
+    const age = state ? Date.now() - state.refreshedAt.getTime() : Infinity;
+    if (state?.tooLarge) return age < DAY_MS ? false : null;
+    return age < env.CLIENT_DIRECTORY_FRESH_MS ? true : state;
   };
-  if ((await fresh()) === true) return true;
+  const now = await fresh();
+  if (typeof now === "boolean") return now;
   return withAdvisoryLock(`client-directory|${scope.shop}|${scope.accountId}`, async () => {
     const state = await fresh();
-    if (state === true) return true;
+    if (typeof state === "boolean") return state;
     const startedAt = new Date();
     const updatedMin = state ? easternDay(new Date(state.refreshedAt.getTime() - DAY_MS)) : undefined;
+    let tooLarge = false;
     for (const visState of [undefined, 1] as const) {
-      if (!(await readAll(db, fb, scope, { visState, updatedMin }))) return false;
+      if (!(await readAll(db, fb, scope, { visState, updatedMin }))) tooLarge = true;
+      if (tooLarge) break;
     }
     await db.freshbooksClientDirectoryState.upsert({
       where: { shop_accountId: scope },
-      create: { ...scope, refreshedAt: startedAt },
-      update: { refreshedAt: startedAt },
+      create: { ...scope, refreshedAt: startedAt, tooLarge },
+      update: { refreshedAt: startedAt, tooLarge },
     });
-    return true;
+    return !tooLarge;
   });
 }
 
