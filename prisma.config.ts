@@ -30,13 +30,36 @@ export default defineConfig({
  * drops the shadow database before closing its pool ("is being accessed by other users").
  * This one creates a throw-away database, closes its pool, then drops it.
  */
+type Adapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+
+/**
+ * PrismaPg 6.19's executeScript() splits a migration on every ";" (inside comments, strings and
+ * function bodies too) and runs the pieces one by one, each committed on its own. Prisma's own
+ * engine sends the script whole; so does this: one simple-protocol query, which PostgreSQL runs
+ * as one implicit transaction (a migration applies completely or not at all, and may define
+ * PL/pgSQL functions, e.g. the sync log's rollup triggers).
+ */
+function wholeScripts(adapter: Adapter): Adapter {
+  const driver = adapter.underlyingDriver() as { query(sql: string): Promise<unknown> };
+  adapter.executeScript = async (script: string) => {
+    try {
+      await driver.query(script);
+    } catch (error) {
+      (adapter as unknown as { onError(error: unknown): never }).onError(error);
+    }
+  };
+  return adapter;
+}
+
 function withShadowDatabase(config: ReturnType<typeof parseIntoClientConfig>) {
   const factory = new PrismaPg(config);
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => wholeScripts(await connect());
   factory.connectToShadowDb = async () => {
     const admin = await factory.connect();
     const database = `prisma_migrate_shadow_db_${randomUUID()}`;
     await admin.executeScript(`CREATE DATABASE "${database}"`);
-    const shadow = await new PrismaPg({ ...config, database }).connect();
+    const shadow = wholeScripts(await new PrismaPg({ ...config, database }).connect());
     const dispose = shadow.dispose.bind(shadow);
     shadow.dispose = async () => {
       try {

@@ -70,6 +70,13 @@ const schema = baseSchema.extend({
   SYNC_RETRY_BASE_MS: z.coerce.number().int().positive().default(10_000),
   /** How often the completeness sweep compares each shop's recent orders with what webhooks delivered (minutes, 1-60). */
   ADMIN_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(60).default(15),
+  /**
+   * How old the directory of the business's FreshBooks clients may be when a new customer is
+   * looked up in it (docs/decisions/0015-performance.md): older, it is brought up to date first
+   * (two list calls of the clients updated since the day before). A client someone creates in
+   * FreshBooks by hand is seen within this time.
+   */
+  CLIENT_DIRECTORY_FRESH_MS: z.coerce.number().int().nonnegative().default(30_000),
 
   FRESHBOOKS_CLIENT_ID: z.string().min(1),
   FRESHBOOKS_CLIENT_SECRET: z.string().min(1),

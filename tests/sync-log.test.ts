@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
-import { backlog, countOrders, listOrders, orderDetail, summarize } from "../app/models/sync-log.server";
+import { backlog, countOrders, listOrders, orderDetail, summarize, summaryPieces } from "../app/models/sync-log.server";
+import { STATUS_FILTERS, type StatusFilter } from "../app/models/sync-status";
 import { parseSettingsForm } from "../app/models/settings.server";
 import { action as retryAction, loader as detailLoader } from "../app/routes/app.orders.$id";
 import { action as logAction, pageLabel } from "../app/routes/app._index";
@@ -130,6 +131,98 @@ describe("sync log queries", () => {
     const other = await prisma.orderSync.findFirstOrThrow({ where: { shop: OTHER_SHOP } });
     expect(await orderDetail(prisma, TEST_SHOP, other.id.toString())).toBeNull();
     expect(await orderDetail(prisma, OTHER_SHOP, other.id.toString())).not.toBeNull();
+  });
+});
+
+/** The period's counts straight from the orders: what the rollup must always agree with. */
+async function countedFromOrders(shop: string, from: Date, to: Date) {
+  const rows = await prisma.$queryRaw<{ status: string; n: bigint }[]>`
+    select status, count(*) as n from order_sync where shop = ${shop} and created_at >= ${from} and created_at < ${to} group by 1`;
+  const counts: Record<StatusFilter, number> = { all: 0, synced: 0, difference: 0, failed: 0, pending: 0, skipped: 0 };
+  for (const row of rows) {
+    counts.all += Number(row.n);
+    for (const [filter, statuses] of Object.entries(STATUS_FILTERS)) {
+      if (statuses && (statuses as readonly string[]).includes(row.status)) counts[filter as StatusFilter] += Number(row.n);
+    }
+  }
+  return counts;
+}
+
+describe("sync log summary per day (the rollup)", () => {
+  const DAY = 86_400_000;
+  const start = new Date("2026-11-10T00:00:00Z");
+  const statuses = ["queued", "syncing", "synced", "synced_with_difference", "failed", "needs_reconnect", "skipped"];
+  // Periods cutting days anywhere: early and late in a day, inside one day, across days, whole days.
+  const periods: [Date, Date][] = [
+    [new Date(start.getTime() + 3 * 3_600_000), new Date(start.getTime() + 4 * DAY + 20 * 3_600_000)],
+    [new Date(start.getTime() + 22 * 3_600_000), new Date(start.getTime() + 2 * DAY + 1 * 3_600_000)],
+    [new Date(start.getTime() + DAY + 5 * 3_600_000), new Date(start.getTime() + DAY + 7 * 3_600_000)],
+    [new Date(start.getTime() + DAY + 1 * 3_600_000), new Date(start.getTime() + DAY + 23 * 3_600_000)],
+    [start, new Date(start.getTime() + 5 * DAY)],
+    [new Date(start.getTime() - DAY), new Date(start.getTime() + 9 * DAY)],
+  ];
+
+  async function seedSpread() {
+    // 5 days, an order every 37 minutes, in every state, for two shops.
+    for (const shop of [TEST_SHOP, OTHER_SHOP]) {
+      await prisma.orderSync.createMany({
+        data: Array.from({ length: 190 }, (_, i) => ({
+          shop,
+          orderId: String(700_000 + i),
+          orderName: `#${i + 1}`,
+          orderNumber: i + 1,
+          totalPrice: "10.00",
+          currency: "USD",
+          status: statuses[i % statuses.length] ?? "queued",
+          payload: {},
+          createdAt: new Date(start.getTime() + i * 37 * 60_000),
+        })),
+      });
+    }
+  }
+
+  async function expectAgreement() {
+    for (const [from, to] of periods) {
+      const summary = await summarize(prisma, TEST_SHOP, from, to);
+      expect(summary.counts, `${from.toISOString()}–${to.toISOString()}`).toEqual(await countedFromOrders(TEST_SHOP, from, to));
+    }
+  }
+
+  it("agrees with the orders for any period, after every kind of write (insert, update, raw SQL, delete, truncate)", async () => {
+    await seedSpread();
+    await expectAgreement();
+
+    // The worker's way (Prisma update), Retry's way (updateMany), raw SQL (the claim), deletes (retention, redaction).
+    const one = await prisma.orderSync.findFirstOrThrow({ where: { shop: TEST_SHOP, status: "queued" }, orderBy: { id: "asc" } });
+    await prisma.orderSync.update({ where: { id: one.id }, data: { status: "synced" } });
+    await prisma.orderSync.updateMany({ where: { shop: TEST_SHOP, status: "failed" }, data: { status: "queued", statusReason: null } });
+    await prisma.$executeRaw`update order_sync set status = 'syncing' where shop = ${TEST_SHOP} and order_number % 5 = 0 and status = 'queued'`;
+    await prisma.$executeRaw`update order_sync set attempts = attempts + 1 where shop = ${TEST_SHOP}`; // no state change
+    await prisma.orderSync.deleteMany({ where: { shop: TEST_SHOP, orderNumber: { lt: 40 } } });
+    await expectAgreement();
+    // The other shop's counts were not touched by this shop's writes.
+    expect((await summarize(prisma, OTHER_SHOP, start, new Date(start.getTime() + 6 * DAY))).counts.all).toBe(190);
+
+    await prisma.$executeRawUnsafe("truncate order_sync cascade");
+    expect((await summarize(prisma, TEST_SHOP, start, new Date(start.getTime() + 6 * DAY))).counts.all).toBe(0);
+    await seedSpread();
+    await expectAgreement();
+  });
+
+  it("reads one rollup row per day and never more than half a day of orders at either edge", async () => {
+    const now = new Date("2026-12-02T15:09:00Z");
+    for (const days of [7, 30, 90]) {
+      const pieces = summaryPieces(new Date(now.getTime() - days * DAY), now);
+      const rollup = pieces.filter((piece) => piece.kind === "days");
+      const orders = pieces.filter((piece) => piece.kind === "orders");
+      expect(rollup).toHaveLength(1);
+      expect((rollup[0]!.to.getTime() - rollup[0]!.from.getTime()) / DAY).toBeLessThanOrEqual(days + 1);
+      for (const piece of orders) expect(piece.to.getTime() - piece.from.getTime()).toBeLessThanOrEqual(DAY / 2);
+    }
+    // A custom range is whole days: the rollup alone.
+    expect(summaryPieces(new Date("2026-09-01T00:00:00Z"), new Date("2026-12-01T00:00:00Z"))).toEqual([
+      { kind: "days", from: new Date("2026-09-01T00:00:00Z"), to: new Date("2026-12-01T00:00:00Z") },
+    ]);
   });
 });
 

@@ -58,6 +58,9 @@ describe("privacy webhooks", () => {
     await prisma.clientMapping.create({
       data: { shop: TEST_SHOP, accountId: "SBX001", customerKey: `customer:${customer(order).id}`, freshbooksClientId: 7 },
     });
+    // The directory of FreshBooks clients knows their address too.
+    await prisma.freshbooksClientDirectory.create({ data: { shop: TEST_SHOP, accountId: "SBX001", clientId: 7, email: customer(order).email.trim().toLowerCase(), visState: 0 } });
+    await prisma.freshbooksClientDirectory.create({ data: { shop: TEST_SHOP, accountId: "SBX001", clientId: 8, email: "someone.else@example.com", visState: 0 } });
     const response = await send(customersRedact, "customers/redact", {
       shop_domain: TEST_SHOP,
       customer: { id: customer(order).id, email: customer(order).email },
@@ -75,6 +78,7 @@ describe("privacy webhooks", () => {
     const deliveries = await prisma.webhookDelivery.findMany({ where: { shop: TEST_SHOP } });
     expect(deliveries.some((d) => JSON.stringify(d.payload).includes(customer(order).email))).toBe(false);
     expect(await prisma.clientMapping.count({ where: { shop: TEST_SHOP } })).toBe(0);
+    expect((await prisma.freshbooksClientDirectory.findMany({ where: { shop: TEST_SHOP } })).map((row) => row.email)).toEqual(["someone.else@example.com"]);
   });
 
   it("customers/redact reaches personal data at any depth, earlier exports and FreshBooks' messages, and leaves other customers alone", async () => {

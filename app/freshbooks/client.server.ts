@@ -137,6 +137,21 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
         return null;
       },
       /**
+       * One page (100) of the business's clients: the default list (active and archived), or the
+       * deleted ones (`visState` 1, which the default list hides), optionally only those updated
+       * on or after a day (`search[updated_min]`, day-granular, docs/freshbooks-api.md §3–4).
+       */
+      async list(query: { page: number; visState?: 1; updatedMin?: string }): Promise<{ items: Client[]; pages: number }> {
+        const body = await call<unknown>("GET", "/users/clients", {
+          "search[vis_state]": query.visState,
+          "search[updated_min]": query.updatedMin,
+          page: query.page,
+          per_page: 100,
+        });
+        const { items, pages } = readClients(body, "the client list");
+        return { items, pages };
+      },
+      /**
        * The client whose organization is exactly `organization` (the shop's shared client):
        * active ones first, then deleted ones. `organization_like` is a documented filter
        * (docs/freshbooks-api.md §4) but a substring match, and an ignored filter would return every client, so

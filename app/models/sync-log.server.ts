@@ -220,32 +220,97 @@ export interface Summary {
   perDay: { day: string; synced: number; failed: number }[];
 }
 
+const DAY_MS = 86_400_000;
+
+/** The rollup's columns, one per sync state (migration 20261202151500_order_sync_day). */
+const DAY_COLUMNS = ["queued", "syncing", "synced", "synced_with_difference", "failed", "needs_reconnect", "skipped"] as const satisfies readonly SyncStatus[];
+
+type Piece = { kind: "days"; from: Date; to: Date } | { kind: "orders"; from: Date; to: Date; sign: 1 | -1 };
+
 /**
- * Counts by state and per day (UTC) over [from, to), in one pass: an index-only range scan of
- * (shop, created_at, status) that reads the period's entries and nothing else of the shop.
+ * What [from, to) is made of, cheapest first: whole UTC days from the per-day rollup
+ * (order_sync_day, kept by triggers in the transaction of every state change), and the parts of
+ * the two edge days the period cuts, counted from the orders themselves. An edge counts either
+ * its own part, or the day's rollup row minus the rest of the day, whichever spans less time: a
+ * rolling "last 30 days" that ends now counts today as its row minus the (empty) rest of today.
+ * Exported for the tests.
+ */
+export function summaryPieces(from: Date, to: Date): Piece[] {
+  const dayOf = (t: number) => Math.floor(t / DAY_MS) * DAY_MS;
+  const pieces: Piece[] = [];
+  let firstDay = Math.ceil(from.getTime() / DAY_MS) * DAY_MS; // the rollup's days: [firstDay, lastDay)
+  let lastDay = dayOf(to.getTime());
+  const edge = (start: number, end: number) => {
+    const dayStart = dayOf(start);
+    const dayEnd = dayStart + DAY_MS;
+    if (end - start <= DAY_MS / 2) {
+      pieces.push({ kind: "orders", from: new Date(start), to: new Date(end), sign: 1 });
+      return false;
+    }
+    if (start > dayStart) pieces.push({ kind: "orders", from: new Date(dayStart), to: new Date(start), sign: -1 });
+    if (end < dayEnd) pieces.push({ kind: "orders", from: new Date(end), to: new Date(dayEnd), sign: -1 });
+    return true; // the day's rollup row is counted
+  };
+  if (to.getTime() <= from.getTime()) return [];
+  if (firstDay > lastDay) {
+    // The period lies inside one day.
+    const day = dayOf(from.getTime());
+    if (edge(from.getTime(), to.getTime())) pieces.push({ kind: "days", from: new Date(day), to: new Date(day + DAY_MS) });
+    return pieces;
+  }
+  if (from.getTime() < firstDay && edge(from.getTime(), firstDay)) firstDay -= DAY_MS;
+  if (to.getTime() > lastDay && edge(lastDay, to.getTime())) lastDay += DAY_MS;
+  if (lastDay > firstDay) pieces.push({ kind: "days", from: new Date(firstDay), to: new Date(lastDay) });
+  return pieces;
+}
+
+/** A UTC calendar day as Postgres reads a date, whatever the session's time zone. */
+const isoDay = (at: Date) => at.toISOString().slice(0, 10);
+
+type DayCounts = { day: Date } & Record<(typeof DAY_COLUMNS)[number], bigint>;
+
+/**
+ * Counts by state and per day (UTC) over [from, to), in one statement that reads one rollup row
+ * per day (~91 for 90 days) and, for the edges the period cuts through a day, at most half a
+ * day's entries of the (shop, created_at, status) index.
  */
 export async function summarize(db: PrismaClient, shop: string, from: Date, to: Date = new Date()): Promise<Summary> {
-  const groups = await db.$queryRaw<{ day: Date; status: string; n: bigint }[]>`
-    select date_trunc('day', created_at at time zone 'UTC') as day, status, count(*) as n
-    from order_sync
-    where shop = ${shop} and created_at >= ${from} and created_at < ${to}
-    group by 1, 2`;
+  const pieces = summaryPieces(from, to);
   const counts: Record<StatusFilter, number> = { all: 0, synced: 0, difference: 0, failed: 0, pending: 0, skipped: 0 };
   const byDay = new Map<string, { synced: number; failed: number }>();
-  for (const group of groups) {
-    const n = Number(group.n);
-    counts.all += n;
-    for (const [filter, statuses] of Object.entries(STATUS_FILTERS)) {
-      if (statuses && (statuses as readonly string[]).includes(group.status)) counts[filter as StatusFilter] += n;
+  if (pieces.length > 0) {
+    const columns = (sign: 1 | -1) =>
+      Prisma.join(
+        DAY_COLUMNS.map((status) => Prisma.sql`(${sign}::int8 * count(*) filter (where status = ${status}))::int8 as ${Prisma.raw(status)}`),
+        ", ",
+      );
+    const parts = pieces.map((piece) =>
+      piece.kind === "days"
+        ? Prisma.sql`select day, ${Prisma.join(
+            DAY_COLUMNS.map((status) => Prisma.sql`${Prisma.raw(status)}::int8`),
+            ", ",
+          )} from order_sync_day where shop = ${shop} and day >= ${isoDay(piece.from)}::date and day < ${isoDay(piece.to)}::date`
+        : Prisma.sql`select (created_at at time zone 'UTC')::date as day, ${columns(piece.sign)}
+            from order_sync where shop = ${shop} and created_at >= ${piece.from} and created_at < ${piece.to} group by 1`,
+    );
+    const rows = await db.$queryRaw<DayCounts[]>`${Prisma.join(parts, " union all ")}`;
+    for (const row of rows) {
+      const n = (status: (typeof DAY_COLUMNS)[number]) => Number(row[status]);
+      for (const status of DAY_COLUMNS) {
+        counts.all += n(status);
+        for (const [filter, statuses] of Object.entries(STATUS_FILTERS)) {
+          if (statuses && (statuses as readonly string[]).includes(status)) counts[filter as StatusFilter] += n(status);
+        }
+      }
+      const key = row.day.toISOString().slice(0, 10);
+      const day = byDay.get(key) ?? { synced: 0, failed: 0 };
+      day.synced += n("synced") + n("synced_with_difference");
+      day.failed += n("failed") + n("needs_reconnect");
+      byDay.set(key, day);
     }
-    const key = group.day.toISOString().slice(0, 10);
-    const day = byDay.get(key) ?? { synced: 0, failed: 0 };
-    if (group.status === "synced" || group.status === "synced_with_difference") day.synced += n;
-    if (group.status === "failed" || group.status === "needs_reconnect") day.failed += n;
-    byDay.set(key, day);
   }
   const perDay: Summary["perDay"] = [];
-  for (let t = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); t < to.getTime(); t += 86_400_000) {
+  for (let t = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); t < to.getTime(); t += DAY_MS) {
     const day = new Date(t).toISOString().slice(0, 10);
     perDay.push({ day, synced: byDay.get(day)?.synced ?? 0, failed: byDay.get(day)?.failed ?? 0 });
   }

@@ -168,6 +168,11 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: un
   await deleteRejectedDeliveries(db, shop, normalised, [...new Set([...orderIds, ...request.orders_to_redact.map(String)])]);
   const keys = [customerId ? `customer:${customerId}` : null, normalised ? `email:${normalised}` : null].filter((key): key is string => key !== null);
   if (keys.length > 0) await db.clientMapping.deleteMany({ where: { shop, customerKey: { in: keys } } });
+  // The directory of the business's FreshBooks clients holds the address too (docs/decisions/0015).
+  if (normalised) {
+    await db.freshbooksClientDirectory.deleteMany({ where: { shop, email: normalised } });
+    await db.freshbooksClientIntent.deleteMany({ where: { shop, email: normalised } });
+  }
   // Exports made for earlier data requests about this customer hold the same data.
   await db.$executeRaw`
     update compliance_request set export_data = null, payload = jsonb_build_object('redacted', true)
@@ -202,6 +207,10 @@ export async function redactShop(db: PrismaClient, shop: string): Promise<void> 
     db.webhookDelivery.deleteMany({ where: { shop } }),
     db.rejectedDelivery.deleteMany({ where: { shop } }),
     db.clientMapping.deleteMany({ where: { shop } }),
+    db.freshbooksClientDirectory.deleteMany({ where: { shop } }),
+    db.freshbooksClientDirectoryState.deleteMany({ where: { shop } }),
+    db.freshbooksClientIntent.deleteMany({ where: { shop } }),
+    db.orderSyncDay.deleteMany({ where: { shop } }),
     db.freshbooksRateLimit.deleteMany({ where: { shop } }),
     db.complianceRequest.deleteMany({ where: { shop } }),
     db.freshbooksConnection.deleteMany({ where: { shop } }),

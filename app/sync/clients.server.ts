@@ -4,6 +4,7 @@ import type { FreshBooksClient } from "../freshbooks/client.server";
 import { FreshBooksClientLimitError, FreshBooksNotFoundError } from "../freshbooks/errors";
 import type { Client } from "../freshbooks/types";
 import type { Settings } from "../models/settings.server";
+import { lookUpClient, prepareDirectory, recordCreateIntent, rememberClient } from "./client-directory.server";
 import type { MappedCustomer } from "./mapping";
 
 export const FALLBACK_KEY = "fallback";
@@ -46,11 +47,15 @@ export async function ensureClient(db: PrismaClient, fb: FreshBooksClient, input
   if (known) return known.freshbooksClientId;
 
   const lockKey = input.customer?.emailKey && !usesSharedClient(input) ? input.customer.emailKey : (primary ?? FALLBACK_KEY);
+  // A buyer with an email is looked up in the directory of the business's clients (imported,
+  // kept fresh) instead of two searches; it is made ready before the buyer's lock is taken.
+  const email = !usesSharedClient(input) ? (input.customer?.email ?? null) : null;
+  const prepared = email ? await prepareDirectory(db, fb, scope) : false;
   // Serialized per shop + account + buyer; the lock waits on a connection of its own.
   return withAdvisoryLock(`client|${input.shop}|${input.accountId}|${lockKey}`, async () => {
     const mapped = await db.clientMapping.findMany({ where: { ...scope, customerKey: { in: keys } } });
     let clientId = keys.map((key) => mapped.find((row) => row.customerKey === key)).find((row) => row !== undefined)?.freshbooksClientId;
-    clientId ??= await findOrCreate(fb, input);
+    clientId ??= email ? await fromDirectory(db, fb, input, email, prepared) : await findOrCreate(fb, input);
     await db.clientMapping.createMany({
       data: keys.map((customerKey) => ({ ...scope, customerKey, freshbooksClientId: clientId })),
       skipDuplicates: true,
@@ -89,6 +94,35 @@ async function findOrCreate(fb: FreshBooksClient, input: ClientRequest): Promise
 }
 
 /**
+ * A buyer with an email: the directory says whether FreshBooks has their client (restored when
+ * deleted or archived) or not (created, the intent recorded first); when it cannot tell (an
+ * earlier create may have succeeded unanswered, a business too large to import) FreshBooks is
+ * searched as before. Whatever FreshBooks answers goes into the directory.
+ */
+async function fromDirectory(db: PrismaClient, fb: FreshBooksClient, input: ClientRequest, email: string, prepared: boolean): Promise<number> {
+  const scope = { shop: input.shop, accountId: input.accountId };
+  const answer = await lookUpClient(db, scope, email, prepared);
+  if (answer.kind === "found") {
+    if (answer.client.visState === 0) return answer.client.id;
+    const restored = await fb.clients.restore(answer.client.id);
+    await rememberClient(db, scope, restored, email);
+    return refuseIfOverLimit(restored);
+  }
+  if (answer.kind === "search") {
+    const found = await fb.clients.findByEmail(email);
+    if (found) {
+      const client = found.vis_state !== 0 ? await fb.clients.restore(found.id) : found;
+      await rememberClient(db, scope, client, email);
+      return refuseIfOverLimit(client);
+    }
+  }
+  await recordCreateIntent(db, scope, email);
+  const created = await fb.clients.create(input.customer?.client ?? { email });
+  await rememberClient(db, scope, created, email);
+  return refuseIfOverLimit(created);
+}
+
+/**
  * FreshBooks refused an invoice because its client is deleted or unknown (the merchant deleted
  * it in FreshBooks). Restore it (docs/freshbooks-api.md §4: vis_state 0) so the customer keeps one client; if it
  * is gone for good, forget every mapping to it and resolve the client again.
@@ -101,5 +135,6 @@ export async function recoverClient(db: PrismaClient, fb: FreshBooksClient, inpu
     if (!(error instanceof FreshBooksNotFoundError)) throw error;
   }
   await db.clientMapping.deleteMany({ where: { shop: input.shop, accountId: input.accountId, freshbooksClientId: staleId } });
+  await db.freshbooksClientDirectory.deleteMany({ where: { shop: input.shop, accountId: input.accountId, clientId: staleId } });
   return ensureClient(db, fb, input);
 }

@@ -59,7 +59,7 @@ export async function waitForSync(orderIds?: (string | number)[], stallMs = 30_0
 
 export async function resetSyncTables(): Promise<void> {
   await prisma.$executeRawUnsafe(
-    "truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, freshbooks_rate_limit, shop_settings, oauth_state restart identity cascade",
+    "truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_client_directory, freshbooks_client_directory_state, freshbooks_client_intent, freshbooks_connection, freshbooks_rate_limit, shop_settings, oauth_state restart identity cascade",
   );
   await prisma.$executeRawUnsafe("delete from graphile_worker._private_jobs");
 }

@@ -121,8 +121,10 @@ function limitReached(scope: AccountScope): boolean {
 const LIMIT_ERROR = classicError(403, { errno: 1003, object: "client", message: CLIENT_LIMIT_MESSAGE });
 
 export function listClients(scope: AccountScope, query: URLSearchParams): SandboxResponse {
-  // Filters implemented: email (Equals), vis_state, userid, userids[]; any other search[...]
-  // key is silently ignored, as docs/freshbooks-api.md §3 warns FreshBooks may do.
+  // Filters implemented: email (Equals), vis_state, userid, userids[], updated_min (Between's
+  // min, day-granular on the US/Eastern `updated` date, docs/freshbooks-api.md §3); any other
+  // search[...] key is silently ignored, as docs/freshbooks-api.md §3 warns FreshBooks may do.
+  const updatedMin = query.get("search[updated_min]");
   const email = query.get("search[email]");
   const visState = query.get("search[vis_state]");
   const userid = query.get("search[userid]");
@@ -132,6 +134,7 @@ export function listClients(scope: AccountScope, query: URLSearchParams): Sandbo
     if (email !== null && client.fields.email !== email) return false;
     if (userid !== null && String(client.id) !== userid) return false;
     if (userids.length > 0 && !userids.includes(String(client.id))) return false;
+    if (updatedMin !== null && client.updated.slice(0, 10) < updatedMin) return false;
     return true;
   });
   const page = paginate(clients, query);
