@@ -98,10 +98,14 @@ export async function sql<Row extends pg.QueryResultRow = pg.QueryResultRow>(tex
   }
 }
 
+/** The toasts shown on the current page; none while the page is navigating (its context is being replaced). */
 export async function toasts(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    ((window as unknown as { __appBridgeToasts?: { message: string }[] }).__appBridgeToasts ?? []).map((t) => t.message),
-  );
+  return page
+    .evaluate(() => ((window as unknown as { __appBridgeToasts?: { message: string }[] }).__appBridgeToasts ?? []).map((t) => t.message))
+    .catch((error: unknown) => {
+      if (error instanceof Error && /Execution context was destroyed|navigat/i.test(error.message)) return [];
+      throw error;
+    });
 }
 
 /** Shopify delivering a signed webhook (e.g. "customers/data_request") to the e2e server. */
