@@ -5,6 +5,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import prisma, { pool } from "./db.server";
+import { env } from "./env.server";
 import { intakeGate } from "./webhooks/gate.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
@@ -17,6 +18,9 @@ export default function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  // The library preloads App Bridge from Shopify's CDN; with the stand-in (demo, tests) the page
+  // loads the stand-in instead, and nothing is asked of the CDN.
+  if (env.APP_BRIDGE_URL && responseHeaders.has("Link")) responseHeaders.set("Link", `<${env.APP_BRIDGE_URL}>; rel="preload"; as="script";`);
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
 

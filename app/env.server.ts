@@ -42,6 +42,13 @@ const schema = baseSchema.extend({
   SHOPIFY_APP_URL: z.url(),
   SCOPES: z.string().min(1),
 
+  /**
+   * The Shopify admin's origin, where the FreshBooks callback sends the merchant back to the app
+   * (`<origin>/store/<store>/apps/<api key>/<path>`). The demo points it at its own stand-in of the
+   * admin (`/demo/admin`), so Connect and Reconnect end in the demo, never on admin.shopify.com.
+   */
+  SHOPIFY_ADMIN_URL: z.url().default("https://admin.shopify.com"),
+
   /** Where the embedded pages load App Bridge from (Shopify's CDN when unset; a stand-in in tests and the demo). */
   APP_BRIDGE_URL: z.url().optional(),
 

@@ -1,13 +1,34 @@
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import type { LinksFunction } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
+import { env } from "./env.server";
+
+/** Polaris' typeface, from Shopify's CDN, as in the admin. */
+const INTER_CSS = "https://cdn.shopify.com/static/fonts/inter/v4/styles.css";
+
+export const links: LinksFunction = () => [{ rel: "icon", href: "/favicon.ico", type: "image/svg+xml" }];
+
+/**
+ * Outside the admin (the demo and the tests, which use the App Bridge stand-in: APP_BRIDGE_URL,
+ * DEMO_MODE) the pages ask nothing of another host: no font from Shopify's CDN, Polaris' font
+ * stack falls back to the system's sans-serif.
+ */
+export const loader = () => ({ offline: env.DEMO_MODE || Boolean(env.APP_BRIDGE_URL) });
+
+export const shouldRevalidate = () => false;
 
 export default function App() {
+  const offline = useLoaderData<typeof loader>()?.offline ?? false;
   return (
     <html lang="en">
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
-        <link rel="preconnect" href="https://cdn.shopify.com/" />
-        <link rel="stylesheet" href="https://cdn.shopify.com/static/fonts/inter/v4/styles.css" />
+        {offline ? null : (
+          <>
+            <link rel="preconnect" href="https://cdn.shopify.com/" />
+            <link rel="stylesheet" href={INTER_CSS} />
+          </>
+        )}
         <Meta />
         <Links />
       </head>

@@ -5,7 +5,8 @@ import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { DEMO_SHOP } from "../app/dev/demo/constants";
 import { reloadEnv } from "../app/env.server";
-import { demoAppBridgeResponse, demoEntry, demoSessionTokenResponse, settled } from "../app/dev/demo/routes.server";
+import { demoAdminPage, demoAppBridgeResponse, demoEntry, demoLanding, demoReload, demoSessionTokenResponse, settled } from "../app/dev/demo/routes.server";
+import { loader as faviconLoader } from "../app/routes/favicon[.]ico";
 
 const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 
@@ -73,6 +74,73 @@ describe("the demo-only routes", () => {
     const script = await demoAppBridgeResponse().text();
     expect(script).toContain('"url":"/demo/session-token"');
   });
+});
+
+describe("the demo never leaves the demo", () => {
+  const saved = { DEMO_MODE: process.env.DEMO_MODE, NODE_ENV: process.env.NODE_ENV };
+  afterEach(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    reloadEnv();
+  });
+  const demoMode = () => {
+    process.env.DEMO_MODE = "true";
+    process.env.NODE_ENV = "development";
+    reloadEnv();
+  };
+  const html = { accept: "text/html,application/xhtml+xml" };
+
+  it("the admin stand-in opens the page the FreshBooks callback names, embedded, with a fresh session token", () => {
+    demoMode();
+    const answer = settled(() => demoAdminPage(new URL("http://localhost:3100/demo/admin/store/freshbooks-sync-demo/apps/demo-api-key/app/settings?freshbooks_connected=1")));
+    expect(answer.status).toBe(302);
+    const target = new URL(answer.headers.get("location")!);
+    expect(target.origin + target.pathname).toBe("http://localhost:3100/app/settings");
+    expect(target.searchParams.get("freshbooks_connected")).toBe("1");
+    expect(target.searchParams.get("id_token")).toMatch(/^ey/);
+    expect(settled(() => demoAdminPage(new URL("http://localhost:3100/demo/admin/elsewhere"))).status).toBe(404);
+  });
+
+  it("a reload of an app page without a session token, or with an expired one, opens the same page with a fresh one", () => {
+    demoMode();
+    const reload = demoReload(new URL("http://localhost:3100/app/orders/12?tab=failed"), html)!;
+    expect(reload.status).toBe(302);
+    const target = new URL(reload.headers.get("location")!);
+    expect(target.pathname).toBe("/app/orders/12");
+    expect(target.searchParams.get("tab")).toBe("failed");
+    expect(target.searchParams.get("shop")).toBe(DEMO_SHOP);
+    const expired = demoReload(new URL("http://localhost:3100/app?id_token=eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.x&shop=x"), html)!;
+    expect(new URL(expired.headers.get("location")!).searchParams.get("id_token")).not.toContain("eyJleHAiOjF9");
+    // A valid token, a data request (App Bridge's bearer token), or demo mode off: the app's own.
+    expect(demoReload(new URL(target.toString()), html)).toBeNull();
+    expect(demoReload(new URL("http://localhost:3100/app?_data=routes%2Fapp._index"), html)).toBeNull();
+    expect(demoReload(new URL("http://localhost:3100/app"), { ...html, authorization: "Bearer x" })).toBeNull();
+    withoutDemo();
+    expect(demoReload(new URL("http://localhost:3100/app"), html)).toBeNull();
+  });
+
+  it("the demo's home page links to /demo; without demo mode there is none", async () => {
+    demoMode();
+    const page = await demoLanding().text();
+    expect(page).toContain('href="/demo"');
+    expect(page).not.toMatch(/https?:\/\//);
+    withoutDemo();
+    expect(settled(demoLanding).status).toBe(404);
+  });
+
+  it("/favicon.ico is an icon, not a 404", async () => {
+    const response = faviconLoader();
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("image/svg+xml");
+    expect(await response.text()).toContain("<svg");
+  });
+
+  function withoutDemo() {
+    delete process.env.DEMO_MODE;
+    reloadEnv();
+  }
 });
 
 describe("npm run demo", () => {

@@ -30,7 +30,7 @@ describe("connecting FreshBooks", () => {
 
     expect(response.status).toBe(302);
     expect(response.headers.get("Location")).toBe(
-      "https://admin.shopify.com/store/freshbooks-sync-test/apps/test-api-key/app/settings",
+      "https://admin.shopify.com/store/freshbooks-sync-test/apps/test-api-key/app/settings?freshbooks_connected=1",
     );
     expect(await connectionSummary(TEST_SHOP, prisma)).toMatchObject({ status: "connected", businessName: "Demo Business" });
   });

@@ -1,6 +1,6 @@
 import { useEffect } from "react";
 import { Link as RemixLink } from "@remix-run/react";
-import { Badge, BlockStack, Button, IndexTable, Link, Text, useIndexResourceState } from "@shopify/polaris";
+import { Badge, BlockStack, Box, Button, IndexTable, InlineStack, Link, Text, useBreakpoints, useIndexResourceState } from "@shopify/polaris";
 import type { OrderRow } from "../models/sync-log.server";
 import { explain } from "../models/sync-causes";
 import { canRetry } from "../models/sync-status";
@@ -31,6 +31,9 @@ export function retryLabel(retryable: number, selected: number): string {
 
 export function OrdersTable({ rows, freshbooksWebUrl, onRetry, retrying, pagination }: OrdersTableProps) {
   const locale = useLocale();
+  // On a phone (Polaris' sm breakpoint, < 490 px) each order is one stacked item instead of a
+  // table row that scrolls sideways: order and total, customer, status with its reason, Retry.
+  const { smDown: condensed } = useBreakpoints();
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows);
   // Another page, tab, search or period shows other rows: the selection of the old ones goes.
   // (A poll that returns the same rows keeps it.)
@@ -46,6 +49,7 @@ export function OrdersTable({ rows, freshbooksWebUrl, onRetry, retrying, paginat
 
   return (
     <IndexTable
+      condensed={condensed}
       resourceName={{ singular: "order", plural: "orders" }}
       itemCount={rows.length}
       selectedItemsCount={allResourcesSelected ? "All" : chosen.length}
@@ -64,9 +68,45 @@ export function OrdersTable({ rows, freshbooksWebUrl, onRetry, retrying, paginat
       pagination={pagination}
     >
       {rows.map((row, index) => {
+        const selected = allResourcesSelected || selectedResources.includes(row.id);
+        const retryButton = canRetry(row) ? (
+          <Button size="slim" disabled={retrying} onClick={() => onRetry([row.id])} accessibilityLabel={`Retry ${row.orderName}`}>
+            Retry
+          </Button>
+        ) : null;
+        if (condensed) {
+          return (
+            <IndexTable.Row id={row.id} key={row.id} position={index} selected={selected}>
+              <Box padding="300" width="100%">
+                <BlockStack gap="100">
+                  <InlineStack align="space-between" blockAlign="center" gap="200" wrap={false}>
+                    <RemixLink to={`/app/orders/${row.id}`} data-primary-link style={{ color: "inherit", textDecoration: "none" }}>
+                      <Text as="span" fontWeight="semibold">
+                        {row.orderName}
+                      </Text>
+                    </RemixLink>
+                    <Text as="span" numeric>
+                      {formatMoney(row.totalPrice, row.currency, locale)}
+                    </Text>
+                  </InlineStack>
+                  <Text as="span" tone="subdued" truncate>
+                    {row.customerName ?? row.customerEmail ?? "Guest"}
+                  </Text>
+                  <InlineStack align="space-between" blockAlign="center" gap="200" wrap={false}>
+                    <BlockStack gap="100" inlineAlign="start">
+                      <StatusBadge status={row.status} />
+                      <ShortReason row={row} />
+                    </BlockStack>
+                    {retryButton ? <div onClick={(event) => event.stopPropagation()}>{retryButton}</div> : null}
+                  </InlineStack>
+                </BlockStack>
+              </Box>
+            </IndexTable.Row>
+          );
+        }
         const invoiceUrl = freshbooksInvoiceUrl(freshbooksWebUrl, row.freshbooksAccountId, row.freshbooksInvoiceId);
         return (
-          <IndexTable.Row id={row.id} key={row.id} position={index} selected={allResourcesSelected || selectedResources.includes(row.id)}>
+          <IndexTable.Row id={row.id} key={row.id} position={index} selected={selected}>
             <IndexTable.Cell>
               <RemixLink to={`/app/orders/${row.id}`} data-primary-link style={{ color: "inherit", textDecoration: "none" }}>
                 <Text as="span" fontWeight="semibold">
@@ -111,11 +151,7 @@ export function OrdersTable({ rows, freshbooksWebUrl, onRetry, retrying, paginat
             <IndexTable.Cell>
               {/* A click here must neither select the row nor open it. */}
               <div onClick={(event) => event.stopPropagation()} style={{ display: "flex", justifyContent: "flex-end" }}>
-                {canRetry(row) ? (
-                  <Button size="slim" disabled={retrying} onClick={() => onRetry([row.id])} accessibilityLabel={`Retry ${row.orderName}`}>
-                    Retry
-                  </Button>
-                ) : null}
+                {retryButton}
               </div>
             </IndexTable.Cell>
           </IndexTable.Row>

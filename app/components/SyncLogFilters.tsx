@@ -50,8 +50,9 @@ export function SyncLogFilters({ query, counts, onChange }: SyncLogFiltersProps)
         onSelect={(index) => onChange({ status: tabs[index]?.id === "all" ? null : (tabs[index]?.id ?? null) })}
       />
       <Box padding="300">
-        <InlineStack gap="300" wrap={false} blockAlign="start">
-          <div style={{ flex: 1 }}>
+        {/* On a phone the search takes the whole line (its placeholder fits) and the period goes under it. */}
+        <InlineStack gap="300" blockAlign="start">
+          <div style={{ flex: "1 1 16rem", minWidth: 0 }}>
             <TextField
               label="Search by order number, customer name or email"
               labelHidden

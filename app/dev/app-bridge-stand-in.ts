@@ -54,7 +54,9 @@ export function appBridgeStandIn(options: StandInOptions): string {
   const style = document.createElement("style");
   style.textContent = "ui-nav-menu{display:flex;gap:20px;padding:12px 24px;background:#1a1a1a}" +
     "ui-nav-menu a{color:#e3e3e3;text-decoration:none;font:600 13px system-ui}ui-nav-menu a:hover{color:#fff}" +
-    "ui-title-bar{display:block;margin:0 0 16px}";
+    "ui-title-bar{display:block;margin:0 0 16px}" +
+    // Polaris' Page has no side padding under its sm breakpoint (490 px): the title keeps the cards' inset.
+    "@media (max-width:489.98px){ui-title-bar{padding:16px 16px 0}ui-nav-menu{padding:12px 16px}}";
   document.head.appendChild(style);
 
   // The admin draws the page's <ui-title-bar> above the iframe: its title (the page's one

@@ -4,7 +4,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
 import { z } from "zod";
 import { ConnectionBanner, FreshBooksConnectionCard } from "../components/FreshBooksConnectionCard";
-import { useFreshBooksConnect } from "../components/use-freshbooks-connect";
+import { useConnectedToast, useFreshBooksConnect } from "../components/use-freshbooks-connect";
 import { useToasts } from "../components/use-toasts";
 import { DataRequestsCard } from "../components/DataRequestsCard";
 import { InvoiceSettingsForm } from "../components/InvoiceSettingsForm";
@@ -88,6 +88,7 @@ export default function Settings() {
   // One toast per completed submission of each form (never the other form's last one again).
   useToasts(fetcher.data);
   useToasts(save.data);
+  useConnectedToast(connection);
 
   return (
     <Page>

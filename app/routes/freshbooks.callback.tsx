@@ -10,6 +10,7 @@ import { consumeOAuthState, OAuthStateError, verifyOAuthState, type StateProblem
 import { markNeedsReconnect } from "../freshbooks/token-vault.server";
 import { logger } from "../logger.server";
 import { messagePage } from "../components/message-page.server";
+import { CONNECTED_PARAM } from "../components/use-freshbooks-connect";
 
 /**
  * FreshBooks sends the merchant back here (top level, outside the admin iframe) after they
@@ -83,5 +84,6 @@ async function answer(request: Request): Promise<Response> {
     logger.error({ shop, reason, kind: error instanceof FreshBooksError ? error.kind : "unknown" }, "FreshBooks connection failed");
     return messagePage(502, "FreshBooks could not be connected", `${reason} ${AGAIN}`, adminAppUrl(shop, "/app/settings"));
   }
-  return redirect(adminAppUrl(shop, "/app/settings"));
+  // The Settings page says "Connected to <business>" (or asks to confirm a new login).
+  return redirect(adminAppUrl(shop, `/app/settings?${CONNECTED_PARAM}=1`));
 }

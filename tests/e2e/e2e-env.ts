@@ -26,6 +26,13 @@ export const E2E_BASE_URL = TEST_SHOPIFY.appUrl;
 /** The FreshBooks sandbox the e2e server talks to, controlled by tests over /__sandbox/*. */
 export const E2E_SANDBOX_PORT = 3190;
 export const E2E_SANDBOX_URL = `http://127.0.0.1:${E2E_SANDBOX_PORT}`;
+/**
+ * Where the pages load App Bridge from and where the FreshBooks callback sends the merchant
+ * back to the admin: addresses on the app's own host, answered by the browser fixture (the
+ * stand-in script; the admin's redirect into the embedded page), so no request leaves the machine.
+ */
+export const E2E_APP_BRIDGE_URL = `${TEST_SHOPIFY.appUrl}/__e2e/app-bridge.js`;
+export const E2E_ADMIN_URL = `${TEST_SHOPIFY.appUrl}/__e2e/admin`;
 
 export const E2E_SERVER_ENV = {
   ...TEST_ENV,
@@ -37,6 +44,8 @@ export const E2E_SERVER_ENV = {
   RUN_WORKER_IN_WEB: "true",
   FRESHBOOKS_API_URL: E2E_SANDBOX_URL,
   FRESHBOOKS_AUTH_URL: E2E_SANDBOX_URL,
+  APP_BRIDGE_URL: E2E_APP_BRIDGE_URL,
+  SHOPIFY_ADMIN_URL: E2E_ADMIN_URL,
 };
 
 /** authenticate.admin answers 410 to bots, and headless Chromium says "HeadlessChrome". */

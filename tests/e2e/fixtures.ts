@@ -3,7 +3,7 @@ import { appBridgeStandIn } from "../../app/dev/app-bridge-stand-in";
 import { API_VERSION_HEADER, embeddedUrl, sessionToken, TEST_SHOP, webhookHmac } from "../helpers/shopify";
 import pg from "pg";
 import { TEST_SHOPIFY } from "../test-env";
-import { DESKTOP_USER_AGENT, E2E_BASE_URL, E2E_DATABASE_URL, E2E_SANDBOX_URL } from "./e2e-env";
+import { DESKTOP_USER_AGENT, E2E_ADMIN_URL, E2E_APP_BRIDGE_URL, E2E_BASE_URL, E2E_DATABASE_URL, E2E_SANDBOX_URL } from "./e2e-env";
 
 /**
  * A page that behaves like the app inside the Shopify admin: App Bridge is served by the
@@ -13,7 +13,10 @@ import { DESKTOP_USER_AGENT, E2E_BASE_URL, E2E_DATABASE_URL, E2E_SANDBOX_URL } f
 export const test = base.extend<{ openApp: (path: string, shop?: string) => Promise<void> }>({
   page: async ({ page }, use) => {
     await routeShopify(page);
+    const outside = outsideRequests(page);
     await use(page);
+    // Offline really offline: no page of any test asked another host for anything.
+    expect(outside, "requests to hosts other than localhost").toEqual([]);
   },
   openApp: async ({ page }, use) => {
     await use(async (path, shop = TEST_SHOP) => {
@@ -23,28 +26,37 @@ export const test = base.extend<{ openApp: (path: string, shop?: string) => Prom
 });
 
 /**
- * What Shopify would serve: App Bridge (the stand-in) from its CDN, and the admin, which loads
- * the app embedded when the merchant comes back from FreshBooks to
- * admin.shopify.com/store/<store>/apps/<app>/<path>.
+ * What Shopify would serve, on the app's own host (E2E_APP_BRIDGE_URL, E2E_ADMIN_URL): App Bridge
+ * (the stand-in), and the admin, which loads the app embedded when the merchant comes back from
+ * FreshBooks to <admin>/store/<store>/apps/<app>/<path>. Anything for another host is refused
+ * and remembered: the test fails if a page asked for one (nothing leaves the machine).
  */
 export async function routeShopify(page: Page): Promise<void> {
-  await page.route("https://cdn.shopify.com/**", async (route) => {
-      if (route.request().url().includes("/shopifycloud/app-bridge.js")) {
-        const shop = new URL(page.url() || embeddedUrl("/app")).searchParams.get("shop") ?? TEST_SHOP;
-        await route.fulfill({
-          contentType: "text/javascript",
-          body: appBridgeStandIn({ apiKey: TEST_SHOPIFY.apiKey, shop, token: { value: sessionToken(shop) } }),
-        });
-      } else {
-        await route.abort();
-      }
+  await page.route(E2E_APP_BRIDGE_URL, async (route) => {
+    const shop = new URL(page.url() || embeddedUrl("/app")).searchParams.get("shop") ?? TEST_SHOP;
+    await route.fulfill({
+      contentType: "text/javascript",
+      body: appBridgeStandIn({ apiKey: TEST_SHOPIFY.apiKey, shop, token: { value: sessionToken(shop) } }),
     });
-    await page.route("https://admin.shopify.com/**", async (route) => {
-      const url = new URL(route.request().url());
-      const match = /^\/store\/([^/]+)\/apps\/[^/]+(\/.*)?$/.exec(url.pathname);
-      if (!match) return route.abort();
-      await route.fulfill({ status: 302, headers: { location: embeddedUrl(match[2] ?? "/app", `${match[1]}.myshopify.com`) } });
-    });
+  });
+  await page.route(`${E2E_ADMIN_URL}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    const match = /^\/store\/([^/]+)\/apps\/[^/]+(\/[^?]*)?$/.exec(url.pathname.slice(new URL(E2E_ADMIN_URL).pathname.length));
+    if (!match) return route.abort();
+    const target = new URL(embeddedUrl(match[2] ?? "/app", `${match[1]}.myshopify.com`));
+    for (const [name, value] of url.searchParams) target.searchParams.set(name, value);
+    await route.fulfill({ status: 302, headers: { location: target.toString() } });
+  });
+}
+
+/** Requests the page made to a host other than this machine's. */
+export function outsideRequests(page: Page): string[] {
+  const outside: string[] = [];
+  page.on("request", (request) => {
+    const { protocol, hostname } = new URL(request.url());
+    if ((protocol === "http:" || protocol === "https:") && !["localhost", "127.0.0.1", "[::1]"].includes(hostname)) outside.push(request.url());
+  });
+  return outside;
 }
 
 export { expect };
@@ -58,7 +70,7 @@ export { expect };
  */
 export async function connectThroughFreshBooks(page: Page, button: "Connect FreshBooks" | "Reconnect"): Promise<void> {
   // Until the callback has sent the browser back to the admin (the page is already on a settings URL).
-  const backInAdmin = page.waitForRequest((request) => request.url().startsWith("https://admin.shopify.com/"), { timeout: 0 });
+  const backInAdmin = page.waitForRequest((request) => request.url().startsWith(`${E2E_ADMIN_URL}/`), { timeout: 0 });
   await page.getByRole("button", { name: button, exact: true }).first().click();
   await backInAdmin;
   await page.waitForURL(/\/app\/settings\?/);
@@ -86,10 +98,14 @@ export async function sql<Row extends pg.QueryResultRow = pg.QueryResultRow>(tex
   }
 }
 
+/** The toasts shown on the current page; none while the page is navigating (its context is being replaced). */
 export async function toasts(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    ((window as unknown as { __appBridgeToasts?: { message: string }[] }).__appBridgeToasts ?? []).map((t) => t.message),
-  );
+  return page
+    .evaluate(() => ((window as unknown as { __appBridgeToasts?: { message: string }[] }).__appBridgeToasts ?? []).map((t) => t.message))
+    .catch((error: unknown) => {
+      if (error instanceof Error && /Execution context was destroyed|navigat/i.test(error.message)) return [];
+      throw error;
+    });
 }
 
 /** Shopify delivering a signed webhook (e.g. "customers/data_request") to the e2e server. */

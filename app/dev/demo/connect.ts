@@ -7,7 +7,7 @@
  * merchant confirming the FreshBooks login and business on the Settings page.
  */
 import { signSessionToken } from "../shopify-signing";
-import { DEMO_SHOP, DEMO_SHOPIFY } from "./constants";
+import { DEMO_PATHS, DEMO_SHOP, DEMO_SHOPIFY } from "./constants";
 
 /** The library turns away bots (isbot), and Node's fetch looks like one; a merchant uses a browser. */
 const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
@@ -61,6 +61,6 @@ export async function connectThroughOAuth(appUrl: string): Promise<void> {
   }
   const callback = await fetch(callbackUrl, { redirect: "manual", headers: { "User-Agent": BROWSER, Cookie: cookie } });
   const back = await location(callback, "/freshbooks/callback");
-  if (!back.startsWith("https://admin.shopify.com/")) throw new Error(`the callback sent the merchant to ${back}`);
+  if (!back.startsWith(new URL(DEMO_PATHS.admin, appUrl).toString())) throw new Error(`the callback sent the merchant to ${back}`);
   await confirmInSettings(appUrl);
 }

@@ -29,4 +29,6 @@ export const DEMO_PATHS = {
   /** The order page stand-in with the FreshBooks block (app/dev/demo/order-page.server.ts). */
   orderPage: "/demo/order",
   orderBlockScript: "/demo/order-block.js",
+  /** The demo's stand-in of the Shopify admin (SHOPIFY_ADMIN_URL): /demo/admin/store/<store>/apps/<key>/<path>. */
+  admin: "/demo/admin",
 } as const;

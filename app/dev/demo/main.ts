@@ -7,6 +7,7 @@
  * reuses the data; --reset starts fresh. Options: app/dev/demo/options.ts.
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { runPrisma } from "../../bin/prisma-cli.server";
@@ -63,6 +64,8 @@ function appEnvironment(options: DemoOptions, databaseUrl: string, sandboxUrl: s
     RUN_WORKER_IN_WEB: "false",
     WORKER_CONCURRENCY: "4",
     APP_BRIDGE_URL: `${appUrl}${DEMO_PATHS.appBridge}`,
+    // Back from FreshBooks (Connect, Reconnect) to the demo's Settings page, not to admin.shopify.com.
+    SHOPIFY_ADMIN_URL: `${appUrl}${DEMO_PATHS.admin}`,
     DEMO_MODE: "true",
   });
   delete env.REMIX_DEV_ORIGIN;
@@ -127,7 +130,32 @@ async function streamOrders(options: DemoOptions, appUrl: string, sandbox: Fresh
   if (!life.stopping) say(`all ${options.orders} orders sent; the sync log keeps updating. Ctrl-C to stop.`);
 }
 
+/** A reason not to start that the merchant can act on: one line, no stack trace. */
+class DemoStartError extends Error {}
+
+/** Which of the ports something already listens on (a listen on it fails). */
+async function takenPorts(ports: [string, number][]): Promise<[string, number][]> {
+  const taken: [string, number][] = [];
+  for (const [flag, port] of ports) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once("error", () => resolve(false));
+      probe.listen(port, () => probe.close(() => resolve(true)));
+    });
+    if (!free) taken.push([flag, port]);
+  }
+  return taken;
+}
+
 async function run(options: DemoOptions): Promise<void> {
+  // A second demo (or anything else) on one of its ports: said in one line, before starting anything.
+  const taken = await takenPorts([
+    ["--port", options.port],
+    ["--sandbox-port", options.sandboxPort],
+    ["--db-port", options.databasePort],
+  ]);
+  if (taken.length > 0) throw new DemoStartError(`port ${taken.map(([flag, port]) => `${port} (${flag})`).join(" and ")} ${taken.length === 1 ? "is" : "are"} already in use: is another demo running? Stop it, or choose other ports (npm run demo -- ${taken[0]![0]} N).`);
+
   const started = Date.now();
   const appUrl = `http://localhost:${options.port}`;
   const stateFile = path.join(options.dataDir, "freshbooks-sandbox.json");
@@ -138,11 +166,15 @@ async function run(options: DemoOptions): Promise<void> {
   const buildEnv = childEnv({ NODE_ENV: "production" });
 
   if (options.build) {
-    say("building the app (remix build, then the server and worker entries)");
+    say("building the app: 1/2 remix build (the pages, about half a minute)");
+    let step = Date.now();
     await runQuietly(["node_modules/@remix-run/dev/dist/cli.js", "build"], buildEnv);
     life.checkpoint();
+    say(`building the app: 2/2 the server and worker entries (remix build took ${((Date.now() - step) / 1000).toFixed(1)} s)`);
+    step = Date.now();
     await runQuietly(["--import", "tsx", "app/bin/build.ts"], buildEnv);
     life.checkpoint();
+    say(`built (${((Date.now() - step) / 1000).toFixed(1)} s)`);
   }
 
   say(`starting the embedded PostgreSQL on port ${options.databasePort} (${path.join(options.dataDir, "postgres")})`);
@@ -233,6 +265,11 @@ function main(): void {
   life.handleSignals();
   run(options).catch((error: unknown) => {
     if (error instanceof Stopped || life.stopping) return;
+    if (error instanceof DemoStartError) {
+      // Nothing was started: the reason, and nothing else.
+      process.stderr.write(`[demo] ${error.message}\n`);
+      process.exit(1);
+    }
     process.stderr.write(`[demo] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     void life.shutdown(1);
   });
