@@ -32,7 +32,8 @@ export const E2E_SANDBOX_URL = `http://127.0.0.1:${E2E_SANDBOX_PORT}`;
  * stand-in script; the admin's redirect into the embedded page), so no request leaves the machine.
  */
 export const E2E_APP_BRIDGE_URL = `${TEST_SHOPIFY.appUrl}/__e2e/app-bridge.js`;
-export const E2E_ADMIN_URL = `${TEST_SHOPIFY.appUrl}/__e2e/admin`;
+export const E2E_ADMIN_PORT = 3191;
+export const E2E_ADMIN_URL = `http://localhost:${E2E_ADMIN_PORT}/admin`;
 
 export const E2E_SERVER_ENV = {
   ...TEST_ENV,

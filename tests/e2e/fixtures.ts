@@ -26,10 +26,9 @@ export const test = base.extend<{ openApp: (path: string, shop?: string) => Prom
 });
 
 /**
- * What Shopify would serve, on the app's own host (E2E_APP_BRIDGE_URL, E2E_ADMIN_URL): App Bridge
- * (the stand-in), and the admin, which loads the app embedded when the merchant comes back from
- * FreshBooks to <admin>/store/<store>/apps/<app>/<path>. Anything for another host is refused
- * and remembered: the test fails if a page asked for one (nothing leaves the machine).
+ * What Shopify would serve: App Bridge (the stand-in) at E2E_APP_BRIDGE_URL, on the app's own
+ * host. The admin the FreshBooks callback returns to (E2E_ADMIN_URL) is a real stand-in server on
+ * this machine (tests/e2e/serve.ts). A page asking another host for anything fails its test.
  */
 export async function routeShopify(page: Page): Promise<void> {
   await page.route(E2E_APP_BRIDGE_URL, async (route) => {
@@ -38,14 +37,6 @@ export async function routeShopify(page: Page): Promise<void> {
       contentType: "text/javascript",
       body: appBridgeStandIn({ apiKey: TEST_SHOPIFY.apiKey, shop, token: { value: sessionToken(shop) } }),
     });
-  });
-  await page.route(`${E2E_ADMIN_URL}/**`, async (route) => {
-    const url = new URL(route.request().url());
-    const match = /^\/store\/([^/]+)\/apps\/[^/]+(\/[^?]*)?$/.exec(url.pathname.slice(new URL(E2E_ADMIN_URL).pathname.length));
-    if (!match) return route.abort();
-    const target = new URL(embeddedUrl(match[2] ?? "/app", `${match[1]}.myshopify.com`));
-    for (const [name, value] of url.searchParams) target.searchParams.set(name, value);
-    await route.fulfill({ status: 302, headers: { location: target.toString() } });
   });
 }
 

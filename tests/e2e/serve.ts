@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../../app/db/embedded-postgres.server";
 import { runPrisma } from "../../app/bin/prisma-cli.server";
 import { migrateWorkerSchema } from "../../app/jobs/migrate.server";
-import { seedOfflineSession, TEST_SHOP } from "../helpers/shopify";
+import { embeddedUrl, seedOfflineSession, TEST_SHOP } from "../helpers/shopify";
 import { startFreshBooksSandbox } from "../../app/dev/freshbooks-sandbox/server";
-import { E2E_DATABASE_NAME, E2E_DATABASE_PORT, E2E_DATABASE_URL, E2E_EXTERNAL_ADMIN_URL, E2E_SANDBOX_PORT, E2E_SERVER_ENV } from "./e2e-env";
+import { E2E_ADMIN_PORT, E2E_ADMIN_URL, E2E_DATABASE_NAME, E2E_DATABASE_PORT, E2E_DATABASE_URL, E2E_EXTERNAL_ADMIN_URL, E2E_SANDBOX_PORT, E2E_SERVER_ENV } from "./e2e-env";
 
 /**
  * Playwright's web server: a fresh database (dropped and migrated as in production), the
@@ -37,6 +38,24 @@ const sandbox = await startFreshBooksSandbox({
 });
 log(`FreshBooks sandbox on ${sandbox.url}`);
 
+// The Shopify admin, as far as the app needs it: where the FreshBooks callback sends the merchant
+// back (<admin>/store/<store>/apps/<app>/<path>), it loads the app's page embedded (a fresh
+// session token). A real server, so a redirect's target needs no browser interception.
+const adminPath = new URL(E2E_ADMIN_URL).pathname;
+const shopifyAdmin = createServer((request, response) => {
+  const url = new URL(request.url ?? "/", E2E_ADMIN_URL);
+  const match = /^\/store\/([^/]+)\/apps\/[^/]+(\/[^?]*)?$/.exec(url.pathname.slice(adminPath.length));
+  if (!url.pathname.startsWith(`${adminPath}/`) || !match) {
+    response.writeHead(404).end("not an admin page the e2e stand-in knows");
+    return;
+  }
+  const target = new URL(embeddedUrl(match[2] ?? "/app", `${match[1]}.myshopify.com`));
+  for (const [name, value] of url.searchParams) target.searchParams.set(name, value);
+  response.writeHead(302, { location: target.toString() }).end();
+});
+await new Promise<void>((resolve) => shopifyAdmin.listen(E2E_ADMIN_PORT, resolve));
+log(`Shopify admin stand-in on ${E2E_ADMIN_URL}`);
+
 const server = spawn(process.execPath, ["build/server.js"], {
   stdio: "inherit",
   env: { ...process.env, ...E2E_SERVER_ENV, DATABASE_URL: url } as NodeJS.ProcessEnv,
@@ -45,6 +64,7 @@ const stop = async () => {
   server.kill("SIGTERM");
   await new Promise((resolve) => server.once("exit", resolve));
   await sandbox.close();
+  shopifyAdmin.close();
   await database.stop();
   process.exit(0);
 };
