@@ -26,7 +26,8 @@ async function seedLog(count: number) {
 }
 
 const row = (page: Page, name: string) => page.locator("tbody tr").filter({ has: page.getByText(name, { exact: true }) });
-const badge = (page: Page, name: string) => row(page, name).locator(".Polaris-Badge");
+// The row's sync status badge (the first; a synced order may show its accounting state, e.g. "Paid", beside it).
+const badge = (page: Page, name: string) => row(page, name).locator(".Polaris-Badge").first();
 
 /** Counts the sync log's data requests (polls) from now on. */
 function countPolls(page: Page) {
