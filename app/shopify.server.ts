@@ -51,11 +51,7 @@ const shopify = shopifyApp({
 // sends them to the Shopify Admin sandbox in development and tests (app/shopify/admin-fetch.server.ts).
 installAdminApiFetch();
 
-export default shopify;
-export const apiVersion = API_VERSION;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
-export const registerWebhooks = shopify.registerWebhooks;
-export const sessionStorage = shopify.sessionStorage;

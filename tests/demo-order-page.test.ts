@@ -2,11 +2,11 @@ import { Window } from "happy-dom";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { DEMO_SHOP } from "../app/dev/demo/constants";
-import { reloadEnv } from "../app/env.server";
 import { loader as orderStateLoader } from "../app/routes/api.extension.orders.$orderId";
 // The page's functions, not the route files: the demo's routes may move (out of the app's build).
 import { demoOrderBlockScript as demoOrderBlock, demoOrderPage } from "../app/dev/demo/order-page.server";
 import { demoSessionToken } from "../app/dev/demo/session.server";
+import { setEnv } from "./helpers/env";
 import { resetSyncTables } from "./helpers/sync";
 import { routeArgs, seedOfflineSession, settle } from "./helpers/shopify";
 import { TEST_SHOPIFY } from "./test-env";
@@ -15,21 +15,13 @@ import { TEST_SHOPIFY } from "./test-env";
  * The demo's order page: the real order block bundle, run in a DOM with the page's own stand-in
  * for the `shopify` global, fetching the real backend with the demo's session token.
  */
-const saved = { DEMO_MODE: process.env.DEMO_MODE, NODE_ENV: process.env.NODE_ENV };
-function setEnv(variables: Record<string, string | undefined>) {
-  for (const [name, value] of Object.entries(variables)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-  reloadEnv();
-}
-
+let restoreEnv = () => {};
 beforeEach(async () => {
-  setEnv({ DEMO_MODE: "true", NODE_ENV: "development" });
+  restoreEnv = setEnv({ DEMO_MODE: "true", NODE_ENV: "development" });
   await resetSyncTables();
   await seedOfflineSession(process.env.DATABASE_URL!, DEMO_SHOP);
 });
-afterEach(() => setEnv(saved));
+afterEach(() => restoreEnv());
 
 const page = (query: string) => settle(() => demoOrderPage(new URL(`${TEST_SHOPIFY.appUrl}/demo/order${query}`))) as Promise<Response>;
 

@@ -4,29 +4,16 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { DEMO_SHOP } from "../app/dev/demo/constants";
-import { reloadEnv } from "../app/env.server";
 import { demoAdminPage, demoAppBridgeResponse, demoEntry, demoLanding, demoReload, demoSessionTokenResponse, settled } from "../app/dev/demo/routes.server";
 import { loader as faviconLoader } from "../app/routes/favicon[.]ico";
+import { setEnv } from "./helpers/env";
 
 const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 
 describe("the demo-only routes", () => {
-  const saved = { DEMO_MODE: process.env.DEMO_MODE, NODE_ENV: process.env.NODE_ENV };
-  afterEach(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    reloadEnv();
-  });
-
-  function withEnv(variables: Record<string, string | undefined>) {
-    for (const [name, value] of Object.entries(variables)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    reloadEnv();
-  }
+  const restores: (() => void)[] = [];
+  afterEach(() => restores.splice(0).reverse().forEach((restore) => restore()));
+  const withEnv = (variables: Record<string, string | undefined>) => void restores.push(setEnv(variables));
 
   const calls = {
     "/demo": () => demoEntry(new URL("http://localhost:3100/demo")),
@@ -77,19 +64,9 @@ describe("the demo-only routes", () => {
 });
 
 describe("the demo never leaves the demo", () => {
-  const saved = { DEMO_MODE: process.env.DEMO_MODE, NODE_ENV: process.env.NODE_ENV };
-  afterEach(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    reloadEnv();
-  });
-  const demoMode = () => {
-    process.env.DEMO_MODE = "true";
-    process.env.NODE_ENV = "development";
-    reloadEnv();
-  };
+  const restores: (() => void)[] = [];
+  afterEach(() => restores.splice(0).reverse().forEach((restore) => restore()));
+  const demoMode = () => void restores.push(setEnv({ DEMO_MODE: "true", NODE_ENV: "development" }));
   const html = { accept: "text/html,application/xhtml+xml" };
 
   it("the admin stand-in opens the page the FreshBooks callback names, embedded, with a fresh session token", () => {
@@ -138,8 +115,7 @@ describe("the demo never leaves the demo", () => {
   });
 
   function withoutDemo() {
-    delete process.env.DEMO_MODE;
-    reloadEnv();
+    restores.push(setEnv({ DEMO_MODE: undefined }));
   }
 });
 

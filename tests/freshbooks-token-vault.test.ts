@@ -1,17 +1,20 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
-import { reloadEnv } from "../app/env.server";
 import { connectionSummary, disconnect, freshbooksFor, tokenSourceFor } from "../app/freshbooks/connection.server";
 import { FreshBooksReconnectRequiredError } from "../app/freshbooks/errors";
 import { reencryptAllTokens } from "../app/freshbooks/reencrypt.server";
+import { createTokenCipher } from "../app/freshbooks/token-crypto.server";
+import type { VaultDeps } from "../app/freshbooks/token-vault.server";
 import { connectThroughOAuth, probe, refreshRequests, until, useFreshBooksSandbox } from "./helpers/freshbooks";
 import { TEST_SHOP } from "./helpers/shopify";
 import { v1Ciphertext } from "./helpers/token-formats";
 import { TEST_ENV } from "./test-env";
 
 const sandbox = await useFreshBooksSandbox();
-const deps = { db: prisma, now: () => sandbox.now() };
+// The token keys come in through the vault's dependencies (`cipher`), as a rotation test sets them:
+// the app's own routes (the OAuth callback) keep sealing with the configured key, OLD_KEY below.
+const deps: VaultDeps = { db: prisma, now: () => sandbox.now() };
 const TWELVE_HOURS = 12 * 3600;
 const OTHER_SHOP = "second-store.myshopify.com";
 const status = async (shop: string) => (await connectionSummary(shop, prisma))?.status;
@@ -24,9 +27,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await prisma.appFlag.deleteMany();
-  process.env.TOKEN_ENCRYPTION_KEY = TEST_ENV.TOKEN_ENCRYPTION_KEY;
-  delete process.env.TOKEN_ENCRYPTION_KEYS_PREVIOUS;
-  reloadEnv();
+  delete deps.cipher;
 });
 
 describe("two stores connected with the same FreshBooks login", () => {
@@ -119,11 +120,9 @@ describe("refreshing", () => {
 const OLD_KEY = TEST_ENV.TOKEN_ENCRYPTION_KEY;
 const NEW_KEY = randomBytes(32).toString("hex");
 
+/** What a deployment does by changing TOKEN_ENCRYPTION_KEY / TOKEN_ENCRYPTION_KEYS_PREVIOUS, for the vault calls below. */
 function rotateKeys(current: string, previous?: string): void {
-  process.env.TOKEN_ENCRYPTION_KEY = current;
-  if (previous) process.env.TOKEN_ENCRYPTION_KEYS_PREVIOUS = previous;
-  else delete process.env.TOKEN_ENCRYPTION_KEYS_PREVIOUS;
-  reloadEnv();
+  deps.cipher = createTokenCipher(current, previous ? [previous] : []);
 }
 
 
@@ -139,8 +138,8 @@ describe("key rotation", () => {
     });
 
     rotateKeys(NEW_KEY, OLD_KEY);
-    expect(await reencryptAllTokens(prisma)).toEqual({ rewritten: 2, alreadyCurrent: 0, unreadable: [] });
-    expect(await reencryptAllTokens(prisma)).toEqual({ rewritten: 0, alreadyCurrent: 2, unreadable: [] });
+    expect(await reencryptAllTokens(prisma, deps.cipher)).toEqual({ rewritten: 2, alreadyCurrent: 0, unreadable: [] });
+    expect(await reencryptAllTokens(prisma, deps.cipher)).toEqual({ rewritten: 0, alreadyCurrent: 2, unreadable: [] });
 
     rotateKeys(NEW_KEY);
     for (const row of await prisma.freshbooksConnection.findMany()) expect(row.accessTokenEnc.startsWith("v2.")).toBe(true);
@@ -161,12 +160,12 @@ describe("key rotation", () => {
     await restoreV1Row();
     await expect(taxes(TEST_SHOP)).resolves.toBeInstanceOf(Array); // before: still read (and rewritten)
 
-    expect(await reencryptAllTokens(prisma)).toEqual({ rewritten: 0, alreadyCurrent: 1, unreadable: [] });
+    expect(await reencryptAllTokens(prisma, deps.cipher)).toEqual({ rewritten: 0, alreadyCurrent: 1, unreadable: [] });
     await restoreV1Row(); // same key, same token: only the format is old
 
     await expect(taxes(TEST_SHOP)).rejects.toBeInstanceOf(FreshBooksReconnectRequiredError);
     expect(await connectionSummary(TEST_SHOP, prisma)).toMatchObject({ status: "needs_reconnect", statusReason: expect.stringMatching(/cannot be decrypted/) });
-    expect(await reencryptAllTokens(prisma)).toEqual({ rewritten: 0, alreadyCurrent: 0, unreadable: [TEST_SHOP] });
+    expect(await reencryptAllTokens(prisma, deps.cipher)).toEqual({ rewritten: 0, alreadyCurrent: 0, unreadable: [TEST_SHOP] });
     await connectThroughOAuth(TEST_SHOP);
     await expect(taxes(TEST_SHOP)).resolves.toBeInstanceOf(Array);
   });
@@ -178,7 +177,7 @@ describe("key rotation", () => {
     await expect(taxes(TEST_SHOP)).rejects.toBeInstanceOf(FreshBooksReconnectRequiredError);
     const summary = await connectionSummary(TEST_SHOP, prisma);
     expect(summary).toMatchObject({ status: "needs_reconnect", statusReason: expect.stringMatching(/cannot be decrypted/) });
-    expect(await reencryptAllTokens(prisma)).toEqual({ rewritten: 0, alreadyCurrent: 0, unreadable: [TEST_SHOP] });
+    expect(await reencryptAllTokens(prisma, deps.cipher)).toEqual({ rewritten: 0, alreadyCurrent: 0, unreadable: [TEST_SHOP] });
   });
 
   it("a ciphertext copied into another shop's row does not decrypt there", async () => {

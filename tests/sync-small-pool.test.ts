@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 // A worker whose Prisma pool (2) is smaller than its concurrency (8): orders from one new
 // customer wait for each other's client lock without holding pooled connections, so nothing
 // stalls (before, every pooled connection sat in a transaction waiting for the lock).
-process.env.DATABASE_POOL_SIZE = "2";
-const { reloadEnv } = await import("../app/env.server");
-reloadEnv();
+// The pool is made when app/db.server is first imported, so the setting goes in (through the one
+// door, tests/helpers/env.ts) before the imports below.
+const { useEnv } = await import("./helpers/env");
+useEnv({ DATABASE_POOL_SIZE: "2" });
 const { default: prisma } = await import("../app/db.server");
 const { connectThroughOAuth, useFreshBooksSandbox } = await import("./helpers/freshbooks");
 const { usOrder } = await import("./helpers/orders");

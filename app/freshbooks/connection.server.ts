@@ -6,7 +6,7 @@ import { createFreshBooksClient, fetchIdentity, type FreshBooksClient, type Toke
 import { FreshBooksAuthError, FreshBooksReconnectRequiredError } from "./errors";
 import { retryGet } from "./http.server";
 import { revokeToken } from "./oauth.server";
-import { TokenDecryptionError } from "./token-crypto.server";
+import { TokenDecryptionError, type TokenCipher } from "./token-crypto.server";
 import {
   markNeedsReconnect,
   openToken,
@@ -82,7 +82,7 @@ export async function saveAuthorization(shop: string, tokens: TokenResponse, dep
   const businesses = usableBusinesses(identity.business_memberships);
   return withIdentityLock(identity.id, async () => {
     if (businesses.length === 0) {
-      await storePairForIdentity(deps.db, identity.id, tokens, now);
+      await storePairForIdentity(deps.db, identity.id, tokens, now, deps.cipher);
       await deps.db.freshbooksConnection.updateMany({
         where: { shop, identityId: identity.id },
         data: { status: "needs_reconnect", statusReason: NO_USABLE_BUSINESS },
@@ -97,7 +97,7 @@ export async function saveAuthorization(shop: string, tokens: TokenResponse, dep
         : undefined;
     const data = {
       identityId: identity.id,
-      ...sealedColumns(shop, tokens, now),
+      ...sealedColumns(shop, tokens, now, deps.cipher),
       status: confirmed ? "connected" : "pending",
       statusReason: confirmed ? null : PENDING_REASON,
       businessId: confirmed?.id ?? null,
@@ -108,7 +108,7 @@ export async function saveAuthorization(shop: string, tokens: TokenResponse, dep
       connectedAt: now,
     };
     const row = await deps.db.freshbooksConnection.upsert({ where: { shop }, create: { shop, ...data }, update: data });
-    const shops = await storePairForIdentity(deps.db, identity.id, tokens, now);
+    const shops = await storePairForIdentity(deps.db, identity.id, tokens, now, deps.cipher);
     logger.info({ shop, status: row.status, businesses: businesses.length, sharedWith: shops.length - 1 }, "FreshBooks authorized");
     if (row.status === "connected") await resumeAfterReconnect(deps.db, shop);
     await reviveSharingShops(deps.db, identity.id, shop);
@@ -196,7 +196,7 @@ export async function disconnect(shop: string, deps: VaultDeps): Promise<void> {
 
 async function revokeQuietly(row: FreshbooksConnection, deps: VaultDeps): Promise<void> {
   try {
-    await revokeToken(await openToken(deps.db, row, "refresh"), { fetch: deps.fetch });
+    await revokeToken(await openToken(deps.db, row, "refresh", deps.cipher), { fetch: deps.fetch });
   } catch (error) {
     const reason = error instanceof TokenDecryptionError ? "the stored token cannot be decrypted" : error instanceof Error ? error.message : String(error);
     logger.warn({ shop: row.shop, reason }, "FreshBooks revoke failed; deleting locally");
@@ -216,13 +216,14 @@ export function tokenSourceFor(shop: string, deps: VaultDeps): TokenSource {
       if (row.accessTokenExpiresAt.getTime() - now.getTime() <= REFRESH_MARGIN_MS) return tokenUnderLock(shop, null, deps);
       let token: string;
       try {
-        token = await openToken(deps.db, row, "access");
+        token = await openToken(deps.db, row, "access", deps.cipher);
       } catch (error) {
         if (!(error instanceof TokenDecryptionError)) throw error;
         await markNeedsReconnect(deps.db, shop, UNREADABLE_REASON);
         throw new FreshBooksReconnectRequiredError(UNREADABLE_REASON, null);
       }
-      if (tokenCipher().isStale(row.accessTokenEnc) || tokenCipher().isStale(row.refreshTokenEnc)) await reencryptRow(deps.db, row);
+      const cipher = deps.cipher ?? tokenCipher();
+      if (cipher.isStale(row.accessTokenEnc) || cipher.isStale(row.refreshTokenEnc)) await reencryptRow(deps.db, row, cipher);
       return token;
     },
     afterUnauthorized(refused) {
@@ -242,10 +243,9 @@ export function tokenSourceFor(shop: string, deps: VaultDeps): TokenSource {
 }
 
 /** Key rotation on use: values written with a previous key or format are rewritten with the current one. */
-export async function reencryptRow(db: PrismaClient, row: FreshbooksConnection): Promise<boolean> {
-  const cipher = tokenCipher();
-  const access = await openToken(db, row, "access");
-  const refresh = await openToken(db, row, "refresh");
+export async function reencryptRow(db: PrismaClient, row: FreshbooksConnection, cipher: TokenCipher = tokenCipher()): Promise<boolean> {
+  const access = await openToken(db, row, "access", cipher);
+  const refresh = await openToken(db, row, "refresh", cipher);
   const updated = await db.freshbooksConnection.updateMany({
     where: { shop: row.shop, accessTokenEnc: row.accessTokenEnc, refreshTokenEnc: row.refreshTokenEnc },
     data: {

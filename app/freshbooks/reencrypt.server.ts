@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { logger } from "../logger.server";
 import { reencryptRow } from "./connection.server";
-import { TokenDecryptionError } from "./token-crypto.server";
+import { TokenDecryptionError, type TokenCipher } from "./token-crypto.server";
 import { markNeedsReconnect, openToken, tokenCipher, UNREADABLE_REASON, V1_RETIRED_FLAG } from "./token-vault.server";
 
 export interface ReencryptReport {
@@ -18,9 +18,8 @@ export interface ReencryptReport {
  * Runs across all shops: an operator's command, not a request of one shop. When it completes it
  * retires the v1 format (no AAD): v1 values are refused afterwards (docs/decisions/0005).
  */
-export async function reencryptAllTokens(db: PrismaClient): Promise<ReencryptReport> {
+export async function reencryptAllTokens(db: PrismaClient, cipher: TokenCipher = tokenCipher()): Promise<ReencryptReport> {
   const report: ReencryptReport = { rewritten: 0, alreadyCurrent: 0, unreadable: [] };
-  const cipher = tokenCipher();
   const rows = await db.freshbooksConnection.findMany({ orderBy: { shop: "asc" } });
   for (const row of rows) {
     if (!cipher.isStale(row.accessTokenEnc) && !cipher.isStale(row.refreshTokenEnc)) {
@@ -28,15 +27,15 @@ export async function reencryptAllTokens(db: PrismaClient): Promise<ReencryptRep
       continue;
     }
     try {
-      await openToken(db, row, "access");
-      await openToken(db, row, "refresh");
+      await openToken(db, row, "access", cipher);
+      await openToken(db, row, "refresh", cipher);
     } catch (error) {
       if (!(error instanceof TokenDecryptionError)) throw error;
       await markNeedsReconnect(db, row.shop, UNREADABLE_REASON);
       report.unreadable.push(row.shop);
       continue;
     }
-    if (await reencryptRow(db, row)) report.rewritten += 1;
+    if (await reencryptRow(db, row, cipher)) report.rewritten += 1;
     else report.alreadyCurrent += 1;
   }
   // Every readable row is now v2 (the app never writes v1; a row changed meanwhile was written

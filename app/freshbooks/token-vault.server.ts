@@ -24,6 +24,8 @@ export interface VaultDeps {
   db: PrismaClient;
   now?: () => Date;
   fetch?: typeof fetch;
+  /** The token keys; by default the configured ones (TOKEN_ENCRYPTION_KEY, TOKEN_ENCRYPTION_KEYS_PREVIOUS). Tests of a rotation pass their own. */
+  cipher?: TokenCipher;
 }
 
 let cached: { keys: string; cipher: TokenCipher } | undefined;
@@ -56,9 +58,8 @@ export const V1_RETIRED_MESSAGE = "token is in the v1 format, which tokens:reenc
  * an old backup or copied from another shop) is read only until re-encryption retired the format.
  * The flag is looked up only when a v1 value shows up, so current rows cost no query.
  */
-export async function openToken(db: FlagReader, row: SealedRow, column: TokenColumn): Promise<string> {
+export async function openToken(db: FlagReader, row: SealedRow, column: TokenColumn, cipher: TokenCipher = tokenCipher()): Promise<string> {
   const sealed = column === "access" ? row.accessTokenEnc : row.refreshTokenEnc;
-  const cipher = tokenCipher();
   if (cipher.isV1(sealed) && (await isV1Retired(db))) throw new TokenDecryptionError(V1_RETIRED_MESSAGE);
   return cipher.decrypt(sealed, tokenContext(row.shop, column));
 }
@@ -67,8 +68,7 @@ export async function isV1Retired(db: FlagReader): Promise<boolean> {
   return (await db.appFlag.findUnique({ where: { name: V1_RETIRED_FLAG } })) !== null;
 }
 
-export function sealedColumns(shop: string, tokens: TokenResponse, now: Date) {
-  const cipher = tokenCipher();
+export function sealedColumns(shop: string, tokens: TokenResponse, now: Date, cipher: TokenCipher = tokenCipher()) {
   return {
     accessTokenEnc: cipher.encrypt(tokens.access_token, tokenContext(shop, "access")),
     refreshTokenEnc: cipher.encrypt(tokens.refresh_token, tokenContext(shop, "refresh")),
@@ -103,13 +103,13 @@ const WRITE_ATTEMPTS = 3;
  * Stores a pair FreshBooks just issued in every row of its identity: the old refresh token is
  * dead for all of them. Retried: losing this write would leave the login with no live token.
  */
-export async function storePairForIdentity(db: PrismaClient, identityId: number, tokens: TokenResponse, now: Date): Promise<string[]> {
+export async function storePairForIdentity(db: PrismaClient, identityId: number, tokens: TokenResponse, now: Date, cipher: TokenCipher = tokenCipher()): Promise<string[]> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.$transaction(async (tx) => {
         const rows = await tx.freshbooksConnection.findMany({ where: { identityId }, select: { shop: true } });
         for (const { shop } of rows) {
-          await tx.freshbooksConnection.update({ where: { shop }, data: sealedColumns(shop, tokens, now) });
+          await tx.freshbooksConnection.update({ where: { shop }, data: sealedColumns(shop, tokens, now, cipher) });
         }
         return rows.map((row) => row.shop);
       });
@@ -158,8 +158,8 @@ async function refreshLocked(shop: string, identityId: number, refused: string |
   let stored: string;
   let refreshToken: string;
   try {
-    stored = await openToken(deps.db, row, "access");
-    refreshToken = await openToken(deps.db, row, "refresh");
+    stored = await openToken(deps.db, row, "access", deps.cipher);
+    refreshToken = await openToken(deps.db, row, "refresh", deps.cipher);
   } catch (error) {
     if (!(error instanceof TokenDecryptionError)) throw error;
     await markNeedsReconnect(deps.db, shop, UNREADABLE_REASON);
@@ -178,7 +178,7 @@ async function refreshLocked(shop: string, identityId: number, refused: string |
     for (const other of shops) await markNeedsReconnect(deps.db, other.shop, error.message);
     return { kind: "reconnect", reason: error.message };
   }
-  const shops = await storePairForIdentity(deps.db, identityId, tokens, now);
+  const shops = await storePairForIdentity(deps.db, identityId, tokens, now, deps.cipher);
   logger.info({ shop, sharedWith: shops.length - 1 }, "FreshBooks access token refreshed");
   return { kind: "token", token: tokens.access_token };
 }

@@ -49,9 +49,6 @@ export interface RetryTiming {
   jitter?: () => number;
 }
 
-/** The retry budget an attempt is charged to (RETRY_BUDGETS). */
-export type RetryBudget = "rateLimit" | "transient";
-
 /** What an order has used of each budget before this attempt. */
 export interface UsedBudgets {
   rateLimit: number;

@@ -1,5 +1,4 @@
 import { afterAll } from "vitest";
-import { reloadEnv } from "../../app/env.server";
 import { startFreshBooksSandbox, type FreshBooksSandbox, type SandboxOptions } from "../../app/dev/freshbooks-sandbox/server";
 import { confirmConnection, connectionSummary } from "../../app/freshbooks/connection.server";
 import { connectStartUrl } from "../../app/freshbooks/oauth-browser.server";
@@ -8,6 +7,7 @@ import { loader as callbackLoader } from "../../app/routes/freshbooks.callback";
 import { loader as connectLoader } from "../../app/routes/freshbooks.connect";
 import prisma from "../../app/db.server";
 import { TEST_ENV } from "../test-env";
+import { useEnv } from "./env";
 import { routeArgs, settle, TEST_SHOP } from "./shopify";
 
 /**
@@ -21,9 +21,8 @@ export async function useFreshBooksSandbox(options: SandboxOptions = {}): Promis
     redirectUris: [TEST_ENV.FRESHBOOKS_REDIRECT_URI],
     ...options,
   });
-  process.env.FRESHBOOKS_API_URL = sandbox.url;
-  process.env.FRESHBOOKS_AUTH_URL = sandbox.url;
-  reloadEnv();
+  // The routes (connect, callback) read these settings themselves: through the one door.
+  useEnv({ FRESHBOOKS_API_URL: sandbox.url, FRESHBOOKS_AUTH_URL: sandbox.url });
   afterAll(() => sandbox.close());
   return sandbox;
 }

@@ -1,7 +1,7 @@
 import { afterAll } from "vitest";
-import { reloadEnv } from "../../app/env.server";
 import { startShopifyAdminSandbox, type AddShop, type ShopifyAdminSandbox, type ShopifyAdminSandboxOptions } from "../../app/dev/shopify-admin-sandbox/server";
 import { forgetThrottleState } from "../../app/shopify/admin-api.server";
+import { useEnv } from "./env";
 import { TEST_SHOP } from "./shopify";
 
 /**
@@ -11,13 +11,9 @@ import { TEST_SHOP } from "./shopify";
 export async function useShopifyAdminSandbox(options: ShopifyAdminSandboxOptions & { shop?: Partial<AddShop> } = {}): Promise<ShopifyAdminSandbox> {
   const sandbox = await startShopifyAdminSandbox(options);
   sandbox.addShop({ domain: TEST_SHOP, ...options.shop });
-  process.env.SHOPIFY_ADMIN_API_URL = sandbox.url;
-  reloadEnv();
+  // Read at each request by the fetch the library's Admin client is given (app/shopify/admin-fetch.server.ts).
+  useEnv({ SHOPIFY_ADMIN_API_URL: sandbox.url });
   forgetThrottleState();
-  afterAll(async () => {
-    await sandbox.close();
-    delete process.env.SHOPIFY_ADMIN_API_URL;
-    reloadEnv();
-  });
+  afterAll(() => sandbox.close());
   return sandbox;
 }

@@ -21,8 +21,7 @@ import { buildBusinesses, SandboxData, type BusinessConfig, type RequestLogEntry
 export type { SandboxOptions } from "./context";
 export type { Dialect, DialectName } from "./dialect";
 export { DEFAULT_DIALECT, DIALECT_VALUES } from "./dialect";
-export type { FaultRule, FaultSpec, RandomFaults, RateLimit } from "./faults";
-export type { RequestFilter, SandboxInspector } from "./inspect";
+export type { SandboxInspector } from "./inspect";
 export { FaultControl } from "./faults";
 
 /** What configure() changes; `withheldScopes`: scopes refused even when granted (a lost permission). */

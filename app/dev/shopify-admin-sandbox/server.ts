@@ -14,7 +14,6 @@ import { GraphqlSyntaxError } from "./graphql";
 import { graphqlOrderFromWebhook, type SandboxOrder } from "./orders";
 
 export type { SandboxShop } from "./execute";
-export { graphqlOrderFromWebhook } from "./orders";
 
 /**
  * Where Shopify's behaviour is not documented, each plausible reading (docs/shopify-admin-api.md §6):

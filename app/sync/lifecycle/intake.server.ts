@@ -13,9 +13,6 @@ import { readableOrderParts } from "../../models/order-sync.server";
 import { orderEventJobSql } from "./queue.server";
 import { lifecycleOrderSchema, LIFECYCLE_TOPICS, refundSchema, transactionSchema, type LifecycleTopic } from "./schemas";
 
-/** graphile-worker's own retries for an event (database errors, bugs); FreshBooks' answers are handled by the job. */
-export const EVENT_JOB_MAX_ATTEMPTS = 10;
-
 export interface ParsedEvent {
   orderId: string;
   /** The business key: stable across redeliveries and across webhook ids. */
@@ -50,15 +47,6 @@ export function parseLifecycleEvent(topic: LifecycleTopic, payload: unknown): Pa
   // A cancellation happens once per order; a paid or updated order is that order at one moment.
   const eventKey = topic === "ORDERS_CANCELLED" ? order.id : `${order.id}@${order.updated_at ?? ""}`;
   return { orderId: order.id, eventKey, amount: total?.amount ?? order.total_price, currency: total?.currency_code ?? null };
-}
-
-export function eventJobKey(shop: string, eventId: bigint | string): string {
-  return `order-event:${shop}:${eventId}`;
-}
-
-/** Every event of one order runs in this graphile-worker queue: one at a time, in the order queued. */
-export function orderQueueName(shop: string, orderId: string): string {
-  return `order:${shop}:${orderId}`;
 }
 
 export type EventOutcome = "queued" | "requeued" | "duplicate-delivery" | "duplicate-event";

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { gidDigits, shopifyId, withOrderId } from "../../shopify/json";
-import { moneySetSchema, shopifyOrderSchema } from "../../shopify/order-schema";
+import { moneySetSchema } from "../../shopify/order-schema";
 
 const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal number written as a string");
 /** A number Shopify writes as JSON number (refund line subtotal/total_tax): its text, never a float computation. */
@@ -112,9 +112,6 @@ export const lifecycleOrderSchema = z.preprocess(
     refunds: z.array(z.unknown()).nullish(),
   }),
 );
-export type LifecycleOrder = z.infer<typeof lifecycleOrderSchema>;
-
-export { shopifyOrderSchema };
 
 /** The topics this module handles, in the library's form, and their route topics. */
 export const LIFECYCLE_TOPICS = {
