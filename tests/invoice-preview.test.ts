@@ -1,10 +1,10 @@
 import type { Prisma } from "@prisma/client";
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
-import { previewInvoice } from "../app/models/invoice-preview.server";
+import { previewInvoice, type InvoicePreviewData } from "../app/models/invoice-preview.server";
 import { invoiceView } from "../app/models/invoice-view";
 import { defaultSettings } from "../app/models/settings.server";
-import { loader, type InvoicePreviewData } from "../app/routes/app.invoice-preview";
+import { loader } from "../app/routes/app.invoice-preview";
 import { orderFixture, usOrder } from "./helpers/orders";
 import { routeArgs, seedOfflineSession, sessionToken, TEST_SHOP } from "./helpers/shopify";
 import { resetSyncTables } from "./helpers/sync";

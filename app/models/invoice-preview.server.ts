@@ -10,7 +10,7 @@ import { shopifyOrderSchema, type ShopifyOrder } from "../shopify/order-schema";
 import { mapOrder } from "../sync/mapping";
 import { MoneyReader } from "../sync/mapping/money";
 import { SAMPLE_ORDER } from "./invoice-preview-sample";
-import type { Settings } from "./settings.server";
+import type { Settings, SettingsFormErrors } from "./settings.server";
 
 /** The settings the invoice depends on, as typed in the form. */
 export type PreviewSettings = Pick<Settings, "invoicePrefix" | "dueOffsetDays" | "clientStrategy" | "fallbackClientName" | "recordPayments" | "emailInvoices">;
@@ -33,6 +33,9 @@ export interface InvoicePreview {
 }
 
 export type InvoicePreviewResult = { ok: true; preview: InvoicePreview } | { ok: false; orderName: string; reason: string };
+
+/** What the preview route answers: the preview, or the form's own errors (nothing to preview). */
+export type InvoicePreviewData = InvoicePreviewResult | { ok: false; errors: SettingsFormErrors };
 
 /** The shop's most recent order that can be read (a redacted or unreadable payload is passed over). */
 async function latestOrder(db: PrismaClient, shop: string): Promise<ShopifyOrder | null> {

@@ -1,10 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "../db.server";
-import { previewInvoice, type InvoicePreviewResult } from "../models/invoice-preview.server";
-import { parseSettingsForm, type SettingsFormErrors } from "../models/settings.server";
+import { previewInvoice, type InvoicePreviewData } from "../models/invoice-preview.server";
+import { parseSettingsForm } from "../models/settings.server";
 import { authenticate } from "../shopify.server";
-
-export type InvoicePreviewData = InvoicePreviewResult | { ok: false; errors: SettingsFormErrors };
 
 /**
  * The invoice the Settings form's values (as typed, unsaved, in the query string) would create:
