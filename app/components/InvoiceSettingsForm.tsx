@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { SaveBar } from "@shopify/app-bridge-react";
 import { BlockStack, Button, Card, Checkbox, ChoiceList, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import type { Settings, SettingsFormErrors } from "../models/settings.server";
@@ -12,12 +12,14 @@ export interface InvoiceSettingsFormProps {
   errors: SettingsFormErrors;
   saving: boolean;
   onSave(form: Record<string, string>): void;
+  /** The values as typed, on first render and after each change (the invoice preview follows them). */
+  onChange?(form: Record<string, string>): void;
 }
 
 const PRESET_DAYS = ["0", "7", "15", "30", "60"];
 
 /** Invoice settings: number prefix (with a preview), payment terms, clients, payments, email. */
-export function InvoiceSettingsForm({ initial, errors, saving, onSave }: InvoiceSettingsFormProps) {
+export function InvoiceSettingsForm({ initial, errors, saving, onSave, onChange }: InvoiceSettingsFormProps) {
   const [prefix, setPrefix] = useState(initial.invoicePrefix);
   const [dueTerms, setDueTerms] = useState(PRESET_DAYS.includes(String(initial.dueOffsetDays)) ? String(initial.dueOffsetDays) : "custom");
   const [customDays, setCustomDays] = useState(String(initial.dueOffsetDays));
@@ -36,6 +38,10 @@ export function InvoiceSettingsForm({ initial, errors, saving, onSave }: Invoice
     recordPayments: recordPayments ? "on" : "off",
     emailInvoices: emailInvoices ? "on" : "off",
   };
+  const typed = JSON.stringify(form);
+  useEffect(() => {
+    onChange?.(JSON.parse(typed) as Record<string, string>);
+  }, [typed, onChange]);
   const saved = formOf(initial);
   // Changed from what is saved (custom days count only while "Custom" is chosen).
   const dirty = (Object.keys(form) as (keyof typeof form)[]).some((key) => key !== "customDueDays" && form[key] !== saved[key]) || (dueTerms === "custom" && customDays !== saved.customDueDays);

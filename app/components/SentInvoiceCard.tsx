@@ -25,7 +25,13 @@ export interface SentInvoiceProps {
   /** FreshBooks minus Shopify, when they differ. */
   difference: string | null;
   payment: RecordedPayment | null;
+  /** Other words for the same invoice before it exists (the Settings preview). */
+  labels?: Partial<typeof SENT_LABELS>;
+  /** Shown under the heading (the preview's order and client). */
+  children?: ReactNode;
 }
+
+const SENT_LABELS = { title: "Invoice in FreshBooks", total: "Total in FreshBooks", payments: "Payments recorded", noPayment: "None recorded by this app." };
 
 const cell: CSSProperties = { padding: "var(--p-space-200) var(--p-space-300)", verticalAlign: "top", borderTop: "var(--p-border-width-025) solid var(--p-color-border-secondary)" };
 const number: CSSProperties = { ...cell, textAlign: "end", whiteSpace: "nowrap" };
@@ -34,8 +40,9 @@ const number: CSSProperties = { ...cell, textAlign: "end", whiteSpace: "nowrap" 
  * The invoice as FreshBooks has it: each line with its discount and taxes, the subtotal, each
  * tax, the total, Shopify's total beside it, the difference if any, and the payment recorded.
  */
-export function SentInvoiceCard({ invoice, freshbooksTotal, shopifyTotal, difference, payment }: SentInvoiceProps) {
+export function SentInvoiceCard({ invoice, freshbooksTotal, shopifyTotal, difference, payment, labels, children }: SentInvoiceProps) {
   const locale = useLocale();
+  const words = { ...SENT_LABELS, ...labels };
   const currency = invoice.currency_code;
   const money = (amount: string) => formatMoney(amount, currency, locale);
   const view = invoiceView(invoice);
@@ -44,7 +51,7 @@ export function SentInvoiceCard({ invoice, freshbooksTotal, shopifyTotal, differ
       <BlockStack gap="300">
         <BlockStack gap="100">
           <Text as="h2" variant="headingMd">
-            Invoice in FreshBooks
+            {words.title}
           </Text>
           <Text as="p" tone="subdued">
             {[invoice.invoice_number, invoice.create_date ? formatDay(invoice.create_date, locale) : null, dueTerms(invoice.due_offset_days), currency]
@@ -52,6 +59,7 @@ export function SentInvoiceCard({ invoice, freshbooksTotal, shopifyTotal, differ
               .join(" · ")}
           </Text>
         </BlockStack>
+        {children}
         {view ? (
           <table style={{ width: "100%", borderCollapse: "collapse" }} aria-label="Invoice lines">
             <thead>
@@ -100,7 +108,7 @@ export function SentInvoiceCard({ invoice, freshbooksTotal, shopifyTotal, differ
                   {money(tax.amount)}
                 </SummaryRow>
               ))}
-              <SummaryRow label="Total in FreshBooks" strong>
+              <SummaryRow label={words.total} strong>
                 {freshbooksTotal ? money(freshbooksTotal) : `${money(view.total)} (not created yet)`}
               </SummaryRow>
               <SummaryRow label="Total in Shopify">{money(shopifyTotal)}</SummaryRow>
@@ -118,7 +126,7 @@ export function SentInvoiceCard({ invoice, freshbooksTotal, shopifyTotal, differ
         )}
         <BlockStack gap="100">
           <Text as="h3" variant="headingSm">
-            Payments recorded
+            {words.payments}
           </Text>
           {payment ? (
             <InlineStack gap="200" wrap>
@@ -131,7 +139,7 @@ export function SentInvoiceCard({ invoice, freshbooksTotal, shopifyTotal, differ
             </InlineStack>
           ) : (
             <Text as="p" tone="subdued">
-              None recorded by this app.
+              {words.noPayment}
             </Text>
           )}
         </BlockStack>

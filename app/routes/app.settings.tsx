@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
+import { useState } from "react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
 import { z } from "zod";
@@ -8,6 +9,7 @@ import { useConnectedToast, useFreshBooksConnect } from "../components/use-fresh
 import { useToasts } from "../components/use-toasts";
 import { DataRequestsCard } from "../components/DataRequestsCard";
 import { InvoiceSettingsForm } from "../components/InvoiceSettingsForm";
+import { InvoicePreviewCard } from "../components/InvoicePreviewCard";
 import { LifecycleSettingsCard } from "../components/LifecycleSettingsCard";
 import prisma from "../db.server";
 import { getSettings, parseSettingsForm, saveSettings, type SettingsFormErrors } from "../models/settings.server";
@@ -89,6 +91,8 @@ export default function Settings() {
   useToasts(fetcher.data);
   useToasts(save.data);
   useConnectedToast(connection);
+  // The invoice settings as typed (unsaved): the invoice preview follows them.
+  const [typed, setTyped] = useState<Record<string, string> | null>(null);
 
   return (
     <Page>
@@ -110,7 +114,9 @@ export default function Settings() {
               errors={save.data?.fieldErrors ?? {}}
               saving={save.state !== "idle"}
               onSave={(form) => save.submit(form, { method: "POST" })}
+              onChange={setTyped}
             />
+            <InvoicePreviewCard form={typed} />
             <LifecycleSettingsCard initial={lifecycle} saving={save.state !== "idle"} onSave={(form) => save.submit(form, { method: "POST" })} />
             <DataRequestsCard requests={dataRequests} />
           </BlockStack>
