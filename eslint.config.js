@@ -8,7 +8,10 @@ import tseslint from "typescript-eslint";
  * matching config's options for a rule, so each group of files below gets its whole list.
  */
 const FORBIDDEN = {
-  dev: { regex: "^\\.{1,2}/(.+/)?dev/", message: "Production code never imports app/dev/ (sandboxes, demo): it is not part of the product." },
+  dev: {
+    regex: "^\\.{1,2}/(.+/)?dev/",
+    message: "Production code never imports app/dev/ (sandboxes, demo): it is not part of the product.",
+  },
   tests: { regex: "^\\.{1,2}/(.+/)?tests/", message: "Nothing outside tests/ imports tests/." },
   bench: { regex: "^\\.{1,2}/(.+/)?bench/", message: "The app never imports bench/." },
   benchInternals: {
@@ -17,9 +20,14 @@ const FORBIDDEN = {
   },
   jobsInternals: {
     regex: "^\\.{1,2}/(.+/)?jobs/(?!(catalog|enqueue\\.server)$)",
-    message: "models/ and sync/ use only the queue's leaves (jobs/catalog, jobs/enqueue.server): the worker and its tasks import them, not the reverse (no jobs↔models/sync cycle).",
+    message:
+      "models/ and sync/ use only the queue's leaves (jobs/catalog, jobs/enqueue.server): the worker and its tasks import them, not the reverse (no jobs↔models/sync cycle).",
   },
-  outsideFolder: { regex: "^\\.\\./", message: "jobs/catalog.ts and jobs/enqueue.server.ts are leaves: they import nothing from the app, so anything may import them without a cycle." },
+  outsideFolder: {
+    regex: "^\\.\\./",
+    message:
+      "jobs/catalog.ts and jobs/enqueue.server.ts are leaves: they import nothing from the app, so anything may import them without a cycle.",
+  },
   outsideSandbox: {
     regex: "^\\.\\./\\.\\./(?!data/[^/]+\\.json$)",
     message: "The FreshBooks sandbox shares no code with the app it checks (only the data files of app/data/).",
@@ -33,7 +41,9 @@ const boundary = (files, forbidden, ignores = []) => ({
 const QUEUE_LEAVES = ["app/jobs/catalog.ts", "app/jobs/enqueue.server.ts"];
 
 export default tseslint.config(
-  { ignores: ["build/**", "node_modules/**", ".data/**", "test-results/**", "test-reports/**", "playwright-report/**", "bench/results/**"] },
+  {
+    ignores: ["build/**", "node_modules/**", ".data/**", "test-results/**", "test-reports/**", "playwright-report/**", "bench/results/**"],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

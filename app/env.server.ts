@@ -200,10 +200,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return parseWith(checkedSchema, source);
 }
 
-function parseWith<T extends z.ZodType>(
-  shape: T,
-  source: Record<string, string | undefined>,
-): z.infer<T> {
+function parseWith<T extends z.ZodType>(shape: T, source: Record<string, string | undefined>): z.infer<T> {
   const result = shape.safeParse(source);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

@@ -6,7 +6,11 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
   const url = new URL(request.url);
   logger.error(
-    { method: request.method, path: url.pathname, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) },
+    {
+      method: request.method,
+      path: url.pathname,
+      err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
+    },
     "unhandled error",
   );
 };

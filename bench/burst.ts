@@ -21,7 +21,14 @@ export async function burstBench(params: Params): Promise<BenchResult> {
       sandbox.faults.setRateLimit({ perSecond: limit });
       const started = Date.now();
       const apps = Array.from({ length: workers }, () => stack.spawnApp("worker"));
-      const load = await runLoad({ url: stack.appUrl, connections: 50, mode: "count", count, orders: { start: 1, mix: { newShare: 0.3, seed: 3 } }, retry: { maxAttempts: 10, baseMs: 1000, maxMs: 8000 } });
+      const load = await runLoad({
+        url: stack.appUrl,
+        connections: 50,
+        mode: "count",
+        count,
+        orders: { start: 1, mix: { newShare: 0.3, seed: 3 } },
+        retry: { maxAttempts: 10, baseMs: 1000, maxMs: 8000 },
+      });
       const drainMs = await waitForDrain(stack, count, Math.max(120_000, (count * 6 * 1000) / limit), started);
       const result = await audit(stack, range(1, count));
       const calls = callCounts(stack);
@@ -31,11 +38,36 @@ export async function burstBench(params: Params): Promise<BenchResult> {
       const seconds = (drainMs ?? Date.now() - started) / 1000;
       const share = served / seconds / limit;
       const rss = Math.max(...apps.map((app) => app.rssPeakMb));
-      metrics[`workers${workers}`] = { load, drainMs, servedRequests: served, rateLimited429: limited, achievedPerSec: Math.round((served / seconds) * 10) / 10, calls, audit: result, workerRssPeakMb: apps.map((a) => a.rssPeakMb) };
+      metrics[`workers${workers}`] = {
+        load,
+        drainMs,
+        servedRequests: served,
+        rateLimited429: limited,
+        achievedPerSec: Math.round((served / seconds) * 10) / 10,
+        calls,
+        audit: result,
+        workerRssPeakMb: apps.map((a) => a.rssPeakMb),
+      };
       checks.push(
-        { name: `${workers} worker(s): time to drain ${count} orders`, target: "(reported)", measured: drainMs === null ? "did not drain" : `${(drainMs / 1000).toFixed(1)} s`, pass: drainMs !== null },
-        { name: `${workers} worker(s): FreshBooks rate / limit`, target: "≥ 90 %", measured: `${(served / seconds).toFixed(1)}/s ÷ ${limit}/s = ${(share * 100).toFixed(1)} %`, pass: share >= 0.9 },
-        { invariant: true, name: `${workers} worker(s): lost / duplicate invoices / duplicate clients`, target: "0 / 0 / 0", measured: `${result.lost} / ${result.duplicateInvoices} / ${result.duplicateClients}`, pass: result.lost === 0 && result.duplicateInvoices === 0 && result.duplicateClients === 0 },
+        {
+          name: `${workers} worker(s): time to drain ${count} orders`,
+          target: "(reported)",
+          measured: drainMs === null ? "did not drain" : `${(drainMs / 1000).toFixed(1)} s`,
+          pass: drainMs !== null,
+        },
+        {
+          name: `${workers} worker(s): FreshBooks rate / limit`,
+          target: "≥ 90 %",
+          measured: `${(served / seconds).toFixed(1)}/s ÷ ${limit}/s = ${(share * 100).toFixed(1)} %`,
+          pass: share >= 0.9,
+        },
+        {
+          invariant: true,
+          name: `${workers} worker(s): lost / duplicate invoices / duplicate clients`,
+          target: "0 / 0 / 0",
+          measured: `${result.lost} / ${result.duplicateInvoices} / ${result.duplicateClients}`,
+          pass: result.lost === 0 && result.duplicateInvoices === 0 && result.duplicateClients === 0,
+        },
         { name: `${workers} worker(s): worker RSS peak`, target: "≤ 250 MB", measured: `${rss} MB`, pass: rss <= 250 },
       );
     } finally {

@@ -21,7 +21,10 @@ export async function callsBench(params: Params): Promise<BenchResult> {
     const result = await audit(stack, range(1, count));
     const after = callCounts(stack);
     const calls = Object.fromEntries(Object.entries(after).map(([kind, n]) => [kind, n - (before[kind] ?? 0)]));
-    const sum = (pattern: RegExp) => Object.entries(calls).filter(([kind]) => pattern.test(kind)).reduce((total, [, n]) => total + n, 0);
+    const sum = (pattern: RegExp) =>
+      Object.entries(calls)
+        .filter(([kind]) => pattern.test(kind))
+        .reduce((total, [, n]) => total + n, 0);
     const accounting = sum(/^(client|invoice) /);
     const perOrder = accounting / count;
     // Invoice-number look-ups (docs/freshbooks-api.md §14.3): only orders that race the shop's first
@@ -35,7 +38,9 @@ export async function callsBench(params: Params): Promise<BenchResult> {
     const clientCalls = stack.sandbox.state.requests.filter((r) => /\/users\/clients/.test(r.path));
     const query = (r: { query: string }) => decodeURIComponent(r.query);
     const emailSearches = clientCalls.filter((r) => r.method === "GET" && query(r).includes("search[email]")).length;
-    const directoryLists = clientCalls.filter((r) => r.method === "GET" && !query(r).includes("search[email]") && !query(r).includes("search[organization_like]")).length;
+    const directoryLists = clientCalls.filter(
+      (r) => r.method === "GET" && !query(r).includes("search[email]") && !query(r).includes("search[organization_like]"),
+    ).length;
     const creates = clientCalls.filter((r) => r.method === "POST").length;
     const restores = clientCalls.filter((r) => r.method === "PUT").length;
     const [newRow] = await stack.query<{ n: string }>("select count(distinct freshbooks_client_id) as n from client_mapping");
@@ -44,15 +49,39 @@ export async function callsBench(params: Params): Promise<BenchResult> {
     const returningOrders = count - newCustomers;
     const perPath = {
       returning: { orders: returningOrders, callsPerOrder: 1, calls: "invoice POST" },
-      new: { customers: newCustomers, callsPerOrder: newCustomers ? Math.round(((creates + restores + emailSearches + newCustomers) / newCustomers) * 100) / 100 : 0, calls: "client POST + invoice POST (+ an email search only after an unanswered create)", emailSearches },
-      directory: { calls: directoryLists, perOrder: Math.round((directoryLists / count) * 1000) / 1000, what: "import (default list + deleted) and updated_min refreshes" },
-      invoiceOther: { calls: (calls["invoice GET"] ?? 0) + (calls["invoice PUT"] ?? 0) + invoicePosts - count, what: "number look-ups, tie-out PUTs, refused re-POSTs" },
+      new: {
+        customers: newCustomers,
+        callsPerOrder: newCustomers ? Math.round(((creates + restores + emailSearches + newCustomers) / newCustomers) * 100) / 100 : 0,
+        calls: "client POST + invoice POST (+ an email search only after an unanswered create)",
+        emailSearches,
+      },
+      directory: {
+        calls: directoryLists,
+        perOrder: Math.round((directoryLists / count) * 1000) / 1000,
+        what: "import (default list + deleted) and updated_min refreshes",
+      },
+      invoiceOther: {
+        calls: (calls["invoice GET"] ?? 0) + (calls["invoice PUT"] ?? 0) + invoicePosts - count,
+        what: "number look-ups, tie-out PUTs, refused re-POSTs",
+      },
     };
     return {
       name: "calls",
       title: "3. FreshBooks calls per order (70 % returning / 30 % new)",
       settings: { orders: count, mix },
-      metrics: { perPath, calls, invoiceNumberLookups: lookups, tieOutPuts, clientAndInvoiceCallsPerOrder: perOrder, paymentCallsPerOrder: sum(/^payment /) / count, tokenCalls: sum(/^token$/), newCustomers: Number(customers?.n ?? 0), drainMs, load: { ok: load.ok, requests: load.requests }, audit: result },
+      metrics: {
+        perPath,
+        calls,
+        invoiceNumberLookups: lookups,
+        tieOutPuts,
+        clientAndInvoiceCallsPerOrder: perOrder,
+        paymentCallsPerOrder: sum(/^payment /) / count,
+        tokenCalls: sum(/^token$/),
+        newCustomers: Number(customers?.n ?? 0),
+        drainMs,
+        load: { ok: load.ok, requests: load.requests },
+        audit: result,
+      },
       checks: [
         {
           name: "client + invoice calls per order (mean)",
@@ -60,9 +89,20 @@ export async function callsBench(params: Params): Promise<BenchResult> {
           measured: `${perOrder.toFixed(2)} (returning ${returningOrders} × 1; new ${newCustomers} × ${perPath.new.callsPerOrder}; directory upkeep ${directoryLists} calls = ${perPath.directory.perOrder} per order; email searches ${emailSearches})`,
           pass: perOrder <= 1.5,
         },
-        { name: "invoice-number look-ups (only before the shop's first invoice)", target: "≤ 20 (the load's connections)", measured: String(lookups), pass: lookups <= 20 },
+        {
+          name: "invoice-number look-ups (only before the shop's first invoice)",
+          target: "≤ 20 (the load's connections)",
+          measured: String(lookups),
+          pass: lookups <= 20,
+        },
         { name: "tie-out corrections (PUT) on orders that tie out", target: "0", measured: String(tieOutPuts), pass: tieOutPuts === 0 },
-        { invariant: true, name: "lost / duplicate invoices / duplicate clients", target: "0 / 0 / 0", measured: `${result.lost} / ${result.duplicateInvoices} / ${result.duplicateClients}`, pass: result.lost === 0 && result.duplicateInvoices === 0 && result.duplicateClients === 0 },
+        {
+          invariant: true,
+          name: "lost / duplicate invoices / duplicate clients",
+          target: "0 / 0 / 0",
+          measured: `${result.lost} / ${result.duplicateInvoices} / ${result.duplicateClients}`,
+          pass: result.lost === 0 && result.duplicateInvoices === 0 && result.duplicateClients === 0,
+        },
       ],
       notes: ["Payments (paid orders: a list, then a create) and OAuth token calls are counted apart, as the issue asks."],
     };

@@ -60,7 +60,13 @@ async function main(): Promise<void> {
     errors: result.errors,
     timeouts: result.timeouts,
     acceptedPerSec: Math.round((ok / result.duration) * 10) / 10,
-    latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.average },
+    latency: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: result.latency.average,
+    },
     durationSec: result.duration,
   };
   process.stdout.write(`RESULT ${JSON.stringify(summary)}\n`);

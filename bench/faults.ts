@@ -30,29 +30,50 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
   const drainTimeout = params.num("drainTimeout", 150, 900) * 1000;
   const outageMs = params.num("outage", 3, 10) * 1000;
   const burstOrders = params.num("burstOrders", 40, 320);
-  const only = (params.num("scenarioMask", 255, 255) >>> 0);
+  const only = params.num("scenarioMask", 255, 255) >>> 0;
 
   const scenarios: Scenario[] = [
     {
       name: "duplicate deliveries (3× each: 2 same webhook id + 1 different, at once)",
       async run({ stack, start }) {
         const workers = [stack.spawnApp("worker"), stack.spawnApp("worker")];
-        const load = await runLoad({ url: stack.appUrl, connections: 30, mode: "count", count: n, orders: { start, mix: { newShare: 0.3, seed: 11 } }, copies: { total: 3, sameId: 2 }, retry: SHOPIFY_RETRY });
+        const load = await runLoad({
+          url: stack.appUrl,
+          connections: 30,
+          mode: "count",
+          count: n,
+          orders: { start, mix: { newShare: 0.3, seed: 11 } },
+          copies: { total: 3, sameId: 2 },
+          retry: SHOPIFY_RETRY,
+        });
         const [deliveries] = await stack.query<{ n: string }>("select count(*) as n from webhook_delivery");
         await waitForDrain(stack, n, drainTimeout);
         await stopAll(workers);
-        return { orders: range(start, n), extra: { load: { requests: load.requests, statusCounts: load.statusCounts }, webhookDeliveryRows: Number(deliveries?.n ?? 0) } };
+        return {
+          orders: range(start, n),
+          extra: { load: { requests: load.requests, statusCounts: load.statusCounts }, webhookDeliveryRows: Number(deliveries?.n ?? 0) },
+        };
       },
     },
     {
       name: "50 simultaneous orders from one new customer → 1 client",
       async run({ stack, start }) {
         const workers = [stack.spawnApp("worker"), stack.spawnApp("worker")];
-        await runLoad({ url: stack.appUrl, connections: 50, mode: "count", count: 50, orders: { start, fixedCustomer: 999_999 }, retry: SHOPIFY_RETRY });
+        await runLoad({
+          url: stack.appUrl,
+          connections: 50,
+          mode: "count",
+          count: 50,
+          orders: { start, fixedCustomer: 999_999 },
+          retry: SHOPIFY_RETRY,
+        });
         await waitForDrain(stack, 50, drainTimeout);
         await stopAll(workers);
         const clients = stack.sandbox.state.clients().length;
-        return { orders: range(start, 50), extraChecks: [{ name: "clients for one email", target: "1", measured: String(clients), pass: clients === 1 }] };
+        return {
+          orders: range(start, 50),
+          extraChecks: [{ name: "clients for one email", target: "1", measured: String(clients), pass: clients === 1 }],
+        };
       },
     },
     {
@@ -62,11 +83,21 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
         let worker = stack.spawnApp("worker");
         // Deliveries spread over the whole killing spree (kills come every 0.3–2 s, ~1.15 s on average).
         const ratePerSec = Math.max(5, n / (kills * 1.15));
-        const load = runLoad({ url: stack.appUrl, connections: 10, mode: "rate", ratePerSec, count: n, orders: { start, mix: { newShare: 0.3, seed: 5 } }, retry: SHOPIFY_RETRY });
+        const load = runLoad({
+          url: stack.appUrl,
+          connections: 10,
+          mode: "rate",
+          ratePerSec,
+          count: n,
+          orders: { start, mix: { newShare: 0.3, seed: 5 } },
+          retry: SHOPIFY_RETRY,
+        });
         let killsMidJob = 0;
         for (let k = 0; k < kills; k += 1) {
           await new Promise((resolve) => setTimeout(resolve, 300 + random() * 1700));
-          const [running] = await stack.query<{ n: string }>("select count(*) as n from graphile_worker._private_jobs where locked_at is not null");
+          const [running] = await stack.query<{ n: string }>(
+            "select count(*) as n from graphile_worker._private_jobs where locked_at is not null",
+          );
           if (Number(running?.n ?? 0) > 0) killsMidJob += 1;
           await worker.stop("SIGKILL");
           worker = stack.spawnApp("worker");
@@ -74,7 +105,15 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
         await load;
         const drainMs = await waitForDrain(stack, n, drainTimeout);
         await worker.stop();
-        return { orders: range(start, n), extra: { kills, killsWithAJobRunning: killsMidJob, deliveriesPerSec: Math.round(ratePerSec * 10) / 10, drainAfterLastKillMs: drainMs } };
+        return {
+          orders: range(start, n),
+          extra: {
+            kills,
+            killsWithAJobRunning: killsMidJob,
+            deliveriesPerSec: Math.round(ratePerSec * 10) / 10,
+            drainAfterLastKillMs: drainMs,
+          },
+        };
       },
     },
     {
@@ -82,7 +121,14 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
       async run({ stack, start }) {
         stack.sandbox.faults.setRandom({ rate: 0.3, seed: 9, kinds: ["500", "502", "503", "timeout"], path: "^/accounting/" });
         const workers = [stack.spawnApp("worker"), stack.spawnApp("worker")];
-        await runLoad({ url: stack.appUrl, connections: 20, mode: "count", count: n, orders: { start, mix: { newShare: 0.3, seed: 9 } }, retry: SHOPIFY_RETRY });
+        await runLoad({
+          url: stack.appUrl,
+          connections: 20,
+          mode: "count",
+          count: n,
+          orders: { start, mix: { newShare: 0.3, seed: 9 } },
+          retry: SHOPIFY_RETRY,
+        });
         await waitForDrain(stack, n, drainTimeout);
         stack.sandbox.faults.setRandom(null);
         await stopAll(workers);
@@ -100,10 +146,23 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
         // than requests arrive would be one endless 429, which no client rides out.
         const calm = () => (stack.sandbox.faults.snapshot() as { queue: unknown[] }).queue.length === 0;
         const storm = setInterval(() => {
-          if (calm()) stack.sandbox.faults.enqueue({ path: "^/accounting/", times: 40, forMs: 2000, fault: { kind: "status", status: 429, retryAfter: 2 } });
+          if (calm())
+            stack.sandbox.faults.enqueue({
+              path: "^/accounting/",
+              times: 40,
+              forMs: 2000,
+              fault: { kind: "status", status: 429, retryAfter: 2 },
+            });
         }, 3000);
         const workers = [stack.spawnApp("worker"), stack.spawnApp("worker")];
-        await runLoad({ url: stack.appUrl, connections: 20, mode: "count", count: n, orders: { start, mix: { newShare: 0.3, seed: 13 } }, retry: SHOPIFY_RETRY });
+        await runLoad({
+          url: stack.appUrl,
+          connections: 20,
+          mode: "count",
+          count: n,
+          orders: { start, mix: { newShare: 0.3, seed: 13 } },
+          retry: SHOPIFY_RETRY,
+        });
         await waitForDrain(stack, n, drainTimeout);
         clearInterval(storm);
         await stopAll(workers);
@@ -118,7 +177,15 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
         stack.sandbox.faults.setRandom({ rate: 0.3, seed: 23, kinds: ["500", "502", "503"], path: "^/accounting/" });
         stack.sandbox.faults.setRateLimit({ perSecond: 20 });
         const workers = [stack.spawnApp("worker"), stack.spawnApp("worker")];
-        const load = await runLoad({ url: stack.appUrl, connections: burstOrders, mode: "count", count: burstOrders, orders: { start, mix: { newShare: 0.3, seed: 23 } }, copies: { total: 2, sameId: 1 }, retry: SHOPIFY_RETRY });
+        const load = await runLoad({
+          url: stack.appUrl,
+          connections: burstOrders,
+          mode: "count",
+          count: burstOrders,
+          orders: { start, mix: { newShare: 0.3, seed: 23 } },
+          copies: { total: 2, sameId: 1 },
+          retry: SHOPIFY_RETRY,
+        });
         await waitForDrain(stack, burstOrders, drainTimeout);
         stack.sandbox.faults.setRandom(null);
         stack.sandbox.faults.setRateLimit(null);
@@ -126,7 +193,11 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
         const [failed] = await stack.query<{ n: string }>("select count(*) as n from order_sync where status = 'failed'");
         return {
           orders: range(start, burstOrders),
-          extra: { load: { requests: load.requests, statusCounts: load.statusCounts, gaveUp: load.gaveUp }, answered429: stack.sandbox.state.count({ status: 429 }), answered5xx: stack.sandbox.state.requests.filter((r) => (r.status ?? 0) >= 500).length },
+          extra: {
+            load: { requests: load.requests, statusCounts: load.statusCounts, gaveUp: load.gaveUp },
+            answered429: stack.sandbox.state.count({ status: 429 }),
+            answered5xx: stack.sandbox.state.requests.filter((r) => (r.status ?? 0) >= 500).length,
+          },
           extraChecks: [{ name: "orders failed", target: "0", measured: String(failed?.n ?? "?"), pass: Number(failed?.n ?? 1) === 0 }],
         };
       },
@@ -136,7 +207,15 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
       async run({ stack, start }) {
         const expire = setInterval(() => stack.sandbox.faults.expireAccessTokens(), params.num("expireEvery", 2, 5) * 1000);
         const workers = [stack.spawnApp("worker"), stack.spawnApp("worker"), stack.spawnApp("worker")];
-        await runLoad({ url: stack.appUrl, connections: 10, mode: "rate", ratePerSec: Math.max(5, n / 60), count: n, orders: { start, mix: { newShare: 0.3, seed: 17 } }, retry: SHOPIFY_RETRY });
+        await runLoad({
+          url: stack.appUrl,
+          connections: 10,
+          mode: "rate",
+          ratePerSec: Math.max(5, n / 60),
+          count: n,
+          orders: { start, mix: { newShare: 0.3, seed: 17 } },
+          retry: SHOPIFY_RETRY,
+        });
         await waitForDrain(stack, n, drainTimeout);
         clearInterval(expire);
         await stopAll(workers);
@@ -146,7 +225,14 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
         return {
           orders: range(start, n),
           extra: { refreshes: refreshes.length, refusedRefreshes: refused },
-          extraChecks: [{ name: "connection kept (no refused refresh, still connected)", target: "0 refused, 1 connection", measured: `${refused} refused, ${connection?.n ?? 0} connection`, pass: refused === 0 && Number(connection?.n ?? 0) === 1 }],
+          extraChecks: [
+            {
+              name: "connection kept (no refused refresh, still connected)",
+              target: "0 refused, 1 connection",
+              measured: `${refused} refused, ${connection?.n ?? 0} connection`,
+              pass: refused === 0 && Number(connection?.n ?? 0) === 1,
+            },
+          ],
         };
       },
     },
@@ -167,7 +253,15 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
         superviseWorker();
         const rate = 20;
         const count = Math.max(n, Math.ceil(((outageMs + 6000) / 1000) * rate));
-        const load = runLoad({ url: stack.appUrl, connections: 50, mode: "rate", ratePerSec: rate, count, orders: { start, mix: { newShare: 0.3, seed: 19 } }, retry: { maxAttempts: 20, baseMs: 1000, maxMs: 4000 } });
+        const load = runLoad({
+          url: stack.appUrl,
+          connections: 50,
+          mode: "rate",
+          ratePerSec: rate,
+          count,
+          orders: { start, mix: { newShare: 0.3, seed: 19 } },
+          retry: { maxAttempts: 20, baseMs: 1000, maxMs: 4000 },
+        });
         await new Promise((resolve) => setTimeout(resolve, 2000));
         const restart = await stack.stopDatabase();
         const stoppedAt = Date.now();
@@ -185,9 +279,24 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
         const non2xx = result.requests - result.ok;
         return {
           orders: range(start, count),
-          extra: { load: { requests: result.requests, statusCounts: result.statusCounts, gaveUp: result.gaveUp, failureWindow: result.failureWindow }, outage: { stoppedAt, restartedAt }, processesAlive: survivors, workerRestartsBySupervisor: workers.length - 1 },
+          extra: {
+            load: {
+              requests: result.requests,
+              statusCounts: result.statusCounts,
+              gaveUp: result.gaveUp,
+              failureWindow: result.failureWindow,
+            },
+            outage: { stoppedAt, restartedAt },
+            processesAlive: survivors,
+            workerRestartsBySupervisor: workers.length - 1,
+          },
           extraChecks: [
-            { name: "webhook answered non-2xx during the outage", target: "> 0, none given up", measured: `${non2xx} non-2xx (${JSON.stringify(result.statusCounts)}), ${result.gaveUp} given up`, pass: non2xx > 0 && result.gaveUp === 0 },
+            {
+              name: "webhook answered non-2xx during the outage",
+              target: "> 0, none given up",
+              measured: `${non2xx} non-2xx (${JSON.stringify(result.statusCounts)}), ${result.gaveUp} given up`,
+              pass: non2xx > 0 && result.gaveUp === 0,
+            },
           ],
         };
       },
@@ -217,12 +326,20 @@ export async function faultsBench(params: Params): Promise<BenchResult> {
         result = await audit(stack, outcome.orders);
         waited = await waits(stack, startedAt);
       } catch (error) {
-        checks.push({ invariant: true, name: `${scenario.name}: runs to the end`, target: "runs", measured: error instanceof Error ? error.message : String(error), pass: false });
+        checks.push({
+          invariant: true,
+          name: `${scenario.name}: runs to the end`,
+          target: "runs",
+          measured: error instanceof Error ? error.message : String(error),
+          pass: false,
+        });
         continue;
       }
       start += 100_000;
       metrics[scenario.name] = { ...outcome.extra, ...waited, audit: result, elapsedMs: Math.round(performance.now() - started) };
-      process.stderr.write(`[bench]     drained in ${(waited.drainMs / 1000).toFixed(1)} s; longest wait ${(waited.longestWaitMs / 1000).toFixed(1)} s\n`);
+      process.stderr.write(
+        `[bench]     drained in ${(waited.drainMs / 1000).toFixed(1)} s; longest wait ${(waited.longestWaitMs / 1000).toFixed(1)} s\n`,
+      );
       checks.push({
         invariant: true,
         name: `${scenario.name}: lost / duplicate invoices / clients / payments`,

@@ -14,7 +14,9 @@ import { BenchStack } from "./lib/stack";
 /** Committed single-row inserts per second of `body`, `connections` at a time (each its own transaction). */
 async function rawInsertRate(url: string, connections: number, durationMs: number, body: string): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: connections });
-  await pool.query("create table if not exists bench_insert (id bigserial primary key, shop text not null, body jsonb not null, at timestamptz not null default now())");
+  await pool.query(
+    "create table if not exists bench_insert (id bigserial primary key, shop text not null, body jsonb not null, at timestamptz not null default now())",
+  );
   let done = 0;
   const deadline = performance.now() + durationMs;
   const started = performance.now();
@@ -23,7 +25,11 @@ async function rawInsertRate(url: string, connections: number, durationMs: numbe
       const client = await pool.connect();
       try {
         while (performance.now() < deadline) {
-          await client.query({ name: "insert", text: "insert into bench_insert (shop, body) values ($1, $2)", values: ["bench.myshopify.com", body] });
+          await client.query({
+            name: "insert",
+            text: "insert into bench_insert (shop, body) values ($1, $2)",
+            values: ["bench.myshopify.com", body],
+          });
           done += 1;
         }
       } finally {
@@ -45,18 +51,30 @@ async function countOrders(stack: BenchStack): Promise<number> {
 async function startReference(databaseUrl: string, processes: number, poolSize: number): Promise<{ url: string; stop(): Promise<void> }> {
   const setup = new pg.Client({ connectionString: databaseUrl });
   await setup.connect();
-  await setup.query("create table if not exists bench_reference_intake (id bigserial primary key, shop text not null, webhook_id text not null, body jsonb not null, received_at timestamptz not null default now(), unique (shop, webhook_id))");
+  await setup.query(
+    "create table if not exists bench_reference_intake (id bigserial primary key, shop text not null, webhook_id text not null, body jsonb not null, received_at timestamptz not null default now(), unique (shop, webhook_id))",
+  );
   await setup.end();
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/reference-intake.ts")], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, REFERENCE_PORT: String(BENCH_REFERENCE_PORT), REFERENCE_SECRET: SHOPIFY_SECRET, REFERENCE_PROCESSES: String(processes), REFERENCE_POOL: String(poolSize) },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      REFERENCE_PORT: String(BENCH_REFERENCE_PORT),
+      REFERENCE_SECRET: SHOPIFY_SECRET,
+      REFERENCE_PROCESSES: String(processes),
+      REFERENCE_POOL: String(poolSize),
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${BENCH_REFERENCE_PORT}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const up = await fetch(`${url}/`, { method: "POST", body: "{}" }).then((r) => r.status === 401, () => false);
+    const up = await fetch(`${url}/`, { method: "POST", body: "{}" }).then(
+      (r) => r.status === 401,
+      () => false,
+    );
     if (up) break;
     if (child.exitCode !== null || Date.now() > deadline) throw new Error("the reference intake did not start");
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -74,7 +92,8 @@ const WARMUP_CONNECTIONS = 20;
 
 /** None lost: every 2xx stored (more may be: answered after the load generator's timeout or once it stopped counting). */
 const noneLost = (run: AppRun) => run.stored >= run.promised;
-const storedLine = (run: AppRun) => `${run.stored} stored for ${run.promised} 2xx (the rest: answered after a timeout, or in flight when the load stopped)`;
+const storedLine = (run: AppRun) =>
+  `${run.stored} stored for ${run.promised} 2xx (the rest: answered after a timeout, or in flight when the load stopped)`;
 
 const describe = (r: CannonResult) => `${r.acceptedPerSec}/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`;
 
@@ -90,12 +109,25 @@ interface AppRun {
 }
 
 /** One build of the app: started, warmed up, measured at `connections`, then the burst; stopped. */
-async function measureApp(stack: BenchStack, options: { root: string; connections: number; durationSec: number; burstOrders: number; orderBase: number; profile: boolean }): Promise<AppRun> {
+async function measureApp(
+  stack: BenchStack,
+  options: { root: string; connections: number; durationSec: number; burstOrders: number; orderBase: number; profile: boolean },
+): Promise<AppRun> {
   const storedAtStart = await countOrders(stack);
   const server = await stack.startServer(options.profile ? ["--cpu-prof", "--cpu-prof-dir=.data/bench-prof"] : [], options.root);
   try {
-    const warmup = await runCannon({ url: stack.appUrl, connections: WARMUP_CONNECTIONS, durationSec: Math.min(3, options.durationSec), start: options.orderBase + 1 });
-    const load = await runCannon({ url: stack.appUrl, connections: options.connections, durationSec: options.durationSec, start: options.orderBase + 1_000_000 });
+    const warmup = await runCannon({
+      url: stack.appUrl,
+      connections: WARMUP_CONNECTIONS,
+      durationSec: Math.min(3, options.durationSec),
+      start: options.orderBase + 1,
+    });
+    const load = await runCannon({
+      url: stack.appUrl,
+      connections: options.connections,
+      durationSec: options.durationSec,
+      start: options.orderBase + 1_000_000,
+    });
     // A flash sale: every delivery at once (each order twice, under two webhook ids, as with two
     // subscriptions), answered within Shopify's 5 s or counted as failed; no retries.
     const storedBefore = await countOrders(stack);
@@ -126,7 +158,9 @@ async function measureApp(stack: BenchStack, options: { root: string; connection
 }
 
 const burstLine = (burst: AppRun["burst"]) =>
-  `${burst.ok} of ${burst.requests} = ${((burst.ok / burst.requests) * 100).toFixed(1)} % (${Object.entries(burst.statusCounts).map(([status, n]) => `${n}× ${status}`).join(", ")}); p50 ${burst.latency.p50} ms, p99 ${burst.latency.p99} ms, all answered in ${Math.round(burst.elapsedMs)} ms`;
+  `${burst.ok} of ${burst.requests} = ${((burst.ok / burst.requests) * 100).toFixed(1)} % (${Object.entries(burst.statusCounts)
+    .map(([status, n]) => `${n}× ${status}`)
+    .join(", ")}); p50 ${burst.latency.p50} ms, p99 ${burst.latency.p99} ms, all answered in ${Math.round(burst.elapsedMs)} ms`;
 
 /**
  * 1. Webhook intake of the production build under 200 concurrent connections, as a share of a
@@ -159,7 +193,16 @@ export async function intakeBench(params: Params): Promise<BenchResult> {
     } finally {
       await reference.stop();
     }
-    const before = beforeRoot ? await measureApp(stack, { root: path.resolve(beforeRoot), connections, durationSec, burstOrders, orderBase: 40_000_000, profile: false }) : undefined;
+    const before = beforeRoot
+      ? await measureApp(stack, {
+          root: path.resolve(beforeRoot),
+          connections,
+          durationSec,
+          burstOrders,
+          orderBase: 40_000_000,
+          profile: false,
+        })
+      : undefined;
     const app = await measureApp(stack, { root: ROOT, connections, durationSec, burstOrders, orderBase: 0, profile });
     const { load, burst } = app;
     const burstShare = burst.ok / burst.requests;
@@ -167,18 +210,62 @@ export async function intakeBench(params: Params): Promise<BenchResult> {
     const errors = load.non2xx + load.errors;
     const share = load.acceptedPerSec / referenceRun.acceptedPerSec;
     const p99Ratio = load.latency.p99 / referenceRun.latency.p99;
-    const versus = (run: CannonResult) => `${((run.acceptedPerSec / referenceRun.acceptedPerSec) * 100).toFixed(1)} % of the reference's throughput, p99 ${(run.latency.p99 / referenceRun.latency.p99).toFixed(2)}×`;
+    const versus = (run: CannonResult) =>
+      `${((run.acceptedPerSec / referenceRun.acceptedPerSec) * 100).toFixed(1)} % of the reference's throughput, p99 ${(run.latency.p99 / referenceRun.latency.p99).toFixed(2)}×`;
     return {
       name: "intake",
       title: "1. Webhook intake (production build) against a minimal reference intake",
-      settings: { connections, durationSec, webProcesses: processes, referenceProcesses: processes, burstDeliveries: burstOrders * 2, serverPoolSize: poolSize, logLevel: "warn", loadGenerator: "autocannon 9.0.0 (burst: bench/loadgen.ts)", before: beforeRoot ?? null },
-      metrics: { app, reference: referenceRun, before: before ?? null, rawInsertsPerSecTinyRow: insertTiny, rawInsertsPerSecOrderPayload: insertOrder, orderPayloadBytes: Buffer.byteLength(order) },
+      settings: {
+        connections,
+        durationSec,
+        webProcesses: processes,
+        referenceProcesses: processes,
+        burstDeliveries: burstOrders * 2,
+        serverPoolSize: poolSize,
+        logLevel: "warn",
+        loadGenerator: "autocannon 9.0.0 (burst: bench/loadgen.ts)",
+        before: beforeRoot ?? null,
+      },
+      metrics: {
+        app,
+        reference: referenceRun,
+        before: before ?? null,
+        rawInsertsPerSecTinyRow: insertTiny,
+        rawInsertsPerSecOrderPayload: insertOrder,
+        orderPayloadBytes: Buffer.byteLength(order),
+      },
       checks: [
-        { name: `intake throughput / reference (${connections} connections)`, target: "≥ 50 %", measured: `${load.acceptedPerSec}/s ÷ ${referenceRun.acceptedPerSec}/s = ${(share * 100).toFixed(1)} %`, pass: share >= 0.5 },
-        { name: "intake p99 / reference p99", target: "≤ 2×", measured: `app ${describe(load)}; reference ${describe(referenceRun)}; p99 ${p99Ratio.toFixed(2)}×`, pass: p99Ratio <= 2 },
-        { name: "raw inserts for context (pool connections)", target: "(reported)", measured: `${insertTiny}/s tiny row, ${insertOrder}/s ${Math.round(Buffer.byteLength(order) / 1024)} KB order payload`, pass: true },
-        { invariant: true, name: "errors", target: "0", measured: `${errors} (${load.non2xx} non-2xx, ${load.errors} errors, ${load.timeouts} timeouts)`, pass: errors === 0 },
-        { name: `burst: ${burst.requests} deliveries at once answered 200 within 5 s`, target: "≥ 99 %", measured: burstLine(burst), pass: burstShare >= 0.99 },
+        {
+          name: `intake throughput / reference (${connections} connections)`,
+          target: "≥ 50 %",
+          measured: `${load.acceptedPerSec}/s ÷ ${referenceRun.acceptedPerSec}/s = ${(share * 100).toFixed(1)} %`,
+          pass: share >= 0.5,
+        },
+        {
+          name: "intake p99 / reference p99",
+          target: "≤ 2×",
+          measured: `app ${describe(load)}; reference ${describe(referenceRun)}; p99 ${p99Ratio.toFixed(2)}×`,
+          pass: p99Ratio <= 2,
+        },
+        {
+          name: "raw inserts for context (pool connections)",
+          target: "(reported)",
+          measured: `${insertTiny}/s tiny row, ${insertOrder}/s ${Math.round(Buffer.byteLength(order) / 1024)} KB order payload`,
+          pass: true,
+        },
+        {
+          invariant: true,
+          name: "errors",
+          target: "0",
+          measured: `${errors} (${load.non2xx} non-2xx, ${load.errors} errors, ${load.timeouts} timeouts)`,
+          pass: errors === 0,
+        },
+        {
+          name: `burst: ${burst.requests} deliveries at once answered 200 within 5 s`,
+          target: "≥ 99 %",
+          measured: burstLine(burst),
+          pass: burstShare >= 0.99,
+        },
         {
           invariant: true,
           name: "burst: accepted orders stored (none lost), each once",
@@ -186,11 +273,28 @@ export async function intakeBench(params: Params): Promise<BenchResult> {
           measured: String(burst.storedOrders),
           pass: burst.storedOrders >= burst.acceptedOrders && burst.storedOrders <= burstOrders,
         },
-        { invariant: true, name: "accepted deliveries stored (none lost)", target: "every 2xx (the burst's per order)", measured: storedLine(app), pass: noneLost(app) },
+        {
+          invariant: true,
+          name: "accepted deliveries stored (none lost)",
+          target: "every 2xx (the burst's per order)",
+          measured: storedLine(app),
+          pass: noneLost(app),
+        },
         ...(before
           ? [
-              { name: "before (BENCH_BEFORE_ROOT), same run", target: "(reported)", measured: `${describe(before.load)} = ${versus(before.load)}; burst ${burstLine(before.burst)}`, pass: true },
-              { invariant: true, name: "before: accepted deliveries stored (none lost)", target: "every 2xx", measured: storedLine(before), pass: noneLost(before) },
+              {
+                name: "before (BENCH_BEFORE_ROOT), same run",
+                target: "(reported)",
+                measured: `${describe(before.load)} = ${versus(before.load)}; burst ${burstLine(before.burst)}`,
+                pass: true,
+              },
+              {
+                invariant: true,
+                name: "before: accepted deliveries stored (none lost)",
+                target: "every 2xx",
+                measured: storedLine(before),
+                pass: noneLost(before),
+              },
             ]
           : []),
       ],

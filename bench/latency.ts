@@ -22,13 +22,25 @@ export async function latencyBench(params: Params): Promise<BenchResult> {
       await stack.startDatabase();
       const sandbox = await stack.startSandbox();
       const watcher = await invoiceWatcher(sandbox.url);
-      stack.configureApp({ FRESHBOOKS_API_URL: watcher.url, WORKER_CONCURRENCY: String(concurrency), DATABASE_POOL_SIZE: String(concurrency * 2 + 5) });
+      stack.configureApp({
+        FRESHBOOKS_API_URL: watcher.url,
+        WORKER_CONCURRENCY: String(concurrency),
+        DATABASE_POOL_SIZE: String(concurrency * 2 + 5),
+      });
       await stack.startServer();
       await stack.connectFreshBooks();
       const worker = stack.spawnApp("worker");
       sandbox.faults.setLatency(latencyMs);
       const count = rate * seconds;
-      const load = await runLoad({ url: stack.appUrl, connections: 50, mode: "rate", ratePerSec: rate, count, orders: { start: 1, mix: MIX }, recordAccepted: true });
+      const load = await runLoad({
+        url: stack.appUrl,
+        connections: 50,
+        mode: "rate",
+        ratePerSec: rate,
+        count,
+        orders: { start: 1, mix: MIX },
+        recordAccepted: true,
+      });
       const drainMs = await waitForDrain(stack, count, 120_000);
       const numbers = range(1, count);
       const result = await audit(stack, numbers);
@@ -39,13 +51,40 @@ export async function latencyBench(params: Params): Promise<BenchResult> {
       const latency = summarize(delays);
       const breakdown = await whereTheTimeWent(stack, load.accepted ?? [], watcher);
       const calls = callCounts(stack);
-      const beforeInvoice = ((calls["client GET"] ?? 0) + (calls["client POST"] ?? 0) + (calls["invoice POST"] ?? 0) + (calls["invoice GET"] ?? 0)) / count;
+      const beforeInvoice =
+        ((calls["client GET"] ?? 0) + (calls["client POST"] ?? 0) + (calls["invoice POST"] ?? 0) + (calls["invoice GET"] ?? 0)) / count;
       const budget = 100 + latencyMs * beforeInvoice;
-      metrics[`sandbox${latencyMs}ms`] = { load: { ...load, accepted: undefined }, drainMs, latency, calls, callsUntilInvoice: beforeInvoice, audit: result, workerRssPeakMb: worker.rssPeakMb, breakdown };
-      checks.push({ name: `p50 at ${latencyMs} ms`, target: `≤ 100 ms + ${latencyMs} ms × ${beforeInvoice.toFixed(2)} calls = ${budget.toFixed(0)} ms`, measured: `${latency.p50} ms`, pass: latency.p50 <= budget });
-      if (latencyMs === 0) checks.push({ name: "p99 at 0 ms", target: "≤ 500 ms", measured: `${latency.p99} ms (the p99 order: ${describe(breakdown.p99Order)}; slowest 5 % on average: ${describe(breakdown.slowest)})`, pass: latency.p99 <= 500 });
+      metrics[`sandbox${latencyMs}ms`] = {
+        load: { ...load, accepted: undefined },
+        drainMs,
+        latency,
+        calls,
+        callsUntilInvoice: beforeInvoice,
+        audit: result,
+        workerRssPeakMb: worker.rssPeakMb,
+        breakdown,
+      };
+      checks.push({
+        name: `p50 at ${latencyMs} ms`,
+        target: `≤ 100 ms + ${latencyMs} ms × ${beforeInvoice.toFixed(2)} calls = ${budget.toFixed(0)} ms`,
+        measured: `${latency.p50} ms`,
+        pass: latency.p50 <= budget,
+      });
+      if (latencyMs === 0)
+        checks.push({
+          name: "p99 at 0 ms",
+          target: "≤ 500 ms",
+          measured: `${latency.p99} ms (the p99 order: ${describe(breakdown.p99Order)}; slowest 5 % on average: ${describe(breakdown.slowest)})`,
+          pass: latency.p99 <= 500,
+        });
       else checks.push({ name: `p99 at ${latencyMs} ms (no target)`, target: "—", measured: `${latency.p99} ms`, pass: true });
-      checks.push({ invariant: true, name: `lost / duplicate invoices at ${latencyMs} ms`, target: "0 / 0", measured: `${result.lost} / ${result.duplicateInvoices}`, pass: result.lost === 0 && result.duplicateInvoices === 0 });
+      checks.push({
+        invariant: true,
+        name: `lost / duplicate invoices at ${latencyMs} ms`,
+        target: "0 / 0",
+        measured: `${result.lost} / ${result.duplicateInvoices}`,
+        pass: result.lost === 0 && result.duplicateInvoices === 0,
+      });
       await watcher.close();
     } finally {
       await stack.stop();
@@ -54,10 +93,19 @@ export async function latencyBench(params: Params): Promise<BenchResult> {
   return {
     name: "latency",
     title: "2. Order → invoice latency at a steady rate",
-    settings: { ratePerSec: rate, seconds, workers: 1, workerConcurrency: concurrency, workerPoolSize: concurrency * 2 + 5, customerMix: MIX },
+    settings: {
+      ratePerSec: rate,
+      seconds,
+      workers: 1,
+      workerConcurrency: concurrency,
+      workerPoolSize: concurrency * 2 + 5,
+      customerMix: MIX,
+    },
     metrics,
     checks,
-    notes: ["Latency = the sandbox's answer to the invoice POST (seen by a pass-through proxy) minus the load generator's receipt of the webhook's 200; same clock."],
+    notes: [
+      "Latency = the sandbox's answer to the invoice POST (seen by a pass-through proxy) minus the load generator's receipt of the webhook's 200; same clock.",
+    ],
   };
 }
 
@@ -76,7 +124,11 @@ function describe(parts: Parts | null): string {
  * payment after it (not part of the latency) for context. For the p99 order and on average
  * over the slowest 5 %.
  */
-async function whereTheTimeWent(stack: BenchStack, accepted: [number, number][], watcher: InvoiceWatcher): Promise<{ p99Order: Parts | null; slowest: Parts | null; median: Parts | null }> {
+async function whereTheTimeWent(
+  stack: BenchStack,
+  accepted: [number, number][],
+  watcher: InvoiceWatcher,
+): Promise<{ p99Order: Parts | null; slowest: Parts | null; median: Parts | null }> {
   const started = await stack.query<{ order_number: number; started_at: Date }>(
     `select o.order_number, min(a.started_at) as started_at from sync_attempt a join order_sync o on o.id = a.order_sync_id where o.shop = $1 group by 1`,
     [BENCH_SHOP],
@@ -89,16 +141,32 @@ async function whereTheTimeWent(stack: BenchStack, accepted: [number, number][],
     const start = startOf.get(n);
     if (created === undefined || requested === undefined || start === undefined) return [];
     const paid = watcher.paidAt.get(number);
-    return [{ total: created - at, parts: { queueWaitMs: start - at, beforeInvoiceMs: requested - start, invoiceMs: created - requested, paymentMs: paid === undefined ? null : paid - created } }];
+    return [
+      {
+        total: created - at,
+        parts: {
+          queueWaitMs: start - at,
+          beforeInvoiceMs: requested - start,
+          invoiceMs: created - requested,
+          paymentMs: paid === undefined ? null : paid - created,
+        },
+      },
+    ];
   });
   rows.sort((a, b) => a.total - b.total);
   if (rows.length === 0) return { p99Order: null, slowest: null, median: null };
   const at = (q: number) => rows[Math.min(rows.length - 1, Math.ceil(q * rows.length) - 1)]?.parts ?? null;
   const tail = rows.slice(Math.floor(rows.length * 0.95));
-  const mean = (pick: (parts: Parts) => number | null) => Math.round(tail.reduce((sum, row) => sum + (pick(row.parts) ?? 0), 0) / tail.length);
+  const mean = (pick: (parts: Parts) => number | null) =>
+    Math.round(tail.reduce((sum, row) => sum + (pick(row.parts) ?? 0), 0) / tail.length);
   return {
     p99Order: at(0.99),
     median: at(0.5),
-    slowest: { queueWaitMs: mean((p) => p.queueWaitMs), beforeInvoiceMs: mean((p) => p.beforeInvoiceMs), invoiceMs: mean((p) => p.invoiceMs), paymentMs: mean((p) => p.paymentMs) },
+    slowest: {
+      queueWaitMs: mean((p) => p.queueWaitMs),
+      beforeInvoiceMs: mean((p) => p.beforeInvoiceMs),
+      invoiceMs: mean((p) => p.invoiceMs),
+      paymentMs: mean((p) => p.paymentMs),
+    },
   };
 }

@@ -64,11 +64,15 @@ async function main(): Promise<void> {
   const post = (body: string, webhookId: string): Promise<Outcome> =>
     new Promise((resolve) => {
       const started = performance.now();
-      const req = http.request(target, { method: "POST", agent, headers: signedHeaders(body, config.shop, config.secret, webhookId) }, (res) => {
-        res.resume();
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
-        res.on("error", () => resolve({ status: null, ms: performance.now() - started }));
-      });
+      const req = http.request(
+        target,
+        { method: "POST", agent, headers: signedHeaders(body, config.shop, config.secret, webhookId) },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+          res.on("error", () => resolve({ status: null, ms: performance.now() - started }));
+        },
+      );
       req.setTimeout(config.timeoutMs ?? 5000, () => req.destroy(new Error("timeout")));
       req.on("error", () => resolve({ status: null, ms: performance.now() - started }));
       req.end(body);

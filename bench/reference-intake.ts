@@ -39,10 +39,16 @@ if (cluster.isPrimary && processes > 1) {
         } catch {
           return void res.writeHead(400).end();
         }
-        pool.query({ name: "insert", text: insert, values: [req.headers["x-shopify-shop-domain"], req.headers["x-shopify-webhook-id"], text] }).then(
-          () => res.writeHead(200).end(),
-          () => res.writeHead(503).end(),
-        );
+        pool
+          .query({
+            name: "insert",
+            text: insert,
+            values: [req.headers["x-shopify-shop-domain"], req.headers["x-shopify-webhook-id"], text],
+          })
+          .then(
+            () => res.writeHead(200).end(),
+            () => res.writeHead(503).end(),
+          );
       });
     })
     .listen(port, () => process.send?.("listening"));

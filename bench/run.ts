@@ -40,9 +40,7 @@ const args = parseArgs(process.argv.slice(2));
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     process.stderr.write(`[bench] ${signal}: stopping the bench stack\n`);
-    void import("./lib/stack")
-      .then(({ stopLiveStacks }) => stopLiveStacks())
-      .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    void import("./lib/stack").then(({ stopLiveStacks }) => stopLiveStacks()).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   });
 }
 const { Params } = await import("./lib/params");
@@ -73,11 +71,20 @@ for (const name of args.only) {
     result = await runners[name]();
     postgres = String(result.metrics.postgres ?? postgres);
   } catch (error) {
-    result = { name, title: name, settings: {}, metrics: {}, checks: [], notes: [], error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    result = {
+      name,
+      title: name,
+      settings: {},
+      metrics: {},
+      checks: [],
+      notes: [],
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    };
   }
   result.elapsedMs = Math.round(performance.now() - started);
   report.results.push(result);
-  for (const check of result.checks) process.stderr.write(`[bench]   ${check.pass ? "ok  " : "MISS"} ${check.name}: ${check.measured} (target ${check.target})\n`);
+  for (const check of result.checks)
+    process.stderr.write(`[bench]   ${check.pass ? "ok  " : "MISS"} ${check.name}: ${check.measured} (target ${check.target})\n`);
   if (result.error) process.stderr.write(`[bench]   ERROR ${result.error}\n`);
 }
 report.machine = machine(postgres);

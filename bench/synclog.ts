@@ -61,7 +61,12 @@ export async function syncLogBench(params: Params): Promise<BenchResult> {
       }
       const summary = summarize(samples);
       timings[name] = { ...summary, rows: found };
-      checks.push({ name: `${name} (p99 of ${repeats}, warm)`, target: "≤ 150 ms", measured: `p50 ${summary.p50} ms, p99 ${summary.p99} ms, ${found} rows`, pass: summary.p99 <= 150 });
+      checks.push({
+        name: `${name} (p99 of ${repeats}, warm)`,
+        target: "≤ 150 ms",
+        measured: `p50 ${summary.p50} ms, p99 ${summary.p99} ms, ${found} rows`,
+        pass: summary.p99 <= 150,
+      });
     }
     // The whole first page as its loader runs it (in parallel): the orders, the period's
     // summary (counts by state and per day, from the per-day rollup) and the backlog, for the
@@ -69,7 +74,10 @@ export async function syncLogBench(params: Params): Promise<BenchResult> {
     const { summarize: summarizeLog, backlog } = await import("../app/models/sync-log.server");
     const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
     const periods: [string, () => { from: Date; to: Date }][] = [
-      ...[7, 30, 90].map((days): [string, () => { from: Date; to: Date }] => [`${days} days`, () => ({ from: new Date(Date.now() - days * 86_400_000), to: new Date() })]),
+      ...[7, 30, 90].map((days): [string, () => { from: Date; to: Date }] => [
+        `${days} days`,
+        () => ({ from: new Date(Date.now() - days * 86_400_000), to: new Date() }),
+      ]),
       ["custom range (90 whole days)", () => ({ from: new Date(today - 97 * 86_400_000), to: new Date(today - 7 * 86_400_000) })],
     ];
     for (const [label, period] of periods) {
@@ -77,12 +85,21 @@ export async function syncLogBench(params: Params): Promise<BenchResult> {
       for (let i = 0; i <= repeats; i += 1) {
         const { from, to } = period();
         const t = performance.now();
-        await Promise.all([listOrders(prisma, BENCH_SHOP, { from, to }), summarizeLog(prisma, BENCH_SHOP, from, to), backlog(prisma, BENCH_SHOP)]);
+        await Promise.all([
+          listOrders(prisma, BENCH_SHOP, { from, to }),
+          summarizeLog(prisma, BENCH_SHOP, from, to),
+          backlog(prisma, BENCH_SHOP),
+        ]);
         if (i > 0) samples.push(performance.now() - t);
       }
       const summary = summarize(samples);
       timings[`wholeFirstPage ${label}`] = summary;
-      checks.push({ name: `whole first page, ${label} (orders + summary + backlog; p99 of ${repeats})`, target: "≤ 150 ms", measured: `p50 ${summary.p50} ms, p99 ${summary.p99} ms`, pass: summary.p99 <= 150 });
+      checks.push({
+        name: `whole first page, ${label} (orders + summary + backlog; p99 of ${repeats})`,
+        target: "≤ 150 ms",
+        measured: `p50 ${summary.p50} ms, p99 ${summary.p99} ms`,
+        pass: summary.p99 <= 150,
+      });
     }
     // The summary reads one rollup row per day of the period, and agrees with the orders themselves.
     const from90 = new Date(Date.now() - 90 * 86_400_000);
@@ -91,10 +108,24 @@ export async function syncLogBench(params: Params): Promise<BenchResult> {
       `select count(*) as n from order_sync_day where shop = $1 and day >= ($2::timestamptz at time zone 'UTC')::date and day <= ($3::timestamptz at time zone 'UTC')::date`,
       [BENCH_SHOP, from90, to90],
     );
-    const [{ n: counted } = { n: "0" }] = await stack.query<{ n: string }>(`select count(*) as n from order_sync where shop = $1 and created_at >= $2 and created_at < $3`, [BENCH_SHOP, from90, to90]);
+    const [{ n: counted } = { n: "0" }] = await stack.query<{ n: string }>(
+      `select count(*) as n from order_sync where shop = $1 and created_at >= $2 and created_at < $3`,
+      [BENCH_SHOP, from90, to90],
+    );
     const rolled = (await summarizeLog(prisma, BENCH_SHOP, from90, to90)).counts.all;
-    checks.push({ name: "90-day summary: rollup rows read", target: "≤ 91 (one per calendar day shown)", measured: `${rollupRows} rows`, pass: Number(rollupRows) <= 91 });
-    checks.push({ invariant: true, name: "90-day summary agrees with a count of the orders", target: "equal", measured: `${rolled} vs ${counted}`, pass: rolled === Number(counted) });
+    checks.push({
+      name: "90-day summary: rollup rows read",
+      target: "≤ 91 (one per calendar day shown)",
+      measured: `${rollupRows} rows`,
+      pass: Number(rollupRows) <= 91,
+    });
+    checks.push({
+      invariant: true,
+      name: "90-day summary agrees with a count of the orders",
+      target: "equal",
+      measured: `${rolled} vs ${counted}`,
+      pass: rolled === Number(counted),
+    });
 
     // The figures are only worth something if the pages are right: newest first, the next page
     // continuing where the first ended, the filter honoured.
@@ -103,7 +134,12 @@ export async function syncLogBench(params: Params): Promise<BenchResult> {
     const failed = await listOrders(prisma, BENCH_SHOP, { status: "failed" });
     const times = [...first.rows, ...second.rows].map((row) => `${row.createdAt}|${row.id.padStart(20, "0")}`);
     const descending = times.every((time, index) => index === 0 || (times[index - 1] ?? "") > time);
-    const pagesRight = first.rows.length > 0 && second.rows.length === first.rows.length && descending && failed.rows.length > 0 && failed.rows.every((row) => row.status === "failed");
+    const pagesRight =
+      first.rows.length > 0 &&
+      second.rows.length === first.rows.length &&
+      descending &&
+      failed.rows.length > 0 &&
+      failed.rows.every((row) => row.status === "failed");
     checks.push({
       invariant: true,
       name: "pages are right (newest first, next page continues, filter honoured)",
@@ -114,7 +150,13 @@ export async function syncLogBench(params: Params): Promise<BenchResult> {
     return {
       name: "synclog",
       title: "5. Sync log at scale",
-      settings: { rows, otherShops: others, otherShopRows: Math.round(rows / 5), repeats, via: "app/models/sync-log.server.ts listOrders (Prisma, pg adapter), timed in-process" },
+      settings: {
+        rows,
+        otherShops: others,
+        otherShopRows: Math.round(rows / 5),
+        repeats,
+        via: "app/models/sync-log.server.ts listOrders (Prisma, pg adapter), timed in-process",
+      },
       metrics: { generateMs, timings },
       checks,
       notes: ["Timed through listOrders itself (the module exists), so the figures include Prisma's own overhead, not HTTP or rendering."],

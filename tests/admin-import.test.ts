@@ -93,7 +93,10 @@ describe("import past orders", () => {
   });
 
   it("cancel stops the import; another shop cannot control it", async () => {
-    shopify.addWebhookOrders(TEST_SHOP, Array.from({ length: 80 }, (_, i) => pastOrder(5000 + i, 2)));
+    shopify.addWebhookOrders(
+      TEST_SHOP,
+      Array.from({ length: 80 }, (_, i) => pastOrder(5000 + i, 2)),
+    );
     const job = await startImport(TEST_SHOP, new Date(Date.now() - 30 * DAY), new Date(), deps);
     expect(await controlImport("other-shop.myshopify.com", job.id, "cancel", deps)).toBeNull();
     expect((await controlImport(TEST_SHOP, job.id, "cancel", deps))?.status).toBe("cancelled");
@@ -116,7 +119,10 @@ describe("import past orders", () => {
   });
 
   it("imported orders wait behind live orders (lower priority in the same queue)", async () => {
-    shopify.addWebhookOrders(TEST_SHOP, Array.from({ length: 40 }, (_, i) => pastOrder(7000 + i, 3)));
+    shopify.addWebhookOrders(
+      TEST_SHOP,
+      Array.from({ length: 40 }, (_, i) => pastOrder(7000 + i, 3)),
+    );
     const job = await startImport(TEST_SHOP, new Date(Date.now() - 30 * DAY), new Date(), deps);
     await until(async () => (await prisma.orderSync.count({ where: { importId: job.id } })) >= 10);
     const live = pastOrder(7999, 0);
@@ -141,12 +147,19 @@ describe("the import page (its loader and action, through authenticate.admin)", 
     });
 
   it("estimates, starts, and reports the counts the progress bar draws; a bad date is said in words", async () => {
-    shopify.addWebhookOrders(TEST_SHOP, Array.from({ length: 3 }, (_, i) => pastOrder(9500 + i, 2)));
+    shopify.addWebhookOrders(
+      TEST_SHOP,
+      Array.from({ length: 3 }, (_, i) => pastOrder(9500 + i, 2)),
+    );
     const day = (d: number) => new Date(Date.now() - d * DAY).toISOString().slice(0, 10);
-    const estimate = (await importAction(routeArgs(post({ intent: "estimate", from: day(30), to: day(0) })))) as { estimate?: { orders: number } };
+    const estimate = (await importAction(routeArgs(post({ intent: "estimate", from: day(30), to: day(0) })))) as {
+      estimate?: { orders: number };
+    };
     expect(estimate.estimate?.orders).toBe(3);
     expect(await importAction(routeArgs(post({ intent: "start", from: day(30), to: day(0) })))).toEqual({});
-    const loaded = (await importLoader(routeArgs(new Request(`${TEST_SHOPIFY.appUrl}/app/import`, { headers: { Authorization: `Bearer ${sessionToken()}` } })))) as { current: { status: string; estimate: number; id: string } };
+    const loaded = (await importLoader(
+      routeArgs(new Request(`${TEST_SHOPIFY.appUrl}/app/import`, { headers: { Authorization: `Bearer ${sessionToken()}` } })),
+    )) as { current: { status: string; estimate: number; id: string } };
     expect(loaded.current).toMatchObject({ estimate: 3 });
     const settled = await importSettled(BigInt(loaded.current.id));
     expect(settled).toMatchObject({ status: "done", found: 3, synced: 3 });

@@ -33,7 +33,9 @@ function recentOrder(n: number, minutesAgo: number) {
 async function sweepJobDone(before: Date): Promise<void> {
   await until(async () => {
     const state = await prisma.shopSweep.findUnique({ where: { shop: TEST_SHOP } });
-    const pending = await prisma.$queryRaw<{ n: number }[]>`select count(*)::int as n from graphile_worker.jobs where task_identifier in ('sweep-shops', 'sweep-shop')`;
+    const pending = await prisma.$queryRaw<
+      { n: number }[]
+    >`select count(*)::int as n from graphile_worker.jobs where task_identifier in ('sweep-shops', 'sweep-shop')`;
     return state?.lastRunAt !== null && state !== null && state.lastRunAt >= before && pending[0]!.n === 0;
   });
 }
@@ -62,10 +64,17 @@ describe("the completeness sweep", () => {
     const rows = await waitForSync(orders.map((order) => order.id));
 
     expect(rows).toHaveLength(12);
-    const recovered = rows.filter((row) => row.origin === "sweep").map((row) => row.orderId).sort();
+    const recovered = rows
+      .filter((row) => row.origin === "sweep")
+      .map((row) => row.orderId)
+      .sort();
     expect(recovered).toEqual(lost.map((order) => String(order.id)).sort());
     expect(rows.filter((row) => row.status !== "synced").map((row) => `${row.orderName} ${row.status} ${row.statusReason}`)).toEqual([]);
-    expect(invoices().map((invoice) => invoice.invoice_number).sort()).toEqual(orders.map((order) => `SHOP-${order.order_number}`).sort());
+    expect(
+      invoices()
+        .map((invoice) => invoice.invoice_number)
+        .sort(),
+    ).toEqual(orders.map((order) => `SHOP-${order.order_number}`).sort());
 
     // Six missing at once: the silence alert is on, and /healthz says so (no shop names).
     expect(await webhookSilence(prisma, TEST_SHOP)).toMatchObject({ missing: 6 });
@@ -73,7 +82,11 @@ describe("the completeness sweep", () => {
     expect(((await health.json()) as { webhookSilence?: { shops: number } }).webhookSilence).toEqual({ shops: 1 });
 
     // The sync log's loader carries it for the banner.
-    const log = (await syncLogLoader(routeArgs(new Request(`${TEST_SHOPIFY.appUrl}/app?_data=routes/app._index`, { headers: { Authorization: `Bearer ${sessionToken()}` } })))) as { webhookSilence: { missing: number } | null };
+    const log = (await syncLogLoader(
+      routeArgs(
+        new Request(`${TEST_SHOPIFY.appUrl}/app?_data=routes/app._index`, { headers: { Authorization: `Bearer ${sessionToken()}` } }),
+      ),
+    )) as { webhookSilence: { missing: number } | null };
     expect(log.webhookSilence).toMatchObject({ missing: 6 });
 
     // Again, with nothing missing: one small query, nothing queued, the alert clears.

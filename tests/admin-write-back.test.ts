@@ -46,7 +46,10 @@ describe("write-back", () => {
 
     expect(gqlOrder!.tags).toContain("FreshBooks SHOP-9001");
     const metafields = gqlOrder!.metafields as { key: string; value: string; type: string }[];
-    expect(metafields.find((m) => m.key === "freshbooks_invoice_number")).toMatchObject({ value: "SHOP-9001", type: "single_line_text_field" });
+    expect(metafields.find((m) => m.key === "freshbooks_invoice_number")).toMatchObject({
+      value: "SHOP-9001",
+      type: "single_line_text_field",
+    });
     expect(metafields.find((m) => m.key === "freshbooks_invoice_url")?.value).toMatch(/#\/invoice\//);
 
     const writes = { ...shopify.shop(TEST_SHOP).writes };

@@ -14,14 +14,21 @@ const latest = path.join(root, "bench/results/latest.json");
 
 function smoke(name: string, params: string[], timeoutMs: number): Report {
   rmSync(latest, { force: true }); // the report read below is this run's, not an earlier one
-  const run = spawnSync(process.execPath, ["--import", "tsx", "bench/run.ts", "--smoke", "--only", name, ...params.flatMap((p) => ["--param", p])], {
-    cwd: root,
-    env: { ...process.env },
-    encoding: "utf8",
-    timeout: timeoutMs,
-  });
+  const run = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "bench/run.ts", "--smoke", "--only", name, ...params.flatMap((p) => ["--param", p])],
+    {
+      cwd: root,
+      env: { ...process.env },
+      encoding: "utf8",
+      timeout: timeoutMs,
+    },
+  );
   const report = JSON.parse(readFileSync(latest, "utf8")) as Report;
-  expect(report.results.map((r) => r.name), run.stderr).toEqual([name]);
+  expect(
+    report.results.map((r) => r.name),
+    run.stderr,
+  ).toEqual([name]);
   return report;
 }
 
@@ -37,12 +44,16 @@ describe("bench smoke runs (npm run bench -- --smoke)", () => {
     ["burst", ["orders=100"], 600_000],
     ["synclog", [], 600_000],
     ["faults", ["orders=20"], 1_800_000],
-  ] as const)("%s: runs, writes its report and loses or duplicates nothing", (name, params, timeoutMs) => {
-    const report = smoke(name, [...params], timeoutMs);
-    const [result] = report.results;
-    expect(result?.error).toBeUndefined();
-    const invariants = result?.checks.filter((check) => check.invariant) ?? [];
-    expect(invariants.length).toBeGreaterThan(0);
-    expect(invariants.filter((check) => !check.pass)).toEqual([]);
-  }, 1_900_000);
+  ] as const)(
+    "%s: runs, writes its report and loses or duplicates nothing",
+    (name, params, timeoutMs) => {
+      const report = smoke(name, [...params], timeoutMs);
+      const [result] = report.results;
+      expect(result?.error).toBeUndefined();
+      const invariants = result?.checks.filter((check) => check.invariant) ?? [];
+      expect(invariants.length).toBeGreaterThan(0);
+      expect(invariants.filter((check) => !check.pass)).toEqual([]);
+    },
+    1_900_000,
+  );
 });

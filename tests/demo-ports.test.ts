@@ -22,7 +22,20 @@ describe("npm run demo when its port is taken", () => {
     delete env.DATABASE_URL;
     const demo = spawn(
       process.execPath,
-      ["--import", "tsx", "app/dev/demo/main.ts", "--no-build", "--port", "3263", "--sandbox-port", "4263", "--db-port", "54363", "--data-dir", path.resolve(".data/demo-ports-test")],
+      [
+        "--import",
+        "tsx",
+        "app/dev/demo/main.ts",
+        "--no-build",
+        "--port",
+        "3263",
+        "--sandbox-port",
+        "4263",
+        "--db-port",
+        "54363",
+        "--data-dir",
+        path.resolve(".data/demo-ports-test"),
+      ],
       { env, stdio: ["ignore", "pipe", "pipe"] },
     );
     let stdout = "";

@@ -4,7 +4,15 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { DEMO_SHOP } from "../app/dev/demo/constants";
-import { demoAdminPage, demoAppBridgeResponse, demoEntry, demoLanding, demoReload, demoSessionTokenResponse, settled } from "../app/dev/demo/routes.server";
+import {
+  demoAdminPage,
+  demoAppBridgeResponse,
+  demoEntry,
+  demoLanding,
+  demoReload,
+  demoSessionTokenResponse,
+  settled,
+} from "../app/dev/demo/routes.server";
 import { loader as faviconLoader } from "../app/routes/favicon[.]ico";
 import { setEnv } from "./helpers/env";
 
@@ -12,7 +20,12 @@ const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like
 
 describe("the demo-only routes", () => {
   const restores: (() => void)[] = [];
-  afterEach(() => restores.splice(0).reverse().forEach((restore) => restore()));
+  afterEach(() =>
+    restores
+      .splice(0)
+      .reverse()
+      .forEach((restore) => restore()),
+  );
   const withEnv = (variables: Record<string, string | undefined>) => void restores.push(setEnv(variables));
 
   const calls = {
@@ -33,17 +46,20 @@ describe("the demo-only routes", () => {
     expect(response.status).toBe(404);
   });
 
-  it.each(["app/bin/server.ts", "app/bin/worker.ts", "app/dev/demo/web-server.ts"])("%s refuses to start in production with DEMO_MODE=true", async (entry) => {
-    const child = spawn(process.execPath, ["--import", "tsx", entry], {
-      env: { ...process.env, DEMO_MODE: "true", NODE_ENV: "production", DATABASE_URL: undefined },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const [code] = (await once(child, "exit")) as [number | null];
-    expect(code).toBe(1);
-    expect(stderr).toContain("DEMO_MODE must not be set when NODE_ENV is production");
-  });
+  it.each(["app/bin/server.ts", "app/bin/worker.ts", "app/dev/demo/web-server.ts"])(
+    "%s refuses to start in production with DEMO_MODE=true",
+    async (entry) => {
+      const child = spawn(process.execPath, ["--import", "tsx", entry], {
+        env: { ...process.env, DEMO_MODE: "true", NODE_ENV: "production", DATABASE_URL: undefined },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = (await once(child, "exit")) as [number | null];
+      expect(code).toBe(1);
+      expect(stderr).toContain("DEMO_MODE must not be set when NODE_ENV is production");
+    },
+  );
 
   it("with DEMO_MODE outside production, mints a session token for the demo shop and opens the embedded app with it", async () => {
     withEnv({ DEMO_MODE: "true", NODE_ENV: "development" });
@@ -65,13 +81,22 @@ describe("the demo-only routes", () => {
 
 describe("the demo never leaves the demo", () => {
   const restores: (() => void)[] = [];
-  afterEach(() => restores.splice(0).reverse().forEach((restore) => restore()));
+  afterEach(() =>
+    restores
+      .splice(0)
+      .reverse()
+      .forEach((restore) => restore()),
+  );
   const demoMode = () => void restores.push(setEnv({ DEMO_MODE: "true", NODE_ENV: "development" }));
   const html = { accept: "text/html,application/xhtml+xml" };
 
   it("the admin stand-in opens the page the FreshBooks callback names, embedded, with a fresh session token", () => {
     demoMode();
-    const answer = settled(() => demoAdminPage(new URL("http://localhost:3100/demo/admin/store/freshbooks-sync-demo/apps/demo-api-key/app/settings?freshbooks_connected=1")));
+    const answer = settled(() =>
+      demoAdminPage(
+        new URL("http://localhost:3100/demo/admin/store/freshbooks-sync-demo/apps/demo-api-key/app/settings?freshbooks_connected=1"),
+      ),
+    );
     expect(answer.status).toBe(302);
     const target = new URL(answer.headers.get("location")!);
     expect(target.origin + target.pathname).toBe("http://localhost:3100/app/settings");
@@ -139,7 +164,13 @@ describe("npm run demo", () => {
    * fails when nothing moved (no new demo output, no change in `progress`) for `stallMs`, or
    * at a generous cap, so a busy machine makes the test slower, never red.
    */
-  async function until<T>(what: string, check: () => Promise<T | undefined>, stallMs: number, progress: () => Promise<string> = async () => "", capMs = 480_000): Promise<T> {
+  async function until<T>(
+    what: string,
+    check: () => Promise<T | undefined>,
+    stallMs: number,
+    progress: () => Promise<string> = async () => "",
+    capMs = 480_000,
+  ): Promise<T> {
     const cap = Date.now() + capMs;
     let deadline = Date.now() + stallMs;
     let seen = "";
@@ -151,7 +182,10 @@ describe("npm run demo", () => {
         seen = now;
         deadline = Math.min(cap, Date.now() + stallMs);
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (nothing moved for ${stallMs / 1000} s, or ${capMs / 1000} s in all); demo output:\n${output}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${what} (nothing moved for ${stallMs / 1000} s, or ${capMs / 1000} s in all); demo output:\n${output}`,
+        );
       if (demo?.exitCode !== null) throw new Error(`the demo exited (${demo?.exitCode}) while waiting for ${what}:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -180,10 +214,24 @@ describe("npm run demo", () => {
     demo = spawn(
       process.execPath,
       [
-        "--import", "tsx", "app/dev/demo/main.ts",
-        "--orders", "6", "--rate", "120", "--fault-rate", "0", "--reset",
-        "--port", String(ports.web), "--sandbox-port", String(ports.sandbox), "--db-port", String(ports.database),
-        "--data-dir", path.resolve(".data/demo-test"),
+        "--import",
+        "tsx",
+        "app/dev/demo/main.ts",
+        "--orders",
+        "6",
+        "--rate",
+        "120",
+        "--fault-rate",
+        "0",
+        "--reset",
+        "--port",
+        String(ports.web),
+        "--sandbox-port",
+        String(ports.sandbox),
+        "--db-port",
+        String(ports.database),
+        "--data-dir",
+        path.resolve(".data/demo-test"),
       ],
       { env, stdio: ["ignore", "pipe", "pipe"] },
     );
@@ -197,7 +245,11 @@ describe("npm run demo", () => {
 
     // Every order reaches FreshBooks but the refused one.
     type Rows = { order_name: string; status: string; status_reason: string | null; invoice_number: string | null }[];
-    const orders = () => query<Rows[number]>("select order_name, status, status_reason, invoice_number from order_sync where shop = $1 order by order_number", [DEMO_SHOP]);
+    const orders = () =>
+      query<Rows[number]>(
+        "select order_name, status, status_reason, invoice_number from order_sync where shop = $1 order by order_number",
+        [DEMO_SHOP],
+      );
     const rows = await until(
       "the six orders to settle",
       async () => {
@@ -209,7 +261,9 @@ describe("npm run demo", () => {
     );
     const failed = rows.filter((row) => row.status === "failed");
     expect(failed).toHaveLength(1);
-    expect(failed[0]?.status_reason).toMatch(/FreshBooks refused the client: You do not have access to perform the action requested. Your FreshBooks plan probably limits the number of clients/);
+    expect(failed[0]?.status_reason).toMatch(
+      /FreshBooks refused the client: You do not have access to perform the action requested. Your FreshBooks plan probably limits the number of clients/,
+    );
     const synced = rows.filter((row) => row.status === "synced" || row.status === "synced_with_difference");
     expect(synced).toHaveLength(5);
 

@@ -96,9 +96,9 @@ describe("environment", () => {
   });
 
   it("refuses the demo mode in production, and accepts it in development", () => {
-    expect(problemsOf({ ...TEST_ENV, DEMO_MODE: "true", NODE_ENV: "production", DATABASE_URL: "postgresql://app@db.internal:5432/app" })).toEqual([
-      "DEMO_MODE must not be set when NODE_ENV is production (the demo pages log anyone in as the demo shop)",
-    ]);
+    expect(
+      problemsOf({ ...TEST_ENV, DEMO_MODE: "true", NODE_ENV: "production", DATABASE_URL: "postgresql://app@db.internal:5432/app" }),
+    ).toEqual(["DEMO_MODE must not be set when NODE_ENV is production (the demo pages log anyone in as the demo shop)"]);
     expect(problemsOf({ ...TEST_ENV, DEMO_MODE: "true", NODE_ENV: "development" })).toEqual([]);
     expect(problemsOf({ ...TEST_ENV, NODE_ENV: "production", DATABASE_URL: "postgresql://app@db.internal:5432/app" })).toEqual([]);
   });

@@ -49,9 +49,13 @@ function extensionRequest(path: string, init: { method?: string; body?: unknown;
 }
 
 const getOrder = (orderId: string, shop = TEST_SHOP) =>
-  settle(() => orderLoader(routeArgs(extensionRequest(`/api/extension/orders/${encodeURIComponent(orderId)}`, { shop }), { orderId }))) as Promise<Response>;
+  settle(() =>
+    orderLoader(routeArgs(extensionRequest(`/api/extension/orders/${encodeURIComponent(orderId)}`, { shop }), { orderId })),
+  ) as Promise<Response>;
 const postOrder = (orderId: string, shop = TEST_SHOP) =>
-  settle(() => orderAction(routeArgs(extensionRequest(`/api/extension/orders/${encodeURIComponent(orderId)}`, { method: "POST", shop }), { orderId }))) as Promise<Response>;
+  settle(() =>
+    orderAction(routeArgs(extensionRequest(`/api/extension/orders/${encodeURIComponent(orderId)}`, { method: "POST", shop }), { orderId })),
+  ) as Promise<Response>;
 const postSync = (body: unknown, shop = TEST_SHOP) =>
   settle(() => syncAction(routeArgs(extensionRequest("/api/extension/sync", { method: "POST", body, shop })))) as Promise<Response>;
 
@@ -100,26 +104,53 @@ describe("the order block's data", () => {
       canSend: false,
       skippedBy: null,
     });
-    expect(body.order.syncLogUrl).toBe(`https://admin.shopify.com/store/freshbooks-sync-test/apps/${TEST_SHOPIFY.apiKey}/app/orders/${order.id}`);
+    expect(body.order.syncLogUrl).toBe(
+      `https://admin.shopify.com/store/freshbooks-sync-test/apps/${TEST_SHOPIFY.apiKey}/app/orders/${order.id}`,
+    );
     expect(JSON.stringify(body)).not.toMatch(/Ada|ada@example\.com/);
   });
 
   it("shows a failed order's plain-words reason and offers Retry", async () => {
     const order = await seedOrder(TEST_SHOP, "failed", { statusReason: "FreshBooks refused the invoice: the client was archived." });
     const body = await (await getOrder(gid(order.orderId))).json();
-    expect(body.order).toMatchObject({ status: "failed", label: "Failed", tone: "critical", reason: "FreshBooks refused the invoice: the client was archived.", canRetry: true, invoice: null });
+    expect(body.order).toMatchObject({
+      status: "failed",
+      label: "Failed",
+      tone: "critical",
+      reason: "FreshBooks refused the invoice: the client was archived.",
+      canRetry: true,
+      invoice: null,
+    });
   });
 
   it("names the filter that skipped a test order and offers Send to FreshBooks", async () => {
-    const order = await seedOrder(TEST_SHOP, "skipped", { payload: { test: true }, statusReason: "Order #1 is a test order; test orders are not sent to FreshBooks." });
+    const order = await seedOrder(TEST_SHOP, "skipped", {
+      payload: { test: true },
+      statusReason: "Order #1 is a test order; test orders are not sent to FreshBooks.",
+    });
     const body = await (await getOrder(gid(order.orderId))).json();
-    expect(body.order).toMatchObject({ status: "skipped", label: "Skipped", tone: "neutral", skippedBy: "test orders", canSend: true, canRetry: false });
+    expect(body.order).toMatchObject({
+      status: "skipped",
+      label: "Skipped",
+      tone: "neutral",
+      skippedBy: "test orders",
+      canSend: true,
+      canRetry: false,
+    });
   });
 
   it("shows the difference of an order synced with a difference", async () => {
-    const order = await seedOrder(TEST_SHOP, "synced_with_difference", { invoiceNumber: "SHOP-9", freshbooksTotal: "49.09", difference: "0.01" });
+    const order = await seedOrder(TEST_SHOP, "synced_with_difference", {
+      invoiceNumber: "SHOP-9",
+      freshbooksTotal: "49.09",
+      difference: "0.01",
+    });
     const body = await (await getOrder(order.orderId)).json();
-    expect(body.order).toMatchObject({ tone: "warning", tieOut: { shopifyTotal: "49.10", freshbooksTotal: "49.09", difference: "0.01" }, canRetry: true });
+    expect(body.order).toMatchObject({
+      tone: "warning",
+      tieOut: { shopifyTotal: "49.10", freshbooksTotal: "49.09", difference: "0.01" },
+      canRetry: true,
+    });
   });
 
   it("answers 404 for another shop's order, the same as for an order not in the log", async () => {
@@ -145,14 +176,21 @@ describe("authentication and CORS", () => {
   it("answers the CORS preflight from the extensions' origin with 204 and the headers a fetch with a Bearer token needs", async () => {
     const preflight = new Request(`${TEST_SHOPIFY.appUrl}/api/extension/sync`, {
       method: "OPTIONS",
-      headers: { Origin: EXTENSION_ORIGIN, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type" },
+      headers: {
+        Origin: EXTENSION_ORIGIN,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type",
+      },
     });
     const response = (await settle(() => syncLoader(routeArgs(preflight)))) as Response;
     expect(response.status).toBe(204);
     expectCors(response);
     expect(response.headers.get("Access-Control-Allow-Headers")).toContain("Content-Type");
 
-    const blockPreflight = new Request(`${TEST_SHOPIFY.appUrl}/api/extension/orders/1`, { method: "OPTIONS", headers: { Origin: EXTENSION_ORIGIN } });
+    const blockPreflight = new Request(`${TEST_SHOPIFY.appUrl}/api/extension/orders/1`, {
+      method: "OPTIONS",
+      headers: { Origin: EXTENSION_ORIGIN },
+    });
     const block = (await settle(() => orderLoader(routeArgs(blockPreflight, { orderId: "1" })))) as Response;
     expect(block.status).toBe(204);
     expectCors(block);
@@ -165,9 +203,15 @@ describe("authentication and CORS", () => {
     )) as Response;
     const forged = (await settle(() =>
       orderAction(
-        routeArgs(extensionRequest(`/api/extension/orders/${order.orderId}`, { method: "POST", token: sessionToken(TEST_SHOP, {}, "not-the-secret") }), {
-          orderId: order.orderId,
-        }),
+        routeArgs(
+          extensionRequest(`/api/extension/orders/${order.orderId}`, {
+            method: "POST",
+            token: sessionToken(TEST_SHOP, {}, "not-the-secret"),
+          }),
+          {
+            orderId: order.orderId,
+          },
+        ),
       ),
     )) as Response;
     expect(none.status).toBe(302);
@@ -186,7 +230,10 @@ describe("Retry and Send to FreshBooks from the order page", () => {
 
     expect(response.status).toBe(200);
     expectCors(response);
-    expect(await response.json()).toMatchObject({ outcome: "queued", order: { status: "queued", label: "Queued", reason: null, canRetry: false } });
+    expect(await response.json()).toMatchObject({
+      outcome: "queued",
+      order: { status: "queued", label: "Queued", reason: null, canRetry: false },
+    });
     expect(await jobsFor(order.orderId)).toEqual([{ key: `sync-order:${TEST_SHOP}:${order.orderId}` }]);
   });
 

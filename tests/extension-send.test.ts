@@ -32,7 +32,11 @@ describe("Send to FreshBooks", () => {
     await deliverOrder(order);
     expect((await waitForSync([order.id]))[0]?.status).toBe("skipped");
     const gid = `gid://shopify/Order/${order.id}`;
-    expect((await (await fromBlock("GET", gid)).json()).order).toMatchObject({ status: "skipped", skippedBy: "test orders", canSend: true });
+    expect((await (await fromBlock("GET", gid)).json()).order).toMatchObject({
+      status: "skipped",
+      skippedBy: "test orders",
+      canSend: true,
+    });
 
     expect((await (await fromBlock("POST", gid)).json()).outcome).toBe("sent");
     const [synced] = await waitForSync([order.id]);
@@ -40,7 +44,12 @@ describe("Send to FreshBooks", () => {
     expect(synced?.status).toBe("synced");
     expect(sandbox.state.invoices()).toHaveLength(1);
     const block = (await (await fromBlock("GET", gid)).json()).order;
-    expect(block).toMatchObject({ status: "synced", label: "Synced", invoice: { number: synced?.invoiceNumber }, tieOut: { freshbooksTotal: "49.10", difference: null } });
+    expect(block).toMatchObject({
+      status: "synced",
+      label: "Synced",
+      invoice: { number: synced?.invoiceNumber },
+      tieOut: { freshbooksTotal: "49.10", difference: null },
+    });
 
     // A second click (or a stale page) sends nothing more.
     expect((await (await fromBlock("POST", gid)).json()).outcome).toBe("unchanged");

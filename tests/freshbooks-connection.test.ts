@@ -68,9 +68,7 @@ describe("keeping the connection alive", () => {
     await connectThroughOAuth();
     sandbox.advanceClock(TWELVE_HOURS + 60);
 
-    const results = await Promise.all(
-      Array.from({ length: 10 }, async () => probe(await freshbooksFor(TEST_SHOP, deps))),
-    );
+    const results = await Promise.all(Array.from({ length: 10 }, async () => probe(await freshbooksFor(TEST_SHOP, deps))));
 
     expect(results).toHaveLength(10);
     expect(refreshRequests()).toBe(1);
@@ -190,7 +188,10 @@ describe("the FreshBooks client", () => {
     sandbox.faults.enqueue({ path: PROBE_PATH, fault: { kind: "errors-in-200" } });
     await expect(probe(client)).rejects.toBeInstanceOf(FreshBooksValidationError);
     sandbox.faults.enqueue({ path: PROBE_PATH, times: 3, fault: { kind: "timeout" } });
-    await expect(probe(client)).rejects.toMatchObject({ constructor: FreshBooksTransientError, message: "FreshBooks did not answer within 1 s" });
+    await expect(probe(client)).rejects.toMatchObject({
+      constructor: FreshBooksTransientError,
+      message: "FreshBooks did not answer within 1 s",
+    });
     sandbox.faults.setErrorFormat("new");
     await expect(client.clients.create({})).rejects.toMatchObject({
       constructor: FreshBooksValidationError,

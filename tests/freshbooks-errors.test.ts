@@ -50,10 +50,12 @@ describe("FreshBooks errors", () => {
     expect(errorForResponse(401, OAUTH_INVALID_TOKEN, null)).toBeInstanceOf(FreshBooksAuthError);
     expect(errorForResponse(401, OAUTH_INVALID_TOKEN, null).message).toBe("The access token is invalid");
     expect(errorForResponse(404, CLASSIC_NOT_FOUND, null)).toBeInstanceOf(FreshBooksNotFoundError);
-    expect(errorForResponse(409, { response: { errors: [{ errno: 409, message: "Conflict" }] } }, null)).toBeInstanceOf(FreshBooksConflictError);
-    expect(errorForResponse(400, { error: "invalid_request", error_description: "Missing required parameter: grant_type." }, null)).toBeInstanceOf(
-      FreshBooksValidationError,
+    expect(errorForResponse(409, { response: { errors: [{ errno: 409, message: "Conflict" }] } }, null)).toBeInstanceOf(
+      FreshBooksConflictError,
     );
+    expect(
+      errorForResponse(400, { error: "invalid_request", error_description: "Missing required parameter: grant_type." }, null),
+    ).toBeInstanceOf(FreshBooksValidationError);
     expect(errorForResponse(502, null, null)).toBeInstanceOf(FreshBooksTransientError);
     expect(errorForResponse(502, null, null).message).toBe("FreshBooks answered HTTP 502");
   });
@@ -86,7 +88,9 @@ describe("FreshBooks errors", () => {
   });
 
   it("tells a missing scope (403 insufficient_scope) from other refusals", () => {
-    expect(isMissingScope(errorForResponse(403, { error: "insufficient_scope", error_description: "needs user:clients:write" }, null))).toBe(true);
+    expect(
+      isMissingScope(errorForResponse(403, { error: "insufficient_scope", error_description: "needs user:clients:write" }, null)),
+    ).toBe(true);
     expect(isMissingScope(errorForResponse(403, classic(1003), null))).toBe(false);
     expect(isMissingScope(errorForResponse(401, { error: "insufficient_scope" }, null))).toBe(false);
   });

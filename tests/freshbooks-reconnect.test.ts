@@ -49,15 +49,26 @@ describe("a new connection waits for the merchant to confirm it in Settings", ()
     await connectThroughOAuth(TEST_SHOP, { confirm: false });
 
     const pending = await connectionSummary(TEST_SHOP, prisma);
-    expect(pending).toMatchObject({ status: "pending", loginEmail: "owner@example.com", businessName: null, businessChoices: [{ name: "Demo Business" }] });
+    expect(pending).toMatchObject({
+      status: "pending",
+      loginEmail: "owner@example.com",
+      businessName: null,
+      businessChoices: [{ name: "Demo Business" }],
+    });
     const order = usOrder(1101);
     await deliverOrder(order);
-    expect((await waitForSync([order.id]))[0]).toMatchObject({ status: "needs_reconnect", statusReason: expect.stringMatching(/Confirm the FreshBooks connection in Settings/) });
+    expect((await waitForSync([order.id]))[0]).toMatchObject({
+      status: "needs_reconnect",
+      statusReason: expect.stringMatching(/Confirm the FreshBooks connection in Settings/),
+    });
     expect(sandbox.state.invoices()).toHaveLength(0);
     expect(sandbox.state.clients()).toHaveLength(0);
 
     expect(await confirmConnection(TEST_SHOP, 999_999, deps)).toBeNull(); // not a business FreshBooks offered
-    expect(await confirmConnection(TEST_SHOP, pending!.businessChoices[0]!.id, deps)).toMatchObject({ status: "connected", businessName: "Demo Business" });
+    expect(await confirmConnection(TEST_SHOP, pending!.businessChoices[0]!.id, deps)).toMatchObject({
+      status: "connected",
+      businessName: "Demo Business",
+    });
     expect((await waitForSync([order.id]))[0]?.status).toBe("synced");
     expect(sandbox.state.invoices()).toHaveLength(1);
     // Once connected there is nothing left to confirm.

@@ -25,7 +25,9 @@ interface Tokens {
   created_at: number;
 }
 
-const ALL_SCOPES = ["profile", "clients", "invoices", "payments", "taxes"].flatMap((object) => [`user:${object}:read`, `user:${object}:write`]).join(" ");
+const ALL_SCOPES = ["profile", "clients", "invoices", "payments", "taxes"]
+  .flatMap((object) => [`user:${object}:read`, `user:${object}:write`])
+  .join(" ");
 
 async function authorizeCode(state = "opaque-state", scope = ALL_SCOPES): Promise<string> {
   const url = new URL("/oauth/authorize", sandbox.url);
@@ -124,9 +126,15 @@ describe("FreshBooks sandbox: OAuth", () => {
     const code = await authorizeCode();
     sandbox.advanceClock(301);
     expect((await tokenRequest({ grant_type: "authorization_code", code, ...credentials })).status).toBe(400);
-    const wrongClient = await fetch(`${sandbox.url}/oauth/authorize?client_id=nope&response_type=code&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`, { redirect: "manual" });
+    const wrongClient = await fetch(
+      `${sandbox.url}/oauth/authorize?client_id=nope&response_type=code&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`,
+      { redirect: "manual" },
+    );
     expect(wrongClient.status).toBe(400);
-    const wrongRedirect = await fetch(`${sandbox.url}/oauth/authorize?client_id=${CLIENT_ID}&response_type=code&redirect_uri=${encodeURIComponent("https://evil.test/cb")}`, { redirect: "manual" });
+    const wrongRedirect = await fetch(
+      `${sandbox.url}/oauth/authorize?client_id=${CLIENT_ID}&response_type=code&redirect_uri=${encodeURIComponent("https://evil.test/cb")}`,
+      { redirect: "manual" },
+    );
     expect(wrongRedirect.status).toBe(400);
     const missingGrant = await tokenRequest({ client_id: CLIENT_ID });
     expect(await missingGrant.json()).toEqual({ error: "invalid_request", error_description: "Missing required parameter: grant_type." });
@@ -206,7 +214,12 @@ describe("FreshBooks sandbox: OAuth", () => {
 
 describe("FreshBooks sandbox: identity", () => {
   it("answers /users/me with every business membership", async () => {
-    await start({ businesses: [{ name: "Fruity Loops", accountId: "xZNQ1X", businessId: 2122866 }, { name: "Other business", accountId: "3xQ74o" }] });
+    await start({
+      businesses: [
+        { name: "Fruity Loops", accountId: "xZNQ1X", businessId: 2122866 },
+        { name: "Other business", accountId: "3xQ74o" },
+      ],
+    });
     const tokens = await login();
     const { status, json } = await api(tokens.access_token, "GET", "/auth/api/v1/users/me");
     expect(status).toBe(200);
@@ -233,11 +246,17 @@ describe("FreshBooks sandbox: identity", () => {
     await start({ accessTokenTtlSeconds: 60 });
     const anonymous = await fetch(`${sandbox.url}/auth/api/v1/users/me`);
     expect(anonymous.status).toBe(401);
-    expect(await anonymous.json()).toEqual({ error: "unauthenticated", error_description: "This action requires authentication to continue." });
+    expect(await anonymous.json()).toEqual({
+      error: "unauthenticated",
+      error_description: "This action requires authentication to continue.",
+    });
     const tokens = await login();
     sandbox.advanceClock(61);
     const expired = await api(tokens.access_token, "GET", "/auth/api/v1/users/me");
-    expect(expired).toEqual({ status: 401, json: { error: "invalid_token", error_description: "The access token is invalid", state: "unauthorized" } });
+    expect(expired).toEqual({
+      status: 401,
+      json: { error: "invalid_token", error_description: "The access token is invalid", state: "unauthorized" },
+    });
   });
 
   it("forces token expiry through the control endpoint", async () => {
@@ -294,7 +313,9 @@ describe("FreshBooks sandbox: clients", () => {
     // UNCONFIRMED shape (see clients.ts): errno 1003 AccessDenied with FreshBooks' documented text.
     expect(third).toEqual({
       status: 403,
-      json: { response: { errors: [{ errno: 1003, object: "client", message: "You do not have access to perform the action requested." }] } },
+      json: {
+        response: { errors: [{ errno: 1003, object: "client", message: "You do not have access to perform the action requested." }] },
+      },
     });
     await fetch(`${sandbox.url}/__sandbox/config`, { method: "POST", body: JSON.stringify({ clientLimit: null }) });
     expect((await call("POST", "/users/clients", { client: { fname: "Three" } })).status).toBe(200);
@@ -356,16 +377,25 @@ describe("FreshBooks sandbox: invoices and payments", () => {
   it("refuses clientid, non-string percents and duplicate invoice numbers", async () => {
     const { call, createClient } = await setup();
     const client = await createClient({ fname: "Ada" });
-    const withClientid = await call("POST", "/invoices/invoices", { invoice: { clientid: client.id, create_date: "2024-05-01", lines: [] } });
+    const withClientid = await call("POST", "/invoices/invoices", {
+      invoice: { clientid: client.id, create_date: "2024-05-01", lines: [] },
+    });
     expect(withClientid.status).toBe(422);
     expect(withClientid.json.response.errors[0]).toMatchObject({ errno: 1001, field: "customerid" });
     const numericTax = await call("POST", "/invoices/invoices", {
       invoice: { customerid: client.id, create_date: "2024-05-01", lines: [line("x", 1, "1.00", { taxAmount1: 13 })] },
     });
-    expect(numericTax.json.response.errors[0]).toMatchObject({ errno: 1018, message: "Percent values should be strings formatted as decimals" });
-    const first = await call("POST", "/invoices/invoices", { invoice: { customerid: client.id, create_date: "2024-05-01", invoice_number: "SHOP-1001", lines: [] } });
+    expect(numericTax.json.response.errors[0]).toMatchObject({
+      errno: 1018,
+      message: "Percent values should be strings formatted as decimals",
+    });
+    const first = await call("POST", "/invoices/invoices", {
+      invoice: { customerid: client.id, create_date: "2024-05-01", invoice_number: "SHOP-1001", lines: [] },
+    });
     expect(first.status).toBe(200);
-    const duplicate = await call("POST", "/invoices/invoices", { invoice: { customerid: client.id, create_date: "2024-05-01", invoice_number: "SHOP-1001", lines: [] } });
+    const duplicate = await call("POST", "/invoices/invoices", {
+      invoice: { customerid: client.id, create_date: "2024-05-01", invoice_number: "SHOP-1001", lines: [] },
+    });
     expect(duplicate.status).toBe(422);
     expect(duplicate.json.response.errors[0]).toMatchObject({ field: "invoice_number" });
   });
@@ -373,7 +403,8 @@ describe("FreshBooks sandbox: invoices and payments", () => {
   it("numbers invoices automatically, searches invoice_number exactly and ignores unknown filters", async () => {
     const { call, createClient } = await setup();
     const client = await createClient({ fname: "Ada" });
-    const make = (extra: Record<string, unknown>) => call("POST", "/invoices/invoices", { invoice: { customerid: client.id, create_date: "2024-05-01", lines: [], ...extra } });
+    const make = (extra: Record<string, unknown>) =>
+      call("POST", "/invoices/invoices", { invoice: { customerid: client.id, create_date: "2024-05-01", lines: [], ...extra } });
     expect((await make({})).json.response.result.invoice.invoice_number).toBe("0000001");
     await make({ invoice_number: "#1001", po_number: "#1001" });
     await make({ invoice_number: "#10011" });
@@ -387,18 +418,35 @@ describe("FreshBooks sandbox: invoices and payments", () => {
   it("marks invoices partial then paid from payments, and records sent email", async () => {
     const { call, createClient } = await setup();
     const client = await createClient({ fname: "Ada", email: "ada@example.com" });
-    const created = await call("POST", "/invoices/invoices", { invoice: { customerid: client.id, create_date: "2024-05-01", lines: [line("Item", 1, "100.00")] } });
+    const created = await call("POST", "/invoices/invoices", {
+      invoice: { customerid: client.id, create_date: "2024-05-01", lines: [line("Item", 1, "100.00")] },
+    });
     const id = created.json.response.result.invoice.id;
-    const sent = await call("PUT", `/invoices/invoices/${id}`, { invoice: { action_email: true, email_recipients: ["ada@example.com"], notes: "ignored" } });
+    const sent = await call("PUT", `/invoices/invoices/${id}`, {
+      invoice: { action_email: true, email_recipients: ["ada@example.com"], notes: "ignored" },
+    });
     expect(sent.json.response.result.invoice).toMatchObject({ v3_status: "sent", notes: null });
     expect(sandbox.state.emailsSent()).toHaveLength(1);
-    const pay = (amount: string) => call("POST", "/payments/payments", { payment: { invoiceid: id, amount: { amount, code: "USD" }, date: "2024-05-02", type: "Credit Card", note: "txn 1" } });
-    expect((await pay("40.00")).json.response.result.payment).toMatchObject({ invoiceid: id, clientid: client.id, amount: { amount: "40.00" } });
+    const pay = (amount: string) =>
+      call("POST", "/payments/payments", {
+        payment: { invoiceid: id, amount: { amount, code: "USD" }, date: "2024-05-02", type: "Credit Card", note: "txn 1" },
+      });
+    expect((await pay("40.00")).json.response.result.payment).toMatchObject({
+      invoiceid: id,
+      clientid: client.id,
+      amount: { amount: "40.00" },
+    });
     let invoice = (await call("GET", `/invoices/invoices/${id}`)).json.response.result.invoice;
     expect(invoice).toMatchObject({ status: 8, payment_status: "partial", outstanding: { amount: "60.00" } });
     await pay("60.00");
     invoice = (await call("GET", `/invoices/invoices/${id}`)).json.response.result.invoice;
-    expect(invoice).toMatchObject({ status: 4, v3_status: "paid", payment_status: "paid", outstanding: { amount: "0.00" }, paid: { amount: "100.00" } });
+    expect(invoice).toMatchObject({
+      status: 4,
+      v3_status: "paid",
+      payment_status: "paid",
+      outstanding: { amount: "0.00" },
+      paid: { amount: "100.00" },
+    });
     const payments = await call("GET", `/payments/payments?search[invoiceid]=${id}`);
     expect(payments.json.response.result.total).toBe(2);
   });
@@ -423,7 +471,10 @@ describe("FreshBooks sandbox: faults", () => {
 
   it("holds a request open until the client gives up", async () => {
     const { account, tokens } = await setup();
-    await fetch(`${sandbox.url}/__sandbox/faults`, { method: "POST", body: JSON.stringify({ enqueue: [{ path: "/invoices", fault: { kind: "timeout" } }] }) });
+    await fetch(`${sandbox.url}/__sandbox/faults`, {
+      method: "POST",
+      body: JSON.stringify({ enqueue: [{ path: "/invoices", fault: { kind: "timeout" } }] }),
+    });
     const request = fetch(`${sandbox.url}/accounting/account/${account}/invoices/invoices`, {
       headers: { authorization: `Bearer ${tokens.access_token}` },
       signal: AbortSignal.timeout(300),
@@ -434,15 +485,28 @@ describe("FreshBooks sandbox: faults", () => {
 
   it("sends errors inside a 200 and, when asked, validation errors in the new format", async () => {
     const { call } = await setup();
-    sandbox.faults.enqueue({ path: "/users/clients", fault: { kind: "errors-in-200", errors: [{ errno: 1012, message: "Client not found." }] } });
-    expect(await call("GET", "/users/clients")).toEqual({ status: 200, json: { response: { errors: [{ errno: 1012, message: "Client not found." }] } } });
+    sandbox.faults.enqueue({
+      path: "/users/clients",
+      fault: { kind: "errors-in-200", errors: [{ errno: 1012, message: "Client not found." }] },
+    });
+    expect(await call("GET", "/users/clients")).toEqual({
+      status: 200,
+      json: { response: { errors: [{ errno: 1012, message: "Client not found." }] } },
+    });
     sandbox.faults.setErrorFormat("new");
     const response = await call("POST", "/users/clients", { client: {} });
     expect(response.status).toBe(422);
     expect(response.json).toMatchObject({
       code: 3,
       message: "Request failed with status_code: 422",
-      details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "7012", domain: "accounting.api.freshbooks.com", metadata: { object: "client" } }],
+      details: [
+        {
+          "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+          reason: "7012",
+          domain: "accounting.api.freshbooks.com",
+          metadata: { object: "client" },
+        },
+      ],
     });
   });
 
@@ -461,7 +525,10 @@ describe("FreshBooks sandbox: faults", () => {
   it("exposes state and reset over HTTP", async () => {
     const { createClient } = await setup();
     await createClient({ email: "state@example.com" });
-    const state = (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as { accounts: Record<string, { clients: unknown[] }>; requestCounts: { total: number } };
+    const state = (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as {
+      accounts: Record<string, { clients: unknown[] }>;
+      requestCounts: { total: number };
+    };
     expect(Object.values(state.accounts)[0]!.clients).toHaveLength(1);
     expect(state.requestCounts.total).toBe(3); // authorize, token, client create
     await fetch(`${sandbox.url}/__sandbox/reset`, { method: "POST" });

@@ -8,7 +8,6 @@ const NEW_KEY = randomBytes(32).toString("base64");
 const TOKEN = "fb-access-token-7f3a9c2e";
 const HERE = "freshbooks_connection|a.myshopify.com|access";
 
-
 describe("FreshBooks token encryption at rest", () => {
   it("round-trips a token without ever storing it in the clear", () => {
     const cipher = createTokenCipher(NEW_KEY);

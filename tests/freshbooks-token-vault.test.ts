@@ -125,7 +125,6 @@ function rotateKeys(current: string, previous?: string): void {
   deps.cipher = createTokenCipher(current, previous ? [previous] : []);
 }
 
-
 describe("key rotation", () => {
   it("tokens:reencrypt rewrites every row (v1 rows too) with the current key, so the old key can go", async () => {
     await connectThroughOAuth(TEST_SHOP);
@@ -164,7 +163,10 @@ describe("key rotation", () => {
     await restoreV1Row(); // same key, same token: only the format is old
 
     await expect(taxes(TEST_SHOP)).rejects.toBeInstanceOf(FreshBooksReconnectRequiredError);
-    expect(await connectionSummary(TEST_SHOP, prisma)).toMatchObject({ status: "needs_reconnect", statusReason: expect.stringMatching(/cannot be decrypted/) });
+    expect(await connectionSummary(TEST_SHOP, prisma)).toMatchObject({
+      status: "needs_reconnect",
+      statusReason: expect.stringMatching(/cannot be decrypted/),
+    });
     expect(await reencryptAllTokens(prisma, deps.cipher)).toEqual({ rewritten: 0, alreadyCurrent: 0, unreadable: [TEST_SHOP] });
     await connectThroughOAuth(TEST_SHOP);
     await expect(taxes(TEST_SHOP)).resolves.toBeInstanceOf(Array);

@@ -89,7 +89,11 @@ describe("the differences that matter", () => {
   it("read without the shop's time zone (as UTC), the Paris order would be dated a day late: the conversion is what keeps it", async () => {
     const body = load("orders-create.fr-tax-included.json");
     const utc = webhookShapeFromGraphql(
-      { ...(await import("../app/dev/shopify-admin-sandbox/orders")).graphqlOrderFromWebhook(body), lineItems: { nodes: [] }, shippingLines: { nodes: [] } },
+      {
+        ...(await import("../app/dev/shopify-admin-sandbox/orders")).graphqlOrderFromWebhook(body),
+        lineItems: { nodes: [] },
+        shippingLines: { nodes: [] },
+      },
       "UTC",
     );
     expect(String(utc.processed_at).slice(0, 10)).toBe("2024-03-31");

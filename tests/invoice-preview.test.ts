@@ -29,9 +29,23 @@ async function preview(values: Record<string, string>): Promise<InvoicePreviewDa
   return loader(routeArgs(new Request(url, { headers: { Authorization: `Bearer ${sessionToken()}` } })));
 }
 
-async function storeOrder(shop: string, order: Record<string, unknown> & { id: number; name: string; order_number: number }, createdAt: Date) {
+async function storeOrder(
+  shop: string,
+  order: Record<string, unknown> & { id: number; name: string; order_number: number },
+  createdAt: Date,
+) {
   await prisma.orderSync.create({
-    data: { shop, orderId: String(order.id), orderName: order.name, orderNumber: order.order_number, totalPrice: String(order.total_price), currency: "USD", status: "synced", payload: order as Prisma.InputJsonValue, createdAt },
+    data: {
+      shop,
+      orderId: String(order.id),
+      orderName: order.name,
+      orderNumber: order.order_number,
+      totalPrice: String(order.total_price),
+      currency: "USD",
+      status: "synced",
+      payload: order as Prisma.InputJsonValue,
+      createdAt,
+    },
   });
 }
 
@@ -60,7 +74,9 @@ describe("Preview your next invoice", () => {
 
     // What the card draws: each line with its discount and tax, subtotal, each tax, total; it ties out.
     const view = invoiceView(p.invoice)!;
-    expect(view.lines.map((line) => [line.name, line.qty, line.amount, line.taxes.map((tax) => `${tax.name} ${tax.percent}% ${tax.amount}`)])).toEqual([
+    expect(
+      view.lines.map((line) => [line.name, line.qty, line.amount, line.taxes.map((tax) => `${tax.name} ${tax.percent}% ${tax.amount}`)]),
+    ).toEqual([
       ["Product A", 2, "18.00", ["NY State Tax 8.875% 1.60"]],
       ["Product B", 1, "22.50", ["NY State Tax 8.875% 2.00"]],
       ["Shipping: Standard", 1, "5.00", []],
@@ -79,7 +95,17 @@ describe("Preview your next invoice", () => {
 
   it("follows each setting: shared client, no payment, email, custom terms", async () => {
     await storeOrder(TEST_SHOP, usOrder(1001), new Date("2026-12-01T10:00:00Z"));
-    const result = await preview(form({ invoicePrefix: "INV/", clientStrategy: "shared", fallbackClientName: "Web shop", recordPayments: "off", emailInvoices: "on", dueTerms: "custom", customDueDays: "45" }));
+    const result = await preview(
+      form({
+        invoicePrefix: "INV/",
+        clientStrategy: "shared",
+        fallbackClientName: "Web shop",
+        recordPayments: "off",
+        emailInvoices: "on",
+        dueTerms: "custom",
+        customDueDays: "45",
+      }),
+    );
     if (!result.ok) throw new Error(JSON.stringify(result));
     expect(result.preview.invoice.invoice_number).toBe("INV/1001");
     expect(result.preview.invoice.due_offset_days).toBe(45);

@@ -20,15 +20,39 @@ describe("the invoice as FreshBooks has it", () => {
     const view = invoiceView({
       currency_code: "USD",
       lines: [
-        { type: 0, name: "Product A", description: "Discount SAVE10: -2.00", qty: 2, unit_cost: { amount: "9.00", code: "USD" }, taxName1: "NY State Tax", taxAmount1: "8.875" },
-        { type: 0, name: "Product B", qty: 1, unit_cost: { amount: "22.50", code: "USD" }, taxName1: "NY State Tax", taxAmount1: "8.875", taxName2: "City", taxAmount2: "1" },
+        {
+          type: 0,
+          name: "Product A",
+          description: "Discount SAVE10: -2.00",
+          qty: 2,
+          unit_cost: { amount: "9.00", code: "USD" },
+          taxName1: "NY State Tax",
+          taxAmount1: "8.875",
+        },
+        {
+          type: 0,
+          name: "Product B",
+          qty: 1,
+          unit_cost: { amount: "22.50", code: "USD" },
+          taxName1: "NY State Tax",
+          taxAmount1: "8.875",
+          taxName2: "City",
+          taxAmount2: "1",
+        },
         { type: 0, name: "Shipping", qty: 1, unit_cost: { amount: "5.00", code: "USD" } },
       ],
     });
     expect(view).toEqual({
       currency: "USD",
       lines: [
-        { name: "Product A", notes: ["Discount SAVE10: -2.00"], qty: 2, unitCost: "9.00", amount: "18.00", taxes: [{ name: "NY State Tax", percent: "8.875", amount: "1.60" }] },
+        {
+          name: "Product A",
+          notes: ["Discount SAVE10: -2.00"],
+          qty: 2,
+          unitCost: "9.00",
+          amount: "18.00",
+          taxes: [{ name: "NY State Tax", percent: "8.875", amount: "1.60" }],
+        },
         {
           name: "Product B",
           notes: [],
@@ -53,7 +77,11 @@ describe("the invoice as FreshBooks has it", () => {
   });
 
   it("takes an invoice discount off the subtotal, before tax", () => {
-    const view = invoiceView({ currency_code: "USD", discount_value: "10", lines: [{ type: 0, name: "A", qty: 1, unit_cost: { amount: "100.00", code: "USD" } }] });
+    const view = invoiceView({
+      currency_code: "USD",
+      discount_value: "10",
+      lines: [{ type: 0, name: "A", qty: 1, unit_cost: { amount: "100.00", code: "USD" } }],
+    });
     expect(view).toMatchObject({ subtotal: "100.00", discount: { percent: "10", amount: "10.00" }, total: "90.00" });
   });
 
@@ -69,6 +97,8 @@ describe("the invoice as FreshBooks has it", () => {
   });
 
   it("shows nothing rather than a wrong amount it cannot read", () => {
-    expect(invoiceView({ currency_code: "USD", lines: [{ type: 0, name: "A", qty: 1, unit_cost: { amount: "abc", code: "USD" } }] })).toBeNull();
+    expect(
+      invoiceView({ currency_code: "USD", lines: [{ type: 0, name: "A", qty: 1, unit_cost: { amount: "abc", code: "USD" } }] }),
+    ).toBeNull();
   });
 });

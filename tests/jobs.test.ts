@@ -64,16 +64,24 @@ describe("background jobs", () => {
     const jobs = await prisma.$queryRaw<{ key: string; payload: unknown; max_attempts: number }[]>`
       select key, payload, max_attempts from graphile_worker._private_jobs where key like 'sync-order:%' order by key`;
     expect(jobs).toEqual(
-      ["1", "2", "3"].map((orderId) => ({ key: `sync-order:a.myshopify.com:${orderId}`, payload: { shop: "a.myshopify.com", orderId }, max_attempts: 10 })),
+      ["1", "2", "3"].map((orderId) => ({
+        key: `sync-order:a.myshopify.com:${orderId}`,
+        payload: { shop: "a.myshopify.com", orderId },
+        max_attempts: 10,
+      })),
     );
     await enqueue(prisma, "sync-order", { shop: "a.myshopify.com", orderId: "1" }, { runAt: new Date(Date.now() + 60_000) });
-    expect(await prisma.$queryRaw`select count(*)::int as n from graphile_worker._private_jobs where key like 'sync-order:%'`).toEqual([{ n: 3 }]);
+    expect(await prisma.$queryRaw`select count(*)::int as n from graphile_worker._private_jobs where key like 'sync-order:%'`).toEqual([
+      { n: 3 },
+    ]);
     await prisma.$executeRaw`delete from graphile_worker._private_jobs where key like 'sync-order:%'`;
   });
 
   it("builds the worker's crontab from the catalog's cron entries", () => {
     expect(crontab()).toBe(
-      ["* * * * * worker-heartbeat ?id=worker-heartbeat&max=1", "17 3 * * * purge-expired-data ?id=purge-expired-data&fill=1d&max=3"].join("\n"),
+      ["* * * * * worker-heartbeat ?id=worker-heartbeat&max=1", "17 3 * * * purge-expired-data ?id=purge-expired-data&fill=1d&max=3"].join(
+        "\n",
+      ),
     );
   });
 });

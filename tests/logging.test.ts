@@ -35,7 +35,10 @@ describe("customer emails never reach the logs", () => {
     sandbox.faults.enqueue({
       method: "POST",
       path: "/users/clients$",
-      fault: { kind: "errors-in-200", errors: [{ errno: 2001, field: "email", message: `A client with the email ${email} cannot be created.` }] },
+      fault: {
+        kind: "errors-in-200",
+        errors: [{ errno: 2001, field: "email", message: `A client with the email ${email} cannot be created.` }],
+      },
     });
     await deliverOrder(order);
     const { logger, lines } = capturedLogger();
@@ -55,7 +58,7 @@ describe("customer emails never reach the logs", () => {
     logger.warn({ shop: TEST_SHOP, detail: { notes: ["from Jane <JANE@Example.com>"] }, err: error }, "refused for jane%40example.com");
     logger.error(error);
     logger.child({ customer: "bob@example.org" }).info("child line");
-    logger.info({ note: "line one\njane@example.com\t\"x@example.com\"" }, "escapes");
+    logger.info({ note: 'line one\njane@example.com\t"x@example.com"' }, "escapes");
 
     expect(lines).toHaveLength(4);
     for (const line of lines) expect(line).not.toMatch(/@|%40/i);

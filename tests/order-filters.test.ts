@@ -35,7 +35,9 @@ beforeEach(async () => {
 
 describe("order filters", () => {
   it("webhook and sweep skip the same orders, each with the rule that skipped it", async () => {
-    await prisma.orderFilterSettings.create({ data: { shop: TEST_SHOP, channels: ["online_store"], excludeTags: ["Wholesale"], skipZeroTotal: true } });
+    await prisma.orderFilterSettings.create({
+      data: { shop: TEST_SHOP, channels: ["online_store"], excludeTags: ["Wholesale"], skipZeroTotal: true },
+    });
     const byWebhook = [order(8001), order(8002, { source_name: "pos" }), order(8003, { tags: "wholesale, vip" })];
     const lost = [order(8011), order(8012, { source_name: "pos" }), order(8013, { tags: "wholesale" })];
     shopify.addWebhookOrders(TEST_SHOP, [...byWebhook, ...lost]);
@@ -45,7 +47,11 @@ describe("order filters", () => {
     const rows = await waitForSync([...byWebhook, ...lost].map((body) => body.id));
     const outcome = (id: number) => rows.find((row) => row.orderId === String(id))!;
 
-    for (const [webhook, swept] of [[byWebhook[0]!, lost[0]!], [byWebhook[1]!, lost[1]!], [byWebhook[2]!, lost[2]!]] as const) {
+    for (const [webhook, swept] of [
+      [byWebhook[0]!, lost[0]!],
+      [byWebhook[1]!, lost[1]!],
+      [byWebhook[2]!, lost[2]!],
+    ] as const) {
       expect(outcome(swept.id).origin).toBe("sweep");
       expect(outcome(swept.id).status).toBe(outcome(webhook.id).status);
       expect(outcome(swept.id).statusCause).toBe(outcome(webhook.id).statusCause);
@@ -71,7 +77,9 @@ describe("the rules", () => {
   it("zero totals, payment status and 'only tagged' name their rule", () => {
     const free = parse(order(8201, { total_price: "0.00", total_price_set: { shop_money: { amount: "0.00", currency_code: "USD" } } }));
     expect(filterReason(free, { ...DEFAULT_FILTERS, skipZeroTotal: true })).toMatch(/zero total/);
-    expect(filterReason(parse(order(8202, { financial_status: "pending" })), { ...DEFAULT_FILTERS, financialStatuses: ["paid"] })).toMatch(/"Payment status".*pending/);
+    expect(filterReason(parse(order(8202, { financial_status: "pending" })), { ...DEFAULT_FILTERS, financialStatuses: ["paid"] })).toMatch(
+      /"Payment status".*pending/,
+    );
     expect(filterReason(parse(order(8203)), { ...DEFAULT_FILTERS, includeTags: ["b2b"] })).toMatch(/"Only orders tagged"/);
     expect(filterReason(parse(order(8204, { tags: "B2B" })), { ...DEFAULT_FILTERS, includeTags: ["b2b"] })).toBeNull();
     expect(filterReason(parse(order(8205)), DEFAULT_FILTERS)).toBeNull();

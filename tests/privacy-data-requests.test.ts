@@ -24,7 +24,9 @@ function watchedDb(): { db: PrismaClient; selected: string[] } {
       };
     },
   });
-  const db = new Proxy(prisma, { get: (target, property, receiver) => (property === "complianceRequest" ? complianceRequest : Reflect.get(target, property, receiver)) });
+  const db = new Proxy(prisma, {
+    get: (target, property, receiver) => (property === "complianceRequest" ? complianceRequest : Reflect.get(target, property, receiver)),
+  });
   return { db, selected };
 }
 
@@ -38,9 +40,15 @@ describe("Settings' list of customer data requests", () => {
     const second = usOrder(3002);
     for (const order of [first, second]) expect((await send(ordersCreate, "orders/create", order)).status).toBe(200);
     const customer = first.customer as { id: number; email: string };
-    const request = { shop_domain: TEST_SHOP, customer: { id: customer.id, email: customer.email }, orders_requested: [first.id, second.id] };
+    const request = {
+      shop_domain: TEST_SHOP,
+      customer: { id: customer.id, email: customer.email },
+      orders_requested: [first.id, second.id],
+    };
     expect((await send(dataRequest, "customers/data_request", request)).status).toBe(200);
-    expect((await send(dataRequest, "customers/data_request", { ...request, customer: { id: 99, email: null }, orders_requested: [] })).status).toBe(200);
+    expect(
+      (await send(dataRequest, "customers/data_request", { ...request, customer: { id: 99, email: null }, orders_requested: [] })).status,
+    ).toBe(200);
 
     const columns = await prisma.$queryRaw<{ customer_email: string | null; order_count: number | null }[]>`
       select customer_email, order_count from compliance_request where shop = ${TEST_SHOP} order by id`;
@@ -70,7 +78,9 @@ describe("Settings' list of customer data requests", () => {
 
     const [listed] = (await listDataRequests(prisma, TEST_SHOP)).filter((row) => row.customerEmail === null && row.erased);
     expect(listed).toBeDefined();
-    const leftovers = await prisma.$queryRaw<{ n: bigint }[]>`select count(*) as n from compliance_request where customer_email = ${customer.email}`;
+    const leftovers = await prisma.$queryRaw<
+      { n: bigint }[]
+    >`select count(*) as n from compliance_request where customer_email = ${customer.email}`;
     expect(Number(leftovers[0]!.n)).toBe(0);
   });
 });

@@ -17,7 +17,11 @@ const EMAIL = "jane.doe@example.com";
  * deliveries stored before that, without an order id, are still in webhook_delivery.
  */
 function unreadableOrder(n: number, email: string, customerId: number) {
-  const { name: _name, ...order } = usOrder(n, { email, contact_email: email, customer: { ...(usOrder(n).customer as object), id: customerId, email } });
+  const { name: _name, ...order } = usOrder(n, {
+    email,
+    contact_email: email,
+    customer: { ...(usOrder(n).customer as object), id: customerId, email },
+  });
   return order;
 }
 
@@ -32,9 +36,18 @@ describe("customers/redact reaches deliveries intake could not read (no order id
     const lookalike = unreadableOrder(5003, `x${EMAIL}`, 888); // contains the address, is not it
     const someoneElse = unreadableOrder(5004, "someone.else@example.com", 999);
     for (const [index, body] of [mine, byOrderIdOnly, lookalike, someoneElse].entries()) {
-      await prisma.webhookDelivery.create({ data: { shop: TEST_SHOP, webhookId: `unreadable-${index}`, topic: "orders/create", payload: JSON.parse(JSON.stringify(body)) as object } });
+      await prisma.webhookDelivery.create({
+        data: {
+          shop: TEST_SHOP,
+          webhookId: `unreadable-${index}`,
+          topic: "orders/create",
+          payload: JSON.parse(JSON.stringify(body)) as object,
+        },
+      });
     }
-    await prisma.webhookDelivery.create({ data: { shop: OTHER_SHOP, webhookId: "other-shop", topic: "orders/create", payload: JSON.parse(JSON.stringify(mine)) as object } });
+    await prisma.webhookDelivery.create({
+      data: { shop: OTHER_SHOP, webhookId: "other-shop", topic: "orders/create", payload: JSON.parse(JSON.stringify(mine)) as object },
+    });
     const stored = await prisma.webhookDelivery.findMany({ where: { shop: TEST_SHOP } });
     expect(stored).toHaveLength(4);
     expect(stored.every((row) => row.orderId === null)).toBe(true);

@@ -20,7 +20,12 @@ async function orderThatIs(n: number, status: string, daysAgo: number) {
 
 async function dataRequestFrom(daysAgo: number, shop = TEST_SHOP) {
   const row = await prisma.complianceRequest.create({
-    data: { shop, topic: "customers/data_request", payload: { customer: { email: "jane.doe@example.com" } }, exportData: { customer: { email: "jane.doe@example.com" }, orders: [] } },
+    data: {
+      shop,
+      topic: "customers/data_request",
+      payload: { customer: { email: "jane.doe@example.com" } },
+      exportData: { customer: { email: "jane.doe@example.com" }, orders: [] },
+    },
   });
   await prisma.$executeRaw`update compliance_request set received_at = now() - ${daysAgo}::int * interval '1 day' where id = ${row.id}`;
   return row.id;
@@ -80,7 +85,13 @@ describe("retention", () => {
     await prisma.$executeRaw`update webhook_delivery set received_at = now() - interval '91 days' where webhook_id = 'unreadable-old'`;
     const rawBody = Buffer.from('{"email": "jane.doe@example.com", oops');
     await prisma.rejectedDelivery.createMany({
-      data: ["rejected-old", "rejected-new"].map((webhookId) => ({ shop: TEST_SHOP, webhookId, topic: "ORDERS_CREATE", reason: "The body is not valid JSON.", body: rawBody })),
+      data: ["rejected-old", "rejected-new"].map((webhookId) => ({
+        shop: TEST_SHOP,
+        webhookId,
+        topic: "ORDERS_CREATE",
+        reason: "The body is not valid JSON.",
+        body: rawBody,
+      })),
     });
     await prisma.$executeRaw`update rejected_delivery set received_at = now() - interval '91 days' where webhook_id = 'rejected-old'`;
 
@@ -88,7 +99,10 @@ describe("retention", () => {
 
     expect((await prisma.complianceRequest.findMany({ orderBy: { id: "asc" } })).map((row) => row.id)).toEqual([fresh, otherShops]);
     expect(old).toBeDefined();
-    expect((await prisma.oauthState.findMany({ orderBy: { nonce: "asc" } })).map((row) => row.nonce)).toEqual(["pending", "used-an-hour-ago"]);
+    expect((await prisma.oauthState.findMany({ orderBy: { nonce: "asc" } })).map((row) => row.nonce)).toEqual([
+      "pending",
+      "used-an-hour-ago",
+    ]);
     expect((await prisma.webhookDelivery.findMany()).map((row) => row.webhookId)).toEqual(["unreadable-new"]);
     expect((await prisma.rejectedDelivery.findMany()).map((row) => row.webhookId)).toEqual(["rejected-new"]);
     await prisma.rejectedDelivery.deleteMany();

@@ -15,13 +15,27 @@ const sandbox = await useShopifyAdminSandbox();
 const PAGE = /* GraphQL */ `
   query Page($first: Int!, $after: String, $q: String) {
     orders(first: $first, after: $after, query: $q, sortKey: CREATED_AT) {
-      pageInfo { hasNextPage endCursor }
-      nodes { id legacyResourceId name createdAt test }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        legacyResourceId
+        name
+        createdAt
+        test
+      }
     }
   }
 `;
 
-type Page = { orders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: { legacyResourceId: string; name: string; createdAt: string; test: boolean }[] } };
+type Page = {
+  orders: {
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: { legacyResourceId: string; name: string; createdAt: string; test: boolean }[];
+  };
+};
 
 async function allIds(q: string, first: number): Promise<{ ids: string[]; pages: number }> {
   const ids: string[] = [];
@@ -41,7 +55,9 @@ const day = (n: number) => `2026-11-${String(n).padStart(2, "0")}T12:00:00-05:00
 beforeAll(async () => {
   await ensureInstalled();
   sandbox.setClock(() => new Date("2026-12-01T00:00:00Z"));
-  const orders = Array.from({ length: 7 }, (_, i) => usOrder(100 + i, { created_at: day(i + 1), processed_at: day(i + 1), test: i === 3 } as never));
+  const orders = Array.from({ length: 7 }, (_, i) =>
+    usOrder(100 + i, { created_at: day(i + 1), processed_at: day(i + 1), test: i === 3 } as never),
+  );
   sandbox.addWebhookOrders(TEST_SHOP, orders);
 });
 
@@ -54,7 +70,10 @@ beforeEach(() => {
 describe("the library reaches the sandbox", () => {
   it("sends the offline session's token to https://<shop>/admin/api/2026-10/graphql.json, rewritten to the sandbox", async () => {
     const before = sandbox.requests.length;
-    const data = await adminGraphql<{ shop: { myshopifyDomain: string; ianaTimezone: string } }>(TEST_SHOP, "query { shop { myshopifyDomain ianaTimezone } }");
+    const data = await adminGraphql<{ shop: { myshopifyDomain: string; ianaTimezone: string } }>(
+      TEST_SHOP,
+      "query { shop { myshopifyDomain ianaTimezone } }",
+    );
     expect(data.shop.myshopifyDomain).toBe(TEST_SHOP);
     expect(sandbox.requests.length).toBe(before + 1);
     expect(sandbox.requests.at(-1)!.shop).toBe(TEST_SHOP);
@@ -126,14 +145,23 @@ describe("cost-based throttling", () => {
     sandbox.injectFault({ kind: "throttled" }, { times: 2 });
     const before = sandbox.requests.length;
     const slept: number[] = [];
-    const data = await adminGraphql<{ shop: { name: string } }>(TEST_SHOP, "query { shop { name } }", {}, { sleep: async (ms) => void slept.push(ms) });
+    const data = await adminGraphql<{ shop: { name: string } }>(
+      TEST_SHOP,
+      "query { shop { name } }",
+      {},
+      { sleep: async (ms) => void slept.push(ms) },
+    );
     expect(data.shop.name).toBe("freshbooks-sync-test");
     expect(sandbox.requests.slice(before).map((r) => r.throttled)).toEqual([true, true, false]);
     expect(slept).toHaveLength(2);
   });
 
   it("a query over 1,000 points is refused by Shopify and reported, not retried", async () => {
-    const error = await adminGraphql(TEST_SHOP, PAGE.replace("$first: Int!", "$first: Int!").replace("nodes {", "nodes { lineItems(first: 250) { nodes { title } } "), { first: 10 }).catch((e: unknown) => e);
+    const error = await adminGraphql(
+      TEST_SHOP,
+      PAGE.replace("$first: Int!", "$first: Int!").replace("nodes {", "nodes { lineItems(first: 250) { nodes { title } } "),
+      { first: 10 },
+    ).catch((e: unknown) => e);
     expect((error as AdminApiError).kind).toBe("query");
     expect((error as AdminApiError).message).toMatch(/exceeds the single query max cost/);
   });
@@ -165,7 +193,12 @@ describe("faults", () => {
   });
 
   it("write-back without write_orders is access denied, never retried", async () => {
-    const error = await adminGraphql(TEST_SHOP, `mutation { tagsAdd(id: "gid://shopify/Order/5000000000100", tags: ["x"]) { userErrors { message } } }`, {}, noWait).catch((e: unknown) => e);
+    const error = await adminGraphql(
+      TEST_SHOP,
+      `mutation { tagsAdd(id: "gid://shopify/Order/5000000000100", tags: ["x"]) { userErrors { message } } }`,
+      {},
+      noWait,
+    ).catch((e: unknown) => e);
     expect((error as AdminApiError).kind).toBe("access_denied");
   });
 });

@@ -1,7 +1,16 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ANSI_COLOR, bannerTone, badgeTone, CONNECTION_STATES, FILTER_WORDS, ORDER_STATES, RECONNECT_NEEDED, textTone } from "../app/models/state-words";
+import {
+  ANSI_COLOR,
+  bannerTone,
+  badgeTone,
+  CONNECTION_STATES,
+  FILTER_WORDS,
+  ORDER_STATES,
+  RECONNECT_NEEDED,
+  textTone,
+} from "../app/models/state-words";
 import { STATUS_FILTERS, SYNC_STATUSES } from "../app/models/sync-status";
 
 function sources(dir: string): string[] {
@@ -39,7 +48,9 @@ describe("one name and one tone per state", () => {
   // What the pages and the demo print (FreshBooks' own messages go to "Details").
   it("leaves no other wording of a state in the pages, models or demo", () => {
     const others = /Needs reconnect\b|Needs reconnecting|Needs attention|needs to be reconnected/;
-    const offenders = ["app/components", "app/routes", "app/models", "app/dev/demo"].flatMap(sources).filter((path) => others.test(readFileSync(path, "utf8")));
+    const offenders = ["app/components", "app/routes", "app/models", "app/dev/demo"]
+      .flatMap(sources)
+      .filter((path) => others.test(readFileSync(path, "utf8")));
     expect(offenders).toEqual([]);
   });
 });

@@ -20,7 +20,8 @@ const sandbox = await useFreshBooksSandbox();
 const deps = { db: prisma, logger, retry: { baseMs: 1 } };
 const invoicePosts = () => sandbox.state.count({ method: "POST", path: /\/invoices\/invoices$/ });
 const paymentPosts = () => sandbox.state.count({ method: "POST", path: /\/payments\/payments$/ });
-const row = (orderId: number) => prisma.orderSync.findUniqueOrThrow({ where: { shop_orderId: { shop: TEST_SHOP, orderId: String(orderId) } } });
+const row = (orderId: number) =>
+  prisma.orderSync.findUniqueOrThrow({ where: { shop_orderId: { shop: TEST_SHOP, orderId: String(orderId) } } });
 
 /** Runs attempts until the order is no longer waiting for a retry; returns every outcome. */
 async function attemptUntilSettled(orderId: number, max = 50): Promise<AttemptResult[]> {
@@ -70,7 +71,9 @@ describe("one retry budget per cause", () => {
 
     expect(outcomes.map((o) => o.outcome)).toEqual([...Array(2 * almost).fill("retry"), "synced"]);
     // While the payment was being retried, the order said what was already done.
-    expect(outcomes[almost]?.reason).toMatch(/^Invoice SHOP-1001 created; payment not recorded: FreshBooks was unavailable .*Retrying automatically\.$/);
+    expect(outcomes[almost]?.reason).toMatch(
+      /^Invoice SHOP-1001 created; payment not recorded: FreshBooks was unavailable .*Retrying automatically\.$/,
+    );
     expect(sandbox.state.invoices()).toHaveLength(1);
     expect(sandbox.state.payments()).toHaveLength(1);
   });
@@ -113,7 +116,9 @@ describe("an order whose invoice exists", () => {
     const outcomes = await attemptUntilSettled(order.id);
 
     expect(outcomes.map((o) => o.outcome)).toEqual(["failed"]);
-    expect((await row(order.id)).statusReason).toMatch(/^Invoice SHOP-1001 created; payment not recorded: FreshBooks refused the payment: /);
+    expect((await row(order.id)).statusReason).toMatch(
+      /^Invoice SHOP-1001 created; payment not recorded: FreshBooks refused the payment: /,
+    );
   });
 });
 
@@ -141,7 +146,8 @@ describe("auth: its own path (refresh, then reconnect)", () => {
     let expireAfterRefresh = 2;
     const slowMachine: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      if (String(input instanceof Request ? input.url : input).includes("/auth/oauth/token") && expireAfterRefresh-- > 0) sandbox.faults.expireAccessTokens();
+      if (String(input instanceof Request ? input.url : input).includes("/auth/oauth/token") && expireAfterRefresh-- > 0)
+        sandbox.faults.expireAccessTokens();
       return response;
     };
     sandbox.faults.expireAccessTokens();
@@ -166,7 +172,9 @@ describe("the wait after a 429", () => {
   it("without Retry-After grows with 429s in a row for the whole account (1 s, 2 s, 4 s …), never per order", async () => {
     // The wait as the database recorded it (not_before − the statement's now()), whatever the machine's speed.
     const recordedWait = async () => {
-      const limit = await prisma.freshbooksRateLimit.findUniqueOrThrow({ where: { shop_accountId: { shop: TEST_SHOP, accountId: "acct" } } });
+      const limit = await prisma.freshbooksRateLimit.findUniqueOrThrow({
+        where: { shop_accountId: { shop: TEST_SHOP, accountId: "acct" } },
+      });
       return limit.notBefore.getTime() - limit.updatedAt.getTime();
     };
     const waits: number[] = [];

@@ -39,7 +39,10 @@ describe("why an order failed, in our words", () => {
     sandbox.configure({ clientLimit: 1 });
     const orders = [customerOrder(1001), customerOrder(1002), customerOrder(1003)];
     for (const order of orders) await deliverOrder(order);
-    const rows = await waitForSync(orders.map((order) => order.id), 60_000);
+    const rows = await waitForSync(
+      orders.map((order) => order.id),
+      60_000,
+    );
     expect(rows.map((row) => row?.status).sort()).toEqual(["failed", "failed", "synced"]);
     const failed = rows.find((row) => row?.status === "failed")!;
 
@@ -57,7 +60,10 @@ describe("why an order failed, in our words", () => {
     sandbox.configure({ clientLimit: 10 });
     const answer = await logAction(routeArgs(adminPost("/app?index", { intent: "retry-cause", cause: "client_limit" })));
     expect(answer).toEqual({ message: "2 orders queued for retry" });
-    const retried = await waitForSync(orders.map((order) => order.id), 60_000);
+    const retried = await waitForSync(
+      orders.map((order) => order.id),
+      60_000,
+    );
     expect(retried.map((row) => row?.status)).toEqual(["synced", "synced", "synced"]);
     expect(retried.map((row) => row?.statusCause)).toEqual([null, null, null]);
     expect(await failureGroups(prisma, TEST_SHOP)).toEqual([]);
@@ -83,7 +89,10 @@ describe("a synced order whose email failed", () => {
     const [synced] = await waitForSync([order.id]);
 
     expect(synced).toMatchObject({ status: "synced", statusCause: "email_failed" });
-    expect(explain(synced!)).toMatchObject({ what: "The invoice is in FreshBooks, but its email to the customer was not sent.", action: "send-email" });
+    expect(explain(synced!)).toMatchObject({
+      what: "The invoice is in FreshBooks, but its email to the customer was not sent.",
+      action: "send-email",
+    });
     expect(sandbox.state.emailsSent()).toHaveLength(0);
 
     const id = String(synced!.id);

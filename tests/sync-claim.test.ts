@@ -36,7 +36,9 @@ function dbWithInterleaving(interleave: () => Promise<void>): PrismaClient {
       };
     },
   });
-  return new Proxy(prisma, { get: (target, property, receiver) => (property === "orderSync" ? orderSync : Reflect.get(target, property, receiver)) });
+  return new Proxy(prisma, {
+    get: (target, property, receiver) => (property === "orderSync" ? orderSync : Reflect.get(target, property, receiver)),
+  });
 }
 
 /** An order whose attempt worker-a started `minutesAgo` minutes ago (status syncing, its claim). */
@@ -58,7 +60,10 @@ describe("the attempt lease", () => {
 
     expect(other.outcome).toBe("busy");
     expect(invoicesPosted()).toBe(0);
-    expect(await prisma.orderSync.findFirst({ where: { orderId }, select: { claimedBy: true, status: true } })).toEqual({ claimedBy: "worker-a", status: "syncing" });
+    expect(await prisma.orderSync.findFirst({ where: { orderId }, select: { claimedBy: true, status: true } })).toEqual({
+      claimedBy: "worker-a",
+      status: "syncing",
+    });
   });
 
   it("runs out when nothing renews it, and another worker takes the order over", async () => {
@@ -77,7 +82,9 @@ describe("writes after the claim", () => {
     await deliverOrder(order);
     const orderId = String(order.id);
     const takeover = () =>
-      prisma.$executeRaw`update order_sync set claimed_by = 'worker-b', last_attempt_at = now(), lease_renewed_at = now() where order_id = ${orderId}`.then(() => undefined);
+      prisma.$executeRaw`update order_sync set claimed_by = 'worker-b', last_attempt_at = now(), lease_renewed_at = now() where order_id = ${orderId}`.then(
+        () => undefined,
+      );
 
     const result = await attemptOrderSync(TEST_SHOP, orderId, "job-a", { db: dbWithInterleaving(takeover), logger, workerId: "worker-a" });
 
@@ -92,12 +99,20 @@ describe("customers/redact during a running attempt", () => {
   it("the attempt writes nothing personal after the redaction, and the order syncs afterwards from what is left", async () => {
     const base = usOrder(6004);
     const items = base.line_items as Record<string, unknown>[];
-    const order = { ...base, line_items: items.map((item, index) => (index === 0 ? { ...item, properties: [{ name: "Engraving", value: "For Ada Lovelace" }] } : item)) };
+    const order = {
+      ...base,
+      line_items: items.map((item, index) =>
+        index === 0 ? { ...item, properties: [{ name: "Engraving", value: "For Ada Lovelace" }] } : item,
+      ),
+    };
     await deliverOrder(order);
     const orderId = String(order.id);
     const customer = base.customer as { id: number; email: string };
     const redact = async () => {
-      const request = webhookRequest({ topic: "customers/redact", body: { shop_domain: TEST_SHOP, customer: { id: customer.id, email: customer.email }, orders_to_redact: [order.id] } });
+      const request = webhookRequest({
+        topic: "customers/redact",
+        body: { shop_domain: TEST_SHOP, customer: { id: customer.id, email: customer.email }, orders_to_redact: [order.id] },
+      });
       expect(((await settle(() => customersRedact(routeArgs(request)))) as Response).status).toBe(200);
     };
 

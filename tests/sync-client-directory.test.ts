@@ -48,7 +48,9 @@ describe("the directory of the business's FreshBooks clients", () => {
     const existing = await fb.clients.create({ email: "Known@Example.com", fname: "Known" });
     await sync(orderOf(1, "known@example.com"));
     expect(clients()).toHaveLength(1);
-    expect(await prisma.clientMapping.findFirst({ where: { customerKey: "email:known@example.com" } })).toMatchObject({ freshbooksClientId: existing.id });
+    expect(await prisma.clientMapping.findFirst({ where: { customerKey: "email:known@example.com" } })).toMatchObject({
+      freshbooksClientId: existing.id,
+    });
   });
 
   it("a client created in FreshBooks after the import is seen once the directory is older than its freshness", async () => {
@@ -62,7 +64,11 @@ describe("the directory of the business's FreshBooks clients", () => {
     const order = await prisma.orderSync.findFirstOrThrow({ where: { orderNumber: 2 } });
     expect(order.freshbooksClientId).toBe(byHand.id);
     // The refresh asked only for the clients updated since the day before the last one.
-    expect(sandbox.state.requests.some((r) => r.method === "GET" && /search%5Bupdated_min%5D=|search\[updated_min\]=/.test(`${r.path}?${r.query}`))).toBe(true);
+    expect(
+      sandbox.state.requests.some(
+        (r) => r.method === "GET" && /search%5Bupdated_min%5D=|search\[updated_min\]=/.test(`${r.path}?${r.query}`),
+      ),
+    ).toBe(true);
   });
 
   it("a client create that succeeded but timed out is found by a search on the retry, not created twice", async () => {

@@ -101,7 +101,9 @@ describe("a worker killed mid-sync", () => {
     const order = usOrder(1003);
     await deliverOrder(order);
     const orderId = String(order.id);
-    await expect(attemptOrderSync(TEST_SHOP, orderId, "job-1", { db: dbOfAWorkerKilledAfterTheInvoicePost(), logger })).rejects.toThrow("worker killed");
+    await expect(attemptOrderSync(TEST_SHOP, orderId, "job-1", { db: dbOfAWorkerKilledAfterTheInvoicePost(), logger })).rejects.toThrow(
+      "worker killed",
+    );
     await prisma.shopSettings.create({ data: { shop: TEST_SHOP, invoicePrefix: "WEB-" } });
     await leaseRunsOut(orderId);
 
@@ -115,7 +117,9 @@ describe("a worker killed mid-sync", () => {
   it("records every attempt for the sync log's timeline", async () => {
     const order = usOrder(1002);
     await deliverOrder(order);
-    await expect(attemptOrderSync(TEST_SHOP, String(order.id), "job-1", { db: dbOfAWorkerKilledAfterTheInvoicePost(), logger })).rejects.toThrow();
+    await expect(
+      attemptOrderSync(TEST_SHOP, String(order.id), "job-1", { db: dbOfAWorkerKilledAfterTheInvoicePost(), logger }),
+    ).rejects.toThrow();
     await leaseRunsOut(String(order.id));
     await attemptOrderSync(TEST_SHOP, String(order.id), "job-2", { db: prisma, logger });
 

@@ -23,12 +23,21 @@ useWorker();
 const DIALECTS: [string, Partial<Dialect>][] = [
   ["defaults", {}],
   ...(Object.entries(DIALECT_VALUES) as [DialectName, readonly string[]][]).flatMap(([name, values]) =>
-    values.filter((value) => value !== DEFAULT_DIALECT[name]).map((value): [string, Partial<Dialect>] => [`${name}=${value}`, { [name]: value }]),
+    values
+      .filter((value) => value !== DEFAULT_DIALECT[name])
+      .map((value): [string, Partial<Dialect>] => [`${name}=${value}`, { [name]: value }]),
   ),
 ];
 
 type Order = Record<string, unknown> & { id: number; name: string; order_number: number; total_price: string };
-type Invoice = { id: number; invoice_number: string; customerid: number; amount: { amount: string }; outstanding: { amount: string }; payment_status: string };
+type Invoice = {
+  id: number;
+  invoice_number: string;
+  customerid: number;
+  amount: { amount: string };
+  outstanding: { amount: string };
+  payment_status: string;
+};
 type Client = { id: number; email?: string; organization?: string };
 type Payment = { invoiceid: number; amount: { amount: string } };
 
@@ -66,7 +75,10 @@ describe.each(DIALECTS)("FreshBooks dialect %s", (_name, dialect) => {
   it("one invoice per order, one client per email, totals tie out (or show FreshBooks' number), payments never exceed the invoice", async () => {
     const orders = ORDERS();
     await Promise.all(orders.map((order) => deliverOrder(order)));
-    const rows = await waitForSync(orders.map((order) => order.id), 60_000);
+    const rows = await waitForSync(
+      orders.map((order) => order.id),
+      60_000,
+    );
 
     // Never stuck, never failed: every order ends synced (maybe with a visible difference).
     expect(rows.map((row) => [row.orderName, row.status, row.statusReason])).toEqual(
@@ -82,12 +94,16 @@ describe.each(DIALECTS)("FreshBooks dialect %s", (_name, dialect) => {
       const order = orders.find((candidate) => String(candidate.id) === row.orderId)!;
       // What FreshBooks answered ("3000.00" in the two-decimals dialect; the sandbox's own view writes "3000").
       expect(cents(row.freshbooksTotal!)).toBe(cents(invoice.amount.amount));
-      if (row.status === "synced") expect({ order: order.name, total: cents(invoice.amount.amount) }).toEqual({ order: order.name, total: cents(order.total_price) });
+      if (row.status === "synced")
+        expect({ order: order.name, total: cents(invoice.amount.amount) }).toEqual({ order: order.name, total: cents(order.total_price) });
       else expect(row.statusReason).toContain(`FreshBooks' total ${row.freshbooksTotal}`);
-      const paid = payments().filter((payment) => payment.invoiceid === invoice.id).reduce((sum, payment) => sum + cents(payment.amount.amount), 0);
+      const paid = payments()
+        .filter((payment) => payment.invoiceid === invoice.id)
+        .reduce((sum, payment) => sum + cents(payment.amount.amount), 0);
       expect(paid).toBeLessThanOrEqual(cents(invoice.amount.amount));
       // A fully paid order that ties out leaves nothing outstanding (no reminder for a cent).
-      if (row.status === "synced" && order.financial_status === "paid") expect({ order: order.name, status: invoice.payment_status }).toEqual({ order: order.name, status: "paid" });
+      if (row.status === "synced" && order.financial_status === "paid")
+        expect({ order: order.name, status: invoice.payment_status }).toEqual({ order: order.name, status: "paid" });
     }
   }, 300_000); // a cap: waitForSync already fails when no order moves for a minute
 
@@ -95,7 +111,10 @@ describe.each(DIALECTS)("FreshBooks dialect %s", (_name, dialect) => {
     sandbox.configure({ clientLimit: 1 });
     await deliverOrder(usOrder(1001));
     await waitForSync();
-    const other = usOrder(1002, { customer: { ...(usOrder(1).customer as object), id: 999, email: "other@example.com" }, email: "other@example.com" });
+    const other = usOrder(1002, {
+      customer: { ...(usOrder(1).customer as object), id: 999, email: "other@example.com" },
+      email: "other@example.com",
+    });
     await deliverOrder(other);
     const [failed] = await waitForSync([other.id]);
 
@@ -168,8 +187,18 @@ describe.each(DIALECT_VALUES.invoiceNumbers)("invoice numbers (%s)", (invoiceNum
     // The merchant's own invoice INV-1002, made in FreshBooks for someone else.
     const fb = await freshbooksFor(TEST_SHOP, { db: prisma });
     const stranger = await fb.clients.create({ organization: "Walk-in customer" });
-    await fb.invoices.create({ customerid: stranger.id, create_date: "2024-01-15", currency_code: "USD", invoice_number: "INV-1002", lines: [] });
-    await prisma.shopSettings.upsert({ where: { shop: TEST_SHOP }, create: { shop: TEST_SHOP, invoicePrefix: "INV-" }, update: { invoicePrefix: "INV-" } });
+    await fb.invoices.create({
+      customerid: stranger.id,
+      create_date: "2024-01-15",
+      currency_code: "USD",
+      invoice_number: "INV-1002",
+      lines: [],
+    });
+    await prisma.shopSettings.upsert({
+      where: { shop: TEST_SHOP },
+      create: { shop: TEST_SHOP, invoicePrefix: "INV-" },
+      update: { invoicePrefix: "INV-" },
+    });
 
     const order = usOrder(1002);
     await deliverOrder(order);
@@ -190,7 +219,9 @@ describe("the normal path's calls", () => {
     await deliverOrder(usOrder(1002));
     await waitForSync();
 
-    const calls = sandbox.state.requests.slice(before).map((entry) => `${entry.method} ${entry.path.replace(/^\/accounting\/account\/[^/]+/, "")}`);
+    const calls = sandbox.state.requests
+      .slice(before)
+      .map((entry) => `${entry.method} ${entry.path.replace(/^\/accounting\/account\/[^/]+/, "")}`);
     expect(calls).toEqual(["POST /invoices/invoices", "POST /payments/payments"]);
   });
 });

@@ -7,11 +7,20 @@ import {
   FreshBooksTransientError,
   FreshBooksValidationError,
 } from "../app/freshbooks/errors";
-import { backoffMs, decide as decideFailure, MAX_ATTEMPTS, MAX_RATE_LIMITED_ATTEMPTS, RETRY_BUDGETS, type RetryTiming, type UsedBudgets } from "../app/sync/error-policy";
+import {
+  backoffMs,
+  decide as decideFailure,
+  MAX_ATTEMPTS,
+  MAX_RATE_LIMITED_ATTEMPTS,
+  RETRY_BUDGETS,
+  type RetryTiming,
+  type UsedBudgets,
+} from "../app/sync/error-policy";
 import { StepFailed, type SyncStep } from "../app/sync/steps";
 
 /** The policy reads the failed step from the StepFailed the pipeline throws. */
-const decide = (error: unknown, step: SyncStep, used: UsedBudgets, retry?: RetryTiming) => decideFailure(new StepFailed(step, error), used, retry);
+const decide = (error: unknown, step: SyncStep, used: UsedBudgets, retry?: RetryTiming) =>
+  decideFailure(new StepFailed(step, error), used, retry);
 
 const timing = { baseMs: 1000, jitter: () => 0.5 };
 /** Budgets used before the attempt: the third attempt after two transient failures. */
@@ -24,10 +33,22 @@ describe("sync error policy", () => {
     ["a refused refresh", new FreshBooksReconnectRequiredError("refresh refused", 400), { kind: "reconnect" }],
     ["a second 401", new FreshBooksAuthError("invalid token", 401), { kind: "reconnect" }],
     ["a 403 plan limit", new FreshBooksAuthError(ACCESS_DENIED, 403, [{ errno: 1003, message: ACCESS_DENIED }]), { kind: "fail" }],
-    ["a 403 missing scope", new FreshBooksAuthError("needs user:clients:write", 403, [{ message: "needs user:clients:write", code: "insufficient_scope" }]), { kind: "reconnect" }],
-    ["a 422", new FreshBooksValidationError("Invalid value", 422), { kind: "fail", reason: "FreshBooks refused the invoice: Invalid value" }],
+    [
+      "a 403 missing scope",
+      new FreshBooksAuthError("needs user:clients:write", 403, [{ message: "needs user:clients:write", code: "insufficient_scope" }]),
+      { kind: "reconnect" },
+    ],
+    [
+      "a 422",
+      new FreshBooksValidationError("Invalid value", 422),
+      { kind: "fail", reason: "FreshBooks refused the invoice: Invalid value" },
+    ],
     ["a 429 with Retry-After", new FreshBooksRateLimitError("slow down", 429, 7), { kind: "retry", budget: "rateLimit", delayMs: 7000 }],
-    ["a 429 without Retry-After (the account's rate decides)", new FreshBooksRateLimitError("slow down", 429, null), { kind: "retry", budget: "rateLimit", delayMs: null }],
+    [
+      "a 429 without Retry-After (the account's rate decides)",
+      new FreshBooksRateLimitError("slow down", 429, null),
+      { kind: "retry", budget: "rateLimit", delayMs: null },
+    ],
     ["a 409", new FreshBooksConflictError("being modified", 409), { kind: "retry", budget: "transient", delayMs: 4000 }],
     ["a 503 or timeout", new FreshBooksTransientError("did not answer", 503), { kind: "retry", budget: "transient", delayMs: 4000 }],
   ])("%s", (_name, error, expected) => {
@@ -35,7 +56,12 @@ describe("sync error policy", () => {
   });
 
   it("gives up on transient trouble after the last attempt, saying what the last problem was", () => {
-    const decision = decide(new FreshBooksTransientError("did not answer within 15 s", null), "invoice", { rateLimit: 0, transient: MAX_ATTEMPTS - 1 }, timing);
+    const decision = decide(
+      new FreshBooksTransientError("did not answer within 15 s", null),
+      "invoice",
+      { rateLimit: 0, transient: MAX_ATTEMPTS - 1 },
+      timing,
+    );
     expect(decision).toEqual({
       kind: "fail",
       reason: `Gave up after ${MAX_ATTEMPTS} attempts in a row. Last problem: FreshBooks was unavailable (did not answer within 15 s)`,
@@ -47,9 +73,13 @@ describe("sync error policy", () => {
   it("tells the merchant what to do about a plan's client limit, keyed on errno 1003, not on FreshBooks' prose", () => {
     const capped = new FreshBooksAuthError(ACCESS_DENIED, 403, [{ errno: 1003, message: ACCESS_DENIED }]);
     const decision = decide(capped, "client", fresh, timing);
-    expect(decision?.kind === "fail" && decision.reason).toMatch(/^FreshBooks refused the client: .*plan probably limits the number of clients.*One shared client for all orders/);
+    expect(decision?.kind === "fail" && decision.reason).toMatch(
+      /^FreshBooks refused the client: .*plan probably limits the number of clients.*One shared client for all orders/,
+    );
     // The same prose without the errno, or on another step, gets no plan advice.
-    expect(decide(new FreshBooksAuthError(ACCESS_DENIED, 403), "client", fresh, timing)).toMatchObject({ reason: expect.not.stringMatching(/plan/) });
+    expect(decide(new FreshBooksAuthError(ACCESS_DENIED, 403), "client", fresh, timing)).toMatchObject({
+      reason: expect.not.stringMatching(/plan/),
+    });
     expect(decide(capped, "invoice", fresh, timing)).toMatchObject({ reason: expect.not.stringMatching(/plan/) });
   });
 
@@ -81,7 +111,10 @@ describe("one budget per cause", () => {
   });
 
   it("transient failures never use up the rate-limit budget: a 429 after 9 failures in a row is retried", () => {
-    expect(decide(slowDown, "payment", { rateLimit: 0, transient: MAX_ATTEMPTS - 1 }, timing)).toMatchObject({ kind: "retry", budget: "rateLimit" });
+    expect(decide(slowDown, "payment", { rateLimit: 0, transient: MAX_ATTEMPTS - 1 }, timing)).toMatchObject({
+      kind: "retry",
+      budget: "rateLimit",
+    });
     expect(decide(unavailable, "payment", { rateLimit: 0, transient: MAX_ATTEMPTS - 1 }, timing)).toMatchObject({ kind: "fail" });
   });
 

@@ -19,7 +19,15 @@ const names = (lines: { name: string; unit_cost: { amount: string } }[]) => line
 describe("a Shopify refund → the credit note's lines", () => {
   it("a refunded item at its invoiced (discounted) price and the invoice's tax rate", () => {
     const mapped = mapRefund(refund("refunds-create.line-item"), order, usd);
-    expect(mapped.lines).toEqual([expect.objectContaining({ name: "Product A", qty: 1, unit_cost: { amount: "9.00", code: "USD" }, taxName1: "NY State Tax", taxAmount1: "8.875" })]);
+    expect(mapped.lines).toEqual([
+      expect.objectContaining({
+        name: "Product A",
+        qty: 1,
+        unit_cost: { amount: "9.00", code: "USD" },
+        taxName1: "NY State Tax",
+        taxAmount1: "8.875",
+      }),
+    ]);
     expect([mapped.totalMinor, mapped.cashMinor, mapped.pendingMinor]).toEqual([980n, 980n, 0n]);
   });
 
@@ -99,7 +107,10 @@ describe("money in: what Shopify is known to have captured", () => {
 
 describe("edits and the merchant's view", () => {
   it("the edited order takes each line's current quantity and Shopify's current total", () => {
-    const edited = editedOrder(lifecycleFixture("orders-updated.edit-add-remove")) as { line_items: { title: string; quantity: number }[]; total_price: string };
+    const edited = editedOrder(lifecycleFixture("orders-updated.edit-add-remove")) as {
+      line_items: { title: string; quantity: number }[];
+      total_price: string;
+    };
     expect(edited.line_items.map((item) => [item.title, item.quantity])).toEqual([
       ["Product A", 1],
       ["Product B", 1],
@@ -110,7 +121,14 @@ describe("edits and the merchant's view", () => {
 
   it("accounting state and tie-out from what was recorded", () => {
     const order = { currency: "USD", totalPrice: "49.10", freshbooksTotal: "49.10", recordedPayment: { amount: "49.10" } };
-    const credit = { topic: "REFUNDS_CREATE", action: "credit_note", status: "done", freshbooksId: 1, recordedAmount: "9.80", intent: { shopifyTotalMinor: "980" } } as unknown as OrderEvent;
+    const credit = {
+      topic: "REFUNDS_CREATE",
+      action: "credit_note",
+      status: "done",
+      freshbooksId: 1,
+      recordedAmount: "9.80",
+      intent: { shopifyTotalMinor: "980" },
+    } as unknown as OrderEvent;
     expect(accountingState(order, [])).toBe("Paid");
     expect(accountingState({ ...order, recordedPayment: null }, [])).toBe("Unpaid");
     expect(accountingState(order, [credit])).toBe("Partly refunded");

@@ -9,9 +9,24 @@ const sandbox = await useFreshBooksSandbox();
 useWorker();
 
 type Money = { amount: string; code: string };
-type Invoice = { id: number; invoice_number: string; amount: Money; paid: Money; outstanding: Money; payment_status: string; vis_state: number; lines: { name: string; qty: string }[] };
+type Invoice = {
+  id: number;
+  invoice_number: string;
+  amount: Money;
+  paid: Money;
+  outstanding: Money;
+  payment_status: string;
+  vis_state: number;
+  lines: { name: string; qty: string }[];
+};
 type Payment = { id: number; amount: Money; note: string; vis_state: number };
-type CreditNote = { id: number; credit_number: string; clientid: number; amount: Money; lines: { name: string; qty: string; unit_cost: Money; taxName1: string | null; taxAmount1: string | null }[] };
+type CreditNote = {
+  id: number;
+  credit_number: string;
+  clientid: number;
+  amount: Money;
+  lines: { name: string; qty: string; unit_cost: Money; taxName1: string | null; taxAmount1: string | null }[];
+};
 const invoices = () => sandbox.state.invoices() as unknown as Invoice[];
 const payments = () => (sandbox.state.payments() as unknown as Payment[]).filter((payment) => payment.vis_state !== 1);
 const creditNotes = () => sandbox.state.creditNotes() as unknown as CreditNote[];
@@ -72,7 +87,11 @@ describe("payments after the order was placed", () => {
 
     await deliverEvent("order_transactions/create", lifecycleFixture("order_transactions-create.capture-rest"));
     await waitForEvents(2);
-    expect(payments().map((payment) => payment.amount.amount).sort()).toEqual(["20.00", "29.10"]);
+    expect(
+      payments()
+        .map((payment) => payment.amount.amount)
+        .sort(),
+    ).toEqual(["20.00", "29.10"]);
     expect(invoices()[0]).toMatchObject({ payment_status: "paid" });
   });
 });
@@ -86,7 +105,9 @@ describe("refunds become credit notes", () => {
 
     const [note] = creditNotes();
     expect(note).toMatchObject({ credit_number: "SHOP-1001-R1", amount: { amount: "9.80", code: "USD" } });
-    expect(note?.lines).toEqual([expect.objectContaining({ name: "Product A", qty: "1", unit_cost: { amount: "9.00", code: "USD" }, taxAmount1: "8.875" })]);
+    expect(note?.lines).toEqual([
+      expect.objectContaining({ name: "Product A", qty: "1", unit_cost: { amount: "9.00", code: "USD" }, taxAmount1: "8.875" }),
+    ]);
     expect(note?.clientid).toBe((sandbox.state.clients()[0] as { id: number }).id);
     expect(payments()[0]?.amount.amount).toBe("39.30");
     expect(event).toMatchObject({ status: "done", action: "credit_note", freshbooksNumber: "SHOP-1001-R1", recordedAmount: "9.80" });
@@ -188,8 +209,16 @@ describe("refunds become credit notes", () => {
     ]);
     await waitForEvents(3);
 
-    expect(creditNotes().map((note) => note.credit_number).sort()).toEqual(["SHOP-1001-R1", "SHOP-1001-R2"]);
-    expect(creditNotes().map((note) => note.amount.amount).sort()).toEqual(["5.00", "9.80"]);
+    expect(
+      creditNotes()
+        .map((note) => note.credit_number)
+        .sort(),
+    ).toEqual(["SHOP-1001-R1", "SHOP-1001-R2"]);
+    expect(
+      creditNotes()
+        .map((note) => note.amount.amount)
+        .sort(),
+    ).toEqual(["5.00", "9.80"]);
     expect(payments().map((payment) => payment.amount.amount)).toEqual(["34.30"]);
   });
 });
@@ -231,7 +260,11 @@ describe("cancellations and edits", () => {
   it("an edit of a paid order that lowers its total is recorded as a credit note for the difference", async () => {
     await deliverOrder(paidOrder());
     await waitForSync();
-    await deliverEvent("orders/updated", { ...lifecycleFixture("orders-updated.edit-add-remove"), financial_status: "paid", total_outstanding: "0.00" });
+    await deliverEvent("orders/updated", {
+      ...lifecycleFixture("orders-updated.edit-add-remove"),
+      financial_status: "paid",
+      total_outstanding: "0.00",
+    });
     const [event] = await waitForEvents(1);
 
     expect(invoices()[0]?.amount.amount).toBe("49.10");

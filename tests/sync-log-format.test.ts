@@ -55,16 +55,22 @@ describe("words the merchant reads", () => {
   });
 
   it("says Due on receipt for 0 days", () => {
-    expect([dueTerms(0), dueTerms(undefined), dueTerms(1), dueTerms(30)]).toEqual(["Due on receipt", "Due on receipt", "Due in 1 day", "Due in 30 days"]);
+    expect([dueTerms(0), dueTerms(undefined), dueTerms(1), dueTerms(30)]).toEqual([
+      "Due on receipt",
+      "Due on receipt",
+      "Due in 1 day",
+      "Due in 30 days",
+    ]);
   });
 
   it("offers Retry for failed, difference, and an order waiting out a scheduled retry only (not one waiting for Reconnect)", () => {
     const now = Date.parse("2026-11-25T12:00:00Z");
     const later = "2026-11-25T14:00:00Z";
-    expect(["failed", "needs_reconnect", "synced_with_difference", "synced", "skipped", "syncing", "queued"].filter((status) => canRetry({ status: status as never, nextAttemptAt: null }, now))).toEqual([
-      "failed",
-      "synced_with_difference",
-    ]);
+    expect(
+      ["failed", "needs_reconnect", "synced_with_difference", "synced", "skipped", "syncing", "queued"].filter((status) =>
+        canRetry({ status: status as never, nextAttemptAt: null }, now),
+      ),
+    ).toEqual(["failed", "synced_with_difference"]);
     expect(canRetry({ status: "queued", nextAttemptAt: later }, now)).toBe(true);
   });
 });

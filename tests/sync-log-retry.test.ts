@@ -16,7 +16,17 @@ const OTHER_SHOP = "another-shop.myshopify.com";
 
 async function seedOrder(shop: string, n: number, status: string, extra: { nextAttemptAt?: Date } = {}) {
   return prisma.orderSync.create({
-    data: { shop, orderId: String(700_000 + n), orderName: `#${n}`, orderNumber: n, totalPrice: "10.00", currency: "USD", status, payload: {}, ...extra },
+    data: {
+      shop,
+      orderId: String(700_000 + n),
+      orderName: `#${n}`,
+      orderNumber: n,
+      totalPrice: "10.00",
+      currency: "USD",
+      status,
+      payload: {},
+      ...extra,
+    },
   });
 }
 
@@ -87,7 +97,10 @@ describe("Retry never races a worker", () => {
     await worker.end("commit");
 
     // THEN Retry does nothing: the order stays with the worker, and only its job exists
-    expect(await answer(await retry)).toEqual({ status: 200, body: { error: "Nothing to retry: those orders are synced, syncing or about to sync." } });
+    expect(await answer(await retry)).toEqual({
+      status: 200,
+      body: { error: "Nothing to retry: those orders are synced, syncing or about to sync." },
+    });
     expect((await prisma.orderSync.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("syncing");
     expect(await jobsOf(order.orderId)).toEqual([expect.objectContaining({ locked_at: expect.any(Date) })]);
   });
@@ -115,7 +128,10 @@ describe("Retry never races a worker", () => {
 
     const bodies = (await Promise.all((await Promise.all(clicks)).map(answer))).map((a) => a.body);
     expect(bodies).toEqual(
-      expect.arrayContaining([{ message: "1 order queued for retry" }, { error: "Nothing to retry: those orders are synced, syncing or about to sync." }]),
+      expect.arrayContaining([
+        { message: "1 order queued for retry" },
+        { error: "Nothing to retry: those orders are synced, syncing or about to sync." },
+      ]),
     );
     expect(await jobsOf(order.orderId)).toHaveLength(1);
     expect((await prisma.orderSync.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("queued");
@@ -137,14 +153,20 @@ describe("Retry and the order page stay within the shop", () => {
     const theirs = await seedOrder(OTHER_SHOP, 2, "failed");
 
     expect(await answer(await bulkRetry([theirs.id]))).toEqual({ status: 404, body: { error: "Some of those orders were not found." } });
-    expect(await answer(await bulkRetry([mine.id, theirs.id]))).toEqual({ status: 404, body: { error: "Some of those orders were not found." } });
+    expect(await answer(await bulkRetry([mine.id, theirs.id]))).toEqual({
+      status: 404,
+      body: { error: "Some of those orders were not found." },
+    });
     expect((await prisma.orderSync.findMany({ orderBy: { id: "asc" } })).map((o) => o.status)).toEqual(["failed", "failed"]);
     expect(await jobsOf(mine.orderId)).toEqual([]);
   });
 
-  it.each(["99999999999999999999", "9223372036854775808", "12abc", "-1", ""])("answers 400, never 500, to the malformed id %j", async (id) => {
-    expect((await answer(await bulkRetry([id]))).status).toBe(400);
-  });
+  it.each(["99999999999999999999", "9223372036854775808", "12abc", "-1", ""])(
+    "answers 400, never 500, to the malformed id %j",
+    async (id) => {
+      expect((await answer(await bulkRetry([id]))).status).toBe(400);
+    },
+  );
 
   it.each(["99999999999999999999", "abc", "0"])("answers 404 to the order page and its Retry for the id %j", async (id) => {
     const request = new Request(`${TEST_SHOPIFY.appUrl}/app/orders/${id}`, { headers: { Authorization: `Bearer ${sessionToken()}` } });
@@ -169,7 +191,9 @@ describe("re-queueing many orders at once (a reconnect after a long outage)", ()
 
     expect(await requeueOrders(prisma, TEST_SHOP, { status: "needs_reconnect" })).toBe(count);
 
-    const [waiting] = await prisma.$queryRaw<{ n: bigint }[]>`select count(*) as n from order_sync where shop = ${TEST_SHOP} and status = 'queued'`;
+    const [waiting] = await prisma.$queryRaw<
+      { n: bigint }[]
+    >`select count(*) as n from order_sync where shop = ${TEST_SHOP} and status = 'queued'`;
     expect(Number(waiting?.n)).toBe(count);
     const sample = String(800000 + 1234);
     expect(await jobsOf(sample)).toEqual([{ key: syncJobKey(TEST_SHOP, sample), locked_at: null }]);

@@ -56,7 +56,12 @@ describe("sync log queries", () => {
     expect(back.rows.map((r) => r.orderName)).toEqual(first.rows.map((r) => r.orderName));
 
     // Where each page is: "1–25", "26–50", "51–60" of 60, and back to "1–25".
-    expect([first, second, third, back].map((page) => pageLabel(page.offset, page.rows.length, 60))).toEqual(["1–25 of 60", "26–50 of 60", "51–60 of 60", "1–25 of 60"]);
+    expect([first, second, third, back].map((page) => pageLabel(page.offset, page.rows.length, 60))).toEqual([
+      "1–25 of 60",
+      "26–50 of 60",
+      "51–60 of 60",
+      "1–25 of 60",
+    ]);
     const backFromLast = await listOrders(prisma, TEST_SHOP, { limit: 25, before: third.previous! });
     expect(pageLabel(backFromLast.offset, backFromLast.rows.length, 60)).toBe("26–50 of 60");
     expect(pageLabel(50, 25, 1204)).toBe("51–75 of 1,204");
@@ -248,7 +253,10 @@ describe("sync log actions", () => {
     const id = other.id.toString();
 
     const view = (await settle(() =>
-      detailLoader({ ...routeArgs(new Request(`${TEST_SHOPIFY.appUrl}/app/orders/${id}`, { headers: { Authorization: `Bearer ${sessionToken()}` } })), params: { id } }),
+      detailLoader({
+        ...routeArgs(new Request(`${TEST_SHOPIFY.appUrl}/app/orders/${id}`, { headers: { Authorization: `Bearer ${sessionToken()}` } })),
+        params: { id },
+      }),
     )) as Response;
     const retry = (await settle(() => retryAction({ ...routeArgs(adminPost(`/app/orders/${id}`, {})), params: { id } }))) as Response;
 
@@ -259,14 +267,31 @@ describe("sync log actions", () => {
 });
 
 describe("invoice settings form", () => {
-  const valid = { invoicePrefix: "SHOP-", dueTerms: "30", clientStrategy: "per_customer", fallbackClientName: "Shopify customers", recordPayments: "on", emailInvoices: "off" };
+  const valid = {
+    invoicePrefix: "SHOP-",
+    dueTerms: "30",
+    clientStrategy: "per_customer",
+    fallbackClientName: "Shopify customers",
+    recordPayments: "on",
+    emailInvoices: "off",
+  };
 
   it("accepts valid settings", () => {
     expect(parseSettingsForm(valid)).toEqual({
       ok: true,
-      value: { invoicePrefix: "SHOP-", dueOffsetDays: 30, clientStrategy: "per_customer", fallbackClientName: "Shopify customers", recordPayments: true, emailInvoices: false },
+      value: {
+        invoicePrefix: "SHOP-",
+        dueOffsetDays: 30,
+        clientStrategy: "per_customer",
+        fallbackClientName: "Shopify customers",
+        recordPayments: true,
+        emailInvoices: false,
+      },
     });
-    expect(parseSettingsForm({ ...valid, dueTerms: "custom", customDueDays: "45" })).toMatchObject({ ok: true, value: { dueOffsetDays: 45 } });
+    expect(parseSettingsForm({ ...valid, dueTerms: "custom", customDueDays: "45" })).toMatchObject({
+      ok: true,
+      value: { dueOffsetDays: 45 },
+    });
   });
 
   it.each([

@@ -226,7 +226,11 @@ const MAPPED: MappedCase[] = [
     total: "32.66",
     currency: "USD",
     date: "2024-01-15",
-    lines: ["1 × 9.99 Widget A [NY State Tax 8.875%]", "1 × 10.00 Widget B [NY State Tax 8.875%]", "1 × 10.00 Widget C [NY State Tax 8.875%]"],
+    lines: [
+      "1 × 9.99 Widget A [NY State Tax 8.875%]",
+      "1 × 10.00 Widget B [NY State Tax 8.875%]",
+      "1 × 10.00 Widget C [NY State Tax 8.875%]",
+    ],
     customerKey: "customer:7123456789030",
     payment: { amount: "32.66", type: "Credit Card" },
   },
@@ -245,7 +249,11 @@ const MAPPED: MappedCase[] = [
 
 const REJECTED: { name: string; kind: "skip" | "unsupported"; reason: RegExp }[] = [
   { name: "test-order", kind: "skip", reason: /#1025 is a test order/ },
-  { name: "three-taxes", kind: "unsupported", reason: /"Maple syrup" is charged 3 taxes \(GST, PST, City levy\); FreshBooks allows at most 2/ },
+  {
+    name: "three-taxes",
+    kind: "unsupported",
+    reason: /"Maple syrup" is charged 3 taxes \(GST, PST, City levy\); FreshBooks allows at most 2/,
+  },
   { name: "kwd-third-decimal", kind: "unsupported", reason: /KWD, which has 3 decimals.*4\.125 KWD.*FreshBooks keeps only 2 decimals/ },
 ];
 
@@ -313,12 +321,20 @@ describe("mapOrder", () => {
     expect(lines.length).toBeLessThanOrEqual(100);
     expect(outcome.order.shopifyTotal.amount).toBe(source.total_price);
     expect(outcome.order.expectedFreshBooksTotal).toEqual(outcome.order.shopifyTotal);
-    expect(lines[0]).toMatchObject({ name: "Sticker 1", qty: 1, unit_cost: { amount: "1.99" }, taxName1: "NY State Tax", taxAmount1: "8.875" });
+    expect(lines[0]).toMatchObject({
+      name: "Sticker 1",
+      qty: 1,
+      unit_cost: { amount: "1.99" },
+      taxName1: "NY State Tax",
+      taxAmount1: "8.875",
+    });
     expect(lines.some((line) => line.name === "Shipping: Standard")).toBe(true);
     const summaries = lines.filter((line) => / more items? \(/.test(line.name));
     expect(summaries.map((line) => line.taxName1 ?? null).sort()).toEqual(expect.arrayContaining(["NY State Tax", null]));
     // Every item is on the invoice exactly once: as its own line or listed in a summary.
-    const listed = summaries.flatMap((line) => (line.description ?? "").split("\n").map((entry) => entry.replace(/^1 × (Sticker \d+): .*$/, "$1")));
+    const listed = summaries.flatMap((line) =>
+      (line.description ?? "").split("\n").map((entry) => entry.replace(/^1 × (Sticker \d+): .*$/, "$1")),
+    );
     const own = lines.filter((line) => line.name.startsWith("Sticker ")).map((line) => line.name);
     expect([...own, ...listed].sort()).toEqual(source.line_items.map((item) => item.title as string).sort());
     for (const line of lines) {
@@ -331,7 +347,12 @@ describe("mapOrder", () => {
   it("maps 100 items, the most one invoice holds", () => {
     const base = fixture("uneven-discount-split");
     const [item] = base.line_items;
-    const lineItems = Array.from({ length: 100 }, (_, index) => ({ ...item!, quantity: 1, title: `Sticker ${index + 1}`, discount_allocations: [] }));
+    const lineItems = Array.from({ length: 100 }, (_, index) => ({
+      ...item!,
+      quantity: 1,
+      title: `Sticker ${index + 1}`,
+      discount_allocations: [],
+    }));
     const outcome = mapOrder({ ...base, line_items: lineItems, total_price: "500.00", total_price_set: undefined }, SETTINGS);
     expect(outcome.ok && outcome.order.invoice.lines.length).toBe(100);
     expect(outcome.ok && outcome.order.expectedFreshBooksTotal.amount).toBe("500.00");
@@ -374,7 +395,15 @@ describe("details an accountant checks", () => {
     expect(company.length).toBeGreaterThan(255);
     expect(client.organization!.length).toBeLessThanOrEqual(255);
     expect(client.note).toBe(`Company (in full): ${company}`);
-    expect(client).toMatchObject({ fname: "Grace", lname: "Hopper", email: "Guest.Buyer@Example.COM", bus_phone: "+14165550100", p_province: "ON", s_province: "NS", s_city: "Halifax" });
+    expect(client).toMatchObject({
+      fname: "Grace",
+      lname: "Hopper",
+      email: "Guest.Buyer@Example.COM",
+      bus_phone: "+14165550100",
+      p_province: "ON",
+      s_province: "NS",
+      s_city: "Halifax",
+    });
   });
 
   it("lists discounts, custom properties (not private ones) and gift cards in the line description", () => {
@@ -393,14 +422,32 @@ describe("details an accountant checks", () => {
   });
 
   it("turns Shopify rates into FreshBooks percentages with at most 3 decimals", () => {
-    expect([0.08875, 0.2, 0.09975, 0.05, 0.060625, 0, "0.1"].map(percentFromRate)).toEqual(["8.875", "20", "9.975", "5", "6.063", null, "10"]);
+    expect([0.08875, 0.2, 0.09975, 0.05, 0.060625, 0, "0.1"].map(percentFromRate)).toEqual([
+      "8.875",
+      "20",
+      "9.975",
+      "5",
+      "6.063",
+      null,
+      "10",
+    ]);
   });
 });
 
 describe("freshbooksInvoiceTotal", () => {
   it("rounds each line's tax half-up and takes a percent discount off the pre-tax subtotal", () => {
-    const line = (qty: number, amount: string, rate?: string): InvoiceLineInput => ({ type: 0, name: "x", qty, unit_cost: { amount, code: "USD" }, ...(rate ? { taxName1: "T", taxAmount1: rate } : {}) });
-    const invoice = { create_date: "2024-01-01", currency_code: "USD", lines: [line(1, "0.05", "10"), line(1, "0.05", "10"), line(3, "10.00")] };
+    const line = (qty: number, amount: string, rate?: string): InvoiceLineInput => ({
+      type: 0,
+      name: "x",
+      qty,
+      unit_cost: { amount, code: "USD" },
+      ...(rate ? { taxName1: "T", taxAmount1: rate } : {}),
+    });
+    const invoice = {
+      create_date: "2024-01-01",
+      currency_code: "USD",
+      lines: [line(1, "0.05", "10"), line(1, "0.05", "10"), line(3, "10.00")],
+    };
     expect(freshbooksInvoiceTotal(invoice, "USD")).toEqual({ amount: "30.12", code: "USD" });
     expect(freshbooksInvoiceTotal({ ...invoice, discount_value: "10" }, "USD")).toEqual({ amount: "27.11", code: "USD" });
   });
@@ -422,7 +469,11 @@ describe("cross-check against the FreshBooks sandbox", () => {
   }
 
   async function createClient(client: ClientInput): Promise<number> {
-    const created = await api<{ response: { result: { client: { id: number } } } }>("POST", `/accounting/account/${accountId}/users/clients`, { client });
+    const created = await api<{ response: { result: { client: { id: number } } } }>(
+      "POST",
+      `/accounting/account/${accountId}/users/clients`,
+      { client },
+    );
     expect(created.status, JSON.stringify(created.json)).toBe(200);
     return created.json.response.result.client.id;
   }
@@ -476,7 +527,9 @@ describe("cross-check against the FreshBooks sandbox", () => {
     const invoice = created.json.response.result.invoice;
     expect(invoice.amount).toEqual(order.expectedFreshBooksTotal);
     if (!order.payment) return;
-    const paid = await api("POST", `/accounting/account/${accountId}/payments/payments`, { payment: { invoiceid: invoice.id, ...order.payment } });
+    const paid = await api("POST", `/accounting/account/${accountId}/payments/payments`, {
+      payment: { invoiceid: invoice.id, ...order.payment },
+    });
     expect(paid.status, JSON.stringify(paid.json)).toBe(200);
   });
 });

@@ -107,7 +107,11 @@ describe("FreshBooks' Retry-After", () => {
     const row = await prisma.orderSync.findFirstOrThrow();
     // The job is re-added just after the attempt is recorded: wait for it (not for the clock).
     const jobRunAt = async () =>
-      (await prisma.$queryRaw<{ run_at: Date }[]>`select run_at from graphile_worker._private_jobs where key = ${syncJobKey(TEST_SHOP, String(order.id))} and locked_at is null`)[0]?.run_at.getTime() ?? 0;
+      (
+        await prisma.$queryRaw<
+          { run_at: Date }[]
+        >`select run_at from graphile_worker._private_jobs where key = ${syncJobKey(TEST_SHOP, String(order.id))} and locked_at is null`
+      )[0]?.run_at.getTime() ?? 0;
     await expect.poll(jobRunAt, { timeout: 60_000 }).toBeGreaterThan(Date.now() + 60_000);
     const job = { run_at: new Date(await jobRunAt()) };
 

@@ -12,7 +12,14 @@ const sandbox = await useFreshBooksSandbox();
 useWorker();
 
 type Line = { name: string; description?: string; qty: number; unit_cost: { amount: string } };
-type Invoice = { id: number; invoice_number: string; customerid: number; amount: { amount: string; code: string }; lines: Line[]; payment_status: string };
+type Invoice = {
+  id: number;
+  invoice_number: string;
+  customerid: number;
+  amount: { amount: string; code: string };
+  lines: Line[];
+  payment_status: string;
+};
 const invoices = () => sandbox.state.invoices() as unknown as Invoice[];
 const clients = () => sandbox.state.clients() as unknown as { id: number; email?: string; organization?: string }[];
 
@@ -43,7 +50,11 @@ describe("order → FreshBooks invoice", () => {
     await waitForSync();
 
     expect(clients()).toHaveLength(1);
-    expect(invoices().map((i) => i.invoice_number).sort()).toEqual(["SHOP-1001", "SHOP-1002"]);
+    expect(
+      invoices()
+        .map((i) => i.invoice_number)
+        .sort(),
+    ).toEqual(["SHOP-1001", "SHOP-1002"]);
     expect(new Set(invoices().map((i) => i.customerid)).size).toBe(1);
   });
 
@@ -167,12 +178,17 @@ describe("when FreshBooks says no, or is down", () => {
     sandbox.configure({ clientLimit: 1 });
     await deliverOrder(usOrder(1001));
     await waitForSync();
-    const other = usOrder(1002, { customer: { ...(usOrder(1).customer as object), id: 999, email: "other@example.com" }, email: "other@example.com" });
+    const other = usOrder(1002, {
+      customer: { ...(usOrder(1).customer as object), id: 999, email: "other@example.com" },
+      email: "other@example.com",
+    });
     await deliverOrder(other);
     const [failed] = await waitForSync([other.id]);
 
     expect(failed?.status).toBe("failed");
-    expect(failed?.statusReason).toMatch(/FreshBooks refused the client: You do not have access to perform the action requested\. Your FreshBooks plan probably limits the number of clients/);
+    expect(failed?.statusReason).toMatch(
+      /FreshBooks refused the client: You do not have access to perform the action requested\. Your FreshBooks plan probably limits the number of clients/,
+    );
     expect(failed?.statusReason).toMatch(/One shared client for all orders/);
   });
 
@@ -210,7 +226,9 @@ describe("when FreshBooks says no, or is down", () => {
   it("keeps full product names: overflow moves to the description, nothing is cut off", async () => {
     const longTitle = `Handmade ceramic mug — ${"glazed in deep ocean blue with a speckled finish, ".repeat(8)}`.trim();
     const base = usOrder(1001);
-    const lineItems = (base.line_items as Record<string, unknown>[]).map((item, i) => (i === 0 ? { ...item, title: longTitle, name: longTitle } : item));
+    const lineItems = (base.line_items as Record<string, unknown>[]).map((item, i) =>
+      i === 0 ? { ...item, title: longTitle, name: longTitle } : item,
+    );
     await deliverOrder({ ...base, line_items: lineItems });
     await waitForSync();
 

@@ -43,9 +43,18 @@ async function inFreshBooks<T>(method: "POST" | "PUT", path: string, body: unkno
 }
 
 async function foreignInvoice(invoiceNumber: string, poNumber: string): Promise<Invoice> {
-  const { client } = await inFreshBooks<{ client: Client }>("POST", "/users/clients", { client: { organization: "Another store's customer" } });
+  const { client } = await inFreshBooks<{ client: Client }>("POST", "/users/clients", {
+    client: { organization: "Another store's customer" },
+  });
   const { invoice } = await inFreshBooks<{ invoice: Invoice }>("POST", "/invoices/invoices", {
-    invoice: { customerid: client.id, create_date: "2024-01-02", invoice_number: invoiceNumber, po_number: poNumber, currency_code: "USD", lines: [] },
+    invoice: {
+      customerid: client.id,
+      create_date: "2024-01-02",
+      invoice_number: invoiceNumber,
+      po_number: poNumber,
+      currency_code: "USD",
+      lines: [],
+    },
   });
   return invoice;
 }
@@ -67,7 +76,9 @@ describe("an invoice with our number that is not ours", () => {
     await deliverOrder(order);
     // A previous attempt recorded its intent and died before its POST.
     const accountId = sandbox.state.accountIds()[0]!;
-    await prisma.orderSync.updateMany({ data: { invoiceIntentAt: new Date(), invoiceNumber: "SHOP-1001", freshbooksAccountId: accountId } });
+    await prisma.orderSync.updateMany({
+      data: { invoiceIntentAt: new Date(), invoiceNumber: "SHOP-1001", freshbooksAccountId: accountId },
+    });
 
     const result = await attemptOrderSync(TEST_SHOP, String(order.id), null, { db: prisma, logger });
 
@@ -89,7 +100,11 @@ describe("an invoice with our number that is not ours", () => {
     const retried = await attemptOrderSync(TEST_SHOP, first.row.orderId, null, { db: prisma, logger });
 
     expect(retried.outcome).toBe("synced");
-    expect(invoices().map((invoice) => invoice.invoice_number).sort()).toEqual(["SHOP-1001", "WEB-1001"]);
+    expect(
+      invoices()
+        .map((invoice) => invoice.invoice_number)
+        .sort(),
+    ).toEqual(["SHOP-1001", "WEB-1001"]);
     expect(await prisma.orderSync.findFirstOrThrow()).toMatchObject({ invoiceNumber: "WEB-1001" });
   });
 });
@@ -121,7 +136,9 @@ describe("a client the merchant deleted in FreshBooks", () => {
 
   it("gone for good: the stale mapping is dropped and the client resolved again", async () => {
     const accountId = sandbox.state.accountIds()[0]!;
-    await prisma.clientMapping.create({ data: { shop: TEST_SHOP, accountId, customerKey: "customer:7123456789012", freshbooksClientId: 424242 } });
+    await prisma.clientMapping.create({
+      data: { shop: TEST_SHOP, accountId, customerKey: "customer:7123456789012", freshbooksClientId: 424242 },
+    });
 
     const { result, row } = await sync(usOrder(1001));
 

@@ -22,7 +22,10 @@ describe("a worker with a small database pool", () => {
     const orders = Array.from({ length: 16 }, (_, i) => usOrder(6000 + i));
     await Promise.all(orders.map((order) => deliverOrder(order)));
 
-    const rows = await waitForSync(orders.map((o) => o.id), 30_000);
+    const rows = await waitForSync(
+      orders.map((o) => o.id),
+      30_000,
+    );
 
     expect(rows.map((row) => row.status)).toEqual(orders.map(() => "synced"));
     expect(sandbox.state.clients()).toHaveLength(1);

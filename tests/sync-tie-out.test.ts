@@ -28,7 +28,13 @@ function subtotalReading(lines: InvoiceLineInput[]): bigint {
 
 function fakeFreshBooks(lines: InvoiceLineInput[]) {
   const puts: InvoiceLineInput[][] = [];
-  const invoice = (current: InvoiceLineInput[]): Invoice => ({ id: 7, customerid: 1, invoice_number: "SHOP-1", amount: money(subtotalReading(current)), lines: current });
+  const invoice = (current: InvoiceLineInput[]): Invoice => ({
+    id: 7,
+    customerid: 1,
+    invoice_number: "SHOP-1",
+    amount: money(subtotalReading(current)),
+    lines: current,
+  });
   const fb = {
     invoices: {
       get: async () => invoice(lines),
@@ -41,7 +47,14 @@ function fakeFreshBooks(lines: InvoiceLineInput[]) {
   return { fb, puts, created: invoice(lines) };
 }
 
-const taxed = (qty: number, unit: string, rate = "8"): InvoiceLineInput => ({ type: 0, name: `Item ${unit}`, qty, unit_cost: { amount: unit, code: "USD" }, taxName1: "Tax", taxAmount1: rate });
+const taxed = (qty: number, unit: string, rate = "8"): InvoiceLineInput => ({
+  type: 0,
+  name: `Item ${unit}`,
+  qty,
+  unit_cost: { amount: unit, code: "USD" },
+  taxName1: "Tax",
+  taxAmount1: rate,
+});
 const mapped = (shopifyTotal: string) => ({ currency: "USD", shopifyTotal: { amount: shopifyTotal, code: "USD" } }) as MappedOrder;
 
 describe("tie-out", () => {
@@ -81,6 +94,8 @@ describe("tie-out", () => {
 
   it("an amount FreshBooks cannot mean is an unexpected answer, not a crash", async () => {
     const { fb, created } = fakeFreshBooks([taxed(1, "10.00")]);
-    await expect(tieOut(fb, { ...created, amount: { amount: "10.805", code: "USD" } }, mapped("10.80"))).rejects.toBeInstanceOf(FreshBooksUnexpectedAnswer);
+    await expect(tieOut(fb, { ...created, amount: { amount: "10.805", code: "USD" } }, mapped("10.80"))).rejects.toBeInstanceOf(
+      FreshBooksUnexpectedAnswer,
+    );
   });
 });

@@ -38,10 +38,25 @@ async function attempt(order: { id: number }, fetchImpl: typeof fetch) {
 
 describe("an answer FreshBooks should not give", () => {
   it.each([
-    ["an amount with extra decimals", usOrder(1001), (invoice: Record<string, unknown>) => (invoice.amount = { amount: "49.105", code: "USD" }), /"49\.105"/],
-    ["a JPY amount with a fraction", { ...orderFixture("jp-pos-guest") }, (invoice: Record<string, unknown>) => (invoice.amount = { amount: "3000.50", code: "JPY" }), /"3000\.50"/],
+    [
+      "an amount with extra decimals",
+      usOrder(1001),
+      (invoice: Record<string, unknown>) => (invoice.amount = { amount: "49.105", code: "USD" }),
+      /"49\.105"/,
+    ],
+    [
+      "a JPY amount with a fraction",
+      { ...orderFixture("jp-pos-guest") },
+      (invoice: Record<string, unknown>) => (invoice.amount = { amount: "3000.50", code: "JPY" }),
+      /"3000\.50"/,
+    ],
     ["a missing amount", usOrder(1002), (invoice: Record<string, unknown>) => delete invoice.amount, /amount is missing/],
-    ["a total written with a comma", usOrder(1003), (invoice: Record<string, unknown>) => (invoice.amount = { amount: "49,10", code: "USD" }), /"49,10"/],
+    [
+      "a total written with a comma",
+      usOrder(1003),
+      (invoice: Record<string, unknown>) => (invoice.amount = { amount: "49,10", code: "USD" }),
+      /"49,10"/,
+    ],
   ])("%s fails the order in plain words, with the raw value, and is not retried", async (_name, order, alter, raw) => {
     await deliverOrder(order);
     const result = await attempt(order, fetchAltering(alter));
@@ -57,7 +72,10 @@ describe("an answer FreshBooks should not give", () => {
   it("a JPY total written as '3000.00' is read as 3000: the order syncs", async () => {
     const order = orderFixture("jp-pos-guest");
     await deliverOrder(order);
-    const result = await attempt(order, fetchAltering((invoice) => (invoice.amount = { amount: "3000.00", code: "JPY" })));
+    const result = await attempt(
+      order,
+      fetchAltering((invoice) => (invoice.amount = { amount: "3000.00", code: "JPY" })),
+    );
     expect(result.outcome).toBe("synced");
   });
 });

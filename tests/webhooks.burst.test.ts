@@ -32,7 +32,12 @@ describe("a burst of webhooks", () => {
     let most = 0;
     const watch = setInterval(() => (most = Math.max(most, gate.load.active)), 1);
     const responses = await Promise.all(
-      orders.map((order, i) => settle(() => action(routeArgs(webhookRequest({ topic: "orders/create", body: order, webhookId: `wh-burst-${i}` })))) as Promise<Response>),
+      orders.map(
+        (order, i) =>
+          settle(() =>
+            action(routeArgs(webhookRequest({ topic: "orders/create", body: order, webhookId: `wh-burst-${i}` }))),
+          ) as Promise<Response>,
+      ),
     );
     clearInterval(watch);
     await released;
@@ -48,7 +53,12 @@ describe("the intake gate", () => {
     const gate = intakeGate();
     const held = await Promise.all(Array.from({ length: gate.limit }, () => gate.enter(performance.now())));
     try {
-      const forged = webhookRequest({ topic: "orders/create", body: usOrder(39_999), webhookId: "wh-forged", secret: "not-the-app-secret" });
+      const forged = webhookRequest({
+        topic: "orders/create",
+        body: usOrder(39_999),
+        webhookId: "wh-forged",
+        secret: "not-the-app-secret",
+      });
       const response = (await settle(() => action(routeArgs(forged)))) as Response;
       expect(response.status).toBe(401);
       expect(gate.load.waiting).toBe(0);

@@ -30,14 +30,19 @@ function rawOrderWithBigIds(): string {
     customer: { ...(order.customer as object), id: "@customer" },
     line_items: (order.line_items as object[]).map((item, i) => (i === 0 ? { ...item, id: "@line" } : item)),
   };
-  return JSON.stringify(body).replace('"@order"', SAMPLE_ID).replace('"@customer"', "9007199254740993").replace('"@line"', "487817672276298554");
+  return JSON.stringify(body)
+    .replace('"@order"', SAMPLE_ID)
+    .replace('"@customer"', "9007199254740993")
+    .replace('"@line"', "487817672276298554");
 }
 
 describe("Shopify ids above 2^53", () => {
   it("an order with the documentation sample's id syncs under its exact id: sync log, invoice notes and admin link", async () => {
     const raw = rawOrderWithBigIds();
     expect(raw).toContain(`"id":${SAMPLE_ID},`);
-    const response = (await settle(() => ordersCreate(routeArgs(webhookRequest({ topic: "orders/create", body: raw, webhookId: "wh-sample" }))))) as Response;
+    const response = (await settle(() =>
+      ordersCreate(routeArgs(webhookRequest({ topic: "orders/create", body: raw, webhookId: "wh-sample" }))),
+    )) as Response;
     expect(response.status).toBe(200);
 
     const [synced] = await waitForSync([SAMPLE_ID]);

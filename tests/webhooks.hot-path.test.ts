@@ -52,14 +52,20 @@ describe("the webhook hot path (before Remix)", () => {
     const orderId = String(order.id);
     expect(await prisma.orderSync.count({ where: { shop: TEST_SHOP, orderId } })).toBe(1);
     expect(await prisma.webhookDelivery.count({ where: { shop: TEST_SHOP, orderId } })).toBe(2);
-    const jobs = await prisma.$queryRaw<{ n: bigint }[]>`select count(*) as n from graphile_worker.jobs where key = ${`sync-order:${TEST_SHOP}:${orderId}`}`;
+    const jobs = await prisma.$queryRaw<
+      { n: bigint }[]
+    >`select count(*) as n from graphile_worker.jobs where key = ${`sync-order:${TEST_SHOP}:${orderId}`}`;
     expect(Number(jobs[0]?.n)).toBe(1);
   });
 
   it("refuses a forgery 401 and a signed body sent to another topic's address 400, storing nothing", async () => {
     const order = usOrder(61_002);
-    expect((await post({ topic: "orders/create", body: order, webhookId: "wh-hot-forged", secret: "not-the-app-secret" })).status).toBe(401);
-    expect((await post({ topic: "orders/create", body: order, webhookId: "wh-hot-misdirected" }, "/webhooks/customers/redact")).status).toBe(400);
+    expect((await post({ topic: "orders/create", body: order, webhookId: "wh-hot-forged", secret: "not-the-app-secret" })).status).toBe(
+      401,
+    );
+    expect(
+      (await post({ topic: "orders/create", body: order, webhookId: "wh-hot-misdirected" }, "/webhooks/customers/redact")).status,
+    ).toBe(400);
     expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(0);
   });
 
@@ -70,7 +76,12 @@ describe("the webhook hot path (before Remix)", () => {
   });
 
   it("answers 413 to a body over the cap without reading it", async () => {
-    const response = await fetch(`${base}/webhooks/orders/create`, { method: "POST", headers: { "content-length": String(MAX_WEBHOOK_BYTES + 1) }, body: "x".repeat(16), duplex: "half" } as RequestInit).catch(() => null);
+    const response = await fetch(`${base}/webhooks/orders/create`, {
+      method: "POST",
+      headers: { "content-length": String(MAX_WEBHOOK_BYTES + 1) },
+      body: "x".repeat(16),
+      duplex: "half",
+    } as RequestInit).catch(() => null);
     // Either the 413 or, if the client noticed the short body first, no answer at all; never a 200.
     if (response) expect(response.status).toBe(413);
     const big = "x".repeat(MAX_WEBHOOK_BYTES + 1);
@@ -85,7 +96,12 @@ describe("the webhook hot path (before Remix)", () => {
 
   it("drops (200, nothing stored) an order of a shop where the app is not installed", async () => {
     const order = usOrder(61_003);
-    const response = await post({ topic: "orders/create", body: order, webhookId: "wh-hot-not-installed", shop: "not-installed.myshopify.com" });
+    const response = await post({
+      topic: "orders/create",
+      body: order,
+      webhookId: "wh-hot-not-installed",
+      shop: "not-installed.myshopify.com",
+    });
     expect(response.status).toBe(200);
     expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(0);
   });
@@ -94,7 +110,11 @@ describe("the webhook hot path (before Remix)", () => {
 describe("a burst through the hot path", () => {
   it("answers every delivery of a burst 20× the gate 200 (each order twice, two webhook ids) and stores each order once", async () => {
     const orders = Array.from({ length: intakeGate().limit * 10 }, (_, i) => usOrder(62_000 + i));
-    const responses = await Promise.all(orders.flatMap((order, i) => [0, 1].map((copy) => post({ topic: "orders/create", body: order, webhookId: `wh-hot-burst-${i}-${copy}` }))));
+    const responses = await Promise.all(
+      orders.flatMap((order, i) =>
+        [0, 1].map((copy) => post({ topic: "orders/create", body: order, webhookId: `wh-hot-burst-${i}-${copy}` })),
+      ),
+    );
     expect(responses.filter((r) => r.status !== 200).map((r) => r.status)).toEqual([]);
     expect(await prisma.orderSync.count({ where: { orderId: { in: orders.map((o) => String(o.id)) } } })).toBe(orders.length);
     expect(await prisma.webhookDelivery.count({ where: { orderId: { in: orders.map((o) => String(o.id)) } } })).toBe(orders.length * 2);

@@ -29,7 +29,9 @@ describe("orders/create intake", () => {
     expect(response.status).toBe(200);
     const stored = await prisma.orderSync.findUniqueOrThrow({ where: { shop_orderId: { shop: TEST_SHOP, orderId: String(order.id) } } });
     expect(stored).toMatchObject({ status: "queued", orderName: "#1001", totalPrice: "49.10", currency: "USD" });
-    expect(await jobs()).toEqual([{ key: syncJobKey(TEST_SHOP, String(order.id)), payload: { shop: TEST_SHOP, orderId: String(order.id) } }]);
+    expect(await jobs()).toEqual([
+      { key: syncJobKey(TEST_SHOP, String(order.id)), payload: { shop: TEST_SHOP, orderId: String(order.id) } },
+    ]);
     expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-1001" } })).toBe(1);
   });
 
@@ -145,7 +147,8 @@ describe("orders/create intake", () => {
     return settle(() => action(routeArgs(webhookRequest({ topic: "orders/create", body, webhookId, shop })))) as Promise<Response>;
   }
   it("refuses a signed body that is not JSON with 400 (not 503), kept byte for byte as a rejected delivery", async () => {
-    const body = '{"id": 6000000000001, "admin_graphql_api_id": "gid://shopify/Order/6000000000001", "email": " Ada@Example.com ", "name": "#6001", \u0000 oops';
+    const body =
+      '{"id": 6000000000001, "admin_graphql_api_id": "gid://shopify/Order/6000000000001", "email": " Ada@Example.com ", "name": "#6001", \u0000 oops';
     const before = await prisma.orderSync.count();
     const response = await deliverRaw(body, "wh-not-json");
 
@@ -153,7 +156,13 @@ describe("orders/create intake", () => {
     expect(await response.text()).toContain("not valid JSON");
     const [rejected, ...more] = await prisma.rejectedDelivery.findMany({ where: { webhookId: "wh-not-json" } });
     expect(more).toEqual([]);
-    expect(rejected).toMatchObject({ shop: TEST_SHOP, topic: "ORDERS_CREATE", reason: "The body is not valid JSON.", orderId: "6000000000001", customerEmail: "ada@example.com" });
+    expect(rejected).toMatchObject({
+      shop: TEST_SHOP,
+      topic: "ORDERS_CREATE",
+      reason: "The body is not valid JSON.",
+      orderId: "6000000000001",
+      customerEmail: "ada@example.com",
+    });
     expect(Buffer.from(rejected!.body).toString("utf8")).toBe(body);
     expect(await prisma.orderSync.count()).toBe(before);
     expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-not-json" } })).toBe(0);
@@ -176,7 +185,10 @@ describe("orders/create intake", () => {
     expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-not-an-order" } })).toBe(0);
 
     expect((await deliver({ hello: "world" }, "wh-hello")).status).toBe(400);
-    expect(await prisma.rejectedDelivery.findFirstOrThrow({ where: { webhookId: "wh-hello" } })).toMatchObject({ orderId: null, customerEmail: null });
+    expect(await prisma.rejectedDelivery.findFirstOrThrow({ where: { webhookId: "wh-hello" } })).toMatchObject({
+      orderId: null,
+      customerEmail: null,
+    });
   });
 
   it("answers 503 only when the rejected delivery cannot be stored", async () => {
@@ -196,7 +208,11 @@ describe("orders/create intake", () => {
     const id = "820982911946154508"; // JSON.parse would make it 820982911946154500
     const lineItemId = "487817672276298554";
     const order = usOrder(1010);
-    const raw = JSON.stringify({ ...order, id: "@id", line_items: (order.line_items as object[]).map((item, i) => (i === 0 ? { ...item, id: "@line" } : item)) })
+    const raw = JSON.stringify({
+      ...order,
+      id: "@id",
+      line_items: (order.line_items as object[]).map((item, i) => (i === 0 ? { ...item, id: "@line" } : item)),
+    })
       .replace('"@id"', id)
       .replace('"@line"', lineItemId);
     expect(raw).toContain(`"id":${id},`);
@@ -208,13 +224,17 @@ describe("orders/create intake", () => {
       select payload->>'id' as id, payload->'line_items'->0->>'id' as line from order_sync where id = ${stored.id}`;
     expect(payloadIds).toEqual([{ id, line: lineItemId }]);
     expect((await prisma.webhookDelivery.findFirstOrThrow({ where: { webhookId: "wh-big-id" } })).orderId).toBe(id);
-    expect((await jobs()).filter((job) => job.payload.orderId === id)).toEqual([{ key: syncJobKey(TEST_SHOP, id), payload: { shop: TEST_SHOP, orderId: id } }]);
+    expect((await jobs()).filter((job) => job.payload.orderId === id)).toEqual([
+      { key: syncJobKey(TEST_SHOP, id), payload: { shop: TEST_SHOP, orderId: id } },
+    ]);
     expect(await prisma.orderSync.count({ where: { orderId: "820982911946154500" } })).toBe(0);
   });
 
   it("drops (200, nothing stored) an order for a shop where the app is not installed", async () => {
     const order = usOrder(1011);
-    const response = (await settle(() => action(routeArgs(webhookRequest({ topic: "orders/create", body: order, webhookId: "wh-1011", shop: "not-installed.myshopify.com" }))))) as Response;
+    const response = (await settle(() =>
+      action(routeArgs(webhookRequest({ topic: "orders/create", body: order, webhookId: "wh-1011", shop: "not-installed.myshopify.com" }))),
+    )) as Response;
     expect(response.status).toBe(200);
     expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-1011" } })).toBe(0);
     expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(0);
@@ -223,7 +243,9 @@ describe("orders/create intake", () => {
 
   it("refuses (400, nothing stored) a signed delivery of another topic sent to this address", async () => {
     const order = usOrder(1012);
-    const response = (await settle(() => action(routeArgs(webhookRequest({ topic: "orders/updated", path: "/webhooks/orders/create", body: order, webhookId: "wh-1012" }))))) as Response;
+    const response = (await settle(() =>
+      action(routeArgs(webhookRequest({ topic: "orders/updated", path: "/webhooks/orders/create", body: order, webhookId: "wh-1012" }))),
+    )) as Response;
     expect(response.status).toBe(400);
     expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-1012" } })).toBe(0);
     expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(0);
@@ -234,12 +256,21 @@ describe("orders/create intake", () => {
     await ensureInstalled(other);
     await prisma.rejectedDelivery.deleteMany();
     expect((await deliverRaw('{"id": 6000000000002, "name": "#6002"', "wh-banner-1")).status).toBe(400);
-    expect((await deliverRaw('{"id": 6000000000003, "admin_graphql_api_id": "gid://shopify/Order/6000000000003", "total_price": ', "wh-banner-2")).status).toBe(400);
+    expect(
+      (
+        await deliverRaw(
+          '{"id": 6000000000003, "admin_graphql_api_id": "gid://shopify/Order/6000000000003", "total_price": ',
+          "wh-banner-2",
+        )
+      ).status,
+    ).toBe(400);
     expect((await deliverRaw("not json", "wh-banner-other", other)).status).toBe(400);
 
     const load = async (shop: string) => {
       const request = new Request(`${TEST_SHOPIFY.appUrl}/app?index`, { headers: { Authorization: `Bearer ${sessionToken(shop)}` } });
-      return (await syncLogLoader(routeArgs(request))) as { rejected: { count: number; latest: { webhookId: string; orderId: string | null } | null } };
+      return (await syncLogLoader(routeArgs(request))) as {
+        rejected: { count: number; latest: { webhookId: string; orderId: string | null } | null };
+      };
     };
     const mine = await load(TEST_SHOP);
     expect(mine.rejected).toMatchObject({ count: 2, latest: { webhookId: "wh-banner-2", orderId: "6000000000003" } });

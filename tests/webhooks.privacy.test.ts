@@ -41,7 +41,12 @@ describe("privacy webhooks", () => {
     // The merchant downloads it from the admin; another shop cannot, whatever id it tries.
     const download = (id: string, shop = TEST_SHOP) =>
       settle(() =>
-        dataRequestDownload(routeArgs(new Request(`${TEST_SHOPIFY.appUrl}/app/data-requests/${id}`, { headers: { Authorization: `Bearer ${sessionToken(shop)}` } }), { id })),
+        dataRequestDownload(
+          routeArgs(
+            new Request(`${TEST_SHOPIFY.appUrl}/app/data-requests/${id}`, { headers: { Authorization: `Bearer ${sessionToken(shop)}` } }),
+            { id },
+          ),
+        ),
       ) as Promise<Response>;
     await seedOfflineSession(process.env.DATABASE_URL!);
     await seedOfflineSession(process.env.DATABASE_URL!, "someone-elses-shop.myshopify.com");
@@ -59,8 +64,12 @@ describe("privacy webhooks", () => {
       data: { shop: TEST_SHOP, accountId: "SBX001", customerKey: `customer:${customer(order).id}`, freshbooksClientId: 7 },
     });
     // The directory of FreshBooks clients knows their address too.
-    await prisma.freshbooksClientDirectory.create({ data: { shop: TEST_SHOP, accountId: "SBX001", clientId: 7, email: customer(order).email.trim().toLowerCase(), visState: 0 } });
-    await prisma.freshbooksClientDirectory.create({ data: { shop: TEST_SHOP, accountId: "SBX001", clientId: 8, email: "someone.else@example.com", visState: 0 } });
+    await prisma.freshbooksClientDirectory.create({
+      data: { shop: TEST_SHOP, accountId: "SBX001", clientId: 7, email: customer(order).email.trim().toLowerCase(), visState: 0 },
+    });
+    await prisma.freshbooksClientDirectory.create({
+      data: { shop: TEST_SHOP, accountId: "SBX001", clientId: 8, email: "someone.else@example.com", visState: 0 },
+    });
     const response = await send(customersRedact, "customers/redact", {
       shop_domain: TEST_SHOP,
       customer: { id: customer(order).id, email: customer(order).email },
@@ -78,26 +87,61 @@ describe("privacy webhooks", () => {
     const deliveries = await prisma.webhookDelivery.findMany({ where: { shop: TEST_SHOP } });
     expect(deliveries.some((d) => JSON.stringify(d.payload).includes(customer(order).email))).toBe(false);
     expect(await prisma.clientMapping.count({ where: { shop: TEST_SHOP } })).toBe(0);
-    expect((await prisma.freshbooksClientDirectory.findMany({ where: { shop: TEST_SHOP } })).map((row) => row.email)).toEqual(["someone.else@example.com"]);
+    expect((await prisma.freshbooksClientDirectory.findMany({ where: { shop: TEST_SHOP } })).map((row) => row.email)).toEqual([
+      "someone.else@example.com",
+    ]);
   });
 
   it("customers/redact reaches personal data at any depth, earlier exports and FreshBooks' messages, and leaves other customers alone", async () => {
     const base = usOrder(2005);
     const items = base.line_items as Record<string, unknown>[];
-    const order = { ...base, line_items: items.map((item, index) => (index === 0 ? { ...item, properties: [{ name: "Engraving", value: "For Ada Lovelace" }] } : item)) };
+    const order = {
+      ...base,
+      line_items: items.map((item, index) =>
+        index === 0 ? { ...item, properties: [{ name: "Engraving", value: "For Ada Lovelace" }] } : item,
+      ),
+    };
     expect((await send(ordersCreate, "orders/create", order)).status).toBe(200);
     const otherEmail = "someone.else@example.com";
-    const other = usOrder(2006, { email: otherEmail, contact_email: otherEmail, customer: { ...(base.customer as object), id: 424242, email: otherEmail } });
+    const other = usOrder(2006, {
+      email: otherEmail,
+      contact_email: otherEmail,
+      customer: { ...(base.customer as object), id: 424242, email: otherEmail },
+    });
     expect((await send(ordersCreate, "orders/create", other)).status).toBe(200);
     const email = customer(order).email;
     await prisma.orderSync.updateMany({
       where: { orderId: String(order.id) },
-      data: { mappedInvoice: { lines: [{ name: "Ring", description: "Engraving: For Ada Lovelace" }] }, statusReason: `FreshBooks refused the client: ${email} is invalid`, statusDetail: `${email} is invalid` },
+      data: {
+        mappedInvoice: { lines: [{ name: "Ring", description: "Engraving: For Ada Lovelace" }] },
+        statusReason: `FreshBooks refused the client: ${email} is invalid`,
+        statusDetail: `${email} is invalid`,
+      },
     });
-    expect((await send(dataRequest, "customers/data_request", { shop_domain: TEST_SHOP, customer: { id: customer(order).id, email }, orders_requested: [order.id] })).status).toBe(200);
-    expect((await send(dataRequest, "customers/data_request", { shop_domain: TEST_SHOP, customer: { id: 424242, email: otherEmail }, orders_requested: [other.id] })).status).toBe(200);
+    expect(
+      (
+        await send(dataRequest, "customers/data_request", {
+          shop_domain: TEST_SHOP,
+          customer: { id: customer(order).id, email },
+          orders_requested: [order.id],
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await send(dataRequest, "customers/data_request", {
+          shop_domain: TEST_SHOP,
+          customer: { id: 424242, email: otherEmail },
+          orders_requested: [other.id],
+        })
+      ).status,
+    ).toBe(200);
 
-    const response = await send(customersRedact, "customers/redact", { shop_domain: TEST_SHOP, customer: { id: customer(order).id, email }, orders_to_redact: [order.id] });
+    const response = await send(customersRedact, "customers/redact", {
+      shop_domain: TEST_SHOP,
+      customer: { id: customer(order).id, email },
+      orders_to_redact: [order.id],
+    });
 
     expect(response.status).toBe(200);
     const stored = await prisma.orderSync.findFirstOrThrow({ where: { orderId: String(order.id) } });
@@ -107,7 +151,10 @@ describe("privacy webhooks", () => {
     expect(stored.statusDetail).toBe("[redacted] is invalid");
     const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { orderId: String(order.id) } });
     expect(JSON.stringify(delivery.payload)).not.toContain("Ada Lovelace");
-    const exports = await prisma.complianceRequest.findMany({ where: { shop: TEST_SHOP, topic: "customers/data_request" }, orderBy: { id: "asc" } });
+    const exports = await prisma.complianceRequest.findMany({
+      where: { shop: TEST_SHOP, topic: "customers/data_request" },
+      orderBy: { id: "asc" },
+    });
     const holding = (text: string) => exports.filter((e) => JSON.stringify(e.exportData ?? null).includes(text));
     expect(holding(email)).toEqual([]);
     expect(exports.filter((e) => e.exportData === null).length).toBeGreaterThanOrEqual(1);
@@ -121,7 +168,9 @@ describe("privacy webhooks", () => {
     const rejected = (webhookId: string, body: string) =>
       settle(() => ordersCreate(routeArgs(webhookRequest({ topic: "orders/create", body, webhookId })))) as Promise<Response>;
     // Readable parts (email, gid) are extracted; the second hides the address where intake cannot see it.
-    expect((await rejected("wh-rj-1", '{"admin_graphql_api_id": "gid://shopify/Order/7100", "email": "Jo.Doe@Example.com", oops')).status).toBe(400);
+    expect(
+      (await rejected("wh-rj-1", '{"admin_graphql_api_id": "gid://shopify/Order/7100", "email": "Jo.Doe@Example.com", oops')).status,
+    ).toBe(400);
     expect((await rejected("wh-rj-2", '["a list, not an order", {"note": "ship to JO.DOE@example.com"}]')).status).toBe(400);
     expect((await rejected("wh-rj-3", '{"email": "jo_doe@example.com", oops')).status).toBe(400);
     expect((await rejected("wh-rj-4", '{"email": "xjo.doe@example.com", oops')).status).toBe(400);
@@ -146,10 +195,15 @@ describe("privacy webhooks", () => {
     const dot = withEmail(2102, 52, "j.doe@example.com");
     const percent = withEmail(2103, 53, "jxdoe@example.com");
     const sameCustomer = withEmail(2104, 51, " J_Doe@Example.COM ");
-    for (const order of [underscore, dot, percent, sameCustomer]) expect((await send(ordersCreate, "orders/create", order)).status).toBe(200);
+    for (const order of [underscore, dot, percent, sameCustomer])
+      expect((await send(ordersCreate, "orders/create", order)).status).toBe(200);
     const ordersOf = async (emailAsked: string) => {
       await prisma.complianceRequest.deleteMany({ where: { shop: TEST_SHOP } });
-      await send(dataRequest, "customers/data_request", { shop_domain: TEST_SHOP, customer: { id: 51, email: emailAsked }, orders_requested: [] });
+      await send(dataRequest, "customers/data_request", {
+        shop_domain: TEST_SHOP,
+        customer: { id: 51, email: emailAsked },
+        orders_requested: [],
+      });
       const request = await prisma.complianceRequest.findFirstOrThrow({ where: { shop: TEST_SHOP, topic: "customers/data_request" } });
       return (request.exportData as { orders: { orderName: string }[] }).orders.map((o) => o.orderName).sort();
     };
@@ -158,8 +212,19 @@ describe("privacy webhooks", () => {
     expect(await ordersOf("  J_DOE@example.com")).toEqual(["#2101", "#2104"]);
     expect(await ordersOf("j%doe@example.com")).toEqual([]);
 
-    expect((await send(customersRedact, "customers/redact", { shop_domain: TEST_SHOP, customer: { id: 51, email: "j_doe@example.com" }, orders_to_redact: [] })).status).toBe(200);
-    const emails = await prisma.orderSync.findMany({ where: { shop: TEST_SHOP, orderId: { in: [underscore, dot, percent, sameCustomer].map((o) => String(o.id)) } }, orderBy: { orderId: "asc" } });
+    expect(
+      (
+        await send(customersRedact, "customers/redact", {
+          shop_domain: TEST_SHOP,
+          customer: { id: 51, email: "j_doe@example.com" },
+          orders_to_redact: [],
+        })
+      ).status,
+    ).toBe(200);
+    const emails = await prisma.orderSync.findMany({
+      where: { shop: TEST_SHOP, orderId: { in: [underscore, dot, percent, sameCustomer].map((o) => String(o.id)) } },
+      orderBy: { orderId: "asc" },
+    });
     expect(emails.map((row) => [row.orderName, row.customerEmail])).toEqual([
       ["#2101", null],
       ["#2102", "j.doe@example.com"],
@@ -183,7 +248,9 @@ describe("privacy webhooks", () => {
     expect((await send(ordersCreate, "orders/create", '{"email": "ada@example.com", "id": ')).status).toBe(400);
     expect(await prisma.rejectedDelivery.count({ where: { shop: TEST_SHOP } })).toBe(1);
     const otherShop = "still-installed.myshopify.com";
-    await prisma.orderSync.create({ data: { shop: otherShop, orderId: "1", orderName: "#1", totalPrice: "1.00", currency: "USD", status: "synced", payload: {} } });
+    await prisma.orderSync.create({
+      data: { shop: otherShop, orderId: "1", orderName: "#1", totalPrice: "1.00", currency: "USD", status: "synced", payload: {} },
+    });
     await prisma.clientMapping.create({ data: { shop: otherShop, accountId: "SBX001", customerKey: "customer:1", freshbooksClientId: 8 } });
 
     expect((await send(shopRedact, "shop/redact", { shop_domain: TEST_SHOP, shop_id: 1 })).status).toBe(200);
@@ -228,7 +295,18 @@ describe("signed bodies replayed with other headers", () => {
   async function victimHasData(): Promise<void> {
     await seedOfflineSession(process.env.DATABASE_URL!, VICTIM);
     await prisma.orderSync.deleteMany({ where: { shop: VICTIM } });
-    await prisma.orderSync.create({ data: { shop: VICTIM, orderId: "42", orderName: "#42", customerEmail: "ada@example.com", totalPrice: "1.00", currency: "USD", status: "synced", payload: {} } });
+    await prisma.orderSync.create({
+      data: {
+        shop: VICTIM,
+        orderId: "42",
+        orderName: "#42",
+        customerEmail: "ada@example.com",
+        totalPrice: "1.00",
+        currency: "USD",
+        status: "synced",
+        payload: {},
+      },
+    });
   }
   const victimOrders = () => prisma.orderSync.count({ where: { shop: VICTIM } });
   const replay = (act: Action, topic: string, body: object, shop: string, path?: string) =>
@@ -256,7 +334,12 @@ describe("signed bodies replayed with other headers", () => {
 
   it("customers/redact and customers/data_request naming another shop change and export nothing", async () => {
     await victimHasData();
-    const request = { shop_domain: ATTACKER, customer: { id: 1, email: "ada@example.com" }, orders_to_redact: [42], orders_requested: [42] };
+    const request = {
+      shop_domain: ATTACKER,
+      customer: { id: 1, email: "ada@example.com" },
+      orders_to_redact: [42],
+      orders_requested: [42],
+    };
     expect((await replay(customersRedact, "customers/redact", request, VICTIM)).status).toBe(400);
     expect((await prisma.orderSync.findFirstOrThrow({ where: { shop: VICTIM } })).customerEmail).toBe("ada@example.com");
     expect((await replay(dataRequest, "customers/data_request", request, VICTIM)).status).toBe(400);

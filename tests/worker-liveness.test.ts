@@ -42,7 +42,8 @@ function skewClock(ms: number) {
 }
 
 const lockedBy = async (key: string) =>
-  (await prisma.$queryRaw<{ locked_by: string | null }[]>`select locked_by from graphile_worker._private_jobs where key = ${key}`)[0]?.locked_by;
+  (await prisma.$queryRaw<{ locked_by: string | null }[]>`select locked_by from graphile_worker._private_jobs where key = ${key}`)[0]
+    ?.locked_by;
 
 describe("recovering from killed workers", () => {
   it("unlocks the jobs of a worker that stopped beating, not those of live workers", async () => {

@@ -31,7 +31,9 @@ describe("the worker's log", () => {
 
   it("keeps the heartbeat's lines at debug", () => {
     const { logger, lines } = captured("debug");
-    createWorkerLogger(logger).info("Completed task 12 (worker-heartbeat, 3.10ms) with success", { job: { task_identifier: "worker-heartbeat" } });
+    createWorkerLogger(logger).info("Completed task 12 (worker-heartbeat, 3.10ms) with success", {
+      job: { task_identifier: "worker-heartbeat" },
+    });
     expect(lines).toEqual([expect.objectContaining({ level: 20, msg: "Completed task 12 (worker-heartbeat, 3.10ms) with success" })]);
   });
 });

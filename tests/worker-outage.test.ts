@@ -46,7 +46,15 @@ afterEach(async () => {
 
 async function startRunner(pool: pg.Pool, done: () => void): Promise<{ runner: Runner; events: WorkerEvents }> {
   const events = new EventEmitter() as WorkerEvents;
-  const runner = await run({ pgPool: pool, concurrency: 2, taskList: { [TASK]: async () => done() }, noHandleSignals: true, logger: workerLogger, events, pollInterval: 200 });
+  const runner = await run({
+    pgPool: pool,
+    concurrency: 2,
+    taskList: { [TASK]: async () => done() },
+    noHandleSignals: true,
+    logger: workerLogger,
+    events,
+    pollInterval: 200,
+  });
   cleanups.push(async () => {
     await runner.stop().catch(() => {});
     await pool.end();
@@ -68,7 +76,15 @@ describe("a database restart while the worker starts", () => {
     const { events } = await startRunner(pool, () => (ran = true));
     events.once("worker:getJob:error", () => pool.restart()); // its first poll met the outage; the database is back
     const stalled = new Promise<StallReport>((resolve) => {
-      const watchdog = startWatchdog({ events, connectionString: url, concurrency: 2, taskNames: [TASK], onStall: resolve, getJobStallMs: 3_000, checkEveryMs: 500 });
+      const watchdog = startWatchdog({
+        events,
+        connectionString: url,
+        concurrency: 2,
+        taskNames: [TASK],
+        onStall: resolve,
+        getJobStallMs: 3_000,
+        checkEveryMs: 500,
+      });
       cleanups.push(async () => watchdog.stop());
     });
     await addJob();
@@ -98,7 +114,10 @@ describe("the patient pool", () => {
   });
 
   it("gives up on an unreachable database after its patience", async () => {
-    const pool = new PatientPool({ connectionString: "postgresql://postgres:postgres@127.0.0.1:1/none", max: 1 }, { patienceMs: 300, logger });
+    const pool = new PatientPool(
+      { connectionString: "postgresql://postgres:postgres@127.0.0.1:1/none", max: 1 },
+      { patienceMs: 300, logger },
+    );
     cleanups.push(() => pool.end());
     await expect(pool.connect()).rejects.toMatchObject({ code: "ECONNREFUSED" });
   });
@@ -116,7 +135,7 @@ describe("advisory locks across a dropped connection", () => {
       const { rows } = await admin.query<{ pid: number }>("select pid from pg_locks where locktype = 'advisory' and granted");
       expect(rows).toHaveLength(1);
       await admin.query("select pg_terminate_backend($1)", [rows[0]!.pid]);
-      for (let gone = false; !gone; ) {
+      for (let gone = false; !gone;) {
         gone = (await admin.query("select 1 from pg_stat_activity where pid = $1", [rows[0]!.pid])).rowCount === 0;
       }
       await new Promise((resolve) => setTimeout(resolve, 200)); // the client reads the end of its socket

@@ -26,7 +26,14 @@ export interface OrderFilters {
   financialStatuses: string[];
 }
 
-export const DEFAULT_FILTERS: OrderFilters = { skipTestOrders: true, skipZeroTotal: false, channels: [], includeTags: [], excludeTags: [], financialStatuses: [] };
+export const DEFAULT_FILTERS: OrderFilters = {
+  skipTestOrders: true,
+  skipZeroTotal: false,
+  channels: [],
+  includeTags: [],
+  excludeTags: [],
+  financialStatuses: [],
+};
 
 export async function orderFilters(db: PrismaClient, shop: string): Promise<OrderFilters> {
   const row = await db.orderFilterSettings.findUnique({ where: { shop } });
@@ -57,7 +64,8 @@ export function filterReason(order: ShopifyOrder, filters: OrderFilters): string
     return `Skipped by your filter "Sales channels": order ${order.name} came from ${SALES_CHANNELS[channel]}, which is not selected.`;
   }
   const total = order.total_price_set?.shop_money.amount ?? order.total_price;
-  if (filters.skipZeroTotal && isZero(total)) return `Skipped by your filter "Skip orders with a zero total": order ${order.name} totals ${total}.`;
+  if (filters.skipZeroTotal && isZero(total))
+    return `Skipped by your filter "Skip orders with a zero total": order ${order.name} totals ${total}.`;
   const tags = tagsOf(order);
   const excluded = filters.excludeTags.find((tag) => tags.includes(tag.toLowerCase()));
   if (excluded) return `Skipped by your filter "Never orders tagged": order ${order.name} is tagged "${excluded}".`;
@@ -72,7 +80,12 @@ export function filterReason(order: ShopifyOrder, filters: OrderFilters): string
 }
 
 /** For the pipeline: the skip reason (null: go on) and whether test orders are sent. */
-export async function applyOrderFilters(db: PrismaClient, shop: string, order: ShopifyOrder, sendDespiteFilter: boolean): Promise<{ skip: string | null; sendTestOrders: boolean }> {
+export async function applyOrderFilters(
+  db: PrismaClient,
+  shop: string,
+  order: ShopifyOrder,
+  sendDespiteFilter: boolean,
+): Promise<{ skip: string | null; sendTestOrders: boolean }> {
   const filters = await orderFilters(db, shop);
   return { skip: sendDespiteFilter ? null : filterReason(order, filters), sendTestOrders: sendDespiteFilter || !filters.skipTestOrders };
 }

@@ -54,7 +54,9 @@ export function rangeQuery(from: Date, to: Date): string {
 
 /** Whether the shop granted read_all_orders (its offline session's scopes), and so how far back the import sees. */
 export async function historyReach(db: PrismaClient, shop: string, now: Date): Promise<{ allOrders: boolean; earliest: Date | null }> {
-  const [session] = await db.$queryRaw<{ scope: string | null }[]>`select scope from "Session" where shop = ${shop} and "isOnline" = false limit 1`;
+  const [session] = await db.$queryRaw<
+    { scope: string | null }[]
+  >`select scope from "Session" where shop = ${shop} and "isOnline" = false limit 1`;
   const scopes = (session?.scope ?? "").split(",").map((scope) => scope.trim());
   if (scopes.includes("read_all_orders")) return { allOrders: true, earliest: null };
   return { allOrders: false, earliest: new Date(now.getTime() - READ_ORDERS_DAYS * 24 * 3600_000) };
@@ -86,7 +88,12 @@ export async function estimateImport(shop: string, from: Date, to: Date, deps: I
   const now = deps.now?.() ?? new Date();
   const reach = await historyReach(deps.db, shop, now);
   const start = reach.earliest && from < reach.earliest ? reach.earliest : from;
-  const data = await adminGraphql<{ ordersCount: { count: number; precision: string } }>(shop, COUNT_QUERY, { q: rangeQuery(start, to) }, deps.admin);
+  const data = await adminGraphql<{ ordersCount: { count: number; precision: string } }>(
+    shop,
+    COUNT_QUERY,
+    { q: rangeQuery(start, to) },
+    deps.admin,
+  );
   const ordersPerMinute = await currentRate(deps.db, shop);
   const orders = data.ordersCount.count;
   return {
@@ -127,7 +134,12 @@ export async function startImport(shop: string, from: Date, to: Date, deps: Impo
 }
 
 /** Pause, resume or cancel; only this shop's import. Orders already queued stay queued and sync. */
-export async function controlImport(shop: string, importId: bigint, action: "pause" | "resume" | "cancel", deps: ImportDeps): Promise<OrderImport | null> {
+export async function controlImport(
+  shop: string,
+  importId: bigint,
+  action: "pause" | "resume" | "cancel",
+  deps: ImportDeps,
+): Promise<OrderImport | null> {
   const from: ImportStatus[] = action === "resume" ? ["paused"] : ["running", "paused"];
   const to: ImportStatus = action === "pause" ? "paused" : action === "resume" ? "running" : "cancelled";
   const changed = await deps.db.orderImport.updateMany({
@@ -154,10 +166,18 @@ export async function runImportStep(shop: string, importId: bigint, deps: Import
   }
   let page: Page;
   try {
-    page = await adminGraphql<Page>(shop, PAGE_QUERY, { q: rangeQuery(job.createdFrom, job.createdTo), first: IMPORT_PAGE_SIZE, after: job.cursor }, deps.admin);
+    page = await adminGraphql<Page>(
+      shop,
+      PAGE_QUERY,
+      { q: rangeQuery(job.createdFrom, job.createdTo), first: IMPORT_PAGE_SIZE, after: job.cursor },
+      deps.admin,
+    );
   } catch (error) {
     if (error instanceof AdminApiError && !error.retryable) {
-      await deps.db.orderImport.updateMany({ where: { id: importId, shop, status: "running" }, data: { status: "failed", error: error.message, updatedAt: new Date(), finishedAt: new Date() } });
+      await deps.db.orderImport.updateMany({
+        where: { id: importId, shop, status: "running" },
+        data: { status: "failed", error: error.message, updatedAt: new Date(), finishedAt: new Date() },
+      });
       deps.logger.warn({ shop, importId: String(importId), error: error.message }, "import stopped");
       return;
     }
@@ -209,7 +229,9 @@ export interface ImportProgress {
 }
 
 export async function importProgress(db: PrismaClient, shop: string, importId?: bigint): Promise<ImportProgress | null> {
-  const job = importId ? await db.orderImport.findFirst({ where: { id: importId, shop } }) : await db.orderImport.findFirst({ where: { shop }, orderBy: { createdAt: "desc" } });
+  const job = importId
+    ? await db.orderImport.findFirst({ where: { id: importId, shop } })
+    : await db.orderImport.findFirst({ where: { shop }, orderBy: { createdAt: "desc" } });
   if (!job) return null;
   const rows = await db.$queryRaw<{ status: string; n: number }[]>`
     select status, count(*)::int as n from order_sync where import_id = ${job.id}::bigint group by status`;

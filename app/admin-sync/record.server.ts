@@ -22,7 +22,13 @@ export function originReason(origin: OrderOrigin): string {
 }
 
 /** true: recorded and queued now; false: we already had it. */
-export async function recordAdminOrder(db: Queryable, shop: string, payload: Record<string, unknown>, origin: OrderOrigin, importId: bigint | null = null): Promise<boolean> {
+export async function recordAdminOrder(
+  db: Queryable,
+  shop: string,
+  payload: Record<string, unknown>,
+  origin: OrderOrigin,
+  importId: bigint | null = null,
+): Promise<boolean> {
   const order = orderIntakeSchema.parse(payload);
   const total = order.total_price_set?.shop_money;
   const processedAt = order.processed_at ?? order.created_at ?? null;

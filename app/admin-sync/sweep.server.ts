@@ -105,7 +105,15 @@ export async function sweepShop(shop: string, deps: SweepDeps): Promise<SweepRes
   const streak = recovered.length > 0;
   await deps.db.shopSweep.upsert({
     where: { shop },
-    create: { shop, sweptUntil: until, lastRunAt: now, lastFound: recovered.length, foundTotal: recovered.length, missingSince: streak ? now : null, missingInStreak: recovered.length },
+    create: {
+      shop,
+      sweptUntil: until,
+      lastRunAt: now,
+      lastFound: recovered.length,
+      foundTotal: recovered.length,
+      missingSince: streak ? now : null,
+      missingInStreak: recovered.length,
+    },
     update: {
       sweptUntil: until,
       lastRunAt: now,
@@ -133,7 +141,10 @@ export async function webhookSilence(db: PrismaClient, shop: string, now = new D
   return silenceOf(state, now);
 }
 
-function silenceOf(state: { missingSince: Date | null; missingInStreak: number; lastFound: number } | null, now: Date): WebhookSilence | null {
+function silenceOf(
+  state: { missingSince: Date | null; missingInStreak: number; lastFound: number } | null,
+  now: Date,
+): WebhookSilence | null {
   if (!state?.missingSince) return null;
   const hours = (now.getTime() - state.missingSince.getTime()) / 3_600_000;
   if (state.lastFound >= SILENCE_HANDFUL || state.missingInStreak >= SILENCE_HANDFUL || hours >= SILENCE_HOURS) {

@@ -32,8 +32,13 @@ export function writeBackTag(invoiceNumber: string): string {
 }
 
 export async function grantedScopes(db: PrismaClient, shop: string): Promise<string[]> {
-  const [session] = await db.$queryRaw<{ scope: string | null }[]>`select scope from "Session" where shop = ${shop} and "isOnline" = false limit 1`;
-  return (session?.scope ?? "").split(",").map((scope) => scope.trim()).filter(Boolean);
+  const [session] = await db.$queryRaw<
+    { scope: string | null }[]
+  >`select scope from "Session" where shop = ${shop} and "isOnline" = false limit 1`;
+  return (session?.scope ?? "")
+    .split(",")
+    .map((scope) => scope.trim())
+    .filter(Boolean);
 }
 
 /** Whether write-back is on for the shop and may run (the scope granted). */
@@ -53,24 +58,39 @@ export async function queueWriteBack(db: PrismaClient, shop: string, orderId: st
   }
 }
 
-export async function writeBackOrder(shop: string, orderId: string, deps: { db: PrismaClient; logger: Logger; admin?: AdminCallOptions }): Promise<"written" | "skipped"> {
+export async function writeBackOrder(
+  shop: string,
+  orderId: string,
+  deps: { db: PrismaClient; logger: Logger; admin?: AdminCallOptions },
+): Promise<"written" | "skipped"> {
   const row = await deps.db.orderSync.findUnique({ where: { shop_orderId: { shop, orderId } } });
   if (!row?.invoiceNumber || row.writeBackAt || !(await writeBackEnabled(deps.db, shop))) return "skipped";
-  const link = row.freshbooksAccountId && row.freshbooksInvoiceId ? `${env.FRESHBOOKS_WEB_URL}/#/invoice/${row.freshbooksAccountId}-${row.freshbooksInvoiceId}` : null;
+  const link =
+    row.freshbooksAccountId && row.freshbooksInvoiceId
+      ? `${env.FRESHBOOKS_WEB_URL}/#/invoice/${row.freshbooksAccountId}-${row.freshbooksInvoiceId}`
+      : null;
   const ownerId = orderGid(orderId);
   const metafields = [
     { ownerId, namespace: METAFIELD_NAMESPACE, key: "freshbooks_invoice_number", type: "single_line_text_field", value: row.invoiceNumber },
     ...(link ? [{ ownerId, namespace: METAFIELD_NAMESPACE, key: "freshbooks_invoice_url", type: "url", value: link }] : []),
   ];
   try {
-    const answer = await adminGraphql<WriteBackAnswer>(shop, WRITE_BACK, { metafields, id: ownerId, tags: [writeBackTag(row.invoiceNumber)] }, deps.admin);
+    const answer = await adminGraphql<WriteBackAnswer>(
+      shop,
+      WRITE_BACK,
+      { metafields, id: ownerId, tags: [writeBackTag(row.invoiceNumber)] },
+      deps.admin,
+    );
     const problems = [...answer.metafieldsSet.userErrors, ...answer.tagsAdd.userErrors].map((problem) => problem.message);
     if (problems.length > 0) throw new AdminApiError(`Shopify did not accept the write-back: ${problems.join("; ")}`, "query", false);
     await deps.db.orderSync.update({ where: { shop_orderId: { shop, orderId } }, data: { writeBackAt: new Date(), writeBackError: null } });
     return "written";
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await deps.db.orderSync.update({ where: { shop_orderId: { shop, orderId } }, data: { writeBackError: `The invoice number was not written onto the Shopify order: ${message}` } });
+    await deps.db.orderSync.update({
+      where: { shop_orderId: { shop, orderId } },
+      data: { writeBackError: `The invoice number was not written onto the Shopify order: ${message}` },
+    });
     deps.logger.warn({ shop, orderId, error: message }, "write-back failed");
     if (error instanceof AdminApiError && !error.retryable) return "skipped";
     throw error; // its own job retries; the sync is not affected

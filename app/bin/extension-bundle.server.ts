@@ -35,7 +35,13 @@ export async function extensionDirs(root: string): Promise<string[]> {
   for (const entry of entries) {
     if (!entry.isDirectory()) continue;
     const toml = path.join(root, entry.name, "shopify.extension.toml");
-    if (await stat(toml).then(() => true, () => false)) dirs.push(path.join(root, entry.name));
+    if (
+      await stat(toml).then(
+        () => true,
+        () => false,
+      )
+    )
+      dirs.push(path.join(root, entry.name));
   }
   return dirs.sort();
 }

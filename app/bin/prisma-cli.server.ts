@@ -25,9 +25,7 @@ export function runPrisma(args: string[], options: { quiet?: boolean } = {}): Pr
     child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("error", reject);
     child.on("exit", (code, signal) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`prisma ${args.join(" ")} failed (${signal ?? `exit ${code}`})\n${output}`)),
+      code === 0 ? resolve() : reject(new Error(`prisma ${args.join(" ")} failed (${signal ?? `exit ${code}`})\n${output}`)),
     );
   });
 }

@@ -15,7 +15,9 @@ runMain(async () => {
     const report = await reencryptAllTokens(prisma);
     say(`${report.rewritten} connection(s) re-encrypted with the current key, ${report.alreadyCurrent} already current`);
     if (report.unreadable.length > 0) {
-      say(`${report.unreadable.length} connection(s) could not be decrypted with any configured key and now ask to reconnect: ${report.unreadable.join(", ")}`);
+      say(
+        `${report.unreadable.length} connection(s) could not be decrypted with any configured key and now ask to reconnect: ${report.unreadable.join(", ")}`,
+      );
       process.exitCode = 2;
     }
   } finally {

@@ -53,7 +53,9 @@ export async function serveWeb(options: WebServerOptions = {}): Promise<void> {
   const processes = webProcesses(env, options.mount !== undefined);
   if (processes === 1) return serveRequests(options, say, database);
 
-  const runner = env.RUN_WORKER_IN_WEB ? await (await import("../jobs/worker.server")).startWorker({ connectionString: database.url, concurrency: env.WORKER_CONCURRENCY }) : undefined;
+  const runner = env.RUN_WORKER_IN_WEB
+    ? await (await import("../jobs/worker.server")).startWorker({ connectionString: database.url, concurrency: env.WORKER_CONCURRENCY })
+    : undefined;
   let stopping = false;
   const fork = () => cluster.fork({ DATABASE_URL: database.url });
   cluster.on("exit", (worker, code, signal) => {
@@ -82,7 +84,11 @@ export async function serveWeb(options: WebServerOptions = {}): Promise<void> {
 }
 
 /** One web process: the HTTP server (hot path, then Express and Remix) until SIGTERM/SIGINT. */
-async function serveRequests(options: WebServerOptions, say: (message: string) => void, database?: { url: string; stop(): Promise<void> }): Promise<void> {
+async function serveRequests(
+  options: WebServerOptions,
+  say: (message: string) => void,
+  database?: { url: string; stop(): Promise<void> },
+): Promise<void> {
   const env = getEnv();
   const buildPath = path.resolve("build/server/index.js");
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
@@ -103,7 +109,9 @@ async function serveRequests(options: WebServerOptions, say: (message: string) =
 
   const runner =
     database && env.RUN_WORKER_IN_WEB
-      ? await (await import("../jobs/worker.server")).startWorker({
+      ? await (
+          await import("../jobs/worker.server")
+        ).startWorker({
           connectionString: database.url,
           concurrency: env.WORKER_CONCURRENCY,
         })
@@ -111,7 +119,11 @@ async function serveRequests(options: WebServerOptions, say: (message: string) =
 
   // The connections webhooks take turns on, open before the first request (a failure here is not
   // fatal: they open on demand, and /healthz says whether the database answers).
-  await extras.warmDatabase?.().catch((error: unknown) => logger.warn({ reason: error instanceof Error ? error.message : String(error) }, "database connections not opened at start"));
+  await extras
+    .warmDatabase?.()
+    .catch((error: unknown) =>
+      logger.warn({ reason: error instanceof Error ? error.message : String(error) }, "database connections not opened at start"),
+    );
   // The webhook hot path first: a delivery of a registered topic never reaches Express or Remix.
   const server = http.createServer((req, res) => {
     if (extras.serveWebhook?.(req, res)) return;

@@ -24,7 +24,10 @@ runMain(async () => {
     onStall: () => process.exit(1),
   });
   const crash = (error: unknown) => {
-    logger.fatal({ reason: error instanceof Error ? (error.stack ?? error.message) : String(error) }, "worker crashed; releasing its jobs and exiting");
+    logger.fatal(
+      { reason: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+      "worker crashed; releasing its jobs and exiting",
+    );
     const timeout = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
     void Promise.race([runner.releaseOwnWork().catch(() => {}), timeout]).finally(() => process.exit(1));
   };

@@ -10,7 +10,11 @@ export interface AttemptRow {
   message: string | null;
 }
 
-const cell = { padding: "var(--p-space-200) var(--p-space-300)", verticalAlign: "top", borderTop: "var(--p-border-width-025) solid var(--p-color-border-secondary)" } as const;
+const cell = {
+  padding: "var(--p-space-200) var(--p-space-300)",
+  verticalAlign: "top",
+  borderTop: "var(--p-border-width-025) solid var(--p-color-border-secondary)",
+} as const;
 const head = { ...cell, borderTop: "none", textAlign: "start" } as const;
 
 /**
@@ -42,7 +46,9 @@ export function AttemptsTable({ attempts }: { attempts: AttemptRow[] }) {
             <td style={{ ...cell, whiteSpace: "nowrap" }}>
               <OutcomeBadge outcome={attempt.outcome} />
             </td>
-            <td style={{ ...cell, width: "100%", overflowWrap: "anywhere" }}>{attempt.message ? <Details text={attempt.message} /> : null}</td>
+            <td style={{ ...cell, width: "100%", overflowWrap: "anywhere" }}>
+              {attempt.message ? <Details text={attempt.message} /> : null}
+            </td>
           </tr>
         ))}
       </tbody>

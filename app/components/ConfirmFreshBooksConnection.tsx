@@ -28,12 +28,19 @@ export function ConfirmFreshBooksConnection({
         Confirm the FreshBooks connection
       </Text>
       <Text as="p">
-        FreshBooks was approved as <Text as="span" fontWeight="semibold">{login}</Text>. Nothing is sent to FreshBooks until you confirm;
-        orders received meanwhile wait. If you did not just connect this login, cancel.
+        FreshBooks was approved as{" "}
+        <Text as="span" fontWeight="semibold">
+          {login}
+        </Text>
+        . Nothing is sent to FreshBooks until you confirm; orders received meanwhile wait. If you did not just connect this login, cancel.
       </Text>
       {only ? (
         <Text as="p">
-          Invoices will go to the business <Text as="span" fontWeight="semibold">{only.name}</Text>.
+          Invoices will go to the business{" "}
+          <Text as="span" fontWeight="semibold">
+            {only.name}
+          </Text>
+          .
         </Text>
       ) : (
         <ChoiceList

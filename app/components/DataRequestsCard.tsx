@@ -27,7 +27,9 @@ export function DataRequestsCard({ requests }: { requests: DataRequestSummary[] 
       link.remove();
       URL.revokeObjectURL(url);
     } catch (error) {
-      shopify.toast.show(`The export could not be downloaded (${error instanceof Error ? error.message : String(error)})`, { isError: true });
+      shopify.toast.show(`The export could not be downloaded (${error instanceof Error ? error.message : String(error)})`, {
+        isError: true,
+      });
     } finally {
       setDownloading(null);
     }
@@ -40,8 +42,8 @@ export function DataRequestsCard({ requests }: { requests: DataRequestSummary[] 
           Customer data requests
         </Text>
         <Text as="p" tone="subdued">
-          When a customer asks your store for their data, Shopify tells this app. Download what the app stores about them
-          and send it with the rest of your answer.
+          When a customer asks your store for their data, Shopify tells this app. Download what the app stores about them and send it with
+          the rest of your answer.
         </Text>
         {requests.map((request) => (
           <InlineStack key={request.id} align="space-between" blockAlign="center" gap="300">
@@ -50,11 +52,16 @@ export function DataRequestsCard({ requests }: { requests: DataRequestSummary[] 
                 {request.customerEmail ?? "Customer without an email"}
               </Text>
               <Text as="span" tone="subdued">
-                <DateTime iso={request.receivedAt} /> · {request.erased ? "erased since, at the customer's request" : plural(request.orders, "order", "orders")}
+                <DateTime iso={request.receivedAt} /> ·{" "}
+                {request.erased ? "erased since, at the customer's request" : plural(request.orders, "order", "orders")}
               </Text>
             </BlockStack>
             {request.erased ? null : (
-              <Button onClick={() => void download(request.id)} loading={downloading === request.id} accessibilityLabel={`Download the data of ${request.customerEmail ?? "this customer"}`}>
+              <Button
+                onClick={() => void download(request.id)}
+                loading={downloading === request.id}
+                accessibilityLabel={`Download the data of ${request.customerEmail ?? "this customer"}`}
+              >
                 Download
               </Button>
             )}

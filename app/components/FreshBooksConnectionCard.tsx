@@ -31,8 +31,7 @@ export function FreshBooksConnectionCard({ connection, busy, onConnect, onDiscon
         {!connection ? (
           <>
             <Text as="p">
-              Connect your FreshBooks account: each new Shopify order then becomes a FreshBooks invoice for the right
-              client, automatically.
+              Connect your FreshBooks account: each new Shopify order then becomes a FreshBooks invoice for the right client, automatically.
             </Text>
             <InlineStack>
               <Button variant="primary" onClick={onConnect} loading={busy}>
@@ -49,8 +48,11 @@ export function FreshBooksConnectionCard({ connection, busy, onConnect, onDiscon
         {connection?.status === "connected" || connection?.status === "needs_reconnect" ? (
           <>
             <Text as="p">
-              Connected to <Text as="span" fontWeight="semibold">{connection.businessName}</Text>. New orders become invoices in
-              this business.
+              Connected to{" "}
+              <Text as="span" fontWeight="semibold">
+                {connection.businessName}
+              </Text>
+              . New orders become invoices in this business.
             </Text>
             <InlineStack gap="200">
               <Button tone="critical" onClick={() => setConfirming(true)} loading={busy}>
@@ -73,8 +75,8 @@ export function FreshBooksConnectionCard({ connection, busy, onConnect, onDiscon
             >
               <Modal.Section>
                 <Text as="p">
-                  New orders will wait here and not reach {connection.businessName ?? "FreshBooks"} until you connect again. Invoices and clients
-                  already in FreshBooks stay as they are.
+                  New orders will wait here and not reach {connection.businessName ?? "FreshBooks"} until you connect again. Invoices and
+                  clients already in FreshBooks stay as they are.
                 </Text>
               </Modal.Section>
             </Modal>
@@ -89,25 +91,40 @@ export function FreshBooksConnectionCard({ connection, busy, onConnect, onDiscon
 export function ConnectionBanner({ connection, onConnect }: { connection: ConnectionSummary | null; onConnect(): void }) {
   if (!connection) {
     return (
-      <Banner tone={bannerTone(CONNECTION_STATES.not_connected.tone)} title="FreshBooks: Not connected" action={{ content: "Connect FreshBooks", onAction: onConnect }}>
+      <Banner
+        tone={bannerTone(CONNECTION_STATES.not_connected.tone)}
+        title="FreshBooks: Not connected"
+        action={{ content: "Connect FreshBooks", onAction: onConnect }}
+      >
         <p>Orders are recorded and will be sent to FreshBooks once you connect it.</p>
       </Banner>
     );
   }
   if (connection.status === "needs_reconnect") {
     return (
-      <Banner tone={bannerTone(CONNECTION_STATES.needs_reconnect.tone)} title={`FreshBooks: ${RECONNECT_NEEDED}`} action={{ content: "Reconnect", onAction: onConnect }}>
-        <p>Syncing is paused: FreshBooks no longer accepts this app's access. Reconnect it; no order is lost, they sync as soon as you reconnect.</p>
+      <Banner
+        tone={bannerTone(CONNECTION_STATES.needs_reconnect.tone)}
+        title={`FreshBooks: ${RECONNECT_NEEDED}`}
+        action={{ content: "Reconnect", onAction: onConnect }}
+      >
+        <p>
+          Syncing is paused: FreshBooks no longer accepts this app's access. Reconnect it; no order is lost, they sync as soon as you
+          reconnect.
+        </p>
         <Details text={connection.statusReason} />
       </Banner>
     );
   }
   if (connection.status === "pending") {
     return (
-      <Banner tone={bannerTone(CONNECTION_STATES.pending.tone)} title="Confirm the FreshBooks connection" action={{ content: "Review in Settings", url: "/app/settings" }}>
+      <Banner
+        tone={bannerTone(CONNECTION_STATES.pending.tone)}
+        title="Confirm the FreshBooks connection"
+        action={{ content: "Review in Settings", url: "/app/settings" }}
+      >
         <p>
-          FreshBooks was approved{connection.loginEmail ? ` as ${connection.loginEmail}` : ""}. Syncing starts once you confirm the login and the
-          business in Settings; orders received meanwhile wait, and none is lost.
+          FreshBooks was approved{connection.loginEmail ? ` as ${connection.loginEmail}` : ""}. Syncing starts once you confirm the login
+          and the business in Settings; orders received meanwhile wait, and none is lost.
         </p>
       </Banner>
     );

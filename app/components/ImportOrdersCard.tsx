@@ -44,7 +44,17 @@ function completed(job: ImportView): number {
   return job.synced + job.skipped + job.failed + job.alreadyKnown;
 }
 
-export function ImportOrdersCard({ current, reach, defaultFrom, defaultTo }: { current: ImportView | null; reach: { allOrders: boolean; earliest: string | null }; defaultFrom: string; defaultTo: string }) {
+export function ImportOrdersCard({
+  current,
+  reach,
+  defaultFrom,
+  defaultTo,
+}: {
+  current: ImportView | null;
+  reach: { allOrders: boolean; earliest: string | null };
+  defaultFrom: string;
+  defaultTo: string;
+}) {
   const fetcher = useFetcher<ActionData>();
   const [from, setFrom] = useState(defaultFrom);
   const [to, setTo] = useState(defaultTo);
@@ -62,8 +72,8 @@ export function ImportOrdersCard({ current, reach, defaultFrom, defaultTo }: { c
           Import past orders
         </Text>
         <Text as="p">
-          Orders placed before the app was installed (or while it was paused) are not sent by Shopify's webhooks. An import reads them from Shopify and
-          syncs each one like a new order; orders already in FreshBooks are not sent again, and new orders always go first.
+          Orders placed before the app was installed (or while it was paused) are not sent by Shopify's webhooks. An import reads them from
+          Shopify and syncs each one like a new order; orders already in FreshBooks are not sent again, and new orders always go first.
         </Text>
         <Text as="p" tone="subdued">
           {reach.allOrders
@@ -122,7 +132,12 @@ export function ImportOrdersCard({ current, reach, defaultFrom, defaultTo }: { c
                   {`${estimate.precision === "EXACT" ? "" : "At least "}${estimate.orders} orders from ${day(estimate.from)} to ${day(estimate.to)}: about ${estimate.freshbooksRequests} FreshBooks requests, ${duration(estimate.minutes)} at the current rate (${estimate.ordersPerMinute} orders a minute).`}
                 </Text>
                 <InlineStack>
-                  <Button variant="primary" onClick={() => submit("start")} loading={busy && fetcher.formData?.get("intent") === "start"} disabled={estimate.orders === 0}>
+                  <Button
+                    variant="primary"
+                    onClick={() => submit("start")}
+                    loading={busy && fetcher.formData?.get("intent") === "start"}
+                    disabled={estimate.orders === 0}
+                  >
                     {`Import ${estimate.orders} orders`}
                   </Button>
                 </InlineStack>

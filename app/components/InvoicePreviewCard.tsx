@@ -33,7 +33,12 @@ export function InvoicePreviewCard({ form }: { form: Record<string, string> | nu
           shopifyTotal={data.preview.shopifyTotal}
           difference={data.preview.difference}
           payment={data.preview.payment}
-          labels={{ title: TITLE, total: "Total in FreshBooks", payments: "Payment it records", noPayment: "None: recording payments is off or the order is not paid." }}
+          labels={{
+            title: TITLE,
+            total: "Total in FreshBooks",
+            payments: "Payment it records",
+            noPayment: "None: recording payments is off or the order is not paid.",
+          }}
         >
           <BlockStack gap="100">
             <Text as="p">
@@ -59,7 +64,11 @@ export function InvoicePreviewCard({ form }: { form: Record<string, string> | nu
               {TITLE}
             </Text>
             <Text as="p" tone={data ? "critical" : "subdued"}>
-              {!data ? "Preparing the preview…" : "errors" in data ? "Fix the settings above to see the invoice they would create." : `Order ${data.orderName} could not be previewed: ${data.reason}`}
+              {!data
+                ? "Preparing the preview…"
+                : "errors" in data
+                  ? "Fix the settings above to see the invoice they would create."
+                  : `Order ${data.orderName} could not be previewed: ${data.reason}`}
             </Text>
           </BlockStack>
         </Card>

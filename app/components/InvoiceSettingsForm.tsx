@@ -5,7 +5,10 @@ import type { Settings, SettingsFormErrors } from "../models/settings.server";
 import { prefixProblem } from "../models/invoice-prefix";
 import { DUE_TERMS } from "../models/sync-status";
 
-export type SettingsValues = Pick<Settings, "invoicePrefix" | "dueOffsetDays" | "clientStrategy" | "fallbackClientName" | "recordPayments" | "emailInvoices">;
+export type SettingsValues = Pick<
+  Settings,
+  "invoicePrefix" | "dueOffsetDays" | "clientStrategy" | "fallbackClientName" | "recordPayments" | "emailInvoices"
+>;
 
 export interface InvoiceSettingsFormProps {
   initial: SettingsValues;
@@ -44,7 +47,9 @@ export function InvoiceSettingsForm({ initial, errors, saving, onSave, onChange 
   }, [typed, onChange]);
   const saved = formOf(initial);
   // Changed from what is saved (custom days count only while "Custom" is chosen).
-  const dirty = (Object.keys(form) as (keyof typeof form)[]).some((key) => key !== "customDueDays" && form[key] !== saved[key]) || (dueTerms === "custom" && customDays !== saved.customDueDays);
+  const dirty =
+    (Object.keys(form) as (keyof typeof form)[]).some((key) => key !== "customDueDays" && form[key] !== saved[key]) ||
+    (dueTerms === "custom" && customDays !== saved.customDueDays);
   const save = () => {
     if (dirty) onSave(form);
   };
@@ -86,10 +91,20 @@ export function InvoiceSettingsForm({ initial, errors, saving, onSave, onChange 
           maxLength={12}
           error={prefixProblem(prefix) ?? errors.invoicePrefix}
           // An example only of what can be saved: an invalid prefix shows its error instead.
-          helpText={prefixProblem(prefix) ? undefined : `Invoices are numbered ${prefix.trim()}1001, ${prefix.trim()}1002, … from your Shopify order numbers.`}
+          helpText={
+            prefixProblem(prefix)
+              ? undefined
+              : `Invoices are numbered ${prefix.trim()}1001, ${prefix.trim()}1002, … from your Shopify order numbers.`
+          }
         />
         <InlineStack gap="300" blockAlign="start">
-          <Select label="Payment terms" options={DUE_TERMS.map((t) => ({ value: t.value, label: t.label }))} value={dueTerms} onChange={setDueTerms} error={errors.dueTerms} />
+          <Select
+            label="Payment terms"
+            options={DUE_TERMS.map((t) => ({ value: t.value, label: t.label }))}
+            value={dueTerms}
+            onChange={setDueTerms}
+            error={errors.dueTerms}
+          />
           {dueTerms === "custom" ? (
             <TextField
               label="Days until due"
@@ -109,7 +124,8 @@ export function InvoiceSettingsForm({ initial, errors, saving, onSave, onChange 
             {
               label: "One client per customer",
               value: "per_customer",
-              helpText: "Recommended. Each Shopify customer gets their own FreshBooks client, and so does a guest who gave an email. Only orders with neither a customer nor an email go to the shared client below.",
+              helpText:
+                "Recommended. Each Shopify customer gets their own FreshBooks client, and so does a guest who gave an email. Only orders with neither a customer nor an email go to the shared client below.",
             },
             {
               label: "One shared client for all orders",
@@ -121,7 +137,13 @@ export function InvoiceSettingsForm({ initial, errors, saving, onSave, onChange 
           onChange={(value) => setClientStrategy(value[0] ?? "per_customer")}
           error={errors.clientStrategy}
         />
-        <TextField label="Shared client name" value={fallbackName} onChange={setFallbackName} autoComplete="off" error={errors.fallbackClientName} />
+        <TextField
+          label="Shared client name"
+          value={fallbackName}
+          onChange={setFallbackName}
+          autoComplete="off"
+          error={errors.fallbackClientName}
+        />
         <Checkbox
           label="Record payments for paid orders"
           helpText="Paid orders are marked paid in FreshBooks, with the payment gateway in the payment's note."

@@ -45,7 +45,11 @@ export function OrderTimeline(props: {
           <Text as="h2" variant="headingMd">
             Timeline
           </Text>
-          {props.accountingState ? <Badge tone={props.accountingState === "Paid" ? "success" : props.accountingState === "Unpaid" ? "attention" : "info"}>{props.accountingState}</Badge> : null}
+          {props.accountingState ? (
+            <Badge tone={props.accountingState === "Paid" ? "success" : props.accountingState === "Unpaid" ? "attention" : "info"}>
+              {props.accountingState}
+            </Badge>
+          ) : null}
         </InlineStack>
         <ol aria-label="Order timeline" style={{ margin: 0, paddingInlineStart: "1.25rem" }}>
           <li>
@@ -53,7 +57,9 @@ export function OrderTimeline(props: {
           </li>
           <li>
             <Text as="span">
-              {props.invoice.number ? `Invoice ${props.invoice.number}${props.invoice.total ? ` · ${money(props.invoice.total)}` : ""}` : "Invoice not created yet"}
+              {props.invoice.number
+                ? `Invoice ${props.invoice.number}${props.invoice.total ? ` · ${money(props.invoice.total)}` : ""}`
+                : "Invoice not created yet"}
             </Text>{" "}
             <Badge tone={props.invoice.number ? "success" : "attention"}>{props.invoice.number ? "Created" : props.invoice.status}</Badge>
           </li>
@@ -70,7 +76,12 @@ export function OrderTimeline(props: {
                     </Text>
                     <Badge tone={status.tone}>{status.label}</Badge>
                     {event.retryable ? (
-                      <Button size="slim" onClick={() => props.onRetry(event.id)} disabled={props.retrying} accessibilityLabel={`Retry ${event.kind}`}>
+                      <Button
+                        size="slim"
+                        onClick={() => props.onRetry(event.id)}
+                        disabled={props.retrying}
+                        accessibilityLabel={`Retry ${event.kind}`}
+                      >
                         Retry
                       </Button>
                     ) : null}

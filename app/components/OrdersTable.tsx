@@ -1,6 +1,17 @@
 import { useEffect } from "react";
 import { Link as RemixLink } from "@remix-run/react";
-import { Badge, BlockStack, Box, Button, IndexTable, InlineStack, Link, Text, useBreakpoints, useIndexResourceState } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Button,
+  IndexTable,
+  InlineStack,
+  Link,
+  Text,
+  useBreakpoints,
+  useIndexResourceState,
+} from "@shopify/polaris";
 import type { OrderRow } from "../models/sync-log.server";
 import { explain } from "../models/sync-causes";
 import { canRetry } from "../models/sync-status";
@@ -54,7 +65,9 @@ export function OrdersTable({ rows, freshbooksWebUrl, onRetry, retrying, paginat
       itemCount={rows.length}
       selectedItemsCount={allResourcesSelected ? "All" : chosen.length}
       onSelectionChange={handleSelectionChange}
-      promotedBulkActions={[{ content: retryLabel(retryable.length, chosen.length), onAction: retrySelected, disabled: retrying || retryable.length === 0 }]}
+      promotedBulkActions={[
+        { content: retryLabel(retryable.length, chosen.length), onAction: retrySelected, disabled: retrying || retryable.length === 0 },
+      ]}
       headings={[
         { title: "Order" },
         { title: "Customer" },
@@ -127,7 +140,11 @@ export function OrdersTable({ rows, freshbooksWebUrl, onRetry, retrying, paginat
             <IndexTable.Cell>
               <BlockStack gap="100" inlineAlign="start">
                 <StatusBadge status={row.status} />
-                {row.accountingState ? <Badge tone={row.accountingState === "Paid" ? "success" : row.accountingState === "Unpaid" ? undefined : "info"}>{row.accountingState}</Badge> : null}
+                {row.accountingState ? (
+                  <Badge tone={row.accountingState === "Paid" ? "success" : row.accountingState === "Unpaid" ? undefined : "info"}>
+                    {row.accountingState}
+                  </Badge>
+                ) : null}
                 <ShortReason row={row} />
               </BlockStack>
             </IndexTable.Cell>
@@ -164,7 +181,7 @@ export function OrdersTable({ rows, freshbooksWebUrl, onRetry, retrying, paginat
 /** The reason in a few words under the badge; the whole sentence on hover and on the order's page. */
 function ShortReason({ row }: { row: OrderRow }) {
   const explanation = explain(row);
-  if (!explanation || row.status === "synced" && explanation.action === "none") return null;
+  if (!explanation || (row.status === "synced" && explanation.action === "none")) return null;
   return (
     <span title={`${explanation.what} ${explanation.fix}`} style={{ display: "block", maxWidth: "16rem" }}>
       <Text as="span" variant="bodySm" tone="subdued" truncate>

@@ -31,9 +31,18 @@ export interface SentInvoiceProps {
   children?: ReactNode;
 }
 
-const SENT_LABELS = { title: "Invoice in FreshBooks", total: "Total in FreshBooks", payments: "Payments recorded", noPayment: "None recorded by this app." };
+const SENT_LABELS = {
+  title: "Invoice in FreshBooks",
+  total: "Total in FreshBooks",
+  payments: "Payments recorded",
+  noPayment: "None recorded by this app.",
+};
 
-const cell: CSSProperties = { padding: "var(--p-space-200) var(--p-space-300)", verticalAlign: "top", borderTop: "var(--p-border-width-025) solid var(--p-color-border-secondary)" };
+const cell: CSSProperties = {
+  padding: "var(--p-space-200) var(--p-space-300)",
+  verticalAlign: "top",
+  borderTop: "var(--p-border-width-025) solid var(--p-color-border-secondary)",
+};
 const number: CSSProperties = { ...cell, textAlign: "end", whiteSpace: "nowrap" };
 
 /**
@@ -54,7 +63,12 @@ export function SentInvoiceCard({ invoice, freshbooksTotal, shopifyTotal, differ
             {words.title}
           </Text>
           <Text as="p" tone="subdued">
-            {[invoice.invoice_number, invoice.create_date ? formatDay(invoice.create_date, locale) : null, dueTerms(invoice.due_offset_days), currency]
+            {[
+              invoice.invoice_number,
+              invoice.create_date ? formatDay(invoice.create_date, locale) : null,
+              dueTerms(invoice.due_offset_days),
+              currency,
+            ]
               .filter(Boolean)
               .join(" · ")}
           </Text>
@@ -102,7 +116,9 @@ export function SentInvoiceCard({ invoice, freshbooksTotal, shopifyTotal, differ
             </tbody>
             <tfoot>
               <SummaryRow label="Subtotal">{money(view.subtotal)}</SummaryRow>
-              {view.discount ? <SummaryRow label={`Discount (${view.discount.percent}%)`}>{`−${money(view.discount.amount)}`}</SummaryRow> : null}
+              {view.discount ? (
+                <SummaryRow label={`Discount (${view.discount.percent}%)`}>{`−${money(view.discount.amount)}`}</SummaryRow>
+              ) : null}
               {view.taxes.map((tax) => (
                 <SummaryRow key={`${tax.name}|${tax.percent}`} label={`${tax.name} (${tax.percent}%)`}>
                   {money(tax.amount)}
@@ -156,7 +172,17 @@ function Heading({ children }: { children: ReactNode }) {
   );
 }
 
-function SummaryRow({ label, children, strong = false, critical = false }: { label: string; children: ReactNode; strong?: boolean; critical?: boolean }) {
+function SummaryRow({
+  label,
+  children,
+  strong = false,
+  critical = false,
+}: {
+  label: string;
+  children: ReactNode;
+  strong?: boolean;
+  critical?: boolean;
+}) {
   const tone = critical ? "critical" : undefined;
   return (
     <tr>

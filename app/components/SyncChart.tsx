@@ -36,7 +36,14 @@ export function SyncChart({ days }: { days: { day: string; synced: number; faile
           <Swatch colour={COLOURS.failed} label={`Failed (${failedTotal})`} />
         </InlineStack>
       </InlineStack>
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" height={height} preserveAspectRatio="none" role="img" aria-label={`${total} orders synced and ${failedTotal} failed over ${days.length} days`}>
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        width="100%"
+        height={height}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={`${total} orders synced and ${failedTotal} failed over ${days.length} days`}
+      >
         {days.map((d, i) => {
           const syncedHeight = (d.synced / max) * (height - 2);
           const failedHeight = (d.failed / max) * (height - 2);
@@ -44,7 +51,13 @@ export function SyncChart({ days }: { days: { day: string; synced: number; faile
             <g key={d.day}>
               <title>{`${formatDay(d.day, locale)}: ${d.synced} synced${d.failed ? `, ${d.failed} failed` : ""}`}</title>
               <rect x={i * barWidth + 2} y={height - syncedHeight} width={barWidth - 4} height={syncedHeight} fill={COLOURS.synced} />
-              <rect x={i * barWidth + 2} y={height - syncedHeight - failedHeight} width={barWidth - 4} height={failedHeight} fill={COLOURS.failed} />
+              <rect
+                x={i * barWidth + 2}
+                y={height - syncedHeight - failedHeight}
+                width={barWidth - 4}
+                height={failedHeight}
+                fill={COLOURS.failed}
+              />
             </g>
           );
         })}

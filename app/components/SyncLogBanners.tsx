@@ -29,7 +29,9 @@ export interface BannerActions {
 export function rejectedMessage(rejected: RejectedSummary): string {
   const latest = rejected.latest;
   const count = rejected.count === 1 ? "an order" : `${rejected.count} orders`;
-  const which = latest ? ` The latest${latest.orderId ? `, order ID ${latest.orderId},` : ""} arrived ${latest.receivedAt.slice(0, 16).replace("T", " ")} UTC: ${latest.reason}` : "";
+  const which = latest
+    ? ` The latest${latest.orderId ? `, order ID ${latest.orderId},` : ""} arrived ${latest.receivedAt.slice(0, 16).replace("T", " ")} UTC: ${latest.reason}`
+    : "";
   return `In the last 30 days Shopify sent ${count} we could not read, so ${rejected.count === 1 ? "it is" : "they are"} not in this log and not in FreshBooks.${which}`;
 }
 
@@ -45,7 +47,9 @@ export function backlogMessage(backlog: Pick<Backlog, "waiting" | "oldestSeconds
 export function SyncLogBanners({ state, actions }: { state: BannerState; actions: BannerActions }) {
   const { onConnect, onResume } = actions;
   // Only orders due now count: one waiting out a scheduled retry is not a growing backlog.
-  const growing = state.backlog.waiting > 0 && (state.backlog.waiting >= BACKLOG_WARNING.waiting || state.backlog.oldestSeconds >= BACKLOG_WARNING.oldestSeconds);
+  const growing =
+    state.backlog.waiting > 0 &&
+    (state.backlog.waiting >= BACKLOG_WARNING.waiting || state.backlog.oldestSeconds >= BACKLOG_WARNING.oldestSeconds);
   return (
     <BlockStack gap="300">
       <ConnectionBanner connection={state.connection} onConnect={onConnect} />
@@ -56,9 +60,13 @@ export function SyncLogBanners({ state, actions }: { state: BannerState; actions
         </Banner>
       ) : null}
       {state.rejected && state.rejected.count > 0 ? (
-        <Banner tone="warning" title={state.rejected.count === 1 ? "Shopify sent an order we could not read" : "Shopify sent orders we could not read"}>
+        <Banner
+          tone="warning"
+          title={state.rejected.count === 1 ? "Shopify sent an order we could not read" : "Shopify sent orders we could not read"}
+        >
           <p>
-            {rejectedMessage(state.rejected)} Create {state.rejected.count === 1 ? "its invoice" : "their invoices"} in FreshBooks by hand; the delivery is kept
+            {rejectedMessage(state.rejected)} Create {state.rejected.count === 1 ? "its invoice" : "their invoices"} in FreshBooks by hand;
+            the delivery is kept
             {state.rejected.latest ? ` (webhook ${state.rejected.latest.webhookId})` : ""} for support.
           </p>
         </Banner>

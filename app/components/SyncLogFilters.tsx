@@ -13,7 +13,10 @@ export interface SyncLogFiltersProps {
 
 /** The sync log's state tabs, search, and period: a preset or a from/to date range. */
 export function SyncLogFilters({ query, counts, onChange }: SyncLogFiltersProps) {
-  const tabs = (Object.keys(FILTER_WORDS) as StatusFilter[]).map((key) => ({ id: key, content: `${FILTER_WORDS[key].label} (${counts[key]})` }));
+  const tabs = (Object.keys(FILTER_WORDS) as StatusFilter[]).map((key) => ({
+    id: key,
+    content: `${FILTER_WORDS[key].label} (${counts[key]})`,
+  }));
 
   // Search as you type, without a request per keystroke.
   const [search, setSearch] = useState(query.q);
@@ -46,7 +49,10 @@ export function SyncLogFilters({ query, counts, onChange }: SyncLogFiltersProps)
     <>
       <Tabs
         tabs={tabs}
-        selected={Math.max(0, tabs.findIndex((tab) => tab.id === query.status))}
+        selected={Math.max(
+          0,
+          tabs.findIndex((tab) => tab.id === query.status),
+        )}
         onSelect={(index) => onChange({ status: tabs[index]?.id === "all" ? null : (tabs[index]?.id ?? null) })}
       />
       <Box padding="300">

@@ -9,7 +9,15 @@ import { SyncChart } from "./SyncChart";
 const TILES: StatusFilter[] = ["synced", "difference", "failed", "pending", "skipped"];
 
 /** At a glance: how many orders are in each state over the period, the connection, a chart. */
-export function SyncOverview({ summary, connection, periodLabel }: { summary: Summary; connection: ConnectionSummary | null; periodLabel: string }) {
+export function SyncOverview({
+  summary,
+  connection,
+  periodLabel,
+}: {
+  summary: Summary;
+  connection: ConnectionSummary | null;
+  periodLabel: string;
+}) {
   const connected = connection?.status === "connected";
   return (
     <Card>
@@ -22,7 +30,10 @@ export function SyncOverview({ summary, connection, periodLabel }: { summary: Su
             <Text as="span" tone="subdued">
               FreshBooks
             </Text>
-            <ConnectionBadge state={connectionState(connection)} label={connected ? `Connected to ${connection?.businessName ?? "FreshBooks"}` : undefined} />
+            <ConnectionBadge
+              state={connectionState(connection)}
+              label={connected ? `Connected to ${connection?.businessName ?? "FreshBooks"}` : undefined}
+            />
           </InlineStack>
         </InlineStack>
         <InlineGrid columns={{ xs: 2, sm: 3, md: 5 }} gap="300">

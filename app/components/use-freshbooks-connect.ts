@@ -17,7 +17,8 @@ export function useConnectedToast(connection: { status: string; businessName?: s
   const back = params.get(CONNECTED_PARAM) !== null;
   useEffect(() => {
     if (!back) return;
-    if (connection?.status === "connected") shopify.toast.show(connection.businessName ? `Connected to ${connection.businessName}` : "FreshBooks connected");
+    if (connection?.status === "connected")
+      shopify.toast.show(connection.businessName ? `Connected to ${connection.businessName}` : "FreshBooks connected");
     setParams(
       (current) => {
         current.delete(CONNECTED_PARAM);

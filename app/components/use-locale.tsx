@@ -25,7 +25,11 @@ export function DateTime({ iso, short = false }: { iso: string; short?: boolean 
   const hydrated = useHydrated();
   const timeZone = hydrated ? undefined : "UTC";
   return (
-    <time dateTime={iso} title={short ? formatDateTime(iso, locale, timeZone) : undefined} style={short ? { whiteSpace: "nowrap" } : undefined}>
+    <time
+      dateTime={iso}
+      title={short ? formatDateTime(iso, locale, timeZone) : undefined}
+      style={short ? { whiteSpace: "nowrap" } : undefined}
+    >
       {short ? formatShortDateTime(iso, locale, timeZone) : formatDateTime(iso, locale, timeZone)}
     </time>
   );

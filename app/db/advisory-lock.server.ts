@@ -30,7 +30,11 @@ function onClientError(error: Error): void {
 
 function lockPool(): pg.Pool {
   if (!pool) {
-    pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: env.WORKER_CONCURRENCY + 2, connectionTimeoutMillis: LOCK_CONNECT_TIMEOUT_MS });
+    pool = new pg.Pool({
+      connectionString: env.DATABASE_URL,
+      max: env.WORKER_CONCURRENCY + 2,
+      connectionTimeoutMillis: LOCK_CONNECT_TIMEOUT_MS,
+    });
     pool.on("error", () => {}); // an idle connection dropped by the server: the pool replaces it
     pool.on("connect", (client) => client.on("error", onClientError));
   }

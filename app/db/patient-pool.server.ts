@@ -52,7 +52,9 @@ export class PatientPool extends pg.Pool {
   ) {
     super(config);
     this.on("error", (error) => patience.logger.warn({ reason: error.message }, "idle database connection lost"));
-    this.on("connect", (client) => client.on("error", (error) => patience.logger.warn({ reason: error.message }, "database connection lost")));
+    this.on("connect", (client) =>
+      client.on("error", (error) => patience.logger.warn({ reason: error.message }, "database connection lost")),
+    );
   }
 
   /** One try at a connection (the plain pool's). */

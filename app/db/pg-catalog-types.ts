@@ -50,8 +50,7 @@ let installed = false;
 export function mapCatalogTypesToText(): void {
   if (installed) return;
   installed = true;
-  const resultPrototype = (pg as unknown as { Result: { prototype: ResultPrototype } }).Result
-    .prototype;
+  const resultPrototype = (pg as unknown as { Result: { prototype: ResultPrototype } }).Result.prototype;
   const original = resultPrototype.addFields;
   resultPrototype.addFields = function addFields(fields: FieldDescription[]) {
     for (const field of fields) {

@@ -1,7 +1,19 @@
 import { FreshBooksAuthError, FreshBooksClientLimitError, isPermissionRefusal, type FreshBooksError } from "./errors";
 import { freshbooksRequest, retryGet } from "./http.server";
 import { readClient, readClients, readCreditNote, readCreditNotes, readInvoice, readInvoices, readPayment, readPayments } from "./read";
-import type { Client, ClientInput, CreditNote, CreditNoteInput, Identity, Invoice, InvoiceInput, InvoiceLineInput, Money, Payment, PaymentInput } from "./types";
+import type {
+  Client,
+  ClientInput,
+  CreditNote,
+  CreditNoteInput,
+  Identity,
+  Invoice,
+  InvoiceInput,
+  InvoiceLineInput,
+  Money,
+  Payment,
+  PaymentInput,
+} from "./types";
 
 /** Where the client gets its bearer token, and a fresh one after FreshBooks answered 401. */
 export interface TokenSource {
@@ -37,7 +49,6 @@ export function queryString(query: Query): string {
   return text ? `?${text}` : "";
 }
 
-
 /** `GET /auth/api/v1/users/me` with a given token (used right after the code exchange). */
 export async function fetchIdentity(apiUrl: string, token: string, fetchImpl?: typeof fetch, timeoutMs?: number): Promise<Identity> {
   const body = await freshbooksRequest<{ response: Identity }>({
@@ -66,7 +77,13 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
   const base = `${options.apiUrl}/accounting/account/${encodeURIComponent(options.accountId)}`;
 
   /** `ownForbidden`: a 403 is thrown as it is, for the caller to tell a plan limit from a permission. */
-  async function call<T>(method: "GET" | "POST" | "PUT", path: string, query: Query = {}, body?: unknown, ownForbidden = false): Promise<T> {
+  async function call<T>(
+    method: "GET" | "POST" | "PUT",
+    path: string,
+    query: Query = {},
+    body?: unknown,
+    ownForbidden = false,
+  ): Promise<T> {
     const url = `${base}${path}${queryString(query)}`;
     const token = await options.tokens.current();
     const once = (bearer: string) =>
@@ -75,7 +92,8 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
     // POSTs and PUTs never are: the pipeline looks before it writes again.
     const send = (bearer: string): Promise<T> => (method === "GET" ? retryGet(() => once(bearer)) : once(bearer));
     const refusedForGood = async (error: unknown): Promise<never> => {
-      if (error instanceof FreshBooksAuthError && options.tokens.refusedWithFreshToken) throw await options.tokens.refusedWithFreshToken(error);
+      if (error instanceof FreshBooksAuthError && options.tokens.refusedWithFreshToken)
+        throw await options.tokens.refusedWithFreshToken(error);
       throw error;
     };
     try {
@@ -193,7 +211,8 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
             const { message, status, details } = error as FreshBooksAuthError;
             throw new FreshBooksClientLimitError(message, status, details);
           }
-          if (error instanceof FreshBooksAuthError && options.tokens.refusedWithFreshToken) throw await options.tokens.refusedWithFreshToken(error);
+          if (error instanceof FreshBooksAuthError && options.tokens.refusedWithFreshToken)
+            throw await options.tokens.refusedWithFreshToken(error);
           throw error;
         }
         return readClient(body, "the new client");
@@ -224,17 +243,28 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
       },
       /** Replaces every line of the invoice (a PUT with `lines` keeps only those sent, docs/freshbooks-api.md §3). */
       async replaceLines(id: number, lines: InvoiceLineInput[]): Promise<Invoice> {
-        return readInvoice(await call<unknown>("PUT", `/invoices/invoices/${id}`, { "include[]": ["lines"] }, { invoice: { lines } }), "the corrected invoice");
+        return readInvoice(
+          await call<unknown>("PUT", `/invoices/invoices/${id}`, { "include[]": ["lines"] }, { invoice: { lines } }),
+          "the corrected invoice",
+        );
       },
       /** Deletes the invoice (`vis_state: 1`, alone in its PUT): it leaves the accounting reports, restorable (§17). */
       async remove(id: number): Promise<Invoice> {
-        return readInvoice(await call<unknown>("PUT", `/invoices/invoices/${id}`, {}, { invoice: { vis_state: 1 } }), "the deleted invoice");
+        return readInvoice(
+          await call<unknown>("PUT", `/invoices/invoices/${id}`, {}, { invoice: { vis_state: 1 } }),
+          "the deleted invoice",
+        );
       },
       /** Emails the invoice through FreshBooks. Sends real email: never call it twice for one order. */
       async email(id: number, recipients: string[]): Promise<Invoice> {
-        const body = await call<unknown>("PUT", `/invoices/invoices/${id}`, {}, {
-          invoice: { action_email: true, email_recipients: recipients, email_include_pdf: false },
-        });
+        const body = await call<unknown>(
+          "PUT",
+          `/invoices/invoices/${id}`,
+          {},
+          {
+            invoice: { action_email: true, email_recipients: recipients, email_include_pdf: false },
+          },
+        );
         return readInvoice(body, "the emailed invoice");
       },
     },
@@ -275,7 +305,10 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
         return found;
       },
       async create(creditNote: CreditNoteInput): Promise<CreditNote> {
-        return readCreditNote(await call<unknown>("POST", "/credit_notes/credit_notes", { "include[]": ["lines"] }, { credit_note: creditNote }), "the new credit note");
+        return readCreditNote(
+          await call<unknown>("POST", "/credit_notes/credit_notes", { "include[]": ["lines"] }, { credit_note: creditNote }),
+          "the new credit note",
+        );
       },
     },
   };

@@ -198,7 +198,12 @@ async function revokeQuietly(row: FreshbooksConnection, deps: VaultDeps): Promis
   try {
     await revokeToken(await openToken(deps.db, row, "refresh", deps.cipher), { fetch: deps.fetch });
   } catch (error) {
-    const reason = error instanceof TokenDecryptionError ? "the stored token cannot be decrypted" : error instanceof Error ? error.message : String(error);
+    const reason =
+      error instanceof TokenDecryptionError
+        ? "the stored token cannot be decrypted"
+        : error instanceof Error
+          ? error.message
+          : String(error);
     logger.warn({ shop: row.shop, reason }, "FreshBooks revoke failed; deleting locally");
   }
 }
@@ -211,7 +216,8 @@ export function tokenSourceFor(shop: string, deps: VaultDeps): TokenSource {
     async current() {
       const row = await deps.db.freshbooksConnection.findUnique({ where: { shop } });
       if (!row) throw new FreshBooksReconnectRequiredError("FreshBooks is not connected", null);
-      if (row.status !== "connected") throw new FreshBooksReconnectRequiredError(row.statusReason ?? "FreshBooks needs to be reconnected", null);
+      if (row.status !== "connected")
+        throw new FreshBooksReconnectRequiredError(row.statusReason ?? "FreshBooks needs to be reconnected", null);
       const now = deps.now?.() ?? new Date();
       if (row.accessTokenExpiresAt.getTime() - now.getTime() <= REFRESH_MARGIN_MS) return tokenUnderLock(shop, null, deps);
       let token: string;
@@ -235,7 +241,10 @@ export function tokenSourceFor(shop: string, deps: VaultDeps): TokenSource {
      * for the merchant (Reconnect banner) instead of every order burning another refresh.
      */
     async refusedWithFreshToken(error: FreshBooksAuthError) {
-      const reason = error.status === 403 ? `FreshBooks did not grant this app a permission it needs (${error.message})` : `${REFUSED_AFTER_REFRESH} (${error.message})`;
+      const reason =
+        error.status === 403
+          ? `FreshBooks did not grant this app a permission it needs (${error.message})`
+          : `${REFUSED_AFTER_REFRESH} (${error.message})`;
       await markNeedsReconnect(deps.db, shop, reason);
       return new FreshBooksReconnectRequiredError(reason, error.status, error.details);
     },

@@ -11,7 +11,8 @@ export interface FieldMessage {
 }
 
 export abstract class FreshBooksError extends Error {
-  abstract readonly kind: "auth" | "validation" | "not_found" | "conflict" | "rate_limited" | "transient" | "reconnect_required" | "unexpected";
+  abstract readonly kind:
+    "auth" | "validation" | "not_found" | "conflict" | "rate_limited" | "transient" | "reconnect_required" | "unexpected";
   constructor(
     message: string,
     readonly status: number | null,
@@ -158,7 +159,9 @@ export function errorForResponse(status: number, body: unknown, retryAfter: stri
  * the sandbox sends it. Only a new authorization can add a scope (docs/freshbooks-api.md §1).
  */
 export function isMissingScope(error: unknown): boolean {
-  return error instanceof FreshBooksAuthError && error.status === 403 && error.details.some((detail) => detail.code === "insufficient_scope");
+  return (
+    error instanceof FreshBooksAuthError && error.status === 403 && error.details.some((detail) => detail.code === "insufficient_scope")
+  );
 }
 
 /**
@@ -167,5 +170,8 @@ export function isMissingScope(error: unknown): boolean {
  * same 403 can be the plan's client limit, which the client tells apart first (§14.2).
  */
 export function isPermissionRefusal(error: unknown): boolean {
-  return isMissingScope(error) || (error instanceof FreshBooksAuthError && error.status === 403 && error.details.some((detail) => detail.errno === 1003));
+  return (
+    isMissingScope(error) ||
+    (error instanceof FreshBooksAuthError && error.status === 403 && error.details.some((detail) => detail.errno === 1003))
+  );
 }

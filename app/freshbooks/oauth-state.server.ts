@@ -24,7 +24,9 @@ export class OAuthStateError extends Error {
 
 function signingKey(): Buffer {
   // A key of its own, derived from the encryption key, so the two uses never share a key.
-  return createHmac("sha256", decodeKey(env.TOKEN_ENCRYPTION_KEY) ?? Buffer.alloc(32)).update("oauth-state-v1").digest();
+  return createHmac("sha256", decodeKey(env.TOKEN_ENCRYPTION_KEY) ?? Buffer.alloc(32))
+    .update("oauth-state-v1")
+    .digest();
 }
 
 function sign(payload: string): string {

@@ -59,7 +59,15 @@ const invoiceSchema = z
 const paymentSchema = z.object({ id, invoiceid: id, amount: money, vis_state: z.number().int().optional() }).loose();
 
 const creditNoteSchema = z
-  .object({ id, clientid: id, credit_number: z.string(), amount: money, notes: text, vis_state: z.number().int().optional(), lines: z.array(lineSchema).optional() })
+  .object({
+    id,
+    clientid: id,
+    credit_number: z.string(),
+    amount: money,
+    notes: text,
+    vis_state: z.number().int().optional(),
+    lines: z.array(lineSchema).optional(),
+  })
   .loose();
 
 const PERSONAL = /email|name|organization|street|phone|address|city|code$/;
@@ -87,7 +95,11 @@ const single = <T>(key: string, item: z.ZodType<T>) => z.object({ response: z.ob
 const list = <T>(key: string, item: z.ZodType<T>) =>
   z.object({
     response: z.object({
-      result: z.object({ [key]: z.array(item), pages: z.number().int().nonnegative().optional(), total: z.number().int().nonnegative().optional() }),
+      result: z.object({
+        [key]: z.array(item),
+        pages: z.number().int().nonnegative().optional(),
+        total: z.number().int().nonnegative().optional(),
+      }),
     }),
   });
 
@@ -108,10 +120,13 @@ export const readClient = (body: unknown, what: string): Client =>
 export const readClients = (body: unknown, what: string): Listed<Client> => listed("clients", clientSchema, body, what) as Listed<Client>;
 export const readInvoice = (body: unknown, what: string): Invoice =>
   (read(single("invoice", invoiceSchema), body, what).response.result as Record<string, unknown>).invoice as Invoice;
-export const readInvoices = (body: unknown, what: string): Listed<Invoice> => listed("invoices", invoiceSchema, body, what) as Listed<Invoice>;
+export const readInvoices = (body: unknown, what: string): Listed<Invoice> =>
+  listed("invoices", invoiceSchema, body, what) as Listed<Invoice>;
 export const readPayment = (body: unknown, what: string): Payment =>
   (read(single("payment", paymentSchema), body, what).response.result as Record<string, unknown>).payment as Payment;
-export const readPayments = (body: unknown, what: string): Listed<Payment> => listed("payments", paymentSchema, body, what) as Listed<Payment>;
+export const readPayments = (body: unknown, what: string): Listed<Payment> =>
+  listed("payments", paymentSchema, body, what) as Listed<Payment>;
 export const readCreditNote = (body: unknown, what: string): CreditNote =>
   (read(single("credit_note", creditNoteSchema), body, what).response.result as Record<string, unknown>).credit_note as CreditNote;
-export const readCreditNotes = (body: unknown, what: string): Listed<CreditNote> => listed("credit_notes", creditNoteSchema, body, what) as Listed<CreditNote>;
+export const readCreditNotes = (body: unknown, what: string): Listed<CreditNote> =>
+  listed("credit_notes", creditNoteSchema, body, what) as Listed<CreditNote>;

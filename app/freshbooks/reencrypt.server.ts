@@ -41,6 +41,9 @@ export async function reencryptAllTokens(db: PrismaClient, cipher: TokenCipher =
   // Every readable row is now v2 (the app never writes v1; a row changed meanwhile was written
   // by a refresh, in v2), so v1 is retired: from now on a v1 value is refused wherever it shows up.
   await db.appFlag.upsert({ where: { name: V1_RETIRED_FLAG }, create: { name: V1_RETIRED_FLAG }, update: {} });
-  logger.info({ rewritten: report.rewritten, alreadyCurrent: report.alreadyCurrent, unreadable: report.unreadable.length }, "FreshBooks tokens re-encrypted");
+  logger.info(
+    { rewritten: report.rewritten, alreadyCurrent: report.alreadyCurrent, unreadable: report.unreadable.length },
+    "FreshBooks tokens re-encrypted",
+  );
   return report;
 }

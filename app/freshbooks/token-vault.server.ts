@@ -32,7 +32,10 @@ let cached: { keys: string; cipher: TokenCipher } | undefined;
 
 /** The cipher for the configured keys (rebuilt when they change, e.g. in a rotation test). */
 export function tokenCipher(): TokenCipher {
-  const previous = (env.TOKEN_ENCRYPTION_KEYS_PREVIOUS ?? "").split(",").map((key) => key.trim()).filter(Boolean);
+  const previous = (env.TOKEN_ENCRYPTION_KEYS_PREVIOUS ?? "")
+    .split(",")
+    .map((key) => key.trim())
+    .filter(Boolean);
   const keys = [env.TOKEN_ENCRYPTION_KEY, ...previous].join(",");
   if (cached?.keys !== keys) cached = { keys, cipher: createTokenCipher(env.TOKEN_ENCRYPTION_KEY, previous) };
   return cached.cipher;
@@ -103,7 +106,13 @@ const WRITE_ATTEMPTS = 3;
  * Stores a pair FreshBooks just issued in every row of its identity: the old refresh token is
  * dead for all of them. Retried: losing this write would leave the login with no live token.
  */
-export async function storePairForIdentity(db: PrismaClient, identityId: number, tokens: TokenResponse, now: Date, cipher: TokenCipher = tokenCipher()): Promise<string[]> {
+export async function storePairForIdentity(
+  db: PrismaClient,
+  identityId: number,
+  tokens: TokenResponse,
+  now: Date,
+  cipher: TokenCipher = tokenCipher(),
+): Promise<string[]> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.$transaction(async (tx) => {
@@ -115,7 +124,10 @@ export async function storePairForIdentity(db: PrismaClient, identityId: number,
       });
     } catch (error) {
       if (attempt >= WRITE_ATTEMPTS) {
-        logger.error({ identityId, reason: error instanceof Error ? error.message : String(error) }, "FreshBooks tokens could not be stored");
+        logger.error(
+          { identityId, reason: error instanceof Error ? error.message : String(error) },
+          "FreshBooks tokens could not be stored",
+        );
         throw error;
       }
       await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
@@ -128,10 +140,7 @@ export async function markNeedsReconnect(db: PrismaClient, shop: string, reason:
   logger.warn({ shop, reason }, "FreshBooks connection needs reconnecting");
 }
 
-type LockOutcome =
-  | { kind: "token"; token: string }
-  | { kind: "reconnect"; reason: string }
-  | { kind: "identity_changed" };
+type LockOutcome = { kind: "token"; token: string } | { kind: "reconnect"; reason: string } | { kind: "identity_changed" };
 
 /**
  * Returns a usable access token, refreshing when it expires within the margin or when `refused`

@@ -96,7 +96,16 @@ export interface Invoice {
   v3_status?: string;
   payment_status?: string;
   vis_state?: number;
-  lines?: { name?: string | null; description?: string | null; qty: number; unit_cost: Money; taxName1?: string | null; taxAmount1?: string; taxName2?: string | null; taxAmount2?: string }[];
+  lines?: {
+    name?: string | null;
+    description?: string | null;
+    qty: number;
+    unit_cost: Money;
+    taxName1?: string | null;
+    taxAmount1?: string;
+    taxName2?: string | null;
+    taxAmount2?: string;
+  }[];
 }
 
 export interface PaymentInput {

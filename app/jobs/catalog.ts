@@ -65,7 +65,13 @@ export const taskCatalog = {
   /** Cron (ADMIN_SWEEP_INTERVAL_MINUTES, see sweepCrontab in ./tasks/admin-sync.server.ts): queues one sweep-shop per installed shop. */
   "sweep-shops": task({ payload: z.object({}).passthrough(), maxAttempts: 1 }),
   /** The completeness sweep of one shop: queues the orders no webhook delivered (app/admin-sync/sweep.server.ts). One pending per shop, behind live orders. */
-  "sweep-shop": task({ payload: z.object({ shop: z.string().min(1) }), key: ["shop"], jobKeyMode: "preserve_run_at", maxAttempts: 3, priority: 5 }),
+  "sweep-shop": task({
+    payload: z.object({ shop: z.string().min(1) }),
+    key: ["shop"],
+    jobKeyMode: "preserve_run_at",
+    maxAttempts: 3,
+    priority: 5,
+  }),
   /** One step of an import of past orders: a page of orders, then itself again (app/admin-sync/import.server.ts). Behind live orders. */
   "import-orders": task({
     payload: z.object({ shop: z.string().min(1), importId: z.string().regex(/^\d+$/) }),

@@ -44,7 +44,11 @@ export async function beat(query: Query, ids: Iterable<string>): Promise<void> {
 }
 
 /** Unlocks jobs held by workers that stopped beating; returns their ids. Cutoffs use the database's clock. */
-export async function reapDeadWorkers(db: PrismaClient, utils: Pick<WorkerUtils, "forceUnlockWorkers">, ownIds: Set<string>): Promise<string[]> {
+export async function reapDeadWorkers(
+  db: PrismaClient,
+  utils: Pick<WorkerUtils, "forceUnlockWorkers">,
+  ownIds: Set<string>,
+): Promise<string[]> {
   const dead = await db.$queryRaw<{ locked_by: string }[]>`
     select distinct j.locked_by from graphile_worker._private_jobs j
     where j.locked_by is not null and j.locked_at < now() - ${DEAD_AFTER_MS}::int * interval '1 millisecond'
@@ -90,7 +94,9 @@ export async function releaseOwnWork(connectionString: string, ids: Iterable<str
 
 /** Beats and reaps on an interval until stopped (one shared WorkerUtils per process, on the pool or database given). */
 export async function startLiveness(db: PrismaClient, database: pg.Pool | string, ids: Set<string>): Promise<{ stop(): Promise<void> }> {
-  const utils = await makeWorkerUtils(typeof database === "string" ? { connectionString: database, logger: workerLogger } : { pgPool: database, logger: workerLogger });
+  const utils = await makeWorkerUtils(
+    typeof database === "string" ? { connectionString: database, logger: workerLogger } : { pgPool: database, logger: workerLogger },
+  );
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
     running = (async () => {

@@ -116,7 +116,8 @@ export function startWatchdog(options: WatchdogOptions): { stop(): void } {
         return;
       }
       // The database answers, yet every poll for a job failed lately and for long: no job can ever start.
-      const pollsFailingFor = getJobFailingSince !== undefined && checkedAt - lastGetJobError < CHECK_EVERY_MS ? checkedAt - getJobFailingSince : 0;
+      const pollsFailingFor =
+        getJobFailingSince !== undefined && checkedAt - lastGetJobError < CHECK_EVERY_MS ? checkedAt - getJobFailingSince : 0;
       if (pollsFailingFor >= getJobStallMs) {
         stopped = true;
         clearInterval(timer);
@@ -135,7 +136,12 @@ export function startWatchdog(options: WatchdogOptions): { stop(): void } {
       if (idleFor >= idleStallMs || busyFor >= busyStallMs) {
         stopped = true;
         clearInterval(timer);
-        options.onStall({ kind: idleFor >= idleStallMs ? "idle" : "busy", dueJobs: due, runningJobs: running.size, stalledForMs: Math.max(idleFor, busyFor) });
+        options.onStall({
+          kind: idleFor >= idleStallMs ? "idle" : "busy",
+          dueJobs: due,
+          runningJobs: running.size,
+          stalledForMs: Math.max(idleFor, busyFor),
+        });
       }
     } catch (error) {
       logger.error({ reason: String(error) }, "worker watchdog check failed");

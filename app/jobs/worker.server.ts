@@ -92,7 +92,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRunner>
           logger.error({ ...report }, "worker stalled: jobs are due but none was started or finished; releasing them and exiting");
           liveness.stop().catch(() => {}); // no beat for ids whose jobs are being released
           void release()
-            .catch((error: unknown) => logger.error({ reason: String(error) }, "could not release this worker's jobs; the next worker's reaper will"))
+            .catch((error: unknown) =>
+              logger.error({ reason: String(error) }, "could not release this worker's jobs; the next worker's reaper will"),
+            )
             .finally(() => options.onStall?.(report));
         },
       })

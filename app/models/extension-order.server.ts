@@ -15,7 +15,13 @@ import { canRetry, type SyncStatus } from "./sync-status";
 /** Tones of Polaris web components' `s-badge` / `s-banner`, for the sync log's badge tones. */
 export type ExtensionTone = "success" | "warning" | "critical" | "info" | "caution" | "neutral";
 
-const BADGE_TONES: Record<string, ExtensionTone> = { success: "success", warning: "warning", critical: "critical", info: "info", neutral: "neutral" };
+const BADGE_TONES: Record<string, ExtensionTone> = {
+  success: "success",
+  warning: "warning",
+  critical: "critical",
+  info: "info",
+  neutral: "neutral",
+};
 
 export interface ExtensionOrderState {
   /** Shopify's order id (digits), as in the order page's gid. */
@@ -78,10 +84,18 @@ function stateOf(row: OrderSync, options: { freshbooksWebUrl: string; recordPaym
 }
 
 /** The order's state for the order block; null when it is not this shop's order (or not in the log). */
-export async function extensionOrderState(db: PrismaClient, shop: string, orderId: string, freshbooksWebUrl: string): Promise<ExtensionOrderState | null> {
+export async function extensionOrderState(
+  db: PrismaClient,
+  shop: string,
+  orderId: string,
+  freshbooksWebUrl: string,
+): Promise<ExtensionOrderState | null> {
   const id = shopifyOrderId(orderId);
   if (!id) return null;
-  const [row, settings] = await Promise.all([db.orderSync.findUnique({ where: { shop_orderId: { shop, orderId: id } } }), getSettings(db, shop)]);
+  const [row, settings] = await Promise.all([
+    db.orderSync.findUnique({ where: { shop_orderId: { shop, orderId: id } } }),
+    getSettings(db, shop),
+  ]);
   return row ? stateOf(row, { freshbooksWebUrl, recordPayments: settings.recordPayments }) : null;
 }
 
@@ -102,10 +116,18 @@ export const MAX_SELECTED_ORDERS = 250;
  * an order is never queued by a second implementation. Synced, syncing and queued orders stay as
  * they are ("unchanged"); an order that is not this shop's is "not_found", like an unknown one.
  */
-export async function syncOrdersAgain(db: PrismaClient, shop: string, orderIds: string[], freshbooksWebUrl: string): Promise<SyncAgainResult[]> {
+export async function syncOrdersAgain(
+  db: PrismaClient,
+  shop: string,
+  orderIds: string[],
+  freshbooksWebUrl: string,
+): Promise<SyncAgainResult[]> {
   const ids = orderIds.map((value) => ({ given: value, id: shopifyOrderId(value) }));
   const known = ids.flatMap((entry) => (entry.id ? [entry.id] : []));
-  const rows = known.length === 0 ? [] : await db.orderSync.findMany({ where: { shop, orderId: { in: known } }, select: { id: true, orderId: true, status: true } });
+  const rows =
+    known.length === 0
+      ? []
+      : await db.orderSync.findMany({ where: { shop, orderId: { in: known } }, select: { id: true, orderId: true, status: true } });
   const byOrder = new Map(rows.map((row) => [row.orderId, row]));
   const skipped = rows.filter((row) => row.status === "skipped").map((row) => row.id);
   const others = rows.filter((row) => row.status !== "skipped").map((row) => row.id);

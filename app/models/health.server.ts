@@ -31,7 +31,8 @@ export function healthAccess(request: Request, remoteAddress: string | undefined
     if (!env.HEALTHZ_TOKEN || !token) return "refused";
     return timingSafeEqual(digest(token), digest(env.HEALTHZ_TOKEN)) ? "details" : "refused";
   }
-  const local = remoteAddress !== undefined && LOOPBACK.has(remoteAddress) && FORWARDING_HEADERS.every((name) => !request.headers.has(name));
+  const local =
+    remoteAddress !== undefined && LOOPBACK.has(remoteAddress) && FORWARDING_HEADERS.every((name) => !request.headers.has(name));
   return local ? "details" : "public";
 }
 
@@ -66,7 +67,11 @@ async function readDetails(db: PrismaClient, now: Date): Promise<HealthDetails> 
   ]);
   const heartbeatAge = beat ? Math.round((now.getTime() - beat.beatAt.getTime()) / 1000) : null;
   return {
-    worker: { lastHeartbeatAt: beat?.beatAt ?? null, secondsSinceHeartbeat: heartbeatAge, alive: heartbeatAge !== null && heartbeatAge < 180 },
+    worker: {
+      lastHeartbeatAt: beat?.beatAt ?? null,
+      secondsSinceHeartbeat: heartbeatAge,
+      alive: heartbeatAge !== null && heartbeatAge < 180,
+    },
     queue: {
       ready: Number(queue?.depth ?? 0),
       oldestReadySeconds: queue?.oldest ? Math.max(0, Math.round((now.getTime() - queue.oldest.getTime()) / 1000)) : 0,

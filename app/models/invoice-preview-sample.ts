@@ -23,9 +23,26 @@ export const SAMPLE_ORDER: ShopifyOrder = {
   total_price: "49.10",
   total_price_set: { shop_money: { amount: "49.10", currency_code: "USD" } },
   tax_lines: [{ title: "NY State Tax", rate: 0.08875, price: "3.60" }],
-  discount_applications: [{ type: "discount_code", code: "SAVE10", value: "10.0", value_type: "percentage", allocation_method: "across", target_type: "line_item" }],
+  discount_applications: [
+    {
+      type: "discount_code",
+      code: "SAVE10",
+      value: "10.0",
+      value_type: "percentage",
+      allocation_method: "across",
+      target_type: "line_item",
+    },
+  ],
   customer: { id: "7123456789012", email: "jane.doe@example.com", first_name: "Jane", last_name: "Doe" },
-  billing_address: { first_name: "Jane", last_name: "Doe", address1: "1 Main St", city: "New York", province_code: "NY", zip: "10001", country: "United States" },
+  billing_address: {
+    first_name: "Jane",
+    last_name: "Doe",
+    address1: "1 Main St",
+    city: "New York",
+    province_code: "NY",
+    zip: "10001",
+    country: "United States",
+  },
   line_items: [
     {
       title: "Product A",

@@ -13,7 +13,10 @@ import { SAMPLE_ORDER } from "./invoice-preview-sample";
 import type { Settings, SettingsFormErrors } from "./settings.server";
 
 /** The settings the invoice depends on, as typed in the form. */
-export type PreviewSettings = Pick<Settings, "invoicePrefix" | "dueOffsetDays" | "clientStrategy" | "fallbackClientName" | "recordPayments" | "emailInvoices">;
+export type PreviewSettings = Pick<
+  Settings,
+  "invoicePrefix" | "dueOffsetDays" | "clientStrategy" | "fallbackClientName" | "recordPayments" | "emailInvoices"
+>;
 
 export interface InvoicePreview {
   /** Which order it is: the store's most recent one, or the built-in sample. */
@@ -60,7 +63,12 @@ export async function previewInvoice(db: PrismaClient, shop: string, settings: P
   const found = await latestOrder(db, shop);
   const order = found ?? SAMPLE_ORDER;
   // A test order or one a filter skips would still get this invoice once sent by hand.
-  const mapping = mapOrder(order, { invoicePrefix: settings.invoicePrefix, dueOffsetDays: settings.dueOffsetDays, shopDomain: shop, sendDespiteFilter: true });
+  const mapping = mapOrder(order, {
+    invoicePrefix: settings.invoicePrefix,
+    dueOffsetDays: settings.dueOffsetDays,
+    shopDomain: shop,
+    sendDespiteFilter: true,
+  });
   if (!mapping.ok) return { ok: false, orderName: order.name, reason: mapping.reason };
   const mapped = mapping.order;
   const shared = settings.clientStrategy === "shared" || mapped.customer === null;
@@ -74,10 +82,18 @@ export async function previewInvoice(db: PrismaClient, shop: string, settings: P
             ? "Every order goes to your one shared client."
             : "This order has neither a customer nor an email, so it goes to your shared client.",
       }
-    : { shared, name: clientName(mapped.customer!.client), email: mapped.customer!.email, why: "The customer's own client (created with the first order, then reused)." };
+    : {
+        shared,
+        name: clientName(mapped.customer!.client),
+        email: mapped.customer!.email,
+        why: "The customer's own client (created with the first order, then reused).",
+      };
   const reader = new MoneyReader(mapped.currency);
   const gap = reader.minor(mapped.expectedFreshBooksTotal.amount) - reader.minor(mapped.shopifyTotal.amount);
-  const payment = settings.recordPayments && mapped.payment ? { amount: mapped.payment.amount.amount, code: mapped.payment.amount.code, date: mapped.payment.date, type: mapped.payment.type } : null;
+  const payment =
+    settings.recordPayments && mapped.payment
+      ? { amount: mapped.payment.amount.amount, code: mapped.payment.amount.code, date: mapped.payment.date, type: mapped.payment.type }
+      : null;
   return {
     ok: true,
     preview: {

@@ -70,7 +70,8 @@ export function invoiceView(invoice: Pick<InvoiceInput, "lines" | "discount_valu
       currency: invoice.currency_code,
       lines,
       subtotal: reader.format(subtotal),
-      discount: discountMinor > 0n && invoice.discount_value ? { percent: invoice.discount_value, amount: reader.format(discountMinor) } : null,
+      discount:
+        discountMinor > 0n && invoice.discount_value ? { percent: invoice.discount_value, amount: reader.format(discountMinor) } : null,
       taxes: [...byTax.values()].map((tax) => ({ name: tax.name, percent: tax.percent, amount: reader.format(tax.minor) })),
       total: reader.format(subtotal - discountMinor + taxMinor),
     };

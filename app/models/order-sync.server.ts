@@ -9,21 +9,22 @@ import { withOrderId, shopifyId } from "../shopify/json";
  * What intake needs from an orders/create payload; the sync job validates the full shape. The id
  * is exact (the raw body's digits, or admin_graphql_api_id's when there is no id, like the sync's schema).
  */
-export const orderIntakeSchema = z.preprocess(withOrderId, z.looseObject({
-  id: shopifyId,
-  name: z.string(),
-  order_number: z.number().int().optional(),
-  processed_at: z.string().nullish(),
-  created_at: z.string().nullish(),
-  total_price: z.string(),
-  currency: z.string(),
-  total_price_set: z.looseObject({ shop_money: z.looseObject({ amount: z.string(), currency_code: z.string() }) }).optional(),
-  email: z.string().nullish(),
-  contact_email: z.string().nullish(),
-  customer: z
-    .looseObject({ first_name: z.string().nullish(), last_name: z.string().nullish(), email: z.string().nullish() })
-    .nullish(),
-}));
+export const orderIntakeSchema = z.preprocess(
+  withOrderId,
+  z.looseObject({
+    id: shopifyId,
+    name: z.string(),
+    order_number: z.number().int().optional(),
+    processed_at: z.string().nullish(),
+    created_at: z.string().nullish(),
+    total_price: z.string(),
+    currency: z.string(),
+    total_price_set: z.looseObject({ shop_money: z.looseObject({ amount: z.string(), currency_code: z.string() }) }).optional(),
+    email: z.string().nullish(),
+    contact_email: z.string().nullish(),
+    customer: z.looseObject({ first_name: z.string().nullish(), last_name: z.string().nullish(), email: z.string().nullish() }).nullish(),
+  }),
+);
 
 export type OrderIntake = z.infer<typeof orderIntakeSchema>;
 
@@ -103,7 +104,13 @@ export async function recordOrderDelivery(
   const [result] =
     "$queryRaw" in db
       ? await db.$queryRaw<{ delivered: number; created: number }[]>(statement)
-      : (await db.query<{ delivered: number; created: number }>({ name: "record-order-delivery", text: statement.text, values: statement.values as unknown[] })).rows;
+      : (
+          await db.query<{ delivered: number; created: number }>({
+            name: "record-order-delivery",
+            text: statement.text,
+            values: statement.values as unknown[],
+          })
+        ).rows;
   if (!result || Number(result.delivered) === 0) return "duplicate-delivery";
   return Number(result.created) === 0 ? "duplicate-order" : "queued";
 }
@@ -152,7 +159,8 @@ export type RequeueWhere = { status?: SyncStatus | { in: readonly SyncStatus[] }
  * is given). Synced, skipped and syncing orders are never touched, whatever the caller asks.
  */
 export async function requeueOrders(db: PrismaClient, shop: string, where: RequeueWhere = {}): Promise<number> {
-  const wanted: readonly SyncStatus[] = where.status === undefined ? SYNC_STATUSES : typeof where.status === "string" ? [where.status] : where.status.in;
+  const wanted: readonly SyncStatus[] =
+    where.status === undefined ? SYNC_STATUSES : typeof where.status === "string" ? [where.status] : where.status.in;
   const statuses = wanted.filter((status) => !(NEVER_REQUEUED as readonly string[]).includes(status));
   if (statuses.length === 0) return 0;
   const order = where.orderId === undefined ? Prisma.empty : Prisma.sql`and order_id = ${where.orderId}`;
@@ -168,7 +176,13 @@ export type RequeueResult = { found: number; requeued: number; orderIds: string[
  * `found` counts the ids that are this shop's orders at all, so the caller can answer 404.
  */
 export async function retryOrders(db: PrismaClient, shop: string, ids: bigint[]): Promise<RequeueResult> {
-  return requeueOwned(db, shop, ids, (chosen) => Prisma.sql`${chosen} and (status in (${Prisma.join([...RETRY_STATES])}) or (status = 'queued' and next_attempt_at > now()))`);
+  return requeueOwned(
+    db,
+    shop,
+    ids,
+    (chosen) =>
+      Prisma.sql`${chosen} and (status in (${Prisma.join([...RETRY_STATES])}) or (status = 'queued' and next_attempt_at > now()))`,
+  );
 }
 
 /**
@@ -206,7 +220,12 @@ export async function sendSkippedOrders(db: PrismaClient, shop: string, ids: big
  * The sync log banner's Retry for one group of failed orders: every failed order of the shop
  * with this cause (null: those without a known cause), whatever page it is on.
  */
-export async function retryFailedWithCause(db: PrismaClient, shop: string, cause: string | null, known: readonly string[]): Promise<number> {
+export async function retryFailedWithCause(
+  db: PrismaClient,
+  shop: string,
+  cause: string | null,
+  known: readonly string[],
+): Promise<number> {
   const selection =
     cause === null
       ? Prisma.sql`status = 'failed' and (status_cause is null or status_cause <> all(${[...known]}::text[]))`

@@ -59,7 +59,9 @@ export const settingsFormSchema = z
 
 export type SettingsFormErrors = Partial<Record<string, string>>;
 
-export function parseSettingsForm(form: Record<string, unknown>): { ok: true; value: z.output<typeof settingsFormSchema> } | { ok: false; errors: SettingsFormErrors } {
+export function parseSettingsForm(
+  form: Record<string, unknown>,
+): { ok: true; value: z.output<typeof settingsFormSchema> } | { ok: false; errors: SettingsFormErrors } {
   const result = settingsFormSchema.safeParse(form);
   if (result.success) return { ok: true, value: result.data };
   const errors: SettingsFormErrors = {};

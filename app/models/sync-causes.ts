@@ -10,12 +10,37 @@ import type { Tone } from "./state-words";
  */
 export const CAUSES = {
   // Waiting: nothing to do.
-  rate_limited: { what: "FreshBooks asked us to slow down.", fix: "Nothing to do: the order syncs automatically in a moment.", action: "none", tone: "info" },
-  freshbooks_busy: { what: "FreshBooks was busy with another change to the same record.", fix: "Nothing to do: the order syncs automatically in a moment.", action: "none", tone: "info" },
-  freshbooks_unavailable: { what: "FreshBooks did not answer.", fix: "Nothing to do: we try again automatically.", action: "none", tone: "info" },
-  paused: { what: "Syncing is paused: the app is not installed in this shop.", fix: "The order syncs once the app is installed again.", action: "none", tone: "warning" },
+  rate_limited: {
+    what: "FreshBooks asked us to slow down.",
+    fix: "Nothing to do: the order syncs automatically in a moment.",
+    action: "none",
+    tone: "info",
+  },
+  freshbooks_busy: {
+    what: "FreshBooks was busy with another change to the same record.",
+    fix: "Nothing to do: the order syncs automatically in a moment.",
+    action: "none",
+    tone: "info",
+  },
+  freshbooks_unavailable: {
+    what: "FreshBooks did not answer.",
+    fix: "Nothing to do: we try again automatically.",
+    action: "none",
+    tone: "info",
+  },
+  paused: {
+    what: "Syncing is paused: the app is not installed in this shop.",
+    fix: "The order syncs once the app is installed again.",
+    action: "none",
+    tone: "warning",
+  },
   // The merchant reconnects; the orders then sync by themselves.
-  reconnect: { what: "FreshBooks no longer accepts this app's access.", fix: "Reconnect FreshBooks; the orders that waited then sync by themselves.", action: "reconnect", tone: "critical" },
+  reconnect: {
+    what: "FreshBooks no longer accepts this app's access.",
+    fix: "Reconnect FreshBooks; the orders that waited then sync by themselves.",
+    action: "reconnect",
+    tone: "critical",
+  },
   missing_permission: {
     what: "FreshBooks did not give this app a permission it needs.",
     fix: "Reconnect FreshBooks and allow everything it asks for; the orders that waited then sync by themselves.",
@@ -65,23 +90,65 @@ export const CAUSES = {
     action: "retry",
     tone: "critical",
   },
-  order_unreadable: { what: "Shopify's order could not be read.", fix: "Retry; if it fails again, contact us with the order number.", action: "retry", tone: "critical" },
+  order_unreadable: {
+    what: "Shopify's order could not be read.",
+    fix: "Retry; if it fails again, contact us with the order number.",
+    action: "retry",
+    tone: "critical",
+  },
   // The recorded reason is already ours and says exactly what in the order cannot be invoiced.
-  order_unsupported: { what: "This order cannot be made into a FreshBooks invoice as it is.", fix: "Create this invoice in FreshBooks by hand.", action: "none", tone: "critical", ownWords: true },
-  internal: { what: "Something went wrong on our side.", fix: "Retry; if it fails again, contact us with the order number.", action: "retry", tone: "critical" },
-  unknown: { what: "FreshBooks refused the request.", fix: "Details has FreshBooks' answer; Retry once it is fixed.", action: "retry", tone: "critical" },
+  order_unsupported: {
+    what: "This order cannot be made into a FreshBooks invoice as it is.",
+    fix: "Create this invoice in FreshBooks by hand.",
+    action: "none",
+    tone: "critical",
+    ownWords: true,
+  },
+  internal: {
+    what: "Something went wrong on our side.",
+    fix: "Retry; if it fails again, contact us with the order number.",
+    action: "retry",
+    tone: "critical",
+  },
+  unknown: {
+    what: "FreshBooks refused the request.",
+    fix: "Details has FreshBooks' answer; Retry once it is fixed.",
+    action: "retry",
+    tone: "critical",
+  },
   // Synced, with something to know.
-  test_order: { what: "This is a test order; test orders are not sent to FreshBooks.", fix: "Nothing to do.", action: "none", tone: "neutral" },
+  test_order: {
+    what: "This is a test order; test orders are not sent to FreshBooks.",
+    fix: "Nothing to do.",
+    action: "none",
+    tone: "neutral",
+  },
   // The reason names the filter rule and what in the order matched it.
-  filtered: { what: "One of your order filters skipped this order.", fix: "Change the filters in Settings, or send this order to FreshBooks anyway.", action: "settings", tone: "neutral", ownWords: true },
+  filtered: {
+    what: "One of your order filters skipped this order.",
+    fix: "Change the filters in Settings, or send this order to FreshBooks anyway.",
+    action: "settings",
+    tone: "neutral",
+    ownWords: true,
+  },
   total_difference: {
     what: "FreshBooks' total differs from Shopify's.",
     fix: "Compare the two invoices below; after correcting the order in Shopify or the taxes in FreshBooks, Retry checks it again.",
     action: "retry",
     tone: "warning",
   },
-  payment_adjusted: { what: "The payment recorded in FreshBooks differs from what Shopify captured.", fix: "Details says why; check the invoice's payments in FreshBooks.", action: "none", tone: "warning" },
-  email_failed: { what: "The invoice is in FreshBooks, but its email to the customer was not sent.", fix: "Send the invoice email again.", action: "send-email", tone: "warning" },
+  payment_adjusted: {
+    what: "The payment recorded in FreshBooks differs from what Shopify captured.",
+    fix: "Details says why; check the invoice's payments in FreshBooks.",
+    action: "none",
+    tone: "warning",
+  },
+  email_failed: {
+    what: "The invoice is in FreshBooks, but its email to the customer was not sent.",
+    fix: "Send the invoice email again.",
+    action: "send-email",
+    tone: "warning",
+  },
 } as const satisfies Record<string, { what: string; fix: string; action: CauseAction; tone: Tone; ownWords?: true }>;
 
 export type Cause = keyof typeof CAUSES;
@@ -109,7 +176,12 @@ export interface Explanation {
  * The words the merchant reads for an order's reason. An order recorded before causes were
  * (no cause) shows its recorded reason under Details, after a plain sentence.
  */
-export function explain(row: { status?: string; statusCause: string | null; statusDetail: string | null; statusReason: string | null }): Explanation | null {
+export function explain(row: {
+  status?: string;
+  statusCause: string | null;
+  statusDetail: string | null;
+  statusReason: string | null;
+}): Explanation | null {
   if (!isCause(row.statusCause) && row.status === "needs_reconnect") return { ...CAUSES.reconnect, details: row.statusReason };
   if (isCause(row.statusCause)) {
     const words: (typeof CAUSES)[Cause] = CAUSES[row.statusCause];

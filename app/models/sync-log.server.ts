@@ -223,7 +223,15 @@ export interface Summary {
 const DAY_MS = 86_400_000;
 
 /** The rollup's columns, one per sync state (migration 20261202151500_order_sync_day). */
-const DAY_COLUMNS = ["queued", "syncing", "synced", "synced_with_difference", "failed", "needs_reconnect", "skipped"] as const satisfies readonly SyncStatus[];
+const DAY_COLUMNS = [
+  "queued",
+  "syncing",
+  "synced",
+  "synced_with_difference",
+  "failed",
+  "needs_reconnect",
+  "skipped",
+] as const satisfies readonly SyncStatus[];
 
 type Piece = { kind: "days"; from: Date; to: Date } | { kind: "orders"; from: Date; to: Date; sign: 1 | -1 };
 
@@ -281,7 +289,9 @@ export async function summarize(db: PrismaClient, shop: string, from: Date, to: 
   if (pieces.length > 0) {
     const columns = (sign: 1 | -1) =>
       Prisma.join(
-        DAY_COLUMNS.map((status) => Prisma.sql`(${sign}::int8 * count(*) filter (where status = ${status}))::int8 as ${Prisma.raw(status)}`),
+        DAY_COLUMNS.map(
+          (status) => Prisma.sql`(${sign}::int8 * count(*) filter (where status = ${status}))::int8 as ${Prisma.raw(status)}`,
+        ),
         ", ",
       );
     const parts = pieces.map((piece) =>
@@ -401,6 +411,8 @@ export async function failureGroups(db: PrismaClient, shop: string): Promise<Fai
 
 /** How many orders the list holds with these filters (for "51–75 of 1,204" when a search narrows it). */
 export async function countOrders(db: PrismaClient, shop: string, query: ListQuery = {}): Promise<number> {
-  const [row] = await db.$queryRaw<{ n: bigint }[]>`select count(*) as n from order_sync where ${Prisma.join(conditions(shop, query), " and ")}`;
+  const [row] = await db.$queryRaw<
+    { n: bigint }[]
+  >`select count(*) as n from order_sync where ${Prisma.join(conditions(shop, query), " and ")}`;
   return Number(row?.n ?? 0);
 }

@@ -29,7 +29,12 @@ export function normalisedEmail(email: string | null | undefined): string | null
  * `j.doe@…` (Prisma's case-insensitive equals is ILIKE, where `_` and `%` are wildcards).
  * Index-backed: order_sync (shop, lower(btrim(customer_email))).
  */
-async function customerOrders(db: PrismaClient, shop: string, orderIds: string[], email: string | null | undefined): Promise<Prisma.OrderSyncWhereInput> {
+async function customerOrders(
+  db: PrismaClient,
+  shop: string,
+  orderIds: string[],
+  email: string | null | undefined,
+): Promise<Prisma.OrderSyncWhereInput> {
   const normalised = normalisedEmail(email);
   const byEmail = normalised
     ? await db.$queryRaw<{ id: bigint }[]>`
@@ -79,7 +84,18 @@ export async function recordDataRequest(db: PrismaClient, shop: string, payload:
   const request = dataRequestSchema.parse(payload);
   const orders = await db.orderSync.findMany({
     where: await customerOrders(db, shop, request.orders_requested.map(String), request.customer.email),
-    select: { orderId: true, orderName: true, customerName: true, customerEmail: true, totalPrice: true, currency: true, status: true, invoiceNumber: true, createdAt: true, payload: true },
+    select: {
+      orderId: true,
+      orderName: true,
+      customerName: true,
+      customerEmail: true,
+      totalPrice: true,
+      currency: true,
+      status: true,
+      invoiceNumber: true,
+      createdAt: true,
+      payload: true,
+    },
   });
   await db.complianceRequest.create({
     data: {
@@ -145,7 +161,13 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: un
     await db.orderSync.update({
       where: { id: order.id },
       // redactedAt: an attempt running on this order now writes nothing more (app/models/order-claim.server.ts).
-      data: { customerName: null, customerEmail: null, payload: redactOrderPayload(order.payload), mappedInvoice: Prisma.DbNull, redactedAt: new Date() },
+      data: {
+        customerName: null,
+        customerEmail: null,
+        payload: redactOrderPayload(order.payload),
+        mappedInvoice: Prisma.DbNull,
+        redactedAt: new Date(),
+      },
     });
   }
   const orderIds = orders.map((order) => order.orderId);
@@ -157,16 +179,25 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: un
   }
   if (orderIds.length > 0) {
     // Only this customer's deliveries are read (by their order, indexed), never the shop's whole history.
-    const deliveries = await db.webhookDelivery.findMany({ where: { shop, orderId: { in: orderIds } }, select: { id: true, payload: true } });
+    const deliveries = await db.webhookDelivery.findMany({
+      where: { shop, orderId: { in: orderIds } },
+      select: { id: true, payload: true },
+    });
     for (const delivery of deliveries) {
       await db.webhookDelivery.update({ where: { id: delivery.id }, data: { payload: redactOrderPayload(delivery.payload) } });
     }
   }
   const customerId = request.customer.id != null ? String(request.customer.id) : null;
   const normalised = normalisedEmail(email);
-  await redactOrderlessDeliveries(db, shop, { email: normalised, id: customerId, orderIds: [...new Set([...orderIds, ...request.orders_to_redact.map(String)])] });
+  await redactOrderlessDeliveries(db, shop, {
+    email: normalised,
+    id: customerId,
+    orderIds: [...new Set([...orderIds, ...request.orders_to_redact.map(String)])],
+  });
   await deleteRejectedDeliveries(db, shop, normalised, [...new Set([...orderIds, ...request.orders_to_redact.map(String)])]);
-  const keys = [customerId ? `customer:${customerId}` : null, normalised ? `email:${normalised}` : null].filter((key): key is string => key !== null);
+  const keys = [customerId ? `customer:${customerId}` : null, normalised ? `email:${normalised}` : null].filter(
+    (key): key is string => key !== null,
+  );
   if (keys.length > 0) await db.clientMapping.deleteMany({ where: { shop, customerKey: { in: keys } } });
   // The directory of the business's FreshBooks clients holds the address too (docs/decisions/0015).
   if (normalised) {
@@ -180,7 +211,12 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: un
       (${customerId}::text is not null and payload->'customer'->>'id' = ${customerId}::text)
       or (${normalised}::text is not null and lower(btrim(payload->'customer'->>'email')) = ${normalised}::text))`;
   await db.complianceRequest.create({
-    data: { shop, topic: "customers/redact", payload: { customer_id: request.customer.id ?? null, orders: request.orders_to_redact.map(String) }, completedAt: new Date() },
+    data: {
+      shop,
+      topic: "customers/redact",
+      payload: { customer_id: request.customer.id ?? null, orders: request.orders_to_redact.map(String) },
+      completedAt: new Date(),
+    },
   });
 }
 

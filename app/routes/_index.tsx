@@ -16,13 +16,12 @@ export default function Landing() {
     <main style={{ fontFamily: "system-ui, sans-serif", maxWidth: 560, margin: "4rem auto", lineHeight: 1.5 }}>
       <h1>FreshBooks Sync for Shopify</h1>
       <p>
-        Every new Shopify order becomes a FreshBooks invoice for the right client: instantly, once,
-        and to the cent. Install the app from your Shopify admin, or enter your shop domain to log in.
+        Every new Shopify order becomes a FreshBooks invoice for the right client: instantly, once, and to the cent. Install the app from
+        your Shopify admin, or enter your shop domain to log in.
       </p>
       <Form method="post" action="/auth/login">
         <label>
-          Shop domain{" "}
-          <input type="text" name="shop" placeholder="my-shop.myshopify.com" />
+          Shop domain <input type="text" name="shop" placeholder="my-shop.myshopify.com" />
         </label>{" "}
         <button type="submit">Log in</button>
       </Form>

@@ -20,12 +20,16 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session, cors } = await authenticate.admin(request);
-  if (request.method !== "POST") return cors(Response.json({ error: "method_not_allowed" }, { status: 405, headers: { Allow: "GET, POST" } }));
+  if (request.method !== "POST")
+    return cors(Response.json({ error: "method_not_allowed" }, { status: 405, headers: { Allow: "GET, POST" } }));
   const [result] = await syncOrdersAgain(prisma, session.shop, [decodeURIComponent(params.orderId ?? "")], env.FRESHBOOKS_WEB_URL);
   if (!result || result.outcome === "not_found") return cors(notFound());
   return cors(Response.json({ outcome: result.outcome, order: result.state }, { headers: { "Cache-Control": "no-store" } }));
 };
 
 function notFound(): Response {
-  return Response.json({ error: "not_found", message: "This order is not in the FreshBooks sync log." }, { status: 404, headers: { "Cache-Control": "no-store" } });
+  return Response.json(
+    { error: "not_found", message: "This order is not in the FreshBooks sync log." },
+    { status: 404, headers: { "Cache-Control": "no-store" } },
+  );
 }

@@ -48,7 +48,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     rejectedOrders(prisma, shop),
   ]);
   // The books' side of each listed order and the events that need attention (docs/decisions/0016).
-  const [accounting, eventsFailed] = await Promise.all([accountingStatesById(prisma, shop, page.rows.map((row) => row.id)), eventsNeedingAttention(prisma, shop)]);
+  const [accounting, eventsFailed] = await Promise.all([
+    accountingStatesById(
+      prisma,
+      shop,
+      page.rows.map((row) => row.id),
+    ),
+    eventsNeedingAttention(prisma, shop),
+  ]);
   // How many the list holds: the tab's count, unless a search narrows it (then counted).
   const total = query.q.trim() ? await countOrders(prisma, shop, filters) : summary.counts[query.status];
   const paused = settings.uninstalledAt !== null;
@@ -91,7 +98,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
   if (parsed.data.intent === "retry-cause") {
     const requeued = await retryFailedWithCause(prisma, session.shop, parsed.data.cause || null, Object.keys(CAUSES));
-    return requeued > 0 ? { message: `${requeued} ${requeued === 1 ? "order" : "orders"} queued for retry` } : { error: "Nothing to retry: those orders are no longer failed." };
+    return requeued > 0
+      ? { message: `${requeued} ${requeued === 1 ? "order" : "orders"} queued for retry` }
+      : { error: "Nothing to retry: those orders are no longer failed." };
   }
   const ids = parsed.data.ids.split(",").map((id) => BigInt(id));
   const { found, requeued } = await retryOrders(prisma, session.shop, ids);
@@ -109,7 +118,9 @@ export default function SyncLog() {
   const { connect } = useFreshBooksConnect();
   const locale = useLocale();
   useToasts(retry.data);
-  const periodLabel = data.range ? `${formatDay(data.range.first, locale)} – ${formatDay(data.range.last, locale)}` : PERIODS[data.query.period];
+  const periodLabel = data.range
+    ? `${formatDay(data.range.first, locale)} – ${formatDay(data.range.last, locale)}`
+    : PERIODS[data.query.period];
 
   // Rows move from queued to synced without a reload: poll while something will change soon.
   usePollWhile(data.poll, data.page.rows.map((row) => `${row.id}:${row.status}`).join(","));
@@ -135,7 +146,13 @@ export default function SyncLog() {
         <Layout.Section>
           <BlockStack gap="400">
             <SyncLogBanners
-              state={{ connection: data.connection, backlog: data.backlog, paused: data.paused, failures: data.failures, rejected: data.rejected }}
+              state={{
+                connection: data.connection,
+                backlog: data.backlog,
+                paused: data.paused,
+                failures: data.failures,
+                rejected: data.rejected,
+              }}
               actions={{
                 onConnect: connect,
                 onResume: () => retry.submit({ intent: "resume" }, { method: "POST" }),
@@ -143,15 +160,23 @@ export default function SyncLog() {
                 busy: retry.state !== "idle",
               }}
             />
-            <WebhookSilenceBanner silence={data.webhookSilence ? { missing: data.webhookSilence.missing, since: String(data.webhookSilence.since) } : null} />
+            <WebhookSilenceBanner
+              silence={data.webhookSilence ? { missing: data.webhookSilence.missing, since: String(data.webhookSilence.since) } : null}
+            />
             {!data.hasOrders ? (
               <GettingStarted connection={data.connection} onConnect={connect} />
             ) : (
               <>
                 <SyncOverview summary={data.summary} connection={data.connection} periodLabel={periodLabel} />
                 {data.eventsFailed > 0 ? (
-                  <Banner tone="warning" title={`${data.eventsFailed} order ${data.eventsFailed === 1 ? "event needs" : "events need"} attention`}>
-                    <p>A payment, refund, cancellation or edit could not be recorded in FreshBooks. Open the order to see why and retry it from its timeline.</p>
+                  <Banner
+                    tone="warning"
+                    title={`${data.eventsFailed} order ${data.eventsFailed === 1 ? "event needs" : "events need"} attention`}
+                  >
+                    <p>
+                      A payment, refund, cancellation or edit could not be recorded in FreshBooks. Open the order to see why and retry it
+                      from its timeline.
+                    </p>
                   </Banner>
                 ) : null}
                 <Card padding="0">

@@ -36,10 +36,16 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const [order, settings] = await Promise.all([orderDetail(prisma, session.shop, params.id ?? ""), getSettings(prisma, session.shop)]);
   // Another shop's order (or none): not found, without saying which.
   if (!order) throw new Response("Order not found", { status: 404 });
-  const dueSoon = order.status === "queued" && (order.nextAttemptAt === null || new Date(order.nextAttemptAt).getTime() <= Date.now() + 60_000);
+  const dueSoon =
+    order.status === "queued" && (order.nextAttemptAt === null || new Date(order.nextAttemptAt).getTime() <= Date.now() + 60_000);
   const lifecycle = await orderLifecycle(prisma, session.shop, { ...order, recordedPayment: order.recordedPayment ?? null });
   const eventsMoving = lifecycle.events.some((event) => event.status === "queued" || event.status === "processing");
-  return { order, lifecycle, freshbooksWebUrl: env.FRESHBOOKS_WEB_URL, poll: (order.status === "syncing" || dueSoon || eventsMoving) && settings.uninstalledAt === null };
+  return {
+    order,
+    lifecycle,
+    freshbooksWebUrl: env.FRESHBOOKS_WEB_URL,
+    poll: (order.status === "syncing" || dueSoon || eventsMoving) && settings.uninstalledAt === null,
+  };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -80,7 +86,11 @@ export default function OrderDetail() {
       : explanation?.action === "settings"
         ? { content: "Open Settings", url: "/app/settings" }
         : explanation?.action === "send-email"
-          ? { content: "Send the invoice email", onAction: () => retry.submit({ intent: "send-email" }, { method: "POST" }), loading: retrying }
+          ? {
+              content: "Send the invoice email",
+              onAction: () => retry.submit({ intent: "send-email" }, { method: "POST" }),
+              loading: retrying,
+            }
           : undefined;
   useToasts(retry.data);
   usePollWhile(poll, order.status);
@@ -115,7 +125,10 @@ export default function OrderDetail() {
                 </InlineStack>
                 <InlineGrid columns={3} gap="300">
                   <Total label="Shopify" value={formatMoney(order.totalPrice, order.currency, locale)} />
-                  <Total label="FreshBooks" value={order.freshbooksTotal ? formatMoney(order.freshbooksTotal, order.currency, locale) : "—"} />
+                  <Total
+                    label="FreshBooks"
+                    value={order.freshbooksTotal ? formatMoney(order.freshbooksTotal, order.currency, locale) : "—"}
+                  />
                   <Total
                     label="Difference"
                     critical={Boolean(order.difference)}
@@ -199,10 +212,17 @@ function Total({ label, value, critical = false }: { label: string; value: strin
 export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error) && error.status === 404) {
-    return <Problem title="Order not found" message="This order is not in your sync log. It may belong to another shop, or the link is wrong." />;
+    return (
+      <Problem title="Order not found" message="This order is not in your sync log. It may belong to another shop, or the link is wrong." />
+    );
   }
   if (isRouteErrorResponse(error) && error.status < 500) return boundary.error(error);
-  return <Problem title="This order could not be shown" message="Something went wrong on our side. Try again in a moment; your orders keep syncing meanwhile." />;
+  return (
+    <Problem
+      title="This order could not be shown"
+      message="Something went wrong on our side. Try again in a moment; your orders keep syncing meanwhile."
+    />
+  );
 }
 
 function Problem({ title, message }: { title: string; message: string }) {

@@ -29,8 +29,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     listDataRequests(prisma, session.shop),
   ]);
   const { invoicePrefix, dueOffsetDays, clientStrategy, fallbackClientName, recordPayments, emailInvoices } = settings;
-  const lifecycle = { syncLaterPayments: settings.syncLaterPayments, syncRefunds: settings.syncRefunds, syncCancellations: settings.syncCancellations, syncEdits: settings.syncEdits };
-  return { connection, settings: { invoicePrefix, dueOffsetDays, clientStrategy, fallbackClientName, recordPayments, emailInvoices }, lifecycle, dataRequests };
+  const lifecycle = {
+    syncLaterPayments: settings.syncLaterPayments,
+    syncRefunds: settings.syncRefunds,
+    syncCancellations: settings.syncCancellations,
+    syncEdits: settings.syncEdits,
+  };
+  return {
+    connection,
+    settings: { invoicePrefix, dueOffsetDays, clientStrategy, fallbackClientName, recordPayments, emailInvoices },
+    lifecycle,
+    dataRequests,
+  };
 };
 
 const actionSchema = z.discriminatedUnion("intent", [
@@ -77,7 +87,9 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
     }
     case "confirm-connection": {
       const connection = await confirmConnection(session.shop, parsed.data.businessId, deps);
-      return connection ? { toast: `Connected to ${connection.businessName}` } : { error: "There is no FreshBooks connection waiting for that business: reload the page." };
+      return connection
+        ? { toast: `Connected to ${connection.businessName}` }
+        : { error: "There is no FreshBooks connection waiting for that business: reload the page." };
     }
   }
 };
@@ -117,7 +129,11 @@ export default function Settings() {
               onChange={setTyped}
             />
             <InvoicePreviewCard form={typed} />
-            <LifecycleSettingsCard initial={lifecycle} saving={save.state !== "idle"} onSave={(form) => save.submit(form, { method: "POST" })} />
+            <LifecycleSettingsCard
+              initial={lifecycle}
+              saving={save.state !== "idle"}
+              onSave={(form) => save.submit(form, { method: "POST" })}
+            />
             <DataRequestsCard requests={dataRequests} />
           </BlockStack>
         </Layout.Section>

@@ -60,7 +60,9 @@ async function answer(request: Request): Promise<Response> {
     return messagePage(
       400,
       "FreshBooks was not connected",
-      denied === "access_denied" ? `You declined access in FreshBooks. ${AGAIN}` : `FreshBooks did not send an authorization code. ${AGAIN}`,
+      denied === "access_denied"
+        ? `You declined access in FreshBooks. ${AGAIN}`
+        : `FreshBooks did not send an authorization code. ${AGAIN}`,
       adminAppUrl(shop, "/app/settings"),
     );
   }

@@ -28,7 +28,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     const started = await startOAuthState(prisma, state, now);
     return new Response(null, {
       status: 302,
-      headers: { Location: authorizeUrl(state), "Set-Cookie": bindingCookie(started.nonce, started.expiresAt, now), "Cache-Control": "no-store" },
+      headers: {
+        Location: authorizeUrl(state),
+        "Set-Cookie": bindingCookie(started.nonce, started.expiresAt, now),
+        "Cache-Control": "no-store",
+      },
     });
   } catch (error) {
     if (!(error instanceof OAuthStateError)) throw error;

@@ -16,7 +16,10 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   const remoteAddress = typeof context?.remoteAddress === "string" ? context.remoteAddress : undefined;
   const access = healthAccess(request, remoteAddress);
   if (access === "refused") {
-    return Response.json({ status: "unauthorized", message: "The token does not match HEALTHZ_TOKEN." }, { status: 401, headers: NO_STORE });
+    return Response.json(
+      { status: "unauthorized", message: "The token does not match HEALTHZ_TOKEN." },
+      { status: 401, headers: NO_STORE },
+    );
   }
   try {
     if (access === "public") {

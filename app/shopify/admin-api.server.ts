@@ -7,13 +7,7 @@
  * (HTTP 200 or 429, both readings exist) waits the restore time and is asked again. Network
  * failures and 5xx are retried with backoff a few times; the rest is an AdminApiError in plain words.
  */
-import {
-  GraphqlQueryError,
-  HttpMaxRetriesError,
-  HttpRequestError,
-  HttpResponseError,
-  HttpRetriableError,
-} from "@shopify/shopify-api";
+import { GraphqlQueryError, HttpMaxRetriesError, HttpRequestError, HttpResponseError, HttpRetriableError } from "@shopify/shopify-api";
 import { SessionNotFoundError } from "@shopify/shopify-app-remix/server";
 import { setTimeout as sleepMs } from "node:timers/promises";
 import { unauthenticated } from "../shopify.server";
@@ -114,7 +108,12 @@ function throttledBody(error: unknown): QueryCost | undefined {
  * One Admin GraphQL operation for the shop, answered with its `data`. Waits out Shopify's
  * throttling instead of failing; retries transient failures; throws AdminApiError otherwise.
  */
-export async function adminGraphql<T>(shop: string, query: string, variables: Record<string, unknown> = {}, options: AdminCallOptions = {}): Promise<T> {
+export async function adminGraphql<T>(
+  shop: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: AdminCallOptions = {},
+): Promise<T> {
   const sleep = options.sleep ?? ((ms: number) => sleepMs(ms).then(() => undefined));
   const transientRetries = options.transientRetries ?? 4;
   let throttled = 0;
@@ -132,7 +131,11 @@ export async function adminGraphql<T>(shop: string, query: string, variables: Re
         ({ admin } = await unauthenticated.admin(shop));
       } catch (error) {
         if (error instanceof SessionNotFoundError) {
-          throw new AdminApiError(`The app has no access to ${shop}: it is not installed there (no offline session).`, "not_installed", false);
+          throw new AdminApiError(
+            `The app has no access to ${shop}: it is not installed there (no offline session).`,
+            "not_installed",
+            false,
+          );
         }
         throw error;
       }
@@ -148,9 +151,17 @@ export async function adminGraphql<T>(shop: string, query: string, variables: Re
         record(shop, query, cost);
         if (code === "THROTTLED") {
           const needed = cost?.requestedQueryCost ?? 0;
-          failure = { retry: "throttled", waitMs: Math.max(waitForCost(shop, needed), 1000 * (needed === 0 ? 1 : 0)), message: "Shopify throttled the request" };
+          failure = {
+            retry: "throttled",
+            waitMs: Math.max(waitForCost(shop, needed), 1000 * (needed === 0 ? 1 : 0)),
+            message: "Shopify throttled the request",
+          };
         } else if (code === "INTERNAL_SERVER_ERROR") {
-          failure = { retry: "transient", waitMs: TRANSIENT_BASE_MS * 2 ** transient, message: `Shopify answered an internal error: ${error.message}` };
+          failure = {
+            retry: "transient",
+            waitMs: TRANSIENT_BASE_MS * 2 ** transient,
+            message: `Shopify answered an internal error: ${error.message}`,
+          };
         } else if (code === "ACCESS_DENIED") {
           throw new AdminApiError(`Shopify refused the request: ${error.message}`, "access_denied", false);
         } else {
@@ -164,12 +175,20 @@ export async function adminGraphql<T>(shop: string, query: string, variables: Re
           const wait = Number.isFinite(retryAfter) ? retryAfter * 1000 : 1000;
           failure = { retry: "throttled", waitMs: wait, message: "Shopify answered 429 Too Many Requests" };
         } else {
-          failure = { retry: "transient", waitMs: TRANSIENT_BASE_MS * 2 ** transient, message: `Shopify could not be reached or failed (${error.message})` };
+          failure = {
+            retry: "transient",
+            waitMs: TRANSIENT_BASE_MS * 2 ** transient,
+            message: `Shopify could not be reached or failed (${error.message})`,
+          };
         }
       } else if (error instanceof HttpResponseError) {
         const code = error.response.code;
         if (code === 401 || code === 403) {
-          throw new AdminApiError(`Shopify refused the app's access to ${shop} (HTTP ${code}); the app may need to be opened again to renew it.`, "access_denied", false);
+          throw new AdminApiError(
+            `Shopify refused the app's access to ${shop} (HTTP ${code}); the app may need to be opened again to renew it.`,
+            "access_denied",
+            false,
+          );
         }
         throw new AdminApiError(`Shopify answered HTTP ${code} ${error.response.statusText}`, "unavailable", code >= 500 || code === 404);
       } else {
@@ -178,10 +197,12 @@ export async function adminGraphql<T>(shop: string, query: string, variables: Re
     }
     if (failure.retry === "throttled") {
       throttled += 1;
-      if (throttled > MAX_THROTTLED_RETRIES) throw new AdminApiError(`${failure.message} ${throttled} times in a row; trying again later.`, "unavailable", true);
+      if (throttled > MAX_THROTTLED_RETRIES)
+        throw new AdminApiError(`${failure.message} ${throttled} times in a row; trying again later.`, "unavailable", true);
     } else {
       transient += 1;
-      if (transient > transientRetries) throw new AdminApiError(`${failure.message}; gave up after ${transient} tries, trying again later.`, "unavailable", true);
+      if (transient > transientRetries)
+        throw new AdminApiError(`${failure.message}; gave up after ${transient} tries, trying again later.`, "unavailable", true);
     }
     await sleep(failure.waitMs);
   }

@@ -20,7 +20,11 @@ function targetOf(input: Parameters<typeof fetch>[0]): URL {
 }
 
 /** Where a request of the library goes: unchanged, unless a sandbox is configured and it is an Admin API path. */
-export function rewriteForSandbox(input: Parameters<typeof fetch>[0], init: RequestInit | undefined, sandbox: string | undefined): { url: string; init: RequestInit | undefined } | null {
+export function rewriteForSandbox(
+  input: Parameters<typeof fetch>[0],
+  init: RequestInit | undefined,
+  sandbox: string | undefined,
+): { url: string; init: RequestInit | undefined } | null {
   if (!sandbox) return null;
   const target = targetOf(input);
   if (!target.pathname.startsWith("/admin/")) return null;

@@ -62,11 +62,27 @@ export function inShopTime(utc: string | null | undefined, timeZone: string): st
   const date = new Date(utc);
   if (Number.isNaN(date.getTime())) return utc;
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    })
       .formatToParts(date)
       .map((part) => [part.type, part.value]),
   ) as Record<string, string>;
-  const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const local = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
   const offset = Math.round((local - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
   const sign = offset < 0 ? "-" : "+";
   const abs = Math.abs(offset);
@@ -263,7 +279,9 @@ export function webhookShapeFromGraphql(order: Json, timeZone: string): Json {
     total_outstanding: amount(order.totalOutstandingSet as MoneyBag) ?? null,
     total_tip_received: amount(order.totalTipReceivedSet as MoneyBag) ?? null,
     ...(order.originalTotalDutiesSet ? { original_total_duties_set: moneySet(order.originalTotalDutiesSet as MoneyBag) } : {}),
-    ...(order.originalTotalAdditionalFeesSet ? { original_total_additional_fees_set: moneySet(order.originalTotalAdditionalFeesSet as MoneyBag) } : {}),
+    ...(order.originalTotalAdditionalFeesSet
+      ? { original_total_additional_fees_set: moneySet(order.originalTotalAdditionalFeesSet as MoneyBag) }
+      : {}),
     customer: customer
       ? {
           id: digits(customer.id) ?? customer.legacyResourceId,

@@ -14,7 +14,8 @@ function exact(_key: string, value: unknown, context?: { source?: string }): unk
   if (typeof value !== "number" || !Number.isInteger(value) || Number.isSafeInteger(value)) return value;
   const source = context?.source;
   // Node ≥ 22 passes the literal's source text to the reviver (the engines field requires it).
-  if (source === undefined) throw new Error("JSON.parse does not give the source of numbers on this Node version; Node 22 or newer is required");
+  if (source === undefined)
+    throw new Error("JSON.parse does not give the source of numbers on this Node version; Node 22 or newer is required");
   return /^-?\d+$/.test(source) ? source : value;
 }
 

@@ -35,7 +35,12 @@ export async function readOrderAsWebhook(shop: string, orderId: string, options:
   const lineItems = [...order.lineItems.nodes];
   let page = order.lineItems.pageInfo;
   while (page.hasNextPage) {
-    const more = await adminGraphql<{ order: { lineItems: LineItemPage } | null }>(shop, ORDER_LINE_ITEMS_QUERY, { id, after: page.endCursor }, options);
+    const more = await adminGraphql<{ order: { lineItems: LineItemPage } | null }>(
+      shop,
+      ORDER_LINE_ITEMS_QUERY,
+      { id, after: page.endCursor },
+      options,
+    );
     if (!more.order) break;
     lineItems.push(...more.order.lineItems.nodes);
     page = more.order.lineItems.pageInfo;

@@ -53,7 +53,10 @@ export const lineItemSchema = z.looseObject({
   price_set: moneySetSchema.optional(),
   taxable: z.boolean().optional(),
   gift_card: z.boolean().optional(),
-  properties: z.array(z.looseObject({ name: z.string(), value: z.unknown() })).nullable().optional(),
+  properties: z
+    .array(z.looseObject({ name: z.string(), value: z.unknown() }))
+    .nullable()
+    .optional(),
   tax_lines: z.array(taxLineSchema).optional().default([]),
   discount_allocations: z.array(discountAllocationSchema).optional().default([]),
 });
@@ -95,35 +98,38 @@ export const customerSchema = z.looseObject({
 });
 
 /** The order; its `id` is its exact digits as a string (from `admin_graphql_api_id` when the body has no `id`). */
-export const shopifyOrderSchema = z.preprocess(withOrderId, z.looseObject({
-  id: shopifyId,
-  name: z.string(),
-  order_number: z.number().int(),
-  number: z.number().int().optional(),
-  test: z.boolean().optional().default(false),
-  source_name: nullableText,
-  email: nullableText,
-  contact_email: nullableText,
-  phone: nullableText,
-  created_at: z.string(),
-  processed_at: nullableText,
-  financial_status: nullableText,
-  payment_gateway_names: z.array(z.string()).nullable().optional(),
-  currency: z.string(),
-  presentment_currency: z.string().optional(),
-  taxes_included: z.boolean().optional().default(false),
-  total_price: decimalString,
-  total_price_set: moneySetSchema.optional(),
-  total_outstanding: decimalString.nullable().optional(),
-  total_tip_received: decimalString.nullable().optional(),
-  tax_lines: z.array(taxLineSchema).optional().default([]),
-  discount_applications: z.array(discountApplicationSchema).optional().default([]),
-  customer: customerSchema.nullable().optional(),
-  billing_address: addressSchema.nullable().optional(),
-  shipping_address: addressSchema.nullable().optional(),
-  line_items: z.array(lineItemSchema),
-  shipping_lines: z.array(shippingLineSchema).optional().default([]),
-}));
+export const shopifyOrderSchema = z.preprocess(
+  withOrderId,
+  z.looseObject({
+    id: shopifyId,
+    name: z.string(),
+    order_number: z.number().int(),
+    number: z.number().int().optional(),
+    test: z.boolean().optional().default(false),
+    source_name: nullableText,
+    email: nullableText,
+    contact_email: nullableText,
+    phone: nullableText,
+    created_at: z.string(),
+    processed_at: nullableText,
+    financial_status: nullableText,
+    payment_gateway_names: z.array(z.string()).nullable().optional(),
+    currency: z.string(),
+    presentment_currency: z.string().optional(),
+    taxes_included: z.boolean().optional().default(false),
+    total_price: decimalString,
+    total_price_set: moneySetSchema.optional(),
+    total_outstanding: decimalString.nullable().optional(),
+    total_tip_received: decimalString.nullable().optional(),
+    tax_lines: z.array(taxLineSchema).optional().default([]),
+    discount_applications: z.array(discountApplicationSchema).optional().default([]),
+    customer: customerSchema.nullable().optional(),
+    billing_address: addressSchema.nullable().optional(),
+    shipping_address: addressSchema.nullable().optional(),
+    line_items: z.array(lineItemSchema),
+    shipping_lines: z.array(shippingLineSchema).optional().default([]),
+  }),
+);
 
 export type ShopifyOrder = z.infer<typeof shopifyOrderSchema>;
 export type ShopifyLineItem = ShopifyOrder["line_items"][number];

@@ -39,7 +39,9 @@ async function record(db: PrismaClient, scope: Scope, clients: Client[]): Promis
   // known (never created twice), and each lookup searches FreshBooks to read the flag again.
   const flagged = (client: Client) => client.exceeds_client_limit === 1 || client.exceeds_client_limit === true;
   const rows = clients.flatMap((client) =>
-    client.email ? [{ ...scope, clientId: client.id, email: emailKey(client.email), visState: flagged(client) ? FLAGGED : (client.vis_state ?? 0) }] : [],
+    client.email
+      ? [{ ...scope, clientId: client.id, email: emailKey(client.email), visState: flagged(client) ? FLAGGED : (client.vis_state ?? 0) }]
+      : [],
   );
   if (rows.length === 0) return;
   // One statement: insert or update each (a refresh may carry a client already known).
@@ -51,7 +53,12 @@ async function record(db: PrismaClient, scope: Scope, clients: Client[]): Promis
 }
 
 /** Reads every page of one list into the directory; false when the business is too large to import. */
-async function readAll(db: PrismaClient, fb: FreshBooksClient, scope: Scope, query: { visState?: 1; updatedMin?: string }): Promise<boolean> {
+async function readAll(
+  db: PrismaClient,
+  fb: FreshBooksClient,
+  scope: Scope,
+  query: { visState?: 1; updatedMin?: string },
+): Promise<boolean> {
   for (let page = 1; page <= MAX_IMPORT_PAGES; page++) {
     const { items, pages } = await fb.clients.list({ ...query, page });
     await record(db, scope, items);
@@ -125,7 +132,11 @@ export async function lookUpClient(db: PrismaClient, scope: Scope, email: string
 
 /** Before a client create is sent: an intent the next attempt finds if the answer is lost. */
 export async function recordCreateIntent(db: PrismaClient, scope: Scope, email: string): Promise<void> {
-  await db.freshbooksClientIntent.upsert({ where: { shop_accountId_email: { ...scope, email: emailKey(email) } }, create: { ...scope, email: emailKey(email) }, update: {} });
+  await db.freshbooksClientIntent.upsert({
+    where: { shop_accountId_email: { ...scope, email: emailKey(email) } },
+    create: { ...scope, email: emailKey(email) },
+    update: {},
+  });
 }
 
 /** A client FreshBooks answered with (created, restored or found): known, and any intent for its email closed. */

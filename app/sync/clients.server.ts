@@ -43,7 +43,9 @@ export async function ensureClient(db: PrismaClient, fb: FreshBooksClient, input
   const keys = mappingKeys(input);
   const scope = { shop: input.shop, accountId: input.accountId };
   const [primary] = keys;
-  const known = await db.clientMapping.findUnique({ where: { shop_accountId_customerKey: { ...scope, customerKey: primary ?? FALLBACK_KEY } } });
+  const known = await db.clientMapping.findUnique({
+    where: { shop_accountId_customerKey: { ...scope, customerKey: primary ?? FALLBACK_KEY } },
+  });
   if (known) return known.freshbooksClientId;
 
   const lockKey = input.customer?.emailKey && !usesSharedClient(input) ? input.customer.emailKey : (primary ?? FALLBACK_KEY);
@@ -99,7 +101,13 @@ async function findOrCreate(fb: FreshBooksClient, input: ClientRequest): Promise
  * earlier create may have succeeded unanswered, a business too large to import) FreshBooks is
  * searched as before. Whatever FreshBooks answers goes into the directory.
  */
-async function fromDirectory(db: PrismaClient, fb: FreshBooksClient, input: ClientRequest, email: string, prepared: boolean): Promise<number> {
+async function fromDirectory(
+  db: PrismaClient,
+  fb: FreshBooksClient,
+  input: ClientRequest,
+  email: string,
+  prepared: boolean,
+): Promise<number> {
   const scope = { shop: input.shop, accountId: input.accountId };
   const answer = await lookUpClient(db, scope, email, prepared);
   if (answer.kind === "found") {

@@ -64,7 +64,12 @@ export type Decision =
   | ({ kind: "fail" } & Why)
   | ({ kind: "reconnect" } & Why);
 
-const REFUSED_CAUSE: Record<SyncStep, Cause> = { client: "client_refused", invoice: "invoice_refused", payment: "payment_refused", email: "email_failed" };
+const REFUSED_CAUSE: Record<SyncStep, Cause> = {
+  client: "client_refused",
+  invoice: "invoice_refused",
+  payment: "payment_refused",
+  email: "email_failed",
+};
 
 const REFUSED: Record<SyncStep, string> = {
   client: "FreshBooks refused the client",
@@ -85,7 +90,8 @@ export function backoffMs(attempt: number, timing: RetryTiming = {}): number {
  * AccessDenied is read as the cap. Keyed on status and errno, never on FreshBooks' prose.
  */
 function isClientLimit(error: FreshBooksError, step: SyncStep): boolean {
-  const capped = error instanceof FreshBooksClientLimitError || (error.status === 403 && error.details.some((detail) => detail.errno === 1003));
+  const capped =
+    error instanceof FreshBooksClientLimitError || (error.status === 403 && error.details.some((detail) => detail.errno === 1003));
   return step === "client" && capped;
 }
 
@@ -122,7 +128,12 @@ export function decide(failure: StepFailed, used: UsedBudgets, timing: RetryTimi
   const spent = used[decision.budget] + 1;
   if (spent >= RETRY_BUDGETS[decision.budget]) {
     const what = decision.budget === "rateLimit" ? "rate-limited attempts" : "attempts in a row";
-    return { kind: "fail", reason: `Gave up after ${spent} ${what}. Last problem: ${decision.reason}`, cause: "gave_up", detail: decision.detail ?? decision.reason };
+    return {
+      kind: "fail",
+      reason: `Gave up after ${spent} ${what}. Last problem: ${decision.reason}`,
+      cause: "gave_up",
+      detail: decision.detail ?? decision.reason,
+    };
   }
   return decision;
 }
@@ -134,25 +145,58 @@ function classify(error: FreshBooksError, step: SyncStep, attempt: number, timin
     // The client already refreshed once; a second 401 means the grant is gone, and a missing
     // scope needs a new authorization. Another 403 is a permission or plan limit: reconnecting
     // would not help.
-    if (error.status === 401) return { kind: "reconnect", reason: `FreshBooks no longer accepts this app's access (${error.message})`, cause: "reconnect", detail };
-    if (isMissingScope(error)) return { kind: "reconnect", reason: `FreshBooks did not grant this app a permission it needs (${error.message})`, cause: "missing_permission", detail };
+    if (error.status === 401)
+      return { kind: "reconnect", reason: `FreshBooks no longer accepts this app's access (${error.message})`, cause: "reconnect", detail };
+    if (isMissingScope(error))
+      return {
+        kind: "reconnect",
+        reason: `FreshBooks did not grant this app a permission it needs (${error.message})`,
+        cause: "missing_permission",
+        detail,
+      };
     const cause = isClientLimit(error, step) ? "client_limit" : step === "email" ? "email_failed" : "permission_denied";
     return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}.${hint(error, step)}`.replace(/\.\./g, "."), cause, detail };
   }
   if (error instanceof FreshBooksValidationError || error instanceof FreshBooksNotFoundError) {
-    return { kind: "fail", reason: `${REFUSED[step]}: ${error.message}${hint(error, step)}`, cause: isClientLimit(error, step) ? "client_limit" : REFUSED_CAUSE[step], detail };
+    return {
+      kind: "fail",
+      reason: `${REFUSED[step]}: ${error.message}${hint(error, step)}`,
+      cause: isClientLimit(error, step) ? "client_limit" : REFUSED_CAUSE[step],
+      detail,
+    };
   }
   if (error instanceof FreshBooksRateLimitError) {
     // Never a per-order backoff: the wait is the account's (pipeline: waitBehindRateLimit), so
     // every order of the account queues behind the same limit instead of unlucky ones starving.
     const asked = error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : null;
-    return { kind: "retry", budget: "rateLimit", delayMs: asked, reason: "FreshBooks asked us to slow down (rate limit)", cause: "rate_limited", detail };
+    return {
+      kind: "retry",
+      budget: "rateLimit",
+      delayMs: asked,
+      reason: "FreshBooks asked us to slow down (rate limit)",
+      cause: "rate_limited",
+      detail,
+    };
   }
   if (error instanceof FreshBooksConflictError) {
-    return { kind: "retry", budget: "transient", delayMs: backoffMs(attempt, timing), reason: "FreshBooks was busy with another change to this record", cause: "freshbooks_busy", detail };
+    return {
+      kind: "retry",
+      budget: "transient",
+      delayMs: backoffMs(attempt, timing),
+      reason: "FreshBooks was busy with another change to this record",
+      cause: "freshbooks_busy",
+      detail,
+    };
   }
   if (error instanceof FreshBooksTransientError) {
-    return { kind: "retry", budget: "transient", delayMs: backoffMs(attempt, timing), reason: `FreshBooks was unavailable (${error.message})`, cause: "freshbooks_unavailable", detail };
+    return {
+      kind: "retry",
+      budget: "transient",
+      delayMs: backoffMs(attempt, timing),
+      reason: `FreshBooks was unavailable (${error.message})`,
+      cause: "freshbooks_unavailable",
+      detail,
+    };
   }
   return { kind: "fail", reason: error.message, cause: "unknown", detail };
 }

@@ -32,7 +32,8 @@ function refusedOnNumber(error: unknown): boolean {
 export function isClientGone(error: unknown): boolean {
   if (!(error instanceof FreshBooksValidationError || error instanceof FreshBooksNotFoundError)) return false;
   return (error as FreshBooksError).details.some(
-    (detail) => detail.field === "customerid" && (detail.errno === 1011 || detail.errno === 1012 || /deleted|not found/i.test(detail.message)),
+    (detail) =>
+      detail.field === "customerid" && (detail.errno === 1011 || detail.errno === 1012 || /deleted|not found/i.test(detail.message)),
   );
 }
 

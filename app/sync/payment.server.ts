@@ -41,14 +41,21 @@ export async function ensurePayment(
   const same = existing.find((payment) => sameAmount(payment.amount.amount, reader.format(capped)));
   if (same) return { payment: same, note };
   const paidMinor = existing.reduce((sum, payment) => sum + freshbooksMinor(reader, payment.amount, "a payment"), 0n);
-  const said = invoice.outstanding === undefined ? null : freshbooksMinor(reader, { amount: invoice.outstanding, code: mapped.currency }, "the amount outstanding");
+  const said =
+    invoice.outstanding === undefined
+      ? null
+      : freshbooksMinor(reader, { amount: invoice.outstanding, code: mapped.currency }, "the amount outstanding");
   const computed = totalMinor - paidMinor;
   const outstanding = said !== null && said < computed ? said : computed;
   const amount = capped > outstanding ? outstanding : capped;
   if (amount <= 0n) {
-    return { payment: null, note: `no payment was recorded: the FreshBooks invoice has nothing outstanding (${reader.format(paidMinor)} already paid)` };
+    return {
+      payment: null,
+      note: `no payment was recorded: the FreshBooks invoice has nothing outstanding (${reader.format(paidMinor)} already paid)`,
+    };
   }
   const payment = await fb.payments.create({ ...wanted, amount: reader.money(amount), invoiceid: invoiceId });
-  const partial = amount < capped ? `recorded a payment of ${reader.format(amount)} ${mapped.currency}: the rest of the invoice was already paid` : note;
+  const partial =
+    amount < capped ? `recorded a payment of ${reader.format(amount)} ${mapped.currency}: the rest of the invoice was already paid` : note;
   return { payment, note: partial };
 }

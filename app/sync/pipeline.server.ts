@@ -3,7 +3,15 @@ import { applyOrderFilters } from "../admin-sync/filters.server";
 import { freshbooksFor } from "../freshbooks/connection.server";
 import { FreshBooksError, FreshBooksRateLimitError } from "../freshbooks/errors";
 import type { Logger } from "../logger.server";
-import { ATTEMPT_LEASE_MS, CLAIM_LOST_REASON, claimedOrder, claimOrder, FINAL_STATUSES, isClaimLost, releaseClaim } from "../models/order-claim.server";
+import {
+  ATTEMPT_LEASE_MS,
+  CLAIM_LOST_REASON,
+  claimedOrder,
+  claimOrder,
+  FINAL_STATUSES,
+  isClaimLost,
+  releaseClaim,
+} from "../models/order-claim.server";
 import { getSettings } from "../models/settings.server";
 import { shopifyOrderSchema } from "../shopify/order-schema";
 import { decide, MAX_RATE_LIMIT_WAIT_MS, RATE_LIMIT_FALLBACK_MS, type Decision, type RetryTiming } from "./error-policy";
@@ -58,7 +66,10 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
   // Once claimed, every write is conditional on the claim (app/models/order-claim.server.ts).
   let own: Where = where;
   const lost = async (): Promise<AttemptResult> => {
-    await deps.db.syncAttempt.update({ where: { id: attempt.id }, data: { finishedAt: now(), outcome: "busy", message: CLAIM_LOST_REASON } });
+    await deps.db.syncAttempt.update({
+      where: { id: attempt.id },
+      data: { finishedAt: now(), outcome: "busy", message: CLAIM_LOST_REASON },
+    });
     await releaseClaim(deps.db, shop, orderId, deps.workerId ?? null);
     deps.logger.warn({ shop, orderId, jobId, attempt: attemptNumber }, "sync attempt stopped: its claim was lost");
     return { outcome: "busy", reason: CLAIM_LOST_REASON, retryAt: new Date(now().getTime() + 30_000) };
@@ -75,7 +86,15 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
       data: { finishedAt: now(), outcome: result.outcome, message: "reason" in result ? (result.reason ?? null) : null },
     });
     deps.logger.info(
-      { shop, orderId, jobId, outcome: result.outcome, attempt: attemptNumber, reason: "reason" in result ? result.reason : undefined, ...freshbooksFailure(error) },
+      {
+        shop,
+        orderId,
+        jobId,
+        outcome: result.outcome,
+        attempt: attemptNumber,
+        reason: "reason" in result ? result.reason : undefined,
+        ...freshbooksFailure(error),
+      },
       "sync attempt",
     );
     return result;
@@ -104,11 +123,23 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
   if (!parsed.success) {
     const detail = `${parsed.error.issues[0]?.path.join(".") ?? "?"} ${parsed.error.issues[0]?.message ?? ""}`.trim();
     const reason = `Shopify's order could not be read: ${detail}`;
-    return finish({ outcome: "failed", reason }, { status: "failed", statusReason: reason, statusCause: "order_unreadable", statusDetail: detail });
+    return finish(
+      { outcome: "failed", reason },
+      { status: "failed", statusReason: reason, statusCause: "order_unreadable", statusDetail: detail },
+    );
   }
   const filtered = await applyOrderFilters(deps.db, shop, parsed.data, row.sendDespiteFilter);
-  if (filtered.skip) return finish({ outcome: "skipped", reason: filtered.skip }, { status: "skipped", statusReason: filtered.skip, statusCause: "filtered", statusDetail: null });
-  const mapping = mapOrder(parsed.data, { invoicePrefix: settings.invoicePrefix, dueOffsetDays: settings.dueOffsetDays, shopDomain: shop, sendDespiteFilter: filtered.sendTestOrders });
+  if (filtered.skip)
+    return finish(
+      { outcome: "skipped", reason: filtered.skip },
+      { status: "skipped", statusReason: filtered.skip, statusCause: "filtered", statusDetail: null },
+    );
+  const mapping = mapOrder(parsed.data, {
+    invoicePrefix: settings.invoicePrefix,
+    dueOffsetDays: settings.dueOffsetDays,
+    shopDomain: shop,
+    sendDespiteFilter: filtered.sendTestOrders,
+  });
   if (!mapping.ok) {
     const status = mapping.kind === "skip" ? "skipped" : "failed";
     const statusCause = mapping.kind === "skip" ? "test_order" : "order_unsupported";
@@ -126,9 +157,18 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
       ? `FreshBooks' total ${result.freshbooksTotal} differs from Shopify's ${mapping.order.shopifyTotal.amount} ${mapping.order.currency} by ${result.difference}${result.note ? `; ${result.note}` : ""}`
       : (result.note ?? null);
     // The one thing to act on first: an email to send again, then a difference, then a payment note.
-    const statusCause = result.emailError ? "email_failed" : result.difference ? "total_difference" : result.note ? "payment_adjusted" : null;
+    const statusCause = result.emailError
+      ? "email_failed"
+      : result.difference
+        ? "total_difference"
+        : result.note
+          ? "payment_adjusted"
+          : null;
     const statusDetail = result.emailError ?? result.note ?? null;
-    return finish({ outcome: status, reason: reason ?? undefined }, { status, statusReason: reason, statusCause, statusDetail, difference: result.difference });
+    return finish(
+      { outcome: status, reason: reason ?? undefined },
+      { status, statusReason: reason, statusCause, statusDetail, difference: result.difference },
+    );
   } catch (thrown) {
     // Everything in the try runs inside a step; a failure outside one would be ours (a bug).
     const failure = thrown instanceof StepFailed ? thrown : new StepFailed("client", thrown);
@@ -139,7 +179,10 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
     const used = { rateLimit: row.rateLimitedAttempts, transient };
     const decision: Decision | null = decide(failure, used, deps.retry);
     if (!decision) {
-      await deps.db.syncAttempt.update({ where: { id: attempt.id }, data: { finishedAt: now(), outcome: "error", message: String(error) } });
+      await deps.db.syncAttempt.update({
+        where: { id: attempt.id },
+        data: { finishedAt: now(), outcome: "error", message: String(error) },
+      });
       throw error;
     }
     // What is already in FreshBooks, when a later step is what failed: the merchant sees exactly
@@ -154,7 +197,11 @@ export async function attemptOrderSync(shop: string, orderId: string, jobId: str
           : new Date(now().getTime() + decision.delayMs);
       const reason = `${missing}${decision.reason}. Retrying automatically.`;
       const spent = decision.budget === "rateLimit" ? { rateLimitedAttempts: { increment: 1 } } : { transientFailures: { increment: 1 } };
-      return finish({ outcome: "retry", reason, retryAt }, { status: "queued", statusReason: reason, ...why, nextAttemptAt: retryAt, ...spent }, error);
+      return finish(
+        { outcome: "retry", reason, retryAt },
+        { status: "queued", statusReason: reason, ...why, nextAttemptAt: retryAt, ...spent },
+        error,
+      );
     }
     if (decision.kind === "reconnect") {
       const reason = `${missing}Waiting for FreshBooks to be reconnected (${decision.reason}). The order syncs when you reconnect.`;
@@ -248,7 +295,9 @@ async function runSteps(ctx: StepContext): Promise<StepsResult> {
   const payment = paymentWanted(ctx) ? await step("payment", () => paymentStep(ctx, invoice)) : {};
   const recipient = emailRecipient(ctx);
   const email = recipient ? await step("email", () => emailStep(ctx, invoice.id, recipient)) : {};
-  const notes = [payment.note, email.error === undefined ? undefined : `the invoice was not emailed (${email.error})`].filter((note) => note !== undefined);
+  const notes = [payment.note, email.error === undefined ? undefined : `the invoice was not emailed (${email.error})`].filter(
+    (note) => note !== undefined,
+  );
   const shopifyTotal = ctx.mapped.shopifyTotal.amount;
   return {
     freshbooksTotal: invoice.total,

@@ -12,7 +12,11 @@ export type ResendOutcome = "sent" | "not_found" | "nothing_to_send" | "reconnec
  * after a success finds nothing to send). The request is recorded before it is made, as in the
  * pipeline; a failure keeps the order's "email not sent" with FreshBooks' new answer.
  */
-export async function resendInvoiceEmail(shop: string, id: bigint, deps: { db: PrismaClient; logger: Logger; now?: () => Date }): Promise<ResendOutcome> {
+export async function resendInvoiceEmail(
+  shop: string,
+  id: bigint,
+  deps: { db: PrismaClient; logger: Logger; now?: () => Date },
+): Promise<ResendOutcome> {
   const order = await deps.db.orderSync.findFirst({ where: { shop, id } });
   if (!order) return "not_found";
   const recipient = order.customerEmail;
@@ -40,7 +44,9 @@ export async function resendInvoiceEmail(shop: string, id: bigint, deps: { db: P
   // Sent: what remains to say is the difference, if there is one.
   await deps.db.orderSync.update({
     where: { id },
-    data: order.difference ? { statusCause: "total_difference", statusDetail: null } : { statusCause: null, statusDetail: null, statusReason: null },
+    data: order.difference
+      ? { statusCause: "total_difference", statusDetail: null }
+      : { statusCause: null, statusDetail: null, statusReason: null },
   });
   deps.logger.info({ shop, orderId: order.orderId }, "invoice email sent on request");
   return "sent";

@@ -22,21 +22,24 @@ export function serveWebhook(req: IncomingMessage, res: ServerResponse): boolean
     send(res, tooLarge(), true);
     return true;
   }
-  void readCapped(req).then(
-    async (rawBody) => {
-      if (!rawBody) return send(res, tooLarge(), true);
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-      send(res, await answerDelivery({ headers, rawBody, url: `http://${req.headers.host ?? "localhost"}${req.url}`, arrivedAt }, route));
-    },
-    (error: unknown) => {
-      logger.warn({ reason: error instanceof Error ? error.message : String(error) }, "webhook body could not be read");
-      if (!res.headersSent) send(res, { status: 400, text: "Unreadable request" }, true);
-    },
-  ).catch((error: unknown) => {
-    logger.error({ reason: error instanceof Error ? error.message : String(error) }, "webhook failed unexpectedly; Shopify will retry");
-    if (!res.headersSent) send(res, { status: 503, text: "Temporarily unable to store this webhook; please retry", headers: { "Retry-After": "10" } });
-  });
+  void readCapped(req)
+    .then(
+      async (rawBody) => {
+        if (!rawBody) return send(res, tooLarge(), true);
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+        send(res, await answerDelivery({ headers, rawBody, url: `http://${req.headers.host ?? "localhost"}${req.url}`, arrivedAt }, route));
+      },
+      (error: unknown) => {
+        logger.warn({ reason: error instanceof Error ? error.message : String(error) }, "webhook body could not be read");
+        if (!res.headersSent) send(res, { status: 400, text: "Unreadable request" }, true);
+      },
+    )
+    .catch((error: unknown) => {
+      logger.error({ reason: error instanceof Error ? error.message : String(error) }, "webhook failed unexpectedly; Shopify will retry");
+      if (!res.headersSent)
+        send(res, { status: 503, text: "Temporarily unable to store this webhook; please retry", headers: { "Retry-After": "10" } });
+    });
   return true;
 }
 

@@ -17,7 +17,11 @@ const installed = new Map<string, number>();
 export async function isInstalled(shop: string, { now = performance.now(), ttlMs = env.INSTALLATION_CACHE_TTL_MS } = {}): Promise<boolean> {
   const until = installed.get(shop);
   if (until !== undefined && until > now) return true;
-  const { rowCount } = await pool.query({ name: "webhook-installation", text: 'select 1 from "Session" where id = $1', values: [offlineSessionId(shop)] });
+  const { rowCount } = await pool.query({
+    name: "webhook-installation",
+    text: 'select 1 from "Session" where id = $1',
+    values: [offlineSessionId(shop)],
+  });
   const yes = (rowCount ?? 0) > 0;
   if (yes && ttlMs > 0) installed.set(shop, now + ttlMs);
   else installed.delete(shop);

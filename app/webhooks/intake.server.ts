@@ -134,7 +134,10 @@ async function handled(headline: Headline, body: string, rawBody: Bytes, route: 
     try {
       installed = await isInstalled(shop);
     } catch (error) {
-      logger.error({ shop, topic, webhookId, reason: message(error) }, "webhook could not be checked against the installation; Shopify will retry");
+      logger.error(
+        { shop, topic, webhookId, reason: message(error) },
+        "webhook could not be checked against the installation; Shopify will retry",
+      );
       return unavailable();
     }
   }

@@ -21,7 +21,17 @@ export async function storeRejectedDelivery(
   const orderId = delivery.readable.orderId ?? orderIdIn(text);
   const email = normalEmail(delivery.readable.email ?? emailIn(text));
   await db.rejectedDelivery.createMany({
-    data: [{ shop: delivery.shop, topic: delivery.topic, webhookId: delivery.webhookId, reason: delivery.reason, body: delivery.body, orderId, customerEmail: email }],
+    data: [
+      {
+        shop: delivery.shop,
+        topic: delivery.topic,
+        webhookId: delivery.webhookId,
+        reason: delivery.reason,
+        body: delivery.body,
+        orderId,
+        customerEmail: email,
+      },
+    ],
     skipDuplicates: true,
   });
 }
@@ -57,7 +67,11 @@ export async function rejectedOrders(db: PrismaClient, shop: string, now: Date =
   const where = { shop, topic: "ORDERS_CREATE", receivedAt: { gte: since } };
   const [count, latest] = await Promise.all([
     db.rejectedDelivery.count({ where }),
-    db.rejectedDelivery.findFirst({ where, orderBy: { receivedAt: "desc" }, select: { receivedAt: true, webhookId: true, reason: true, orderId: true } }),
+    db.rejectedDelivery.findFirst({
+      where,
+      orderBy: { receivedAt: "desc" },
+      select: { receivedAt: true, webhookId: true, reason: true, orderId: true },
+    }),
   ]);
   return { count, latest: latest ? { ...latest, receivedAt: latest.receivedAt.toISOString() } : null };
 }

@@ -37,17 +37,25 @@ export async function waitForDrain(stack: BenchStack, expected: number, timeoutM
 }
 
 export async function audit(stack: BenchStack, orderNumbers: readonly number[]): Promise<Audit> {
-  const statusRows = await stack.query<{ status: string; n: string }>(`select status, count(*) as n from order_sync where shop = $1 group by status`, [BENCH_SHOP]);
+  const statusRows = await stack.query<{ status: string; n: string }>(
+    `select status, count(*) as n from order_sync where shop = $1 group by status`,
+    [BENCH_SHOP],
+  );
   const statuses = Object.fromEntries(statusRows.map((r) => [r.status, Number(r.n)]));
   const invoices = stack.sandbox.state.invoices() as unknown as Array<{ invoice_number: string; id: number }>;
   const perNumber = new Map<string, number>();
   for (const invoice of invoices) perNumber.set(invoice.invoice_number, (perNumber.get(invoice.invoice_number) ?? 0) + 1);
-  const orderRows = await stack.query<{ order_number: number; status: string }>(`select order_number, status from order_sync where shop = $1`, [BENCH_SHOP]);
+  const orderRows = await stack.query<{ order_number: number; status: string }>(
+    `select order_number, status from order_sync where shop = $1`,
+    [BENCH_SHOP],
+  );
   const statusOf = new Map(orderRows.map((row) => [Number(row.order_number), row.status]));
   const lost = orderNumbers.filter((n) => perNumber.get(`SHOP-${n}`) === undefined || !SYNCED.includes(statusOf.get(n) ?? "")).length;
   // The sandbox refuses an invoice number it already has (422); real FreshBooks may accept it, so
   // each such second POST is a duplicate invoice that only the sandbox prevented.
-  const refusedSecondPosts = stack.sandbox.state.requests.filter((r) => r.method === "POST" && /\/invoices\/invoices$/.test(r.path) && r.status === 422).length;
+  const refusedSecondPosts = stack.sandbox.state.requests.filter(
+    (r) => r.method === "POST" && /\/invoices\/invoices$/.test(r.path) && r.status === 422,
+  ).length;
   const duplicateInvoices = [...perNumber.values()].reduce((sum, n) => sum + n - 1, 0) + refusedSecondPosts;
   const clients = stack.sandbox.state.clients() as unknown as Array<{ email?: string; organization?: string }>;
   const perClient = new Map<string, number>();
@@ -91,7 +99,11 @@ export async function waits(stack: BenchStack, since: number): Promise<{ drainMs
     [BENCH_SHOP, WAITING],
   );
   const last = Number(row?.last_ms ?? since);
-  return { drainMs: Math.max(0, Math.round(last - since)), longestWaitMs: Math.round(Number(row?.longest_ms ?? 0)), medianWaitMs: Math.round(Number(row?.median_ms ?? 0)) };
+  return {
+    drainMs: Math.max(0, Math.round(last - since)),
+    longestWaitMs: Math.round(Number(row?.longest_ms ?? 0)),
+    medianWaitMs: Math.round(Number(row?.median_ms ?? 0)),
+  };
 }
 
 export const range = (start: number, count: number) => Array.from({ length: count }, (_, i) => start + i);

@@ -38,7 +38,9 @@ export async function invoiceWatcher(target: string): Promise<InvoiceWatcher> {
       });
       answer.on("end", () => {
         if (watch) {
-          const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { response?: { result?: { invoice?: { invoice_number?: string; id?: number } } } };
+          const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+            response?: { result?: { invoice?: { invoice_number?: string; id?: number } } };
+          };
           const invoice = body.response?.result?.invoice;
           if (invoice?.invoice_number) {
             createdAt.set(invoice.invoice_number, Date.now());
@@ -47,7 +49,9 @@ export async function invoiceWatcher(target: string): Promise<InvoiceWatcher> {
           }
         }
         if (paid) {
-          const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { response?: { result?: { payment?: { invoiceid?: number } } } };
+          const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+            response?: { result?: { payment?: { invoiceid?: number } } };
+          };
           const number = numberOfId.get(body.response?.result?.payment?.invoiceid ?? -1);
           if (number) paidAt.set(number, Date.now());
         }

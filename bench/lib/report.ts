@@ -64,7 +64,11 @@ export function machine(postgres: string): Record<string, unknown> {
     os: `${os.type()} ${os.release()}`,
     node: process.version,
     postgres,
-    versions: { "graphile-worker": version("graphile-worker"), "@prisma/client": version("@prisma/client"), "@shopify/shopify-app-remix": version("@shopify/shopify-app-remix") },
+    versions: {
+      "graphile-worker": version("graphile-worker"),
+      "@prisma/client": version("@prisma/client"),
+      "@shopify/shopify-app-remix": version("@shopify/shopify-app-remix"),
+    },
     commit,
     buildTime: build,
     loadAverage: os.loadavg().map((n) => Math.round(n * 100) / 100),
@@ -74,17 +78,32 @@ export function machine(postgres: string): Record<string, unknown> {
 const cell = (value: unknown) => (typeof value === "object" ? JSON.stringify(value) : String(value)).replace(/\|/g, "\\|");
 
 export function toMarkdown(report: Report): string {
-  const lines = [`# Bench report ${report.startedAt}${report.smoke ? " (smoke sizes)" : ""}`, "", `Command: \`${report.command}\``, "", "## Machine", ""];
+  const lines = [
+    `# Bench report ${report.startedAt}${report.smoke ? " (smoke sizes)" : ""}`,
+    "",
+    `Command: \`${report.command}\``,
+    "",
+    "## Machine",
+    "",
+  ];
   for (const [key, value] of Object.entries(report.machine)) lines.push(`- ${key}: ${cell(value)}`);
   for (const result of report.results) {
     lines.push("", `## ${result.title}`, "");
     if (result.error) lines.push(`**Error:** ${result.error}`, "");
     if (result.checks.length) {
       lines.push("| Target | Goal | Measured | Meets |", "|---|---|---|---|");
-      for (const check of result.checks) lines.push(`| ${check.name} | ${cell(check.target)} | ${cell(check.measured)} | ${check.pass ? "yes" : "**no**"} |`);
+      for (const check of result.checks)
+        lines.push(`| ${check.name} | ${cell(check.target)} | ${cell(check.measured)} | ${check.pass ? "yes" : "**no**"} |`);
       lines.push("");
     }
-    lines.push("<details><summary>settings and metrics</summary>", "", "```json", JSON.stringify({ settings: result.settings, metrics: result.metrics, elapsedMs: result.elapsedMs }, null, 2), "```", "</details>");
+    lines.push(
+      "<details><summary>settings and metrics</summary>",
+      "",
+      "```json",
+      JSON.stringify({ settings: result.settings, metrics: result.metrics, elapsedMs: result.elapsedMs }, null, 2),
+      "```",
+      "</details>",
+    );
     for (const note of result.notes) lines.push("", `- ${note}`);
   }
   return `${lines.join("\n")}\n`;

@@ -54,7 +54,8 @@ export class BenchStack {
   /** A fresh database: the data directory is deleted, then migrated as `npm run setup` does. */
   async startDatabase(): Promise<void> {
     const adminUrl = `postgresql://postgres:postgres@127.0.0.1:${BENCH_DATABASE_PORT}/postgres`;
-    if (await answers(adminUrl)) throw new Error(`a PostgreSQL already answers on ${BENCH_DATABASE_PORT}: stop it (a previous bench?) first`);
+    if (await answers(adminUrl))
+      throw new Error(`a PostgreSQL already answers on ${BENCH_DATABASE_PORT}: stop it (a previous bench?) first`);
     rmSync(BENCH_DATA_DIR, { recursive: true, force: true });
     this.database = await startEmbeddedPostgres({ dataDir: BENCH_DATA_DIR, port: BENCH_DATABASE_PORT, database: "bench", log });
     process.env.DATABASE_URL = this.database.url;
@@ -111,7 +112,11 @@ export class BenchStack {
     mkdirSync(BENCH_LOG_DIR, { recursive: true });
     const name = `${entry}-${++this.logIndex}`;
     const out = createWriteStream(path.join(BENCH_LOG_DIR, `${this.name}-${name}.log`));
-    const child = spawn(process.execPath, [...extraArgs, path.join(root, `build/${entry}.js`)], { cwd: root, env: this.childEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...extraArgs, path.join(root, `build/${entry}.js`)], {
+      cwd: root,
+      env: this.childEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -145,9 +150,13 @@ export class BenchStack {
     // A generous cap (a busy machine starts it slowly); a server that exits fails at once.
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const healthy = await fetch(`${this.appUrl}/healthz`).then((r) => r.status === 200, () => false);
+      const healthy = await fetch(`${this.appUrl}/healthz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (healthy) return server;
-      if (server.child.exitCode !== null || Date.now() > deadline) throw new Error(`the web server did not become healthy (see .data/bench-logs/${this.name}-${server.name}.log)`);
+      if (server.child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`the web server did not become healthy (see .data/bench-logs/${this.name}-${server.name}.log)`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

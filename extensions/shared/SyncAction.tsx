@@ -64,7 +64,13 @@ export function SyncAction({ api }: { api: ActionApi }) {
           {t("done")}
         </s-button>
       ) : (
-        <s-button slot="primary-action" variant="primary" loading={busy} disabled={busy || !actionable || ids.length === 0} onClick={() => void run()}>
+        <s-button
+          slot="primary-action"
+          variant="primary"
+          loading={busy}
+          disabled={busy || !actionable || ids.length === 0}
+          onClick={() => void run()}
+        >
           {label}
         </s-button>
       )}
@@ -101,7 +107,9 @@ function Intro({ before, count, t }: { before: Before; count: number; t: T }) {
 const OUTCOMES: SyncOutcome[] = ["queued", "sent", "unchanged", "not_found"];
 
 function Outcome({ results, t }: { results: SyncResult[]; t: T }) {
-  const counts = OUTCOMES.map((outcome) => ({ outcome, count: results.filter((result) => result.outcome === outcome).length })).filter((entry) => entry.count > 0);
+  const counts = OUTCOMES.map((outcome) => ({ outcome, count: results.filter((result) => result.outcome === outcome).length })).filter(
+    (entry) => entry.count > 0,
+  );
   return (
     <s-banner tone={counts.some((entry) => entry.outcome === "queued" || entry.outcome === "sent") ? "success" : "info"}>
       <s-stack direction="block" gap="small-200">

@@ -8,7 +8,9 @@ import { expect, sql, test } from "./fixtures";
  */
 
 test.beforeEach(async () => {
-  await sql("truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings restart identity cascade");
+  await sql(
+    "truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings restart identity cascade",
+  );
 });
 
 async function seed() {
@@ -32,7 +34,10 @@ async function check(page: Page, name: string) {
   await expect(page.locator("main")).toHaveCount(1);
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
   const serious = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
-  expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`), name).toEqual([]);
+  expect(
+    serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`),
+    name,
+  ).toEqual([]);
 }
 
 for (const width of [1280, 390]) {

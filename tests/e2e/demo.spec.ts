@@ -25,10 +25,25 @@ test.beforeAll(async () => {
   demo = spawn(
     process.execPath,
     [
-      "--import", "tsx", "app/dev/demo/main.ts", "--no-build", "--reset",
-      "--orders", "3", "--rate", "120", "--fault-rate", "0",
-      "--port", String(ports.web), "--sandbox-port", String(ports.sandbox), "--db-port", String(ports.database),
-      "--data-dir", path.resolve(".data/demo-e2e"),
+      "--import",
+      "tsx",
+      "app/dev/demo/main.ts",
+      "--no-build",
+      "--reset",
+      "--orders",
+      "3",
+      "--rate",
+      "120",
+      "--fault-rate",
+      "0",
+      "--port",
+      String(ports.web),
+      "--sandbox-port",
+      String(ports.sandbox),
+      "--db-port",
+      String(ports.database),
+      "--data-dir",
+      path.resolve(".data/demo-e2e"),
     ],
     { env, stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -54,7 +69,9 @@ async function sql(text: string): Promise<void> {
   }
 }
 
-test("the demo's home page leads to the app; a reload of any page stays in the demo; nothing is asked of another host", async ({ page }) => {
+test("the demo's home page leads to the app; a reload of any page stays in the demo; nothing is asked of another host", async ({
+  page,
+}) => {
   const outside = outsideRequests(page);
   await page.goto(`${base}/`);
   await page.getByRole("link", { name: "Open the app" }).click();
@@ -81,7 +98,8 @@ test("Connect and Reconnect come back to the demo's Settings page with a Connect
   const outside = outsideRequests(page);
   const leftTheDemo: string[] = [];
   page.on("framenavigated", (frame) => {
-    if (frame === page.mainFrame() && !frame.url().startsWith(base) && !frame.url().startsWith(`http://127.0.0.1:${ports.sandbox}`)) leftTheDemo.push(frame.url());
+    if (frame === page.mainFrame() && !frame.url().startsWith(base) && !frame.url().startsWith(`http://127.0.0.1:${ports.sandbox}`))
+      leftTheDemo.push(frame.url());
   });
   await sql(`delete from freshbooks_connection where shop = '${DEMO_SHOP}'`);
   await page.goto(`${base}/demo?page=settings`);
@@ -93,7 +111,9 @@ test("Connect and Reconnect come back to the demo's Settings page with a Connect
   expect(new URL(page.url()).pathname).toBe("/app/settings");
 
   // FreshBooks stopped accepting the app's access: Reconnect, back with the toast.
-  await sql(`update freshbooks_connection set status = 'needs_reconnect', status_reason = 'FreshBooks refused to renew access' where shop = '${DEMO_SHOP}'`);
+  await sql(
+    `update freshbooks_connection set status = 'needs_reconnect', status_reason = 'FreshBooks refused to renew access' where shop = '${DEMO_SHOP}'`,
+  );
   await page.reload();
   await page.getByRole("button", { name: "Reconnect", exact: true }).first().click();
   await expect.poll(() => toasts(page)).toContain("Connected to Demo Business");

@@ -50,5 +50,4 @@ export const E2E_SERVER_ENV = {
 };
 
 /** authenticate.admin answers 410 to bots, and headless Chromium says "HeadlessChrome". */
-export const DESKTOP_USER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+export const DESKTOP_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";

@@ -45,7 +45,8 @@ export function outsideRequests(page: Page): string[] {
   const outside: string[] = [];
   page.on("request", (request) => {
     const { protocol, hostname } = new URL(request.url());
-    if ((protocol === "http:" || protocol === "https:") && !["localhost", "127.0.0.1", "[::1]"].includes(hostname)) outside.push(request.url());
+    if ((protocol === "http:" || protocol === "https:") && !["localhost", "127.0.0.1", "[::1]"].includes(hostname))
+      outside.push(request.url());
   });
   return outside;
 }
@@ -100,7 +101,12 @@ export async function toasts(page: Page): Promise<string[]> {
 }
 
 /** Shopify delivering a signed webhook (e.g. "customers/data_request") to the e2e server. */
-export async function deliverWebhook(topic: string, payload: object, shop: string = TEST_SHOP, webhookId = `e2e-${topic}-${Date.now()}`): Promise<number> {
+export async function deliverWebhook(
+  topic: string,
+  payload: object,
+  shop: string = TEST_SHOP,
+  webhookId = `e2e-${topic}-${Date.now()}`,
+): Promise<number> {
   const body = JSON.stringify(payload);
   const response = await fetch(`${E2E_BASE_URL}/webhooks/${topic}`, {
     method: "POST",
@@ -149,7 +155,9 @@ export async function connectFreshBooks(shop: string = TEST_SHOP, { confirm = tr
   const approval = await fetch(bind.headers.get("location")!, { redirect: "manual" });
   const callback = await fetch(approval.headers.get("location")!, { redirect: "manual", headers: { Cookie: cookie } });
   if (callback.status !== 302) throw new Error(`FreshBooks callback answered ${callback.status}`);
-  const { connection } = (await (await settingsRequest(shop)).json()) as { connection: { status: string; businessChoices: { id: number }[] } };
+  const { connection } = (await (await settingsRequest(shop)).json()) as {
+    connection: { status: string; businessChoices: { id: number }[] };
+  };
   if (connection.status !== "pending" || !confirm) return;
   const confirmed = await settingsRequest(shop, { intent: "confirm-connection", businessId: String(connection.businessChoices[0]!.id) });
   if (!confirmed.ok) throw new Error(`confirming the connection answered ${confirmed.status}`);

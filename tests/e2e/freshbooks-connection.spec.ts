@@ -1,6 +1,17 @@
 import type { Browser, Page } from "@playwright/test";
 import { usOrder } from "../helpers/orders";
-import { connectFreshBooks, connectThroughFreshBooks, deliverOrder, expect, routeShopify, sandbox, sql, syncedStatus, test, toasts } from "./fixtures";
+import {
+  connectFreshBooks,
+  connectThroughFreshBooks,
+  deliverOrder,
+  expect,
+  routeShopify,
+  sandbox,
+  sql,
+  syncedStatus,
+  test,
+  toasts,
+} from "./fixtures";
 import { embeddedUrl, seedOfflineSession } from "../helpers/shopify";
 import { E2E_DATABASE_URL, E2E_SANDBOX_URL } from "./e2e-env";
 
@@ -30,7 +41,10 @@ test("connects FreshBooks from the settings page in two clicks: Connect, then Co
   await connectThroughFreshBooks(page, "Connect FreshBooks");
   // Nothing syncs yet: the connection waits for the merchant.
   await expect(page.getByText("Waiting for your confirmation")).toBeVisible();
-  expect((await sql("select status, login_email from freshbooks_connection"))[0]).toEqual({ status: "pending", login_email: "owner@example.com" });
+  expect((await sql("select status, login_email from freshbooks_connection"))[0]).toEqual({
+    status: "pending",
+    login_email: "owner@example.com",
+  });
   await page.screenshot({ path: testInfo.outputPath("settings-confirm-connection.png"), fullPage: true });
 
   // Click 2: confirm the login and business shown.
@@ -51,7 +65,12 @@ test("login CSRF: an approval started in one browser and completed in another co
     void page.route("**/freshbooks/connect?**", async (route) => {
       const response = await route.fetch({ maxRedirects: 0 });
       authorizeUrl = response.headers().location ?? "";
-      await route.fulfill({ status: 200, contentType: "text/plain", body: "held by the attacker", headers: { "set-cookie": response.headers()["set-cookie"] ?? "" } });
+      await route.fulfill({
+        status: 200,
+        contentType: "text/plain",
+        body: "held by the attacker",
+        headers: { "set-cookie": response.headers()["set-cookie"] ?? "" },
+      });
       resolve();
     });
   });
@@ -65,7 +84,9 @@ test("login CSRF: an approval started in one browser and completed in another co
   const victimPage = await victim.newPage();
   await victimPage.goto(authorizeUrl);
   await expect(victimPage.getByRole("heading", { name: "FreshBooks connection refused" })).toBeVisible();
-  await expect(victimPage.getByText("did not come back to the browser that clicked Connect FreshBooks, so nothing was connected")).toBeVisible();
+  await expect(
+    victimPage.getByText("did not come back to the browser that clicked Connect FreshBooks, so nothing was connected"),
+  ).toBeVisible();
   await victim.close();
 
   expect(await sql("select shop from freshbooks_connection")).toEqual([]);
@@ -84,7 +105,11 @@ test("while the connection waits for confirmation, orders wait and the sync log 
   await openApp("/app");
   await expect(page.getByText("Confirm the FreshBooks connection", { exact: true })).toBeVisible();
   await expect(page.getByText("FreshBooks was approved as owner@example.com")).toBeVisible();
-  await page.getByRole("link", { name: "Review in Settings" }).or(page.getByRole("button", { name: "Review in Settings" })).first().click();
+  await page
+    .getByRole("link", { name: "Review in Settings" })
+    .or(page.getByRole("button", { name: "Review in Settings" }))
+    .first()
+    .click();
   await confirmConnection(page);
   expect(await syncedStatus(order.id)).toBe("synced");
 });
@@ -151,7 +176,12 @@ async function connectedEarlier(page: Page, browser: Browser): Promise<void> {
   await earlier.close();
 }
 
-test("a broken connection shows a Reconnect banner on the sync log, and reconnecting fixes it", async ({ page, browser, context, openApp }, testInfo) => {
+test("a broken connection shows a Reconnect banner on the sync log, and reconnecting fixes it", async ({
+  page,
+  browser,
+  context,
+  openApp,
+}, testInfo) => {
   await connectedEarlier(page, browser);
   // The grant is revoked at FreshBooks; the next order's refresh is refused for real.
   await sandbox("revoke-tokens", {});

@@ -4,12 +4,17 @@ import { deliverOrder, expect, sandbox, sql, test } from "./fixtures";
 
 test.beforeEach(async () => {
   await sandbox("reset", {});
-  await sql("truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings, compliance_request restart identity cascade");
+  await sql(
+    "truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings, compliance_request restart identity cascade",
+  );
 });
 
 const preview = (page: Page) => page.getByRole("region", { name: "Preview your next invoice" });
 
-test("the invoice preview follows the settings as typed, before saving, for a sample and then the latest order", async ({ page, openApp }) => {
+test("the invoice preview follows the settings as typed, before saving, for a sample and then the latest order", async ({
+  page,
+  openApp,
+}) => {
   await openApp("/app/settings");
   // No order yet: the sample, numbered with the saved prefix, tied out against Shopify.
   await expect(preview(page).getByText(/A sample order/)).toBeVisible();

@@ -11,7 +11,9 @@ import { expect, sql, test } from "./fixtures";
 const SCREENSHOTS = path.resolve(import.meta.dirname, "../../docs/screenshots");
 
 test.beforeEach(async () => {
-  await sql("truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings restart identity cascade");
+  await sql(
+    "truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings restart identity cascade",
+  );
   await sql(
     `insert into order_sync (shop, order_id, order_name, order_number, customer_name, customer_email, total_price, currency, status, status_reason, status_cause, status_detail, payload, created_at, updated_at)
      select 'freshbooks-sync-test.myshopify.com', (800000 + n)::text, '#' || (1000 + n), 1000 + n, (array['Ada Lovelace-Byron','Grace Hopper','Maximilian Featherstonehaugh-Worthington'])[1 + n % 3] || ' ' || n, 'c' || n || '@example.com',
@@ -42,7 +44,11 @@ test("on a phone the sync log is a condensed list that fits the screen", async (
   await expect(item.getByText("Maximilian Featherstonehaugh-Worthington 38")).toBeVisible();
   await expect(item.locator(".Polaris-Badge").first()).toHaveText(/Failed$/);
   await expect(item.getByRole("button", { name: "Retry #1038" })).toBeVisible();
-  for (const part of [item.getByText("$278.50"), item.locator(".Polaris-Badge").first(), item.getByRole("button", { name: "Retry #1038" })]) {
+  for (const part of [
+    item.getByText("$278.50"),
+    item.locator(".Polaris-Badge").first(),
+    item.getByRole("button", { name: "Retry #1038" }),
+  ]) {
     const box = (await part.boundingBox())!;
     expect(box.x + box.width, "inside the screen").toBeLessThanOrEqual(390);
   }

@@ -6,7 +6,16 @@ import { runPrisma } from "../../app/bin/prisma-cli.server";
 import { migrateWorkerSchema } from "../../app/jobs/migrate.server";
 import { embeddedUrl, seedOfflineSession, TEST_SHOP } from "../helpers/shopify";
 import { startFreshBooksSandbox } from "../../app/dev/freshbooks-sandbox/server";
-import { E2E_ADMIN_PORT, E2E_ADMIN_URL, E2E_DATABASE_NAME, E2E_DATABASE_PORT, E2E_DATABASE_URL, E2E_EXTERNAL_ADMIN_URL, E2E_SANDBOX_PORT, E2E_SERVER_ENV } from "./e2e-env";
+import {
+  E2E_ADMIN_PORT,
+  E2E_ADMIN_URL,
+  E2E_DATABASE_NAME,
+  E2E_DATABASE_PORT,
+  E2E_DATABASE_URL,
+  E2E_EXTERNAL_ADMIN_URL,
+  E2E_SANDBOX_PORT,
+  E2E_SERVER_ENV,
+} from "./e2e-env";
 
 /**
  * Playwright's web server: a fresh database (dropped and migrated as in production), the

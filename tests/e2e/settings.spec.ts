@@ -6,13 +6,18 @@ import { connectFreshBooks, deliverOrder, deliverWebhook, expect, sandbox, sql, 
 
 test.beforeEach(async () => {
   await sandbox("reset", {});
-  await sql("truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings, compliance_request restart identity cascade");
+  await sql(
+    "truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings, compliance_request restart identity cascade",
+  );
 });
 
 const saveBar = (page: Page) => page.getByRole("region", { name: "Unsaved changes" });
 const formSave = (page: Page) => page.getByRole("button", { name: "Save invoice settings" });
 
-test("invoice settings are saved from the save bar, survive a reload, and shape the next synced invoice", async ({ page, openApp }, testInfo) => {
+test("invoice settings are saved from the save bar, survive a reload, and shape the next synced invoice", async ({
+  page,
+  openApp,
+}, testInfo) => {
   await connectFreshBooks();
   await openApp("/app/settings");
   // Nothing changed: no save bar, and Save is disabled.
@@ -37,7 +42,9 @@ test("invoice settings are saved from the save bar, survive a reload, and shape 
   const order = usOrder(7001);
   expect(await deliverOrder(order)).toBe(200);
   expect(await syncedStatus(order.id)).toBe("synced");
-  const state = (await sandbox("state")) as { accounts: Record<string, { invoices: { invoice_number: string; due_offset_days: number }[] }> };
+  const state = (await sandbox("state")) as {
+    accounts: Record<string, { invoices: { invoice_number: string; due_offset_days: number }[] }>;
+  };
   const [invoice] = Object.values(state.accounts).flatMap((account) => account.invoices);
   expect(invoice).toMatchObject({ invoice_number: "ACME-7001", due_offset_days: 15 });
 });
@@ -73,14 +80,24 @@ test("custom payment terms must be 0 to 365 days", async ({ page, openApp }) => 
 
   await page.getByLabel("Days until due").fill("45");
   await saveBar(page).getByRole("button", { name: "Save" }).click();
-  await expect.poll(async () => (await sql<{ due_offset_days: number }>("select due_offset_days from shop_settings"))[0]?.due_offset_days).toBe(45);
+  await expect
+    .poll(async () => (await sql<{ due_offset_days: number }>("select due_offset_days from shop_settings"))[0]?.due_offset_days)
+    .toBe(45);
 });
 
-test("a customer's data request arrives from Shopify and the merchant downloads what the app stores about them", async ({ page, openApp }) => {
+test("a customer's data request arrives from Shopify and the merchant downloads what the app stores about them", async ({
+  page,
+  openApp,
+}) => {
   const order = usOrder(7101);
   expect(await deliverOrder(order)).toBe(200);
   const customer = order.customer as { id: number; email: string };
-  const request = { shop_domain: TEST_SHOP, customer: { id: customer.id, email: customer.email }, orders_requested: [order.id], data_request: { id: 77 } };
+  const request = {
+    shop_domain: TEST_SHOP,
+    customer: { id: customer.id, email: customer.email },
+    orders_requested: [order.id],
+    data_request: { id: 77 },
+  };
   expect(await deliverWebhook("customers/data_request", request)).toBe(200);
 
   await openApp("/app/settings");
@@ -90,7 +107,10 @@ test("a customer's data request arrives from Shopify and the merchant downloads 
   const file = await downloading;
 
   expect(file.suggestedFilename()).toMatch(/^customer-data-request-\d+\.json$/);
-  const content = JSON.parse(await readFile(await file.path(), "utf8")) as { customer: { email: string }; orders: { orderName: string; customerEmail: string }[] };
+  const content = JSON.parse(await readFile(await file.path(), "utf8")) as {
+    customer: { email: string };
+    orders: { orderName: string; customerEmail: string }[];
+  };
   expect(content.customer.email).toBe(customer.email);
   expect(content.orders.map((o) => [o.orderName, o.customerEmail])).toEqual([["#7101", customer.email]]);
 });

@@ -2,7 +2,9 @@ import { expect, sql, test } from "./fixtures";
 
 // A new install: no orders, FreshBooks not connected (whatever earlier specs left).
 test.beforeEach(async () => {
-  await sql("truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings restart identity cascade");
+  await sql(
+    "truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings restart identity cascade",
+  );
 });
 
 test("the sync log opens inside the admin with its heading and navigation", async ({ page, openApp }, testInfo) => {

@@ -6,8 +6,12 @@ import { connectFreshBooks, deliverOrder, expect, sandbox, sql, syncedStatus, te
 
 test.beforeEach(async () => {
   await sandbox("reset", {});
-  await sql("truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings restart identity cascade");
-  await sql("delete from graphile_worker._private_jobs where task_id in (select id from graphile_worker._private_tasks where identifier = 'sync-order')");
+  await sql(
+    "truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings restart identity cascade",
+  );
+  await sql(
+    "delete from graphile_worker._private_jobs where task_id in (select id from graphile_worker._private_tasks where identifier = 'sync-order')",
+  );
 });
 
 /** Order #n has state STATES[n % 6]; #30 is the newest. */
@@ -38,12 +42,22 @@ function countPolls(page: Page) {
   return polls;
 }
 
-test("the sync log shows every state with its badge and tone, and filters, search and pages narrow it", async ({ page, openApp }, testInfo) => {
+test("the sync log shows every state with its badge and tone, and filters, search and pages narrow it", async ({
+  page,
+  openApp,
+}, testInfo) => {
   await seedLog(30);
   await openApp("/app");
 
   await expect(page.getByRole("heading", { name: "Sync log", level: 1 })).toHaveCount(1);
-  const expected = { synced: ["Synced", "toneSuccess"], synced_with_difference: ["Synced with difference", "toneWarning"], failed: ["Failed", "toneCritical"], needs_reconnect: ["Reconnect needed", "toneCritical"], queued: ["Queued", "toneInfo"], skipped: ["Skipped", null] } as const;
+  const expected = {
+    synced: ["Synced", "toneSuccess"],
+    synced_with_difference: ["Synced with difference", "toneWarning"],
+    failed: ["Failed", "toneCritical"],
+    needs_reconnect: ["Reconnect needed", "toneCritical"],
+    queued: ["Queued", "toneInfo"],
+    skipped: ["Skipped", null],
+  } as const;
   for (const n of [30, 25, 26, 27, 28, 29]) {
     const [label, tone] = expected[STATES[n % 6]!];
     await expect(badge(page, `#${n}`)).toContainText(label);
@@ -112,7 +126,10 @@ test("the selection goes with the rows it was made on; the button says what Retr
   await expect(page.locator("tbody").getByRole("checkbox", { checked: true })).toHaveCount(0);
 });
 
-test("a failed order shows FreshBooks' reason; its row's Retry syncs it in place, without a reload, once", async ({ page, openApp }, testInfo) => {
+test("a failed order shows FreshBooks' reason; its row's Retry syncs it in place, without a reload, once", async ({
+  page,
+  openApp,
+}, testInfo) => {
   await connectFreshBooks();
   await sandbox("faults", { enqueue: [{ method: "POST", path: "/invoices/invoices$", fault: { kind: "status", status: 422 } }] });
   const order = usOrder(4242);
@@ -186,13 +203,20 @@ test("bulk retry of several failed orders: each row updates, and FreshBooks has 
 
   await openApp("/app");
   await expect(page.locator("tbody tr")).toHaveCount(3);
-  await page.getByRole("checkbox", { name: /Select all/ }).first().check();
+  await page
+    .getByRole("checkbox", { name: /Select all/ })
+    .first()
+    .check();
   await page.getByRole("button", { name: "Retry 3 orders" }).click();
 
   await expect.poll(() => toasts(page)).toContain("3 orders queued for retry");
   for (const order of orders) await expect(badge(page, order.name)).toHaveText(/Synced$/, { timeout: 60_000 });
   const state = (await sandbox("state")) as { accounts: Record<string, { invoices: { invoice_number: string }[] }> };
-  expect(Object.values(state.accounts).flatMap((a) => a.invoices.map((invoice) => invoice.invoice_number)).sort()).toEqual(["SHOP-5001", "SHOP-5002", "SHOP-5003"]);
+  expect(
+    Object.values(state.accounts)
+      .flatMap((a) => a.invoices.map((invoice) => invoice.invoice_number))
+      .sort(),
+  ).toEqual(["SHOP-5001", "SHOP-5002", "SHOP-5003"]);
 });
 
 test("polls only while something will change soon, and not while the tab is hidden", async ({ page, openApp }) => {
@@ -258,11 +282,16 @@ test("another shop's order cannot be viewed; a server error is not called 'not f
   }
 });
 
-test("failures on any page are grouped by cause above the log, each with its fix and its Retry; the row says why in short", async ({ page, openApp }, testInfo) => {
+test("failures on any page are grouped by cause above the log, each with its fix and its Retry; the row says why in short", async ({
+  page,
+  openApp,
+}, testInfo) => {
   test.setTimeout(120_000);
   await seedLog(60);
   // Three old orders (page 3) hit the plan's client limit; one waits for a Reconnect.
-  await sql(`update order_sync set status = 'failed', status_cause = 'client_limit', status_detail = 'You do not have access to perform the action requested.' where order_number in (1, 2, 3)`);
+  await sql(
+    `update order_sync set status = 'failed', status_cause = 'client_limit', status_detail = 'You do not have access to perform the action requested.' where order_number in (1, 2, 3)`,
+  );
   await sql(`update order_sync set status = 'synced', status_reason = null where status = 'failed' and status_cause is null`);
   await sql(`update order_sync set status = 'synced' where status = 'needs_reconnect' and order_number <> 57`);
   await sql(`update order_sync set status_cause = 'reconnect' where order_number = 57`);

@@ -14,7 +14,11 @@ const dirs = await extensionDirs(EXTENSIONS_DIR);
 
 describe("extension bundles", () => {
   it("finds the three order-page extensions", () => {
-    expect(dirs.map((dir) => path.basename(dir))).toEqual(["freshbooks-order-action", "freshbooks-order-block", "freshbooks-order-bulk-action"]);
+    expect(dirs.map((dir) => path.basename(dir))).toEqual([
+      "freshbooks-order-action",
+      "freshbooks-order-block",
+      "freshbooks-order-bulk-action",
+    ]);
   });
 
   it.each(dirs.map((dir) => [path.basename(dir), dir]))("%s bundles, registers its target and stays under 64 KB", async (_name, dir) => {
@@ -25,7 +29,10 @@ describe("extension bundles", () => {
   });
 
   it.each(dirs.map((dir) => [path.basename(dir), dir]))("%s is on API 2026-01 or later and has its English strings", async (_name, dir) => {
-    const toml = parse(await readFile(path.join(dir, "shopify.extension.toml"), "utf8")) as { api_version: string; extensions: { name: string; description: string }[] };
+    const toml = parse(await readFile(path.join(dir, "shopify.extension.toml"), "utf8")) as {
+      api_version: string;
+      extensions: { name: string; description: string }[];
+    };
     expect(toml.api_version >= "2026-01").toBe(true);
     const english = JSON.parse(await readFile(path.join(dir, "locales/en.default.json"), "utf8")) as Record<string, unknown>;
     for (const key of [toml.extensions[0]!.name, toml.extensions[0]!.description].filter((value) => value.startsWith("t:"))) {

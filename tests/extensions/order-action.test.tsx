@@ -6,7 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { englishTranslate, EXTENSIONS_DIR, isDisabled, json, orderState, shown } from "../helpers/extension";
 
 /** The order page's "Send to FreshBooks" action, rendered offline by @shopify/ui-extensions-tester. */
-const extension = getExtension("admin.order-details.action.render", { configSearchDir: path.join(EXTENSIONS_DIR, "freshbooks-order-action") });
+const extension = getExtension("admin.order-details.action.render", {
+  configSearchDir: path.join(EXTENSIONS_DIR, "freshbooks-order-action"),
+});
 const ORDER = "gid://shopify/Order/5550000001";
 
 beforeEach(() => {
@@ -22,9 +24,18 @@ const primary = () => document.body.querySelector('s-button[slot="primary-action
 
 describe("the Send to FreshBooks action on the order page", () => {
   it("offers Send to FreshBooks for a skipped order, names the filter, and shows the outcome", async () => {
-    const skipped = orderState({ status: "skipped", label: "Skipped", tone: "neutral", skippedBy: "test orders", invoice: null, canSend: true });
+    const skipped = orderState({
+      status: "skipped",
+      label: "Skipped",
+      tone: "neutral",
+      skippedBy: "test orders",
+      invoice: null,
+      canSend: true,
+    });
     extension.fetch = vi.fn(async (url: string | URL | Request) =>
-      String(url) === "/api/extension/sync" ? json({ results: [{ orderId: skipped.orderId, outcome: "sent", state: { ...skipped, status: "queued" } }] }) : json({ order: skipped }),
+      String(url) === "/api/extension/sync"
+        ? json({ results: [{ orderId: skipped.orderId, outcome: "sent", state: { ...skipped, status: "queued" } }] })
+        : json({ order: skipped }),
     );
     await extension.render();
 
@@ -34,16 +45,28 @@ describe("the Send to FreshBooks action on the order page", () => {
     primary()!.click();
 
     await vi.waitFor(() => expect(shown()).toContain("1 skipped order queued to be sent to FreshBooks."));
-    expect(extension.fetch).toHaveBeenCalledWith("/api/extension/sync", expect.objectContaining({ method: "POST", body: JSON.stringify({ orderIds: [ORDER] }) }));
+    expect(extension.fetch).toHaveBeenCalledWith(
+      "/api/extension/sync",
+      expect.objectContaining({ method: "POST", body: JSON.stringify({ orderIds: [ORDER] }) }),
+    );
     expect(primary()?.textContent).toBe("Done");
     primary()!.click();
     expect(extension.shopify.close).toHaveBeenCalled();
   });
 
   it("offers Sync again for a failed order, with its reason", async () => {
-    const failed = orderState({ status: "failed", label: "Failed", tone: "critical", reason: "FreshBooks was unreachable for 3 attempts.", invoice: null, canRetry: true });
+    const failed = orderState({
+      status: "failed",
+      label: "Failed",
+      tone: "critical",
+      reason: "FreshBooks was unreachable for 3 attempts.",
+      invoice: null,
+      canRetry: true,
+    });
     extension.fetch = vi.fn(async (url: string | URL | Request) =>
-      String(url) === "/api/extension/sync" ? json({ results: [{ orderId: failed.orderId, outcome: "queued", state: failed }] }) : json({ order: failed }),
+      String(url) === "/api/extension/sync"
+        ? json({ results: [{ orderId: failed.orderId, outcome: "queued", state: failed }] })
+        : json({ order: failed }),
     );
     await extension.render();
     await vi.waitFor(() => expect(shown()).toContain("FreshBooks was unreachable for 3 attempts."));
@@ -70,7 +93,9 @@ describe("the Send to FreshBooks action on the order page", () => {
 
   it("shows that the request failed when the app does not answer, and lets staff try again", async () => {
     const failed = orderState({ status: "failed", label: "Failed", tone: "critical", canRetry: true });
-    extension.fetch = vi.fn(async (url: string | URL | Request) => (String(url) === "/api/extension/sync" ? json({ error: "boom" }, 502) : json({ order: failed })));
+    extension.fetch = vi.fn(async (url: string | URL | Request) =>
+      String(url) === "/api/extension/sync" ? json({ error: "boom" }, 502) : json({ order: failed }),
+    );
     await extension.render();
     await vi.waitFor(() => expect(isDisabled(primary())).toBe(false));
     primary()!.click();

@@ -6,7 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { englishTranslate, EXTENSIONS_DIR, json, orderState, prop, shown } from "../helpers/extension";
 
 /** The order block, rendered offline by @shopify/ui-extensions-tester in each state staff can see. */
-const extension = getExtension("admin.order-details.block.render", { configSearchDir: path.join(EXTENSIONS_DIR, "freshbooks-order-block") });
+const extension = getExtension("admin.order-details.block.render", {
+  configSearchDir: path.join(EXTENSIONS_DIR, "freshbooks-order-block"),
+});
 const ORDER = "gid://shopify/Order/5550000001";
 
 beforeEach(() => {
@@ -21,7 +23,8 @@ afterEach(() => {
 });
 
 const badge = () => document.body.querySelector("s-badge");
-const button = (label: string) => [...document.body.querySelectorAll("s-button")].find((b) => b.textContent?.trim() === label) as HTMLElement | undefined;
+const button = (label: string) =>
+  [...document.body.querySelectorAll("s-button")].find((b) => b.textContent?.trim() === label) as HTMLElement | undefined;
 
 describe("the FreshBooks order block", () => {
   it("shows a spinner while it loads, then the synced order: badge, invoice link, tie-out, payment", async () => {
@@ -32,7 +35,10 @@ describe("the FreshBooks order block", () => {
     await vi.waitFor(() => expect(document.body.querySelector("s-spinner")).not.toBeNull());
     expect(shown()).toContain("Loading the FreshBooks state…");
     await vi.waitFor(() =>
-      expect(extension.fetch).toHaveBeenCalledWith(`/api/extension/orders/${encodeURIComponent(ORDER)}`, expect.objectContaining({ headers: expect.objectContaining({ Authorization: "Bearer session-token" }) })),
+      expect(extension.fetch).toHaveBeenCalledWith(
+        `/api/extension/orders/${encodeURIComponent(ORDER)}`,
+        expect.objectContaining({ headers: expect.objectContaining({ Authorization: "Bearer session-token" }) }),
+      ),
     );
 
     answer(json({ order: orderState() }));
@@ -51,7 +57,16 @@ describe("the FreshBooks order block", () => {
 
   it("shows a difference in the tie-out", async () => {
     extension.fetch = vi.fn().mockResolvedValue(
-      json({ order: orderState({ status: "synced_with_difference", label: "Synced with difference", tone: "warning", canRetry: true, reason: "FreshBooks' total 49.09 differs from Shopify's 49.10 USD by 0.01", tieOut: { currency: "USD", shopifyTotal: "49.10", freshbooksTotal: "49.09", difference: "0.01" } }) }),
+      json({
+        order: orderState({
+          status: "synced_with_difference",
+          label: "Synced with difference",
+          tone: "warning",
+          canRetry: true,
+          reason: "FreshBooks' total 49.09 differs from Shopify's 49.10 USD by 0.01",
+          tieOut: { currency: "USD", shopifyTotal: "49.10", freshbooksTotal: "49.09", difference: "0.01" },
+        }),
+      }),
     );
     await extension.render();
     await vi.waitFor(() => expect(shown()).toMatch(/Difference\s*0\.01 USD/));
@@ -59,10 +74,21 @@ describe("the FreshBooks order block", () => {
   });
 
   it("shows why an order failed in plain words, and Retry re-queues it", async () => {
-    const failed = orderState({ status: "failed", label: "Failed", tone: "critical", reason: "FreshBooks refused the invoice: the client was archived.", invoice: null, tieOut: { currency: "USD", shopifyTotal: "49.10", freshbooksTotal: null, difference: null }, payment: { recorded: false, recordingOn: true }, canRetry: true });
+    const failed = orderState({
+      status: "failed",
+      label: "Failed",
+      tone: "critical",
+      reason: "FreshBooks refused the invoice: the client was archived.",
+      invoice: null,
+      tieOut: { currency: "USD", shopifyTotal: "49.10", freshbooksTotal: null, difference: null },
+      payment: { recorded: false, recordingOn: true },
+      canRetry: true,
+    });
     const queued = { ...failed, status: "queued", label: "Queued", tone: "info", reason: null, canRetry: false };
     extension.fetch = vi.fn(async (url: string | URL | Request, init?: RequestInit) =>
-      String(url) === "/api/extension/sync" ? json({ results: [{ orderId: failed.orderId, outcome: "queued", state: queued, sent: JSON.parse(String(init?.body)) }] }) : json({ order: failed }),
+      String(url) === "/api/extension/sync"
+        ? json({ results: [{ orderId: failed.orderId, outcome: "queued", state: queued, sent: JSON.parse(String(init?.body)) }] })
+        : json({ order: failed }),
     );
     await extension.render();
 
@@ -72,15 +98,36 @@ describe("the FreshBooks order block", () => {
     button("Retry")!.click();
 
     await vi.waitFor(() => expect(shown()).toContain("Queued: the order syncs again in a moment."));
-    expect(extension.fetch).toHaveBeenCalledWith("/api/extension/sync", expect.objectContaining({ method: "POST", body: JSON.stringify({ orderIds: [ORDER] }) }));
+    expect(extension.fetch).toHaveBeenCalledWith(
+      "/api/extension/sync",
+      expect.objectContaining({ method: "POST", body: JSON.stringify({ orderIds: [ORDER] }) }),
+    );
     expect(badge()?.textContent).toBe("Queued");
     expect(button("Retry")).toBeUndefined();
   });
 
   it("says which filter skipped the order, and Send to FreshBooks sends it", async () => {
-    const skipped = orderState({ status: "skipped", label: "Skipped", tone: "neutral", skippedBy: "test orders", reason: "Order #1001 is a test order; test orders are not sent to FreshBooks.", invoice: null, canSend: true });
+    const skipped = orderState({
+      status: "skipped",
+      label: "Skipped",
+      tone: "neutral",
+      skippedBy: "test orders",
+      reason: "Order #1001 is a test order; test orders are not sent to FreshBooks.",
+      invoice: null,
+      canSend: true,
+    });
     extension.fetch = vi.fn(async (url: string | URL | Request) =>
-      String(url) === "/api/extension/sync" ? json({ results: [{ orderId: skipped.orderId, outcome: "sent", state: { ...skipped, status: "queued", label: "Queued", tone: "info", canSend: false, skippedBy: null } }] }) : json({ order: skipped }),
+      String(url) === "/api/extension/sync"
+        ? json({
+            results: [
+              {
+                orderId: skipped.orderId,
+                outcome: "sent",
+                state: { ...skipped, status: "queued", label: "Queued", tone: "info", canSend: false, skippedBy: null },
+              },
+            ],
+          })
+        : json({ order: skipped }),
     );
     await extension.render();
 
@@ -92,7 +139,13 @@ describe("the FreshBooks order block", () => {
   });
 
   it("follows a queued order until it is synced, without flashing the spinner", async () => {
-    const queued = orderState({ status: "queued", label: "Queued", tone: "info", invoice: null, tieOut: { currency: "USD", shopifyTotal: "49.10", freshbooksTotal: null, difference: null } });
+    const queued = orderState({
+      status: "queued",
+      label: "Queued",
+      tone: "info",
+      invoice: null,
+      tieOut: { currency: "USD", shopifyTotal: "49.10", freshbooksTotal: null, difference: null },
+    });
     extension.fetch = vi.fn(async () => json({ order: queued }));
     await extension.render();
     await vi.waitFor(() => expect(shown()).toContain("Waiting to sync."));
@@ -112,7 +165,10 @@ describe("the FreshBooks order block", () => {
   });
 
   it("shows an error with Try again when the app does not answer, and recovers", async () => {
-    extension.fetch = vi.fn().mockResolvedValueOnce(json({ error: "boom" }, 500)).mockResolvedValueOnce(json({ order: orderState() }));
+    extension.fetch = vi
+      .fn()
+      .mockResolvedValueOnce(json({ error: "boom" }, 500))
+      .mockResolvedValueOnce(json({ order: orderState() }));
     await extension.render();
     await vi.waitFor(() => expect(shown()).toContain("The app did not answer."));
     expect(prop(document.body.querySelector("s-banner"), "tone")).toBe("critical");
@@ -122,7 +178,10 @@ describe("the FreshBooks order block", () => {
   });
 
   it("asks for a new session token once when the app answers 401", async () => {
-    extension.fetch = vi.fn().mockResolvedValueOnce(json({}, 401)).mockResolvedValueOnce(json({ order: orderState() }));
+    extension.fetch = vi
+      .fn()
+      .mockResolvedValueOnce(json({}, 401))
+      .mockResolvedValueOnce(json({ order: orderState() }));
     await extension.render();
     await vi.waitFor(() => expect(badge()?.textContent).toBe("Synced"));
     expect(extension.shopify.auth.idToken).toHaveBeenCalledTimes(2);

@@ -6,7 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { englishTranslate, EXTENSIONS_DIR, json } from "../helpers/extension";
 
 /** The order list's bulk "Send to FreshBooks", rendered offline by @shopify/ui-extensions-tester. */
-const extension = getExtension("admin.order-index.selection-action.render", { configSearchDir: path.join(EXTENSIONS_DIR, "freshbooks-order-bulk-action") });
+const extension = getExtension("admin.order-index.selection-action.render", {
+  configSearchDir: path.join(EXTENSIONS_DIR, "freshbooks-order-bulk-action"),
+});
 const selected = [1, 2, 3, 4, 5].map((n) => ({ id: `gid://shopify/Order/${n}` }));
 
 beforeEach(() => {
@@ -23,7 +25,11 @@ const shown = () => (document.body.textContent ?? "").replace(/\s+/g, " ");
 describe("the bulk Send to FreshBooks action", () => {
   it("sends the selection in one request and counts each outcome", async () => {
     const outcomes = ["queued", "queued", "sent", "unchanged", "not_found"];
-    extension.fetch = vi.fn().mockResolvedValue(json({ results: selected.map((s, i) => ({ orderId: s.id.split("/").pop(), outcome: outcomes[i], state: null })) }));
+    extension.fetch = vi
+      .fn()
+      .mockResolvedValue(
+        json({ results: selected.map((s, i) => ({ orderId: s.id.split("/").pop(), outcome: outcomes[i], state: null })) }),
+      );
     await extension.render();
 
     await vi.waitFor(() => expect(primary()?.textContent).toBe("Sync 5 orders"));
@@ -36,6 +42,9 @@ describe("the bulk Send to FreshBooks action", () => {
     expect(shown()).toContain("1 order left as it is: synced or already on its way.");
     expect(shown()).toContain("1 order is not in the FreshBooks sync log.");
     expect(extension.fetch).toHaveBeenCalledTimes(1);
-    expect(extension.fetch).toHaveBeenCalledWith("/api/extension/sync", expect.objectContaining({ body: JSON.stringify({ orderIds: selected.map((s) => s.id) }) }));
+    expect(extension.fetch).toHaveBeenCalledWith(
+      "/api/extension/sync",
+      expect.objectContaining({ body: JSON.stringify({ orderIds: selected.map((s) => s.id) }) }),
+    );
   });
 });

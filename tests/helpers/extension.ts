@@ -13,9 +13,14 @@ export const EXTENSIONS_DIR = path.resolve(import.meta.dirname, "../../extension
  * filled in, and `{one, other}` chosen by the `count` replacement.
  */
 export function englishTranslate(extension: string) {
-  const strings = JSON.parse(readFileSync(path.join(EXTENSIONS_DIR, extension, "locales/en.default.json"), "utf8")) as Record<string, unknown>;
+  const strings = JSON.parse(readFileSync(path.join(EXTENSIONS_DIR, extension, "locales/en.default.json"), "utf8")) as Record<
+    string,
+    unknown
+  >;
   return (key: string, replacements: Record<string, unknown> = {}): string => {
-    let found = key.split(".").reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), strings);
+    let found = key
+      .split(".")
+      .reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), strings);
     if (found && typeof found === "object" && typeof replacements.count === "number") {
       found = (found as Record<string, unknown>)[new Intl.PluralRules("en").select(replacements.count)];
     }
@@ -44,7 +49,8 @@ export function orderState(overrides: Partial<OrderState> = {}): OrderState {
   };
 }
 
-export const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+export const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 
 /** The visible text of the rendered extension, whitespace collapsed. */
 export const shown = () => (document.body.textContent ?? "").replace(/\s+/g, " ").trim();

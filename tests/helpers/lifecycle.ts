@@ -46,14 +46,18 @@ export async function waitForEvents(count?: number, stallMs = 40_000) {
   for (;;) {
     const rows = await prisma.orderEvent.findMany({ orderBy: { id: "asc" } });
     const orders = await prisma.orderSync.findMany({ select: { status: true } });
-    const settled = rows.every((row) => !UNSETTLED.includes(row.status)) && orders.every((order) => !["queued", "syncing"].includes(order.status));
+    const settled =
+      rows.every((row) => !UNSETTLED.includes(row.status)) && orders.every((order) => !["queued", "syncing"].includes(order.status));
     if (settled && rows.length >= (count ?? 1)) return rows;
-    const progress = rows.map((row) => `${row.id}/${row.status}/${row.attempts}/${row.updatedAt.getTime()}`).join(",") + orders.map((o) => o.status).join(",");
+    const progress =
+      rows.map((row) => `${row.id}/${row.status}/${row.attempts}/${row.updatedAt.getTime()}`).join(",") +
+      orders.map((o) => o.status).join(",");
     if (progress !== last) {
       last = progress;
       deadline = Date.now() + stallMs;
     }
-    if (Date.now() > deadline) expect.fail(`events did not settle: ${rows.map((row) => `${row.topic} ${row.status} ${row.statusReason ?? ""}`).join("; ")}`);
+    if (Date.now() > deadline)
+      expect.fail(`events did not settle: ${rows.map((row) => `${row.topic} ${row.status} ${row.statusReason ?? ""}`).join("; ")}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

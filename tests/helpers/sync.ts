@@ -51,7 +51,12 @@ export async function waitForSync(orderIds?: (string | number)[], stallMs = 30_0
       deadline = Date.now() + stallMs;
     }
     if (Date.now() > deadline) {
-      expect.fail(`no progress for ${stallMs / 1000} s; orders still waiting: ${rows.filter((r) => WAITING.includes(r.status)).map((r) => `${r.orderName} ${r.status} ${r.statusReason ?? ""}`).join("; ")}`);
+      expect.fail(
+        `no progress for ${stallMs / 1000} s; orders still waiting: ${rows
+          .filter((r) => WAITING.includes(r.status))
+          .map((r) => `${r.orderName} ${r.status} ${r.statusReason ?? ""}`)
+          .join("; ")}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

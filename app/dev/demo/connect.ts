@@ -41,7 +41,8 @@ async function confirmInSettings(appUrl: string): Promise<void> {
   }
   const confirmed = await settings(appUrl, { intent: "confirm-connection", businessId: String(business.id) });
   const answer = (await confirmed.json().catch(() => null)) as { toast?: string; error?: string } | null;
-  if (!confirmed.ok || !answer?.toast) throw new Error(`confirming the FreshBooks connection answered ${confirmed.status}: ${answer?.error ?? ""}`);
+  if (!confirmed.ok || !answer?.toast)
+    throw new Error(`confirming the FreshBooks connection answered ${confirmed.status}: ${answer?.error ?? ""}`);
 }
 
 export async function connectThroughOAuth(appUrl: string): Promise<void> {

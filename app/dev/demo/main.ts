@@ -77,7 +77,13 @@ async function deliver(appUrl: string, order: DemoOrder): Promise<void> {
   const response = await fetch(new URL("/webhooks/orders/create", appUrl), {
     method: "POST",
     body: rawBody,
-    headers: webhookHeaders({ topic: "orders/create", shop: DEMO_SHOP, rawBody, secret: DEMO_SHOPIFY.apiSecret, apiVersion: DEMO_WEBHOOK_API_VERSION }),
+    headers: webhookHeaders({
+      topic: "orders/create",
+      shop: DEMO_SHOP,
+      rawBody,
+      secret: DEMO_SHOPIFY.apiSecret,
+      apiVersion: DEMO_WEBHOOK_API_VERSION,
+    }),
   });
   const who = order.customer
     ? `${order.returning ? "returning" : "new"} customer ${order.customer.firstName} ${order.customer.lastName}`
@@ -114,7 +120,13 @@ async function refusedOrder(appUrl: string, sandbox: FreshBooksSandbox, store: D
   if (!life.stopping) say(`FreshBooks plan "upgraded" (limit lifted): click Retry on ${order.name} in the sync log to sync it`);
 }
 
-async function streamOrders(options: DemoOptions, appUrl: string, sandbox: FreshBooksSandbox, store: DemoStore, firstNumber: number): Promise<void> {
+async function streamOrders(
+  options: DemoOptions,
+  appUrl: string,
+  sandbox: FreshBooksSandbox,
+  store: DemoStore,
+  firstNumber: number,
+): Promise<void> {
   const known: DemoCustomer[] = await store.knownCustomers();
   const refusedAt = options.orders === 0 ? 3 : Math.min(3, options.orders - 1);
   const interval = 60_000 / options.rate;
@@ -154,7 +166,10 @@ async function run(options: DemoOptions): Promise<void> {
     ["--sandbox-port", options.sandboxPort],
     ["--db-port", options.databasePort],
   ]);
-  if (taken.length > 0) throw new DemoStartError(`port ${taken.map(([flag, port]) => `${port} (${flag})`).join(" and ")} ${taken.length === 1 ? "is" : "are"} already in use: is another demo running? Stop it, or choose other ports (npm run demo -- ${taken[0]![0]} N).`);
+  if (taken.length > 0)
+    throw new DemoStartError(
+      `port ${taken.map(([flag, port]) => `${port} (${flag})`).join(" and ")} ${taken.length === 1 ? "is" : "are"} already in use: is another demo running? Stop it, or choose other ports (npm run demo -- ${taken[0]![0]} N).`,
+    );
 
   const started = Date.now();
   const appUrl = `http://localhost:${options.port}`;
@@ -230,7 +245,12 @@ async function run(options: DemoOptions): Promise<void> {
     say(`connected to FreshBooks "Demo Business" through OAuth (status: ${(await store.connectionStatus()) ?? "none"})`);
   }
   if (options.faultRate > 0) {
-    sandbox.faults.setRandom({ rate: options.faultRate, seed: started % 2_147_483_647, kinds: ["500", "502", "503", "timeout"], path: "^/accounting/" });
+    sandbox.faults.setRandom({
+      rate: options.faultRate,
+      seed: started % 2_147_483_647,
+      kinds: ["500", "502", "503", "timeout"],
+      path: "^/accounting/",
+    });
     say(`FreshBooks fails ${Math.round(options.faultRate * 100)} % of API requests (5xx or timeout): watch the retries`);
   }
 

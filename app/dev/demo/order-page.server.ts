@@ -40,15 +40,22 @@ export async function demoOrderPage(url: URL): Promise<Response> {
     orderBy: { createdAt: "desc" },
   });
   if (url.searchParams.get("frame") === "block") return blockFrame(order?.orderId ?? wanted ?? "0");
-  if (!order) return html(page("No orders yet", `<p class="card">The demo has no orders yet: wait for the first webhooks, then reload.</p>`));
+  if (!order)
+    return html(page("No orders yet", `<p class="card">The demo has no orders yet: wait for the first webhooks, then reload.</p>`));
 
   const payload = order.payload as { line_items?: { title?: string; quantity?: number; price?: string }[] } | null;
   const lines = (payload?.line_items ?? [])
     .slice(0, 20)
-    .map((line) => `<tr><td>${escapeHtml(String(line.title ?? ""))}</td><td>× ${escapeHtml(String(line.quantity ?? ""))}</td><td>${escapeHtml(String(line.price ?? ""))}</td></tr>`)
+    .map(
+      (line) =>
+        `<tr><td>${escapeHtml(String(line.title ?? ""))}</td><td>× ${escapeHtml(String(line.quantity ?? ""))}</td><td>${escapeHtml(String(line.price ?? ""))}</td></tr>`,
+    )
     .join("");
   const switcher = (await ordersByState())
-    .map((row) => `<a href="${DEMO_ORDER_PATHS.page}?order=${escapeHtml(row.order_id)}"${row.order_id === order.orderId ? ' aria-current="page"' : ""}>${escapeHtml(row.order_name)} <small>${escapeHtml(row.status.replaceAll("_", " "))}</small></a>`)
+    .map(
+      (row) =>
+        `<a href="${DEMO_ORDER_PATHS.page}?order=${escapeHtml(row.order_id)}"${row.order_id === order.orderId ? ' aria-current="page"' : ""}>${escapeHtml(row.order_name)} <small>${escapeHtml(row.status.replaceAll("_", " "))}</small></a>`,
+    )
     .join(" ");
   const frameUrl = `${DEMO_ORDER_PATHS.page}?order=${encodeURIComponent(order.orderId)}&frame=block`;
   return html(

@@ -42,9 +42,42 @@ const TEMPLATES = [
   { fixture: "gift-card-free-sample", label: "gift card and a free sample" },
 ] as const;
 
-const FIRST_NAMES = ["Ana", "Ben", "Chloé", "Dev", "Emma", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Liam", "Mei", "Noah", "Olga", "Priya"];
-const LAST_NAMES = ["Lima", "Okafor", "Martin", "Patel", "Schmidt", "Haddad", "Kim", "Tanaka", "García", "Berg", "Adeyemi", "Walsh", "Chen", "Novak", "Rossi", "Singh"];
-
+const FIRST_NAMES = [
+  "Ana",
+  "Ben",
+  "Chloé",
+  "Dev",
+  "Emma",
+  "Farid",
+  "Grace",
+  "Hiro",
+  "Ines",
+  "Jonas",
+  "Kemi",
+  "Liam",
+  "Mei",
+  "Noah",
+  "Olga",
+  "Priya",
+];
+const LAST_NAMES = [
+  "Lima",
+  "Okafor",
+  "Martin",
+  "Patel",
+  "Schmidt",
+  "Haddad",
+  "Kim",
+  "Tanaka",
+  "García",
+  "Berg",
+  "Adeyemi",
+  "Walsh",
+  "Chen",
+  "Novak",
+  "Rossi",
+  "Singh",
+];
 
 const cache = new Map<string, Json>();
 function fixture(name: string): Json {
@@ -60,7 +93,10 @@ export function newCustomer(number: number): DemoCustomer {
   const next = seededRandom(number * 7919);
   const firstName = FIRST_NAMES[Math.floor(next() * FIRST_NAMES.length)] ?? "Ana";
   const lastName = LAST_NAMES[Math.floor(next() * LAST_NAMES.length)] ?? "Lima";
-  const ascii = `${firstName}.${lastName}`.normalize("NFD").replace(/[^A-Za-z.]/g, "").toLowerCase();
+  const ascii = `${firstName}.${lastName}`
+    .normalize("NFD")
+    .replace(/[^A-Za-z.]/g, "")
+    .toLowerCase();
   return { id: 8_100_000_000_000 + number, firstName, lastName, email: `${ascii}.${number}@example.com` };
 }
 

@@ -63,7 +63,10 @@ export function startAppProcess(name: string, entry: string | string[], env: Nod
   // Straight into the file (not through this process), so a child's last words are kept even
   // if the demo itself is gone.
   const log = openSync(logFile, "a");
-  const child = spawn(process.execPath, ["--enable-source-maps", ...(typeof entry === "string" ? [entry] : entry)], { stdio: ["ignore", log, log], env });
+  const child = spawn(process.execPath, ["--enable-source-maps", ...(typeof entry === "string" ? [entry] : entry)], {
+    stdio: ["ignore", log, log],
+    env,
+  });
   closeSync(log);
   const exited = once(child, "exit").then(([code, signal]) => (signal ? String(signal) : `exit ${String(code)}`));
   return {

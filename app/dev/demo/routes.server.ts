@@ -59,7 +59,8 @@ export function demoReload(url: URL, headers: { authorization?: string; accept?:
   if (headers.authorization || url.searchParams.has("_data") || !(headers.accept ?? "").includes("text/html")) return null;
   if (tokenStillValid(url.searchParams.get("id_token"))) return null;
   const target = new URL(demoEmbeddedUrl(url.pathname));
-  for (const [name, value] of url.searchParams) if (!["id_token", "embedded", "shop", "host", "session"].includes(name)) target.searchParams.set(name, value);
+  for (const [name, value] of url.searchParams)
+    if (!["id_token", "embedded", "shop", "host", "session"].includes(name)) target.searchParams.set(name, value);
   return new Response(null, { status: 302, headers: { Location: target.toString(), "Cache-Control": "no-store" } });
 }
 
@@ -115,17 +116,44 @@ async function send(res: ExpressResponse, response: Response): Promise<void> {
 export function mountDemoRoutes(app: Express): void {
   const url = (req: ExpressRequest) => new URL(req.originalUrl, getEnv().SHOPIFY_APP_URL);
   app.get("/", (req, res, next) => (demoModeEnabled() && !req.query.shop ? void send(res, demoLanding()).catch(next) : next()));
-  app.get(`${DEMO_PATHS.admin}/*`, (req, res, next) => void send(res, settled(() => demoAdminPage(url(req)))).catch(next));
+  app.get(
+    `${DEMO_PATHS.admin}/*`,
+    (req, res, next) =>
+      void send(
+        res,
+        settled(() => demoAdminPage(url(req))),
+      ).catch(next),
+  );
   app.get(["/app", "/app/*"], (req, res, next) => {
     const reload = demoReload(url(req), { authorization: req.headers.authorization, accept: req.headers.accept });
     if (reload) void send(res, reload).catch(next);
     else next();
   });
-  app.get(DEMO_PATHS.entry, (req, res, next) => void send(res, settled(() => demoEntry(url(req)))).catch(next));
+  app.get(
+    DEMO_PATHS.entry,
+    (req, res, next) =>
+      void send(
+        res,
+        settled(() => demoEntry(url(req))),
+      ).catch(next),
+  );
   app.get(DEMO_PATHS.sessionToken, (_req, res, next) => void send(res, settled(demoSessionTokenResponse)).catch(next));
   app.get(DEMO_PATHS.appBridge, (_req, res, next) => void send(res, settled(demoAppBridgeResponse)).catch(next));
   // The order page stand-in reads the database: its 404 (demo mode off) arrives as a rejection.
-  const later = (page: () => Promise<Response>) => page().catch((thrown: unknown) => (thrown instanceof Response ? thrown : Promise.reject(thrown)));
-  app.get(DEMO_PATHS.orderPage, (req, res, next) => void later(() => demoOrderPage(url(req))).then((response) => send(res, response)).catch(next));
-  app.get(DEMO_PATHS.orderBlockScript, (_req, res, next) => void later(demoOrderBlockScript).then((response) => send(res, response)).catch(next));
+  const later = (page: () => Promise<Response>) =>
+    page().catch((thrown: unknown) => (thrown instanceof Response ? thrown : Promise.reject(thrown)));
+  app.get(
+    DEMO_PATHS.orderPage,
+    (req, res, next) =>
+      void later(() => demoOrderPage(url(req)))
+        .then((response) => send(res, response))
+        .catch(next),
+  );
+  app.get(
+    DEMO_PATHS.orderBlockScript,
+    (_req, res, next) =>
+      void later(demoOrderBlockScript)
+        .then((response) => send(res, response))
+        .catch(next),
+  );
 }

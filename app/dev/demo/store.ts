@@ -58,7 +58,9 @@ export class DemoStore {
   }
 
   async lastOrderNumber(): Promise<number | null> {
-    const result = await this.pool.query<{ max: number | null }>("select max(order_number) as max from order_sync where shop = $1", [DEMO_SHOP]);
+    const result = await this.pool.query<{ max: number | null }>("select max(order_number) as max from order_sync where shop = $1", [
+      DEMO_SHOP,
+    ]);
     return result.rows[0]?.max ?? null;
   }
 
@@ -97,7 +99,10 @@ export class DemoStore {
   }
 
   async status(orderNumber: number): Promise<string | null> {
-    const result = await this.pool.query<{ status: string }>("select status from order_sync where shop = $1 and order_number = $2", [DEMO_SHOP, orderNumber]);
+    const result = await this.pool.query<{ status: string }>("select status from order_sync where shop = $1 and order_number = $2", [
+      DEMO_SHOP,
+      orderNumber,
+    ]);
     return result.rows[0]?.status ?? null;
   }
 }

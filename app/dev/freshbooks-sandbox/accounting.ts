@@ -16,7 +16,8 @@ export const ACCOUNT_NOT_FOUND = json(404, { response: { errors: [{ message: "Ac
  */
 export const ACCESS_DENIED = classicError(401, {
   errno: 1003,
-  message: "The server could not verify that you are authorized to access the URL requested. You either supplied the wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials required.",
+  message:
+    "The server could not verify that you are authorized to access the URL requested. You either supplied the wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials required.",
 });
 
 const METHOD_NOT_ALLOWED = classicError(405, { errno: 1004, message: "Method not allowed." });
@@ -63,21 +64,35 @@ export function routeAccounting(context: SandboxContext, request: AccountingRequ
   const unknown = classicError(404, { errno: 1012, message: "The requested resource was not found.", value: request.resource });
   switch (request.resource) {
     case "users/clients":
-      if (id === undefined) return method === "GET" ? listClients(scope, query) : method === "POST" ? createClient(scope, body) : METHOD_NOT_ALLOWED;
+      if (id === undefined)
+        return method === "GET" ? listClients(scope, query) : method === "POST" ? createClient(scope, body) : METHOD_NOT_ALLOWED;
       return method === "GET" ? getClient(scope, id, query) : method === "PUT" ? updateClient(scope, id, body) : METHOD_NOT_ALLOWED;
     case "invoices/invoices":
       if (id === undefined) {
         return method === "GET" ? listInvoices(scope, query) : method === "POST" ? createInvoice(scope, body, query) : METHOD_NOT_ALLOWED;
       }
-      return method === "GET" ? getInvoice(scope, id, query) : method === "PUT" ? updateInvoice(scope, id, body, query) : METHOD_NOT_ALLOWED;
+      return method === "GET"
+        ? getInvoice(scope, id, query)
+        : method === "PUT"
+          ? updateInvoice(scope, id, body, query)
+          : METHOD_NOT_ALLOWED;
     case "payments/payments":
-      if (id === undefined) return method === "GET" ? listPayments(scope, query) : method === "POST" ? createPayment(scope, body) : METHOD_NOT_ALLOWED;
+      if (id === undefined)
+        return method === "GET" ? listPayments(scope, query) : method === "POST" ? createPayment(scope, body) : METHOD_NOT_ALLOWED;
       return method === "GET" ? getPayment(scope, id) : method === "PUT" ? updatePayment(scope, id, body) : METHOD_NOT_ALLOWED;
     case "credit_notes/credit_notes":
       if (id === undefined) {
-        return method === "GET" ? listCreditNotes(scope, query) : method === "POST" ? createCreditNote(scope, body, query) : METHOD_NOT_ALLOWED;
+        return method === "GET"
+          ? listCreditNotes(scope, query)
+          : method === "POST"
+            ? createCreditNote(scope, body, query)
+            : METHOD_NOT_ALLOWED;
       }
-      return method === "GET" ? getCreditNote(scope, id, query) : method === "PUT" ? updateCreditNote(scope, id, body, query) : METHOD_NOT_ALLOWED;
+      return method === "GET"
+        ? getCreditNote(scope, id, query)
+        : method === "PUT"
+          ? updateCreditNote(scope, id, body, query)
+          : METHOD_NOT_ALLOWED;
     case "taxes/taxes":
       if (id === undefined && method === "GET") return listTaxes(scope, query);
       return METHOD_NOT_ALLOWED;

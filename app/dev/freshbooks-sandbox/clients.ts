@@ -18,10 +18,32 @@ import {
 import type { AccountData, ClientFields, ClientRecord } from "./state";
 
 export const CLIENT_TEXT_FIELDS = [
-  "fname", "lname", "email", "organization", "bus_phone", "mob_phone", "home_phone", "fax",
-  "p_street", "p_street2", "p_city", "p_province", "p_code", "p_country",
-  "s_street", "s_street2", "s_city", "s_province", "s_code", "s_country",
-  "currency_code", "language", "vat_name", "vat_number", "note", "username",
+  "fname",
+  "lname",
+  "email",
+  "organization",
+  "bus_phone",
+  "mob_phone",
+  "home_phone",
+  "fax",
+  "p_street",
+  "p_street2",
+  "p_city",
+  "p_province",
+  "p_code",
+  "p_country",
+  "s_street",
+  "s_street2",
+  "s_city",
+  "s_province",
+  "s_code",
+  "s_country",
+  "currency_code",
+  "language",
+  "vat_name",
+  "vat_number",
+  "note",
+  "username",
 ] as const;
 
 /**
@@ -193,7 +215,13 @@ export function updateClient(scope: AccountScope, id: string, raw: string): Sand
   if ("vis_state" in input) {
     const visState = input.vis_state;
     if (visState !== 0 && visState !== 1 && visState !== 2) {
-      return classicError(422, { errno: 1004, field: "vis_state", object: "client", message: "Invalid value for field vis_state.", value: String(visState) });
+      return classicError(422, {
+        errno: 1004,
+        field: "vis_state",
+        object: "client",
+        message: "Invalid value for field vis_state.",
+        value: String(visState),
+      });
     }
     // Restoring a deleted client counts against the plan cap like a new one (stricter choice).
     if (client.visState === 1 && visState !== 1 && limitReached(scope)) {

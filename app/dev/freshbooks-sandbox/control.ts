@@ -39,7 +39,15 @@ export const faultsBodySchema = z.object({
   clear: z.boolean().optional(),
   latency: z.union([latencySchema, z.array(latencySchema)]).optional(),
   enqueue: z
-    .array(z.object({ method: z.string().optional(), path: pathPattern.optional(), times: z.number().int().positive().optional(), forMs: z.number().int().positive().optional(), fault: faultSpecSchema }))
+    .array(
+      z.object({
+        method: z.string().optional(),
+        path: pathPattern.optional(),
+        times: z.number().int().positive().optional(),
+        forMs: z.number().int().positive().optional(),
+        fault: faultSpecSchema,
+      }),
+    )
     .optional(),
   random: z
     .object({

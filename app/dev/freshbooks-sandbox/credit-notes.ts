@@ -33,7 +33,12 @@ function creditError(errno: number, field: string, message: string, value: unkno
   return { errno, field, object: "credit_note", message, value: value === undefined || value === null ? "" : String(value) };
 }
 
-export function renderCreditNote(note: CreditNoteRecord, accountId: string, withLines: boolean, paymentStatus: "paid-equals-amount" | "unpaid"): JsonObject {
+export function renderCreditNote(
+  note: CreditNoteRecord,
+  accountId: string,
+  withLines: boolean,
+  paymentStatus: "paid-equals-amount" | "unpaid",
+): JsonObject {
   const code = note.currencyCode;
   const paid = paymentStatus === "paid-equals-amount";
   const rendered: JsonObject = {
@@ -77,7 +82,10 @@ export function renderCreditNote(note: CreditNoteRecord, accountId: string, with
 }
 
 function render(scope: AccountScope, note: CreditNoteRecord, query: URLSearchParams): SandboxResponse {
-  return result("credit_note", renderCreditNote(note, scope.accountId, includes(query).has("lines"), scope.context.config.dialect.creditPaymentStatus));
+  return result(
+    "credit_note",
+    renderCreditNote(note, scope.accountId, includes(query).has("lines"), scope.context.config.dialect.creditPaymentStatus),
+  );
 }
 
 export function listCreditNotes(scope: AccountScope, query: URLSearchParams): SandboxResponse {
@@ -95,7 +103,9 @@ export function listCreditNotes(scope: AccountScope, query: URLSearchParams): Sa
   const page = paginate(notes, query);
   if (isResponse(page)) return page;
   const withLines = includes(query).has("lines");
-  return listResult("credit_notes", page, (note) => renderCreditNote(note, scope.accountId, withLines, scope.context.config.dialect.creditPaymentStatus));
+  return listResult("credit_notes", page, (note) =>
+    renderCreditNote(note, scope.accountId, withLines, scope.context.config.dialect.creditPaymentStatus),
+  );
 }
 
 export function getCreditNote(scope: AccountScope, id: string, query: URLSearchParams): SandboxResponse {
@@ -110,19 +120,26 @@ export function createCreditNote(scope: AccountScope, raw: string, query: URLSea
   const errors: ClassicErrorItem[] = [];
   const client = typeof input.clientid === "number" ? scope.data.clients.get(input.clientid) : undefined;
   if (input.clientid === undefined) errors.push(creditError(1001, "clientid", "'clientid' is a required field.", ""));
-  else if (!client) errors.push({ errno: 1012, field: "clientid", object: "client", message: "Client not found.", value: String(input.clientid) });
-  else if (client.visState === 1) errors.push({ errno: 1011, field: "clientid", object: "client", message: "Client has been deleted.", value: String(client.id) });
+  else if (!client)
+    errors.push({ errno: 1012, field: "clientid", object: "client", message: "Client not found.", value: String(input.clientid) });
+  else if (client.visState === 1)
+    errors.push({ errno: 1011, field: "clientid", object: "client", message: "Client has been deleted.", value: String(client.id) });
   const date = input.create_date;
-  if (typeof date !== "string" || !isIsoDate(date)) errors.push(creditError(date === undefined ? 1001 : 1004, "create_date", "Field create_date must be a date formatted YYYY-MM-DD.", date));
+  if (typeof date !== "string" || !isIsoDate(date))
+    errors.push(
+      creditError(date === undefined ? 1001 : 1004, "create_date", "Field create_date must be a date formatted YYYY-MM-DD.", date),
+    );
   const type = input.credit_type ?? "goodwill";
   if (typeof type !== "string" || !CREDIT_TYPES.includes(type)) errors.push(creditError(1004, "credit_type", "Invalid credit type.", type));
   const currency = input.currency_code ?? client?.fields.currency_code ?? "USD";
-  if (typeof currency !== "string" || !/^[A-Z]{3}$/.test(currency)) errors.push(creditError(1004, "currency_code", "Invalid currency code.", currency));
+  if (typeof currency !== "string" || !/^[A-Z]{3}$/.test(currency))
+    errors.push(creditError(1004, "currency_code", "Invalid currency code.", currency));
   const number = input.credit_number;
   if (number !== undefined && (typeof number !== "string" || number.trim() === "" || number.length > NUMBER_MAX)) {
     errors.push(creditError(1004, "credit_number", "Invalid credit number.", number));
   } else if (typeof number === "string" && scope.context.config.dialect.creditNumbers === "unique") {
-    if ([...scope.data.creditNotes.values()].some((other) => other.creditNumber === number)) errors.push(creditError(1004, "credit_number", "Credit number already exists.", number));
+    if ([...scope.data.creditNotes.values()].some((other) => other.creditNumber === number))
+      errors.push(creditError(1004, "credit_number", "Credit number already exists.", number));
   }
   const notes = input.notes ?? "";
   if (typeof notes !== "string") errors.push(creditError(1004, "notes", "Invalid value for field notes.", notes));
@@ -133,15 +150,33 @@ export function createCreditNote(scope: AccountScope, raw: string, query: URLSea
   if (negative.some(Boolean) && scope.context.config.dialect.creditNegativeLines === "refused") {
     errors.push(creditError(1025, "unit_cost", "A value in the request that was negative should not be.", ""));
   }
-  const parsed = parseLines(rawLines.map((line, index) => (negative[index] ? flipSign(line) : line)), typeof currency === "string" ? currency : "USD", scope.context.config.dialect.taxAmounts === "numbers");
+  const parsed = parseLines(
+    rawLines.map((line, index) => (negative[index] ? flipSign(line) : line)),
+    typeof currency === "string" ? currency : "USD",
+    scope.context.config.dialect.taxAmounts === "numbers",
+  );
   if (!parsed.ok) errors.push(...parsed.errors.map((error) => ({ ...error, object: "credit_note" })));
-  if (errors.length > 0 || !parsed.ok || !client || typeof date !== "string" || typeof currency !== "string" || typeof type !== "string" || typeof notes !== "string") {
+  if (
+    errors.length > 0 ||
+    !parsed.ok ||
+    !client ||
+    typeof date !== "string" ||
+    typeof currency !== "string" ||
+    typeof type !== "string" ||
+    typeof notes !== "string"
+  ) {
     return classicError(422, ...errors);
   }
   const now = easternTimestamp(scope.context.clock.now());
   const lines = parsed.lines.map((line, index) => {
     const sign = negative[index] ? -1n : 1n;
-    return { ...line, unitCostMinor: sign * line.unitCostMinor, amountMinor: sign * line.amountMinor, lineid: scope.context.data.ids.line.take(), updated: now };
+    return {
+      ...line,
+      unitCostMinor: sign * line.unitCostMinor,
+      amountMinor: sign * line.amountMinor,
+      lineid: scope.context.data.ids.line.take(),
+      updated: now,
+    };
   });
   const totals = computeTotals(lines, null, scope.context.config.dialect.rounding);
   const id = scope.context.data.ids.credit.take();
@@ -167,7 +202,12 @@ export function createCreditNote(scope: AccountScope, raw: string, query: URLSea
 function isNegativeLine(line: unknown): boolean {
   if (typeof line !== "object" || line === null) return false;
   const cost = (line as JsonObject).unit_cost;
-  return typeof cost === "object" && cost !== null && typeof (cost as JsonObject).amount === "string" && String((cost as JsonObject).amount).startsWith("-");
+  return (
+    typeof cost === "object" &&
+    cost !== null &&
+    typeof (cost as JsonObject).amount === "string" &&
+    String((cost as JsonObject).amount).startsWith("-")
+  );
 }
 
 function flipSign(line: unknown): unknown {
@@ -183,7 +223,8 @@ export function updateCreditNote(scope: AccountScope, id: string, raw: string, q
   const input = parseRoot(raw, "credit_note");
   if (isResponse(input)) return input;
   if ("vis_state" in input) {
-    if (input.vis_state !== 0 && input.vis_state !== 1) return classicError(422, creditError(1004, "vis_state", "Invalid value for field vis_state.", input.vis_state));
+    if (input.vis_state !== 0 && input.vis_state !== 1)
+      return classicError(422, creditError(1004, "vis_state", "Invalid value for field vis_state.", input.vis_state));
     note.visState = input.vis_state;
   } else if (typeof input.notes === "string") note.notes = input.notes;
   note.updated = easternTimestamp(scope.context.clock.now());

@@ -53,7 +53,6 @@ function toRegExp(path: string | RegExp | undefined): RegExp | null {
   return typeof path === "string" ? new RegExp(path) : path;
 }
 
-
 export class FaultControl {
   private latencies: Array<{ ms: number; path: RegExp | null; afterHandling: boolean }> = [];
   private rules: StoredRule[] = [];
@@ -77,7 +76,13 @@ export class FaultControl {
   enqueue(...rules: FaultRule[]): void {
     for (const rule of rules) {
       const until = rule.forMs === undefined ? null : Date.now() + rule.forMs;
-      this.rules.push({ method: rule.method?.toUpperCase() ?? null, path: toRegExp(rule.path), remaining: rule.times ?? 1, until, fault: rule.fault });
+      this.rules.push({
+        method: rule.method?.toUpperCase() ?? null,
+        path: toRegExp(rule.path),
+        remaining: rule.times ?? 1,
+        until,
+        fault: rule.fault,
+      });
     }
   }
 
@@ -86,8 +91,8 @@ export class FaultControl {
       this.randomConfig = null;
       return;
     }
-    const kinds = (config.kinds ?? ["500", "502", "503"]).map(
-      (kind): FaultSpec => (kind === "timeout" ? { kind: "timeout" } : { kind: "status", status: Number(kind) }),
+    const kinds = (config.kinds ?? ["500", "502", "503"]).map((kind): FaultSpec =>
+      kind === "timeout" ? { kind: "timeout" } : { kind: "status", status: Number(kind) },
     );
     this.randomConfig = { rate: config.rate, kinds, path: toRegExp(config.path), next: seededRandom(config.seed) };
   }
@@ -128,7 +133,12 @@ export class FaultControl {
     this.dropExpired();
     return {
       latency: this.latencies.map((rule) => ({ ms: rule.ms, path: rule.path?.source ?? null, afterHandling: rule.afterHandling })),
-      queue: this.rules.map((rule) => ({ method: rule.method, path: rule.path?.source ?? null, remaining: rule.remaining, fault: rule.fault })),
+      queue: this.rules.map((rule) => ({
+        method: rule.method,
+        path: rule.path?.source ?? null,
+        remaining: rule.remaining,
+        fault: rule.fault,
+      })),
       random: this.randomConfig ? { rate: this.randomConfig.rate, path: this.randomConfig.path?.source ?? null } : null,
       rateLimit: this.limit,
       errorFormat: this.format,
@@ -145,7 +155,9 @@ export class FaultControl {
   /** The fault this request gets: the first matching queued rule, else a seeded random draw. */
   take(method: string, path: string): FaultSpec | null {
     this.dropExpired();
-    const index = this.rules.findIndex((rule) => (rule.method === null || rule.method === method) && (rule.path === null || rule.path.test(path)));
+    const index = this.rules.findIndex(
+      (rule) => (rule.method === null || rule.method === method) && (rule.path === null || rule.path.test(path)),
+    );
     const rule = index >= 0 ? this.rules[index] : undefined;
     if (rule) {
       rule.remaining -= 1;

@@ -110,7 +110,13 @@ export function stateSnapshot(context: SandboxContext, inspector: SandboxInspect
     accounts: Object.fromEntries(
       inspector.accountIds().map((id) => [
         id,
-        { clients: inspector.clients(id), invoices: inspector.invoices(id), payments: inspector.payments(id), creditNotes: inspector.creditNotes(id), emailsSent: inspector.emailsSent(id) },
+        {
+          clients: inspector.clients(id),
+          invoices: inspector.invoices(id),
+          payments: inspector.payments(id),
+          creditNotes: inspector.creditNotes(id),
+          emailsSent: inspector.emailsSent(id),
+        },
       ]),
     ),
     requestCounts: { total: context.data.requests.length, byRoute: counts },

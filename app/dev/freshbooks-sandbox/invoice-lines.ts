@@ -65,7 +65,8 @@ export function parseLine(input: unknown, index: number, currency: string, numer
   const description = optionalText(input.description);
   if (name === "invalid") errors.push(lineError(index, 1004, "name", "Invalid value for field name.", input.name));
   else if ((name ?? "").length > LINE_NAME_MAX) errors.push(lineError(index, 1017, "name", TOO_LONG, name));
-  if (description === "invalid") errors.push(lineError(index, 1004, "description", "Invalid value for field description.", input.description));
+  if (description === "invalid")
+    errors.push(lineError(index, 1004, "description", "Invalid value for field description.", input.description));
   else if ((description ?? "").length > LINE_DESCRIPTION_MAX) errors.push(lineError(index, 1017, "description", TOO_LONG, description));
 
   let qty: bigint | null = null;
@@ -209,7 +210,10 @@ export function computeTotals(lines: TaxedLine[], discount: Decimal | null, mode
       const [tax1, tax2] = exactTaxes(line, keep);
       line.taxMinor = roundExact(tax1, mode) + roundExact(tax2, mode);
       if (mode !== "subtotal") taxMinor += line.taxMinor;
-      for (const [name, amount, exact] of [[line.taxName1, line.taxAmount1, tax1], [line.taxName2, line.taxAmount2, tax2]] as const) {
+      for (const [name, amount, exact] of [
+        [line.taxName1, line.taxAmount1, tax1],
+        [line.taxName2, line.taxAmount2, tax2],
+      ] as const) {
         if (exact === 0n) continue;
         const key = `${name ?? ""}|${amount ?? ""}`;
         byTax.set(key, (byTax.get(key) ?? 0n) + exact);

@@ -4,8 +4,23 @@ import { formatDecimal, money, parseDecimal } from "./money";
 import type { InvoiceRecord, LineRecord } from "./state";
 
 export const INVOICE_TEXT_FIELDS = [
-  "po_number", "notes", "terms", "language", "discount_description", "fname", "lname", "organization",
-  "street", "street2", "city", "province", "code", "country", "address", "vat_name", "vat_number",
+  "po_number",
+  "notes",
+  "terms",
+  "language",
+  "discount_description",
+  "fname",
+  "lname",
+  "organization",
+  "street",
+  "street2",
+  "city",
+  "province",
+  "code",
+  "country",
+  "address",
+  "vat_name",
+  "vat_number",
 ] as const;
 
 export interface InvoiceStatus {

@@ -109,7 +109,9 @@ function readInvoiceFields(scope: AccountScope, input: JsonObject, existing: Inv
     // Whether FreshBooks defaults a missing create_date to today is UNCONFIRMED: required here.
     const date = input.create_date;
     if (typeof date !== "string" || !isIsoDate(date)) {
-      errors.push(invoiceError(date === undefined ? 1001 : 1004, "create_date", "Field create_date must be a date formatted YYYY-MM-DD.", date));
+      errors.push(
+        invoiceError(date === undefined ? 1001 : 1004, "create_date", "Field create_date must be a date formatted YYYY-MM-DD.", date),
+      );
     } else changes.createDate = date;
   }
   if ("due_offset_days" in input) {
@@ -121,24 +123,27 @@ function readInvoiceFields(scope: AccountScope, input: JsonObject, existing: Inv
   if ("invoice_number" in input) {
     const number = input.invoice_number;
     const clash = [...scope.data.invoices.values()].some((other) => other.invoiceNumber === number && other.id !== existing?.id);
-    if (typeof number !== "string" || number.trim() === "") errors.push(invoiceError(1004, "invoice_number", "Invalid invoice number.", number));
-    else if (number.length > INVOICE_NUMBER_MAX) errors.push(invoiceError(1017, "invoice_number", "The request, or a line in the request, was too long.", number));
+    if (typeof number !== "string" || number.trim() === "")
+      errors.push(invoiceError(1004, "invoice_number", "Invalid invoice number.", number));
+    else if (number.length > INVOICE_NUMBER_MAX)
+      errors.push(invoiceError(1017, "invoice_number", "The request, or a line in the request, was too long.", number));
     else if (clash && scope.context.config.dialect.invoiceNumbers !== "duplicates") {
       const wording = scope.context.config.dialect.invoiceNumbers === "unique" ? DUPLICATE_NUMBER_MESSAGE : DUPLICATE_NUMBER_OTHER_WORDING;
       errors.push(invoiceError(1004, "invoice_number", wording, number));
-    }
-    else changes.invoiceNumber = number;
+    } else changes.invoiceNumber = number;
   }
   if ("currency_code" in input) {
     const code = input.currency_code;
-    if (typeof code !== "string" || !/^[A-Z]{3}$/.test(code)) errors.push(invoiceError(1004, "currency_code", "Invalid currency code.", code));
+    if (typeof code !== "string" || !/^[A-Z]{3}$/.test(code))
+      errors.push(invoiceError(1004, "currency_code", "Invalid currency code.", code));
     else changes.currencyCode = code;
   }
   if ("discount_value" in input) {
     const rate = parsePercent(input.discount_value);
     const value = rate === "invalid" || rate === null ? null : rate;
     if (rate === "invalid") errors.push(invoiceError(1018, "discount_value", PERCENT_MESSAGE, input.discount_value));
-    else if (value && value.value > 100n * 10n ** BigInt(value.scale)) errors.push(invoiceError(1004, "discount_value", "Discount must be between 0 and 100.", input.discount_value));
+    else if (value && value.value > 100n * 10n ** BigInt(value.scale))
+      errors.push(invoiceError(1004, "discount_value", "Discount must be between 0 and 100.", input.discount_value));
     else changes.discountValue = typeof input.discount_value === "string" && input.discount_value !== "" ? input.discount_value : "0";
   }
   const text: Record<string, string | null> = {};
@@ -146,7 +151,8 @@ function readInvoiceFields(scope: AccountScope, input: JsonObject, existing: Inv
     if (!(name in input)) continue;
     const value = input[name];
     if (value !== null && typeof value !== "string") errors.push(invoiceError(1004, name, `Invalid value for field ${name}.`, value));
-    else if (value !== null && value.length > TEXT_MAX) errors.push(invoiceError(1017, name, "The request, or a line in the request, was too long.", value));
+    else if (value !== null && value.length > TEXT_MAX)
+      errors.push(invoiceError(1017, name, "The request, or a line in the request, was too long.", value));
     else text[name] = value;
   }
   changes.text = { ...(existing?.text ?? {}), ...text };
@@ -232,21 +238,26 @@ export function updateInvoice(scope: AccountScope, id: string, raw: string, quer
   const now = scope.context.clock.now();
   if ("vis_state" in input) {
     const visState = input.vis_state;
-    if (visState !== 0 && visState !== 1 && visState !== 2) return classicError(422, invoiceError(1004, "vis_state", "Invalid value for field vis_state.", visState));
+    if (visState !== 0 && visState !== 1 && visState !== 2)
+      return classicError(422, invoiceError(1004, "vis_state", "Invalid value for field vis_state.", visState));
     invoice.visState = visState;
     invoice.updated = easternTimestamp(now);
     return render(scope, invoice, query);
   }
   if (input.action_email === true) {
     const client = scope.data.clients.get(invoice.customerid);
-    const given = Array.isArray(input.email_recipients) ? input.email_recipients.filter((item): item is string => typeof item === "string") : [];
+    const given = Array.isArray(input.email_recipients)
+      ? input.email_recipients.filter((item): item is string => typeof item === "string")
+      : [];
     const recipients = given.length > 0 ? given : client?.fields.email ? [client.fields.email] : [];
-    if (recipients.length === 0) return classicError(422, invoiceError(1001, "email_recipients", "Field email_recipients is required.", ""));
+    if (recipients.length === 0)
+      return classicError(422, invoiceError(1001, "email_recipients", "Field email_recipients is required.", ""));
     const custom = input.invoice_customized_email;
     scope.data.emailsSent.push({
       invoiceid: invoice.id,
       recipients,
-      subject: typeof custom === "object" && custom !== null && "subject" in custom && typeof custom.subject === "string" ? custom.subject : null,
+      subject:
+        typeof custom === "object" && custom !== null && "subject" in custom && typeof custom.subject === "string" ? custom.subject : null,
       body: typeof custom === "object" && custom !== null && "body" in custom && typeof custom.body === "string" ? custom.body : null,
       includePdf: input.email_include_pdf === true,
       at: easternTimestamp(now),

@@ -31,8 +31,12 @@ function parseArgs(argv: readonly string[]): { port: number; configPath: string 
     } else if (arg && !arg.startsWith("--")) {
       configPath = arg;
     } else {
-      const dialects = Object.entries(DIALECT_VALUES).map(([name, values]) => `  ${name}: ${values.join(" | ")}`).join("\n");
-      throw new Error(`Unknown argument ${arg}. Usage: sandbox:freshbooks [--port N] [--config file.json] [--dialect name=value …]\nDialects (first = default):\n${dialects}`);
+      const dialects = Object.entries(DIALECT_VALUES)
+        .map(([name, values]) => `  ${name}: ${values.join(" | ")}`)
+        .join("\n");
+      throw new Error(
+        `Unknown argument ${arg}. Usage: sandbox:freshbooks [--port N] [--config file.json] [--dialect name=value …]\nDialects (first = default):\n${dialects}`,
+      );
     }
   }
   return { port, configPath, dialect };
@@ -55,7 +59,9 @@ process.stdout.write(
   `FreshBooks sandbox listening on ${sandbox.url}\n` +
     `  FRESHBOOKS_API_URL=${sandbox.url}\n  FRESHBOOKS_AUTH_URL=${sandbox.url}\n` +
     `  accounts: ${sandbox.state.accountIds().join(", ")}\n  control: ${sandbox.url}/__sandbox/state\n` +
-    `  dialect: ${Object.entries(sandbox.dialect()).map(([name, value]) => `${name}=${value}`).join(" ")}\n`,
+    `  dialect: ${Object.entries(sandbox.dialect())
+      .map(([name, value]) => `${name}=${value}`)
+      .join(" ")}\n`,
 );
 
 const stop = () => {

@@ -14,7 +14,10 @@ const INVALID_GRANT =
 
 function errorPage(message: string): SandboxResponse {
   const safe = message.replace(/[<>&"]/g, (char) => `&#${char.charCodeAt(0)};`);
-  return html(400, `<!doctype html><html><head><title>FreshBooks sandbox: authorization error</title></head><body><h1>An error has occurred</h1><p id="error">${safe}</p></body></html>`);
+  return html(
+    400,
+    `<!doctype html><html><head><title>FreshBooks sandbox: authorization error</title></head><body><h1>An error has occurred</h1><p id="error">${safe}</p></body></html>`,
+  );
 }
 
 function redirectUriAllowed(context: SandboxContext, uri: string): boolean {
@@ -107,7 +110,11 @@ export function token(context: SandboxContext, body: Record<string, string>): Sa
     if (!body.code) return missing("code");
     const code = context.data.codes.get(body.code);
     const valid =
-      code && !code.used && code.expiresAtMs > context.clock.nowMs() && code.clientId === body.client_id && code.redirectUri === redirectUri;
+      code &&
+      !code.used &&
+      code.expiresAtMs > context.clock.nowMs() &&
+      code.clientId === body.client_id &&
+      code.redirectUri === redirectUri;
     if (code) code.used = true;
     if (!code || !valid) return oauthError(400, "invalid_grant", INVALID_GRANT);
     return issuePair(context, redirectUri, code.scope);

@@ -20,8 +20,22 @@ import { currencyDigits, money, parseDecimal, toMinorUnits } from "./money";
 import type { InvoiceRecord, PaymentRecord } from "./state";
 
 export const PAYMENT_TYPES = [
-  "Check", "Credit", "Cash", "Bank Transfer", "Credit Card", "Debit", "PayPal", "2Checkout",
-  "VISA", "MASTERCARD", "DISCOVER", "AMEX", "DINERS", "JCB", "ACH", "Other",
+  "Check",
+  "Credit",
+  "Cash",
+  "Bank Transfer",
+  "Credit Card",
+  "Debit",
+  "PayPal",
+  "2Checkout",
+  "VISA",
+  "MASTERCARD",
+  "DISCOVER",
+  "AMEX",
+  "DINERS",
+  "JCB",
+  "ACH",
+  "Other",
 ];
 
 export function renderPayment(payment: PaymentRecord, accountId: string): JsonObject {
@@ -54,7 +68,12 @@ function recomputePaid(scope: AccountScope, invoice: InvoiceRecord): void {
   const payments = [...scope.data.payments.values()].filter((payment) => payment.invoiceid === invoice.id && payment.visState !== 1);
   invoice.paidMinor = payments.reduce((sum, payment) => sum + payment.amountMinor, 0n);
   const fullyPaid = invoice.paidMinor > 0n && invoice.paidMinor >= invoice.amountMinor;
-  invoice.datePaid = fullyPaid ? payments.map((payment) => payment.date).sort().at(-1) ?? null : null;
+  invoice.datePaid = fullyPaid
+    ? (payments
+        .map((payment) => payment.date)
+        .sort()
+        .at(-1) ?? null)
+    : null;
   invoice.updated = easternTimestamp(scope.context.clock.now());
 }
 
@@ -106,7 +125,8 @@ export function createPayment(scope: AccountScope, raw: string): SandboxResponse
     }
   }
   const date = input.date ?? easternDate(scope.context.clock.now());
-  if (typeof date !== "string" || !isIsoDate(date)) errors.push(paymentError(1004, "date", "Field date must be formatted YYYY-MM-DD.", date));
+  if (typeof date !== "string" || !isIsoDate(date))
+    errors.push(paymentError(1004, "date", "Field date must be formatted YYYY-MM-DD.", date));
   const type = input.type ?? "Other";
   if (typeof type !== "string" || !PAYMENT_TYPES.includes(type)) errors.push(paymentError(1004, "type", "Invalid payment type.", type));
   const note = input.note ?? "";
@@ -145,17 +165,22 @@ export function updatePayment(scope: AccountScope, id: string, raw: string): San
   const input = parseRoot(raw, "payment");
   if (isResponse(input)) return input;
   if ("vis_state" in input) {
-    if (input.vis_state !== 0 && input.vis_state !== 1) return classicError(422, paymentError(1004, "vis_state", "Invalid value for field vis_state.", input.vis_state));
+    if (input.vis_state !== 0 && input.vis_state !== 1)
+      return classicError(422, paymentError(1004, "vis_state", "Invalid value for field vis_state.", input.vis_state));
     payment.visState = input.vis_state;
   } else {
     if ("amount" in input) {
       const amount = input.amount;
-      const text = typeof amount === "object" && amount !== null && "amount" in amount && typeof amount.amount === "string" ? amount.amount : null;
+      const text =
+        typeof amount === "object" && amount !== null && "amount" in amount && typeof amount.amount === "string" ? amount.amount : null;
       const decimal = text === null ? null : parseDecimal(text);
       const minor = decimal ? toMinorUnits(decimal, currencyDigits(payment.code)) : null;
       if (minor === null || minor < 0n) return classicError(422, paymentError(1004, "amount", "Invalid payment amount.", text));
       if (typeof amount === "object" && amount !== null && "code" in amount && amount.code !== payment.code) {
-        return classicError(422, paymentError(1004, "amount", `Currency code must match the invoice currency ${payment.code}.`, amount.code));
+        return classicError(
+          422,
+          paymentError(1004, "amount", `Currency code must match the invoice currency ${payment.code}.`, amount.code),
+        );
       }
       payment.amountMinor = minor;
     }

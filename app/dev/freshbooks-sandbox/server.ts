@@ -59,15 +59,27 @@ function send(res: ServerResponse, response: SandboxResponse): void {
   res.end(payload);
 }
 
-async function route(context: SandboxContext, faults: FaultControl, req: IncomingMessage, url: URL, body: string): Promise<SandboxResponse> {
+async function route(
+  context: SandboxContext,
+  faults: FaultControl,
+  req: IncomingMessage,
+  url: URL,
+  body: string,
+): Promise<SandboxResponse> {
   const method = req.method ?? "GET";
   const path = url.pathname;
   if (method === "GET" && /^\/oauth\/authorize\/?$/.test(path)) return authorize(context, url.searchParams);
   if (method === "POST" && path === "/auth/oauth/token") {
     const fields = parseOAuthBody(body, req.headers["content-type"]);
     const response = token(context, fields);
-    const error = typeof response.body === "object" && response.body !== null && "error" in response.body ? String(response.body.error) : null;
-    context.data.tokenRequests.push({ grantType: fields.grant_type ?? "", status: response.status, error, time: context.clock.now().toISOString() });
+    const error =
+      typeof response.body === "object" && response.body !== null && "error" in response.body ? String(response.body.error) : null;
+    context.data.tokenRequests.push({
+      grantType: fields.grant_type ?? "",
+      status: response.status,
+      error,
+      time: context.clock.now().toISOString(),
+    });
     return response;
   }
   if (method === "POST" && path === "/auth/oauth/revoke") return revoke(context, parseOAuthBody(body, req.headers["content-type"]));
@@ -75,7 +87,11 @@ async function route(context: SandboxContext, faults: FaultControl, req: Incomin
   if (!accounting && !(method === "GET" && path === "/auth/api/v1/users/me")) return NOT_FOUND;
   const auth = authenticate(context, req.headers);
   if (isResponse(auth)) return auth;
-  const missingScope = requireScope(auth, accounting ? requiredScope(method, accounting.resource) : "user:profile:read", context.config.withheldScopes);
+  const missingScope = requireScope(
+    auth,
+    accounting ? requiredScope(method, accounting.resource) : "user:profile:read",
+    context.config.withheldScopes,
+  );
   if (missingScope) return missingScope;
   if (!accounting) return usersMe(context);
   const retryAfter = faults.rateLimited(accounting.accountId, context.clock.nowMs());
@@ -84,7 +100,11 @@ async function route(context: SandboxContext, faults: FaultControl, req: Incomin
 }
 
 export async function startFreshBooksSandbox(options: SandboxOptions = {}): Promise<FreshBooksSandbox> {
-  const context: SandboxContext = { config: buildConfig(options), data: new SandboxData(), clock: new SandboxClock(options.now ?? (() => new Date())) };
+  const context: SandboxContext = {
+    config: buildConfig(options),
+    data: new SandboxData(),
+    clock: new SandboxClock(options.now ?? (() => new Date())),
+  };
   const stateFile = options.stateFile;
   if (stateFile) loadSandboxData(context.data, stateFile);
   const faults = new FaultControl(() => expireAllAccessTokens(context));
@@ -183,7 +203,12 @@ export async function startFreshBooksSandbox(options: SandboxOptions = {}): Prom
       return;
     }
     response = presentInDialect(context.config.dialect, url.pathname, response);
-    if (faults.errorFormat === "new" && url.pathname.startsWith("/accounting/") && response.status >= 400 && isClassicError(response.body)) {
+    if (
+      faults.errorFormat === "new" &&
+      url.pathname.startsWith("/accounting/") &&
+      response.status >= 400 &&
+      isClassicError(response.body)
+    ) {
       response = { ...response, body: toNewFormat(response.status, response.body.response.errors) };
     }
     send(res, response);

@@ -43,7 +43,13 @@ const CONNECTIONS = new Set(["orders", "lineItems", "shippingLines", "discountAp
 /** Lists that take `first` (a plain list, sliced). */
 const LISTS_WITH_FIRST = new Set(["taxLines", "transactions", "refunds"]);
 /** Concrete types an inline fragment can name; any other name is an interface that every object matches. */
-const OBJECT_TYPES = new Set(["Order", "DiscountCodeApplication", "ManualDiscountApplication", "ScriptDiscountApplication", "AutomaticDiscountApplication"]);
+const OBJECT_TYPES = new Set([
+  "Order",
+  "DiscountCodeApplication",
+  "ManualDiscountApplication",
+  "ScriptDiscountApplication",
+  "AutomaticDiscountApplication",
+]);
 
 const MAX_PAGE = 250;
 /** The largest single query Shopify accepts, whatever the plan. */
@@ -65,7 +71,11 @@ function fieldsOf(selections: Selection[], document: Document, value: Json | nul
     if (selection.kind === "field") fields.push(selection);
     else {
       const fragment = selection.kind === "spread" ? document.fragments.get(selection.name) : selection;
-      if (!fragment) throw new QueryError(`Fragment ${selection.kind === "spread" ? selection.name : ""} was used, but not defined`, "undefinedFragment");
+      if (!fragment)
+        throw new QueryError(
+          `Fragment ${selection.kind === "spread" ? selection.name : ""} was used, but not defined`,
+          "undefinedFragment",
+        );
       const condition = fragment.typeCondition;
       const typename = value?.__typename;
       if (condition && OBJECT_TYPES.has(condition) && typename !== undefined && typename !== condition) continue;
@@ -107,7 +117,11 @@ function requestedCost(selections: Selection[], context: Pick<Context, "document
   return cost;
 }
 
-export function operationCost(document: Document, operationName: string | null, variables: Json): { type: "query" | "mutation"; cost: number } {
+export function operationCost(
+  document: Document,
+  operationName: string | null,
+  variables: Json,
+): { type: "query" | "mutation"; cost: number } {
   const operation = pickOperation(document, operationName);
   const withDefaults = withVariableDefaults(operation, variables);
   if (operation.type === "mutation") return { type: "mutation", cost: 10 * operation.selections.length };
@@ -116,8 +130,13 @@ export function operationCost(document: Document, operationName: string | null, 
 
 function pickOperation(document: Document, operationName: string | null) {
   const operation = operationName ? document.operations.find((candidate) => candidate.name === operationName) : document.operations[0];
-  if (!operation) throw new QueryError(operationName ? `Unknown operation named "${operationName}"` : "No operation in the document", "operationNotFound");
-  if (!operationName && document.operations.length > 1) throw new QueryError("An operation name is required when the document has several", "operationNotFound");
+  if (!operation)
+    throw new QueryError(
+      operationName ? `Unknown operation named "${operationName}"` : "No operation in the document",
+      "operationNotFound",
+    );
+  if (!operationName && document.operations.length > 1)
+    throw new QueryError("An operation name is required when the document has several", "operationNotFound");
   return operation;
 }
 
@@ -152,7 +171,14 @@ const SORT_FIELDS: Record<string, (order: SandboxOrder) => string> = {
   ID: (order) => order.legacyResourceId.padStart(20, "0"),
 };
 
-function connection(items: Json[], a: Json, keyOf: (item: Json, index: number) => [string, string], selection: Extract<Selection, { kind: "field" }>, context: Context, typeName: string): Json {
+function connection(
+  items: Json[],
+  a: Json,
+  keyOf: (item: Json, index: number) => [string, string],
+  selection: Extract<Selection, { kind: "field" }>,
+  context: Context,
+  typeName: string,
+): Json {
   const first = typeof a.first === "number" ? a.first : null;
   const last = typeof a.last === "number" ? a.last : null;
   if (first === null && last === null) throw new QueryError("you must provide one of first or last", "MISSING_FIRST_OR_LAST");
@@ -247,7 +273,9 @@ function resolveObject(value: Json | null, selections: Selection[], context: Con
     }
     const a = args(field, context);
     if (field.name === "metafield" && typeName === "Order") {
-      const found = ((value.metafields as Json[]) ?? []).find((m) => m.namespace === resolveNamespace(String(a.namespace ?? "$app")) && m.key === a.key);
+      const found = ((value.metafields as Json[]) ?? []).find(
+        (m) => m.namespace === resolveNamespace(String(a.namespace ?? "$app")) && m.key === a.key,
+      );
       result[key] = found ? resolveObject(found, field.selections, context, "Metafield") : null;
       continue;
     }
@@ -256,7 +284,10 @@ function resolveObject(value: Json | null, selections: Selection[], context: Con
     const childType = TYPE_OF_FIELD[field.name] ?? (field.name.endsWith("Set") ? "MoneyBag" : "Object");
     if (field.selections.length === 0) {
       if (child !== null && typeof child === "object" && !Array.isArray(child)) {
-        throw new QueryError(`Field must have selections (field '${field.name}' returns ${childType} but has no selections.)`, "selectionMismatch");
+        throw new QueryError(
+          `Field must have selections (field '${field.name}' returns ${childType} but has no selections.)`,
+          "selectionMismatch",
+        );
       }
       result[key] = child;
     } else if (CONNECTIONS.has(field.name)) {
@@ -284,7 +315,8 @@ function visibleOrders(context: Context): SandboxOrder[] {
 function sortedOrders(context: Context, a: Json): SandboxOrder[] {
   const sortKey = typeof a.sortKey === "string" ? a.sortKey : "PROCESSED_AT";
   const sortValue = SORT_FIELDS[sortKey];
-  if (!sortValue) throw new QueryError(`Argument 'sortKey' on Field 'orders' has an invalid value (${sortKey}).`, "argumentLiteralsIncompatible");
+  if (!sortValue)
+    throw new QueryError(`Argument 'sortKey' on Field 'orders' has an invalid value (${sortKey}).`, "argumentLiteralsIncompatible");
   const matches = searchPredicate(typeof a.query === "string" ? a.query : null, context.now);
   const list = visibleOrders(context).filter(matches);
   const byId = (x: SandboxOrder, y: SandboxOrder) => (BigInt(x.legacyResourceId) < BigInt(y.legacyResourceId) ? -1 : 1);
@@ -301,7 +333,14 @@ function rootQuery(field: Extract<Selection, { kind: "field" }>, context: Contex
   const a = args(field, context);
   switch (field.name) {
     case "orders":
-      return connection(sortedOrders(context, a), a, (item) => [String(item.legacyResourceId), String(item.createdAt)], field, context, "Order");
+      return connection(
+        sortedOrders(context, a),
+        a,
+        (item) => [String(item.legacyResourceId), String(item.createdAt)],
+        field,
+        context,
+        "Order",
+      );
     case "ordersCount": {
       const count = sortedOrders(context, a).length;
       const limit = a.limit === undefined ? 10_000 : (a.limit as number | null);
@@ -327,7 +366,12 @@ function rootQuery(field: Extract<Selection, { kind: "field" }>, context: Contex
         "Shop",
       );
     case "currentAppInstallation":
-      return resolveObject({ accessScopes: [...context.shop.scopes].map((handle) => ({ handle })) }, field.selections, context, "AppInstallation");
+      return resolveObject(
+        { accessScopes: [...context.shop.scopes].map((handle) => ({ handle })) },
+        field.selections,
+        context,
+        "AppInstallation",
+      );
     default:
       throw new QueryError(`Field '${field.name}' doesn't exist on type 'QueryRoot'`, "undefinedField");
   }
@@ -357,17 +401,40 @@ function rootMutation(field: Extract<Selection, { kind: "field" }>, context: Con
         context.shop.writes.tags += 1;
       }
     }
-    return resolveObject({ node: order && userErrors.length === 0 ? { id: order.id } : null, userErrors }, field.selections, context, "TagsAddPayload");
+    return resolveObject(
+      { node: order && userErrors.length === 0 ? { id: order.id } : null, userErrors },
+      field.selections,
+      context,
+      "TagsAddPayload",
+    );
   }
   if (field.name === "metafieldsSet") {
     requireWrite(context, "metafieldsSet");
     const inputs = (a.metafields as Json[] | null) ?? [];
     const userErrors: Json[] = [];
-    if (inputs.length > 25) userErrors.push({ field: ["metafields"], message: "Exceeded the maximum metafields input limit of 25.", code: "LESS_THAN_OR_EQUAL_TO", elementIndex: null });
+    if (inputs.length > 25)
+      userErrors.push({
+        field: ["metafields"],
+        message: "Exceeded the maximum metafields input limit of 25.",
+        code: "LESS_THAN_OR_EQUAL_TO",
+        elementIndex: null,
+      });
     inputs.forEach((input, index) => {
       const order = context.shop.orders.find((candidate) => candidate.id === input.ownerId);
-      if (!order) userErrors.push({ field: ["metafields", String(index), "ownerId"], message: "Owner does not exist.", code: "INVALID", elementIndex: index });
-      if (typeof input.value !== "string") userErrors.push({ field: ["metafields", String(index), "value"], message: "Value must be a string.", code: "INVALID_VALUE", elementIndex: index });
+      if (!order)
+        userErrors.push({
+          field: ["metafields", String(index), "ownerId"],
+          message: "Owner does not exist.",
+          code: "INVALID",
+          elementIndex: index,
+        });
+      if (typeof input.value !== "string")
+        userErrors.push({
+          field: ["metafields", String(index), "value"],
+          message: "Value must be a string.",
+          code: "INVALID_VALUE",
+          elementIndex: index,
+        });
     });
     const written: Json[] = [];
     if (userErrors.length === 0) {
@@ -376,7 +443,13 @@ function rootMutation(field: Extract<Selection, { kind: "field" }>, context: Con
         const order = context.shop.orders.find((candidate) => candidate.id === input.ownerId)!;
         const namespace = resolveNamespace(String(input.namespace ?? "$app"));
         const existing = (order.metafields as Json[]).find((m) => m.namespace === namespace && m.key === input.key);
-        const metafield = { id: existing?.id ?? `gid://shopify/Metafield/${Date.now()}${written.length}`, namespace, key: input.key, type: input.type, value: input.value };
+        const metafield = {
+          id: existing?.id ?? `gid://shopify/Metafield/${Date.now()}${written.length}`,
+          namespace,
+          key: input.key,
+          type: input.type,
+          value: input.value,
+        };
         if (!existing || existing.value !== input.value || existing.type !== input.type) {
           const list = order.metafields as Json[];
           if (existing) list[list.indexOf(existing)] = metafield;
@@ -386,7 +459,12 @@ function rootMutation(field: Extract<Selection, { kind: "field" }>, context: Con
         written.push(metafield);
       }
     }
-    return resolveObject({ metafields: userErrors.length === 0 ? written : null, userErrors }, field.selections, context, "MetafieldsSetPayload");
+    return resolveObject(
+      { metafields: userErrors.length === 0 ? written : null, userErrors },
+      field.selections,
+      context,
+      "MetafieldsSetPayload",
+    );
   }
   throw new QueryError(`Field '${field.name}' doesn't exist on type 'Mutation'`, "undefinedField");
 }
@@ -412,7 +490,8 @@ export function execute(document: Document, operationName: string | null, variab
       if (operation.type === "mutation") context.actualCost += 10;
     }
   } catch (error) {
-    if (error instanceof QueryError) return { data: null, errors: [{ message: error.message, extensions: { code: error.code } }], actualCost: 0 };
+    if (error instanceof QueryError)
+      return { data: null, errors: [{ message: error.message, extensions: { code: error.code } }], actualCost: 0 };
     throw error;
   }
   return { data, errors: context.errors, actualCost: context.actualCost };

@@ -56,7 +56,7 @@ function gid(type: string, id: unknown): string | null {
 }
 
 function taxLine(line: Json, currency: string): Json {
-  const rate = typeof line.rate === "string" ? Number(line.rate) : (line.rate as number | null | undefined) ?? null;
+  const rate = typeof line.rate === "string" ? Number(line.rate) : ((line.rate as number | null | undefined) ?? null);
   return {
     title: line.title ?? null,
     rate,
@@ -124,7 +124,10 @@ function mailingAddress(address: unknown): Json | null {
 function tagList(tags: unknown): string[] {
   if (Array.isArray(tags)) return tags.map(String);
   if (typeof tags !== "string") return [];
-  return tags.split(",").map((tag) => tag.trim()).filter(Boolean);
+  return tags
+    .split(",")
+    .map((tag) => tag.trim())
+    .filter(Boolean);
 }
 
 /** What the order's transactions are, given its financial status (the orders/create body carries none). */
@@ -180,7 +183,10 @@ export function graphqlOrderFromWebhook(order: Json): SandboxOrder {
     requiresShipping: item.requires_shipping ?? true,
     variant: item.variant_id ? { id: gid("ProductVariant", item.variant_id) } : null,
     product: item.product_id ? { id: gid("Product", item.product_id) } : null,
-    customAttributes: ((item.properties as Json[] | null | undefined) ?? []).map((property) => ({ key: property.name, value: property.value === null ? null : String(property.value) })),
+    customAttributes: ((item.properties as Json[] | null | undefined) ?? []).map((property) => ({
+      key: property.name,
+      value: property.value === null ? null : String(property.value),
+    })),
     originalUnitPriceSet: moneyBag(item.price_set, item.price, currency),
     discountAllocations: allocations(item.discount_allocations, applications, currency),
     taxLines: ((item.tax_lines as Json[] | undefined) ?? []).map((line) => taxLine(line, currency)),

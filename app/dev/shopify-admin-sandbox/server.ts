@@ -123,7 +123,10 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
   /** The leaky bucket: refilled at restoreRate since it was last read, never above the maximum. */
   const refill = (shop: SandboxShop): void => {
     const at = performance.now();
-    shop.bucket.available = Math.min(config.maximumAvailable, shop.bucket.available + ((at - shop.bucket.atMs) / 1000) * config.restoreRate);
+    shop.bucket.available = Math.min(
+      config.maximumAvailable,
+      shop.bucket.available + ((at - shop.bucket.atMs) / 1000) * config.restoreRate,
+    );
     shop.bucket.atMs = at;
   };
   const throttleStatus = (shop: SandboxShop) => ({
@@ -165,7 +168,17 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
     } catch {
       return send(res, 400, { errors: { query: "Required parameter missing or invalid" } });
     }
-    const entry: AdminRequestLogEntry = { shop: domain, operation: body.operationName ?? null, type: null, status: 200, requestedCost: null, actualCost: null, throttled: false, fault: null, variables: body.variables ?? {} };
+    const entry: AdminRequestLogEntry = {
+      shop: domain,
+      operation: body.operationName ?? null,
+      type: null,
+      status: 200,
+      requestedCost: null,
+      actualCost: null,
+      throttled: false,
+      fault: null,
+      variables: body.variables ?? {},
+    };
     requests.push(entry);
     let document;
     let cost;
@@ -189,16 +202,33 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
     if (fault?.kind === "status") {
       entry.status = fault.status;
       const headers: Record<string, string> = fault.retryAfter === undefined ? {} : { "retry-after": String(fault.retryAfter) };
-      return send(res, fault.status, { errors: fault.status === 429 ? "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." : "Internal Server Error" }, headers);
+      return send(
+        res,
+        fault.status,
+        {
+          errors:
+            fault.status === 429
+              ? "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."
+              : "Internal Server Error",
+        },
+        headers,
+      );
     }
     if (fault?.kind === "internal-error") {
-      return send(res, 200, { errors: [{ message: "Internal error. Looks like something went wrong on our end.", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+      return send(res, 200, {
+        errors: [{ message: "Internal error. Looks like something went wrong on our end.", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+      });
     }
 
     refill(shop);
     if (cost.cost > MAX_QUERY_COST) {
       return send(res, 200, {
-        errors: [{ message: `Query cost is ${cost.cost}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).`, extensions: { code: "MAX_COST_EXCEEDED", cost: cost.cost, maxCost: MAX_QUERY_COST } }],
+        errors: [
+          {
+            message: `Query cost is ${cost.cost}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).`,
+            extensions: { code: "MAX_COST_EXCEEDED", cost: cost.cost, maxCost: MAX_QUERY_COST },
+          },
+        ],
         extensions: { cost: { requestedQueryCost: cost.cost, actualQueryCost: null, throttleStatus: throttleStatus(shop) } },
       });
     }
@@ -217,7 +247,13 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
     shop.bucket.available += cost.cost - actual;
     entry.actualCost = actual;
     const extensions = { cost: { requestedQueryCost: cost.cost, actualQueryCost: actual, throttleStatus: throttleStatus(shop) } };
-    send(res, 200, result.errors.length > 0 ? { ...(result.data ? { data: result.data } : {}), errors: result.errors, extensions } : { data: result.data, extensions });
+    send(
+      res,
+      200,
+      result.errors.length > 0
+        ? { ...(result.data ? { data: result.data } : {}), errors: result.errors, extensions }
+        : { data: result.data, extensions },
+    );
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -272,7 +308,8 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
       if (change.maximumAvailable !== undefined) config.maximumAvailable = change.maximumAvailable;
       if (change.restoreRate !== undefined) config.restoreRate = change.restoreRate;
       if (change.dialect) config.dialect = { ...config.dialect, ...change.dialect };
-      for (const shop of shops.values()) shop.bucket = { available: Math.min(shop.bucket.available, config.maximumAvailable), atMs: performance.now() };
+      for (const shop of shops.values())
+        shop.bucket = { available: Math.min(shop.bucket.available, config.maximumAvailable), atMs: performance.now() };
     },
     injectFault(fault, faultOptions = {}) {
       faults.push({ fault, remaining: faultOptions.times ?? 1, operation: faultOptions.operation ?? null });

@@ -31,8 +31,18 @@ export const syncOrderTask: Task = async (payload, helpers) => {
       .updateMany({
         where: { shop, orderId },
         data: last
-          ? { status: "failed", statusReason: `An internal error stopped the sync: ${message}`, statusCause: "internal", statusDetail: null }
-          : { status: "queued", statusReason: "An internal error interrupted the sync; retrying automatically.", statusCause: "internal", statusDetail: null },
+          ? {
+              status: "failed",
+              statusReason: `An internal error stopped the sync: ${message}`,
+              statusCause: "internal",
+              statusDetail: null,
+            }
+          : {
+              status: "queued",
+              statusReason: "An internal error interrupted the sync; retrying automatically.",
+              statusCause: "internal",
+              statusDetail: null,
+            },
       })
       .catch(() => undefined);
     throw error;

@@ -11,7 +11,12 @@ export async function applyCancellation(ctx: StepContext): Promise<StepOutcome> 
   const credited = events.some((event) => event.action === "credit_note" && event.freshbooksId !== null);
   const invoice = await fb.invoices.get(order.freshbooksInvoiceId);
   if ((invoice.vis_state ?? 0) === 1) {
-    return { status: "done", action: "cancel", reason: `Cancelled: invoice ${invoice.invoice_number} is deleted in FreshBooks.`, freshbooksId: invoice.id };
+    return {
+      status: "done",
+      action: "cancel",
+      reason: `Cancelled: invoice ${invoice.invoice_number} is deleted in FreshBooks.`,
+      freshbooksId: invoice.id,
+    };
   }
   const paidMinor = invoice.paid ? reader.minor(invoice.paid.amount) : 0n;
   if (paidMinor > 0n || credited) {
@@ -23,5 +28,10 @@ export async function applyCancellation(ctx: StepContext): Promise<StepOutcome> 
   }
   await ctx.recordIntent({ delete: invoice.id }, { action: "cancel" });
   await fb.invoices.remove(invoice.id);
-  return { status: "done", action: "cancel", reason: `Cancelled: unpaid invoice ${invoice.invoice_number} deleted in FreshBooks (it leaves the accounting reports; it can be restored there).`, freshbooksId: invoice.id };
+  return {
+    status: "done",
+    action: "cancel",
+    reason: `Cancelled: unpaid invoice ${invoice.invoice_number} deleted in FreshBooks (it leaves the accounting reports; it can be restored there).`,
+    freshbooksId: invoice.id,
+  };
 }

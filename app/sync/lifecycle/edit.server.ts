@@ -34,16 +34,27 @@ export async function applyEdit(ctx: StepContext): Promise<StepOutcome> {
   if ((body.refunds?.length ?? 0) > 0) {
     return { status: "ignored", action: "none", reason: "An update after a refund: refunds are recorded as credit notes, not as edits." };
   }
-  if (body.cancelled_at) return { status: "ignored", action: "none", reason: "An update of a cancelled order: handled by the cancellation." };
+  if (body.cancelled_at)
+    return { status: "ignored", action: "none", reason: "An update of a cancelled order: handled by the cancellation." };
   // Bodies older than one already applied are ignored (Shopify sends them in no order).
   const events = await orderEvents(ctx.db, order.shop, order.orderId);
   const newer = events.some(
-    (other) => other.topic === "ORDERS_UPDATED" && other.id !== event.id && other.action === "edit" && other.status === "done" && String((other.payload as { updated_at?: unknown }).updated_at ?? "") > String(body.updated_at ?? ""),
+    (other) =>
+      other.topic === "ORDERS_UPDATED" &&
+      other.id !== event.id &&
+      other.action === "edit" &&
+      other.status === "done" &&
+      String((other.payload as { updated_at?: unknown }).updated_at ?? "") > String(body.updated_at ?? ""),
   );
   if (newer) return { status: "ignored", action: "none", reason: "An older version of the order than one already applied." };
   const parsed = shopifyOrderSchema.safeParse(editedOrder(event.payload));
   if (!parsed.success) return { status: "ignored", action: "none", reason: "The updated order could not be read as an order." };
-  const mapping = mapOrder(parsed.data, { invoicePrefix: settings.invoicePrefix, dueOffsetDays: settings.dueOffsetDays, shopDomain: order.shop, sendDespiteFilter: true });
+  const mapping = mapOrder(parsed.data, {
+    invoicePrefix: settings.invoicePrefix,
+    dueOffsetDays: settings.dueOffsetDays,
+    shopDomain: order.shop,
+    sendDespiteFilter: true,
+  });
   if (!mapping.ok) return { status: "ignored", action: "none", reason: mapping.reason };
   const mapped = mapping.order;
   const invoice = await fb.invoices.get(order.freshbooksInvoiceId);
@@ -59,9 +70,19 @@ export async function applyEdit(ctx: StepContext): Promise<StepOutcome> {
     const tied = await tieOut(fb, replaced, mapped);
     await ctx.db.orderSync.updateMany({
       where: { shop: order.shop, orderId: order.orderId },
-      data: { freshbooksTotal: tied.amount.amount, totalPrice: mapped.shopifyTotal.amount, difference: tied.amount.amount === mapped.shopifyTotal.amount ? null : difference(tied.amount.amount, mapped.shopifyTotal.amount) },
+      data: {
+        freshbooksTotal: tied.amount.amount,
+        totalPrice: mapped.shopifyTotal.amount,
+        difference: tied.amount.amount === mapped.shopifyTotal.amount ? null : difference(tied.amount.amount, mapped.shopifyTotal.amount),
+      },
     });
-    return { status: "done", action: "edit", reason: `Invoice ${invoice.invoice_number} updated to the edited order: ${invoice.amount.amount} → ${tied.amount.amount} ${order.currency}.`, freshbooksId: invoice.id, recordedAmount: tied.amount.amount };
+    return {
+      status: "done",
+      action: "edit",
+      reason: `Invoice ${invoice.invoice_number} updated to the edited order: ${invoice.amount.amount} → ${tied.amount.amount} ${order.currency}.`,
+      freshbooksId: invoice.id,
+      recordedAmount: tied.amount.amount,
+    };
   }
   const why = paidMinor > 0n ? "it is paid" : order.emailRequestedAt ? "it was emailed" : "it has credit notes";
   if (editedMinor > invoiceMinor) {
@@ -76,7 +97,8 @@ export async function applyEdit(ctx: StepContext): Promise<StepOutcome> {
   const number = event.freshbooksNumber ?? `${order.invoiceNumber ?? `INV-${invoice.id}`}-R${seq}`;
   const lowered = invoiceMinor - editedMinor;
   const clientid = order.freshbooksClientId ?? invoice.customerid;
-  if (!event.intentAt) await ctx.recordIntent({ number, amount: reader.format(lowered) }, { action: "credit_note", creditSeq: seq, freshbooksNumber: number });
+  if (!event.intentAt)
+    await ctx.recordIntent({ number, amount: reader.format(lowered) }, { action: "credit_note", creditSeq: seq, freshbooksNumber: number });
   const [found] = await fb.creditNotes.findByNumber(number, clientid);
   const note =
     found ??
@@ -87,7 +109,15 @@ export async function applyEdit(ctx: StepContext): Promise<StepOutcome> {
       currency_code: order.currency,
       credit_type: "goodwill",
       notes: `Shopify order ${order.orderName} edited after the invoice was ${why === "it is paid" ? "paid" : "sent"}`,
-      lines: [{ type: 0, name: "Order edit", description: `Order ${order.orderName} edited in Shopify`, qty: 1, unit_cost: reader.money(lowered) }],
+      lines: [
+        {
+          type: 0,
+          name: "Order edit",
+          description: `Order ${order.orderName} edited in Shopify`,
+          qty: 1,
+          unit_cost: reader.money(lowered),
+        },
+      ],
     }));
   return {
     status: "done",

@@ -71,7 +71,11 @@ export function knownCaptured(orderPayload: unknown, events: readonly OrderEvent
 }
 
 /** What we have recorded as payments: the invoice's own payment plus every lifecycle payment (as posted). */
-export function recordedPayments(order: { paymentId: number | null; recordedPayment: unknown }, events: readonly OrderEvent[], reader: MoneyReader): bigint {
+export function recordedPayments(
+  order: { paymentId: number | null; recordedPayment: unknown },
+  events: readonly OrderEvent[],
+  reader: MoneyReader,
+): bigint {
   const initial = order.paymentId !== null ? (order.recordedPayment as { amount?: string } | null)?.amount : undefined;
   let sum = initial ? reader.minor(initial) : 0n;
   for (const event of events) {
@@ -101,7 +105,9 @@ export async function applyPayment(ctx: StepContext): Promise<StepOutcome> {
   // answer). Look for it by its note before anything else.
   if (event.intentAt && event.freshbooksId === null && event.intent) {
     const intent = event.intent as unknown as PaymentIntent;
-    const found = (await fb.payments.listByInvoice(invoiceId)).find((payment) => (payment.note ?? "") === intent.note && payment.vis_state !== 1);
+    const found = (await fb.payments.listByInvoice(invoiceId)).find(
+      (payment) => (payment.note ?? "") === intent.note && payment.vis_state !== 1,
+    );
     if (found) return paid(found.id, intent.amount, tx, order.currency, "found after an interrupted attempt");
   }
   const events = await orderEvents(ctx.db, order.shop, order.orderId);
@@ -109,13 +115,23 @@ export async function applyPayment(ctx: StepContext): Promise<StepOutcome> {
   const recorded = recordedPayments(order, events, reader);
   const missing = target - recorded;
   if (missing <= 0n) {
-    return { status: "done", action: "none", reason: `Already recorded in FreshBooks (${reader.format(recorded)} ${order.currency} paid on invoice ${order.invoiceNumber ?? invoiceId}).` };
+    return {
+      status: "done",
+      action: "none",
+      reason: `Already recorded in FreshBooks (${reader.format(recorded)} ${order.currency} paid on invoice ${order.invoiceNumber ?? invoiceId}).`,
+    };
   }
   const invoice = await fb.invoices.get(invoiceId);
-  const outstanding = invoice.outstanding ? reader.minor(invoice.outstanding.amount) : reader.minor(invoice.amount.amount) - (invoice.paid ? reader.minor(invoice.paid.amount) : 0n);
+  const outstanding = invoice.outstanding
+    ? reader.minor(invoice.outstanding.amount)
+    : reader.minor(invoice.amount.amount) - (invoice.paid ? reader.minor(invoice.paid.amount) : 0n);
   const amount = missing < outstanding ? missing : outstanding;
   if (amount <= 0n) {
-    return { status: "done", action: "none", reason: `Nothing recorded: FreshBooks invoice ${invoice.invoice_number} has nothing outstanding.` };
+    return {
+      status: "done",
+      action: "none",
+      reason: `Nothing recorded: FreshBooks invoice ${invoice.invoice_number} has nothing outstanding.`,
+    };
   }
   const orderBody = lifecycleOrderSchema.safeParse(event.payload);
   const intent: PaymentIntent = tx
@@ -146,7 +162,13 @@ export async function applyPayment(ctx: StepContext): Promise<StepOutcome> {
 
 function paid(id: number, amount: string, tx: ShopifyTransaction | null, currency: string, note: string): StepOutcome {
   const via = tx?.gateway ? ` (${tx.gateway})` : "";
-  return { status: "done", action: "payment", reason: `Payment of ${amount} ${currency}${via} recorded${note ? ` ${note}` : ""}.`, freshbooksId: id, recordedAmount: amount };
+  return {
+    status: "done",
+    action: "payment",
+    reason: `Payment of ${amount} ${currency}${via} recorded${note ? ` ${note}` : ""}.`,
+    freshbooksId: id,
+    recordedAmount: amount,
+  };
 }
 
 /**
@@ -163,12 +185,18 @@ async function reopenRefunds(ctx: StepContext, tx: ShopifyTransaction): Promise<
     return !intent?.paymentEdits && transactions.some((candidate) => String(candidate.id) === tx.id);
   });
   for (const refund of refunds) {
-    await ctx.db.orderEvent.updateMany({ where: { id: refund.id, shop: event.shop, status: "done" }, data: { status: "queued", statusReason: "The refund's money went back: recording it.", updatedAt: ctx.now() } });
+    await ctx.db.orderEvent.updateMany({
+      where: { id: refund.id, shop: event.shop, status: "done" },
+      data: { status: "queued", statusReason: "The refund's money went back: recording it.", updatedAt: ctx.now() },
+    });
     await queueEvent(ctx.db, event.shop, refund.id);
   }
   return {
     status: "done",
     action: "none",
-    reason: refunds.length > 0 ? "Money back to the customer: recorded with the refund's credit note." : "Money back to the customer: recorded with the refund's credit note (when it arrives).",
+    reason:
+      refunds.length > 0
+        ? "Money back to the customer: recorded with the refund's credit note."
+        : "Money back to the customer: recorded with the refund's credit note (when it arrives).",
   };
 }

@@ -59,7 +59,8 @@ export async function processOrderEvent(shop: string, eventId: string, deps: Eve
   const db = deps.db;
   const event = await db.orderEvent.findFirst({ where: { shop, id: BigInt(eventId) } });
   if (!event || event.status === "done" || event.status === "ignored") return { outcome: "noop" };
-  const set = (data: Prisma.OrderEventUpdateManyMutationInput) => db.orderEvent.updateMany({ where: { id: event.id, shop }, data: { ...data, updatedAt: now() } });
+  const set = (data: Prisma.OrderEventUpdateManyMutationInput) =>
+    db.orderEvent.updateMany({ where: { id: event.id, shop }, data: { ...data, updatedAt: now() } });
 
   const settings = await getSettings(db, shop);
   if (!enabledFor(event.topic, settings)) {
@@ -118,7 +119,10 @@ export async function processOrderEvent(shop: string, eventId: string, deps: Eve
       transientFailures: 0,
       doneAt: now(),
     });
-    deps.logger.info({ shop, orderId: event.orderId, eventId, topic: event.topic, status: result.status, action: result.action }, "order event");
+    deps.logger.info(
+      { shop, orderId: event.orderId, eventId, topic: event.topic, status: result.status, action: result.action },
+      "order event",
+    );
     return { outcome: result.status, reason: result.reason };
   } catch (error) {
     const step = event.topic === "ORDERS_PAID" || event.topic === "ORDER_TRANSACTIONS_CREATE" ? "payment" : "invoice";
@@ -130,7 +134,11 @@ export async function processOrderEvent(shop: string, eventId: string, deps: Eve
     if (decision.kind === "retry") {
       const delay = decision.delayMs ?? (error instanceof FreshBooksRateLimitError ? 1000 : 10_000);
       const reason = `${decision.reason}. Retrying automatically.`;
-      await set({ status: "queued", statusReason: reason, ...(decision.budget === "transient" ? { transientFailures: { increment: 1 } } : {}) });
+      await set({
+        status: "queued",
+        statusReason: reason,
+        ...(decision.budget === "transient" ? { transientFailures: { increment: 1 } } : {}),
+      });
       return { outcome: "retry", reason, retryAt: new Date(now().getTime() + delay) };
     }
     if (decision.kind === "reconnect") {

@@ -25,13 +25,21 @@ export interface MappedCredit {
   pendingMinor: bigint;
 }
 
-function moneyOf(set: { shop_money: { amount: string } } | null | undefined, fallback: string | null | undefined, reader: MoneyReader): bigint {
+function moneyOf(
+  set: { shop_money: { amount: string } } | null | undefined,
+  fallback: string | null | undefined,
+  reader: MoneyReader,
+): bigint {
   const text = set?.shop_money.amount ?? fallback;
   return text === null || text === undefined ? 0n : reader.minor(text);
 }
 
 /** Refund transactions by status, in minor units (a later status of the same id, when known, wins). */
-export function refundMoney(refund: ShopifyRefund, reader: MoneyReader, laterStatus: Map<string, string> = new Map()): { cashMinor: bigint; pendingMinor: bigint } {
+export function refundMoney(
+  refund: ShopifyRefund,
+  reader: MoneyReader,
+  laterStatus: Map<string, string> = new Map(),
+): { cashMinor: bigint; pendingMinor: bigint } {
   let cashMinor = 0n;
   let pendingMinor = 0n;
   for (const raw of refund.transactions) {
@@ -49,7 +57,12 @@ export function refundMoney(refund: ShopifyRefund, reader: MoneyReader, laterSta
  * their taxes, with the refund's net subtotal (after the order's discounts); an item priced with
  * tax included is credited net of its tax, like the invoice.
  */
-export function mapRefund(refund: ShopifyRefund, order: ShopifyOrder, reader: MoneyReader, laterStatus?: Map<string, string>): MappedCredit {
+export function mapRefund(
+  refund: ShopifyRefund,
+  order: ShopifyOrder,
+  reader: MoneyReader,
+  laterStatus?: Map<string, string>,
+): MappedCredit {
   const groups: LineGroup[] = [];
   let totalMinor = 0n;
   const itemsById = new Map(order.line_items.map((item) => [item.id, item]));
@@ -63,7 +76,14 @@ export function mapRefund(refund: ShopifyRefund, order: ShopifyOrder, reader: Mo
     const taxes = item?.gift_card ? [] : lineTaxes(taxLines, reader).taxes;
     const net = order.taxes_included ? subtotal - tax : subtotal;
     totalMinor += net + tax;
-    groups.push({ name: title, description: `Refunded: ${refunded.quantity} of ${item?.quantity ?? refunded.quantity}`, qty: BigInt(refunded.quantity), netMinor: net, taxes: tax > 0n ? taxes : [], label: title });
+    groups.push({
+      name: title,
+      description: `Refunded: ${refunded.quantity} of ${item?.quantity ?? refunded.quantity}`,
+      qty: BigInt(refunded.quantity),
+      netMinor: net,
+      taxes: tax > 0n ? taxes : [],
+      label: title,
+    });
   }
   const shippingById = new Map(order.shipping_lines.map((line) => [line.id, line]));
   for (const refunded of refund.refund_shipping_lines) {
@@ -90,7 +110,8 @@ export function mapRefund(refund: ShopifyRefund, order: ShopifyOrder, reader: Mo
   const allTransactions = money.cashMinor + money.pendingMinor;
   const pendingDiscrepancy = allTransactions > 0n && itemsTotal === allTransactions;
   for (const adjustment of refund.order_adjustments) {
-    const amount = moneyOf(adjustment.amount_set, adjustment.amount, reader) + moneyOf(adjustment.tax_amount_set, adjustment.tax_amount, reader);
+    const amount =
+      moneyOf(adjustment.amount_set, adjustment.amount, reader) + moneyOf(adjustment.tax_amount_set, adjustment.tax_amount, reader);
     if (amount === 0n) continue;
     const kind = (adjustment.kind ?? "").toLowerCase();
     if (kind === "shipping_refund") {
@@ -98,7 +119,14 @@ export function mapRefund(refund: ShopifyRefund, order: ShopifyOrder, reader: Mo
       // Legacy: refunded shipping written as a negative adjustment.
       const shipping = amount < 0n ? -amount : amount;
       totalMinor += shipping;
-      groups.push({ name: "Refunded shipping", description: adjustment.reason ?? null, qty: 1n, netMinor: shipping, taxes: [], label: "Shipping" });
+      groups.push({
+        name: "Refunded shipping",
+        description: adjustment.reason ?? null,
+        qty: 1n,
+        netMinor: shipping,
+        taxes: [],
+        label: "Shipping",
+      });
       continue;
     }
     if (pendingDiscrepancy) continue;
@@ -118,12 +146,27 @@ export function mapRefund(refund: ShopifyRefund, order: ShopifyOrder, reader: Mo
 }
 
 function negativeLine(group: LineGroup, reader: MoneyReader): InvoiceLineInput {
-  return { type: 0, name: group.name.slice(0, 255), ...(group.description ? { description: group.description } : {}), qty: 1, unit_cost: reader.money(group.netMinor) };
+  return {
+    type: 0,
+    name: group.name.slice(0, 255),
+    ...(group.description ? { description: group.description } : {}),
+    qty: 1,
+    unit_cost: reader.money(group.netMinor),
+  };
 }
 
 /** The amount of a credit note as recorded on its event. */
-function creditedSoFar(events: readonly { action: string | null; freshbooksId: number | null; recordedAmount: string | null }[], reader: MoneyReader): bigint {
-  return events.reduce((sum, event) => (event.action === "credit_note" && event.freshbooksId !== null && event.recordedAmount ? sum + reader.minor(event.recordedAmount) : sum), 0n);
+function creditedSoFar(
+  events: readonly { action: string | null; freshbooksId: number | null; recordedAmount: string | null }[],
+  reader: MoneyReader,
+): bigint {
+  return events.reduce(
+    (sum, event) =>
+      event.action === "credit_note" && event.freshbooksId !== null && event.recordedAmount
+        ? sum + reader.minor(event.recordedAmount)
+        : sum,
+    0n,
+  );
 }
 
 interface CreditIntent {
@@ -158,7 +201,11 @@ export async function applyRefund(ctx: StepContext): Promise<StepOutcome> {
   if (!intent) {
     const mapped = mapRefund(refund, parsedOrder.data, reader, laterStatus);
     if (mapped.totalMinor <= 0n && mapped.cashMinor === 0n) {
-      return { status: "done", action: "none", reason: "Nothing was refunded in this refund (no items, shipping or money): no credit note." };
+      return {
+        status: "done",
+        action: "none",
+        reason: "Nothing was refunded in this refund (no items, shipping or money): no credit note.",
+      };
     }
     const invoiceTotal = reader.minor(order.freshbooksTotal ?? order.totalPrice);
     const room = invoiceTotal - creditedSoFar(events, reader);
@@ -170,7 +217,11 @@ export async function applyRefund(ctx: StepContext): Promise<StepOutcome> {
       lines = [{ type: 0, name: "Refund (limited to what the invoice still had)", qty: 1, unit_cost: reader.money(total) }];
     }
     if (total <= 0n) {
-      return { status: "done", action: "none", reason: `No credit note: the credit notes already recorded reach the invoice's total (${reader.format(invoiceTotal)} ${order.currency}).` };
+      return {
+        status: "done",
+        action: "none",
+        reason: `No credit note: the credit notes already recorded reach the invoice's total (${reader.format(invoiceTotal)} ${order.currency}).`,
+      };
     }
     const seq = events.reduce((max, other) => Math.max(max, other.creditSeq ?? 0), 0) + 1;
     intent = {
@@ -199,7 +250,10 @@ export async function applyRefund(ctx: StepContext): Promise<StepOutcome> {
       }));
     creditId = note.id;
     creditAmount = note.amount.amount;
-    await ctx.db.orderEvent.updateMany({ where: { id: event.id, shop: event.shop }, data: { freshbooksId: creditId, recordedAmount: creditAmount, updatedAt: ctx.now() } });
+    await ctx.db.orderEvent.updateMany({
+      where: { id: event.id, shop: event.shop },
+      data: { freshbooksId: creditId, recordedAmount: creditAmount, updatedAt: ctx.now() },
+    });
   }
 
   // The money going back: taken off our payments, newest first (absolute amounts, decided once).
@@ -209,8 +263,13 @@ export async function applyRefund(ctx: StepContext): Promise<StepOutcome> {
   let moneyNote = "";
   if (cash > 0n && ctx.settings.recordPayments) {
     if (!intent.paymentEdits) {
-      const ours = new Set<number>([...(order.paymentId !== null ? [order.paymentId] : []), ...events.flatMap((other) => (other.action === "payment" && other.freshbooksId !== null ? [other.freshbooksId] : []))]);
-      const payments = (await fb.payments.listByInvoice(order.freshbooksInvoiceId)).filter((payment) => ours.has(payment.id) && payment.vis_state !== 1).sort((a, b) => b.id - a.id);
+      const ours = new Set<number>([
+        ...(order.paymentId !== null ? [order.paymentId] : []),
+        ...events.flatMap((other) => (other.action === "payment" && other.freshbooksId !== null ? [other.freshbooksId] : [])),
+      ]);
+      const payments = (await fb.payments.listByInvoice(order.freshbooksInvoiceId))
+        .filter((payment) => ours.has(payment.id) && payment.vis_state !== 1)
+        .sort((a, b) => b.id - a.id);
       let left = cash;
       const edits: { id: number; from: string; to: string }[] = [];
       for (const payment of payments) {
@@ -226,7 +285,10 @@ export async function applyRefund(ctx: StepContext): Promise<StepOutcome> {
     }
     for (const edit of intent.paymentEdits ?? []) await fb.payments.setAmount(edit.id, { amount: edit.to, code: order.currency });
     const taken = (intent.paymentEdits ?? []).reduce((sum, edit) => sum + reader.minor(edit.from) - reader.minor(edit.to), 0n);
-    moneyNote = taken > 0n ? `; ${reader.format(taken)} ${order.currency} taken off the recorded payment (money back to the customer) — apply the credit to the invoice in FreshBooks` : "";
+    moneyNote =
+      taken > 0n
+        ? `; ${reader.format(taken)} ${order.currency} taken off the recorded payment (money back to the customer) — apply the credit to the invoice in FreshBooks`
+        : "";
   } else if (cash === 0n) {
     moneyNote = "; the refund's money is not sent yet (pending)";
   }

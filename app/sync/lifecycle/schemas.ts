@@ -49,7 +49,9 @@ export const refundLineItemSchema = z.looseObject({
     .looseObject({
       title: z.string().nullish(),
       name: z.string().nullish(),
-      tax_lines: z.array(z.looseObject({ title: z.string().nullish(), rate: z.union([z.number(), decimalString]).nullish(), price: decimalString })).nullish(),
+      tax_lines: z
+        .array(z.looseObject({ title: z.string().nullish(), rate: z.union([z.number(), decimalString]).nullish(), price: decimalString }))
+        .nullish(),
     })
     .nullish(),
 });
@@ -87,10 +89,16 @@ export const refundSchema = z.preprocess(
     processed_at: z.string().nullish(),
     note: z.string().nullish(),
     refund_line_items: z.array(refundLineItemSchema).optional().default([]),
-    refund_shipping_lines: z.array(refundShippingLineSchema).nullish().transform((value) => value ?? []),
+    refund_shipping_lines: z
+      .array(refundShippingLineSchema)
+      .nullish()
+      .transform((value) => value ?? []),
     order_adjustments: z.array(orderAdjustmentSchema).optional().default([]),
     transactions: z.array(z.unknown()).optional().default([]),
-    duties: z.array(z.looseObject({ duty_id: shopifyId.nullish(), amount_set: moneySetSchema.nullish() })).nullish().transform((value) => value ?? []),
+    duties: z
+      .array(z.looseObject({ duty_id: shopifyId.nullish(), amount_set: moneySetSchema.nullish() }))
+      .nullish()
+      .transform((value) => value ?? []),
   }),
 );
 export type ShopifyRefund = z.infer<typeof refundSchema>;

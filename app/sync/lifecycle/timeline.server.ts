@@ -50,7 +50,12 @@ export function timelineEntry(event: OrderEvent): TimelineEntry {
     at: event.receivedAt.toISOString(),
     kind: event.topic === "ORDER_TRANSACTIONS_CREATE" ? transactionKind(event) : (KIND[event.topic] ?? event.topic),
     text: event.statusReason ?? (event.status === "queued" ? "Queued." : ""),
-    amount: event.action === "payment" || event.action === "credit_note" ? event.recordedAmount : event.topic === "ORDER_TRANSACTIONS_CREATE" ? event.amount : null,
+    amount:
+      event.action === "payment" || event.action === "credit_note"
+        ? event.recordedAmount
+        : event.topic === "ORDER_TRANSACTIONS_CREATE"
+          ? event.amount
+          : null,
     status: event.status,
     freshbooksNumber: event.freshbooksNumber,
     retryable: event.status === "failed",
@@ -58,11 +63,18 @@ export function timelineEntry(event: OrderEvent): TimelineEntry {
 }
 
 function sum(reader: MoneyReader, events: readonly OrderEvent[], action: string): bigint {
-  return events.reduce((total, event) => (event.action === action && event.freshbooksId !== null && event.recordedAmount ? total + reader.minor(event.recordedAmount) : total), 0n);
+  return events.reduce(
+    (total, event) =>
+      event.action === action && event.freshbooksId !== null && event.recordedAmount ? total + reader.minor(event.recordedAmount) : total,
+    0n,
+  );
 }
 
 /** The order's accounting state from what we recorded (payments, credit notes, cancellation). */
-export function accountingState(order: Pick<OrderSync, "currency" | "freshbooksTotal" | "recordedPayment">, events: readonly OrderEvent[]): AccountingState | null {
+export function accountingState(
+  order: Pick<OrderSync, "currency" | "freshbooksTotal" | "recordedPayment">,
+  events: readonly OrderEvent[],
+): AccountingState | null {
   if (!order.freshbooksTotal) return null;
   const reader = new MoneyReader(order.currency);
   if (events.some((event) => event.topic === "ORDERS_CANCELLED" && event.status === "done")) return "Cancelled";
@@ -76,7 +88,10 @@ export function accountingState(order: Pick<OrderSync, "currency" | "freshbooksT
 }
 
 /** Shopify's net (its total − what its refunds gave back) against FreshBooks' (invoice − credit notes). */
-export function tieOut(order: Pick<OrderSync, "currency" | "totalPrice" | "freshbooksTotal">, events: readonly OrderEvent[]): TieOut | null {
+export function tieOut(
+  order: Pick<OrderSync, "currency" | "totalPrice" | "freshbooksTotal">,
+  events: readonly OrderEvent[],
+): TieOut | null {
   if (!order.freshbooksTotal) return null;
   const reader = new MoneyReader(order.currency);
   const refunded = events.reduce((total, event) => {
@@ -88,11 +103,19 @@ export function tieOut(order: Pick<OrderSync, "currency" | "totalPrice" | "fresh
   const cancelled = events.some((event) => event.topic === "ORDERS_CANCELLED" && event.action === "cancel" && event.status === "done");
   const fbNet = cancelled ? 0n : freshbooksNet;
   const shopNet = cancelled ? 0n : shopifyNet;
-  return { shopifyNet: reader.format(shopNet), freshbooksNet: reader.format(fbNet), difference: shopNet === fbNet ? null : reader.format(fbNet - shopNet) };
+  return {
+    shopifyNet: reader.format(shopNet),
+    freshbooksNet: reader.format(fbNet),
+    difference: shopNet === fbNet ? null : reader.format(fbNet - shopNet),
+  };
 }
 
 /** Everything the order page shows of the order's life. */
-export async function orderLifecycle(db: PrismaClient, shop: string, order: Pick<OrderSync, "orderId" | "currency" | "totalPrice" | "freshbooksTotal" | "recordedPayment">) {
+export async function orderLifecycle(
+  db: PrismaClient,
+  shop: string,
+  order: Pick<OrderSync, "orderId" | "currency" | "totalPrice" | "freshbooksTotal" | "recordedPayment">,
+) {
   const events = await db.orderEvent.findMany({ where: { shop, orderId: order.orderId }, orderBy: { id: "asc" } });
   return {
     events: events.map(timelineEntry),
@@ -103,7 +126,11 @@ export async function orderLifecycle(db: PrismaClient, shop: string, order: Pick
 }
 
 /** Accounting state per order id, for the sync log (one query for the page's orders, this shop only). */
-export async function accountingStates(db: PrismaClient, shop: string, orders: readonly Pick<OrderSync, "orderId" | "currency" | "freshbooksTotal" | "recordedPayment">[]): Promise<Map<string, AccountingState | null>> {
+export async function accountingStates(
+  db: PrismaClient,
+  shop: string,
+  orders: readonly Pick<OrderSync, "orderId" | "currency" | "freshbooksTotal" | "recordedPayment">[],
+): Promise<Map<string, AccountingState | null>> {
   const events = await db.orderEvent.findMany({ where: { shop, orderId: { in: orders.map((order) => order.orderId) } } });
   const byOrder = new Map<string, OrderEvent[]>();
   for (const event of events) byOrder.set(event.orderId, [...(byOrder.get(event.orderId) ?? []), event]);
@@ -111,10 +138,17 @@ export async function accountingStates(db: PrismaClient, shop: string, orders: r
 }
 
 /** The accounting state of each listed order (by its sync-log id), this shop's only. */
-export async function accountingStatesById(db: PrismaClient, shop: string, ids: readonly string[]): Promise<Record<string, AccountingState | null>> {
+export async function accountingStatesById(
+  db: PrismaClient,
+  shop: string,
+  ids: readonly string[],
+): Promise<Record<string, AccountingState | null>> {
   const wanted = ids.filter((id) => /^\d{1,18}$/.test(id)).map((id) => BigInt(id));
   if (wanted.length === 0) return {};
-  const orders = await db.orderSync.findMany({ where: { shop, id: { in: wanted } }, select: { id: true, orderId: true, currency: true, freshbooksTotal: true, recordedPayment: true } });
+  const orders = await db.orderSync.findMany({
+    where: { shop, id: { in: wanted } },
+    select: { id: true, orderId: true, currency: true, freshbooksTotal: true, recordedPayment: true },
+  });
   const states = await accountingStates(db, shop, orders);
   return Object.fromEntries(orders.map((order) => [order.id.toString(), states.get(order.orderId) ?? null]));
 }
@@ -129,7 +163,10 @@ export async function retryEvent(db: PrismaClient, shop: string, eventId: string
   if (!/^\d{1,18}$/.test(eventId)) return false;
   const id = BigInt(eventId);
   return db.$transaction(async (tx) => {
-    const changed = await tx.orderEvent.updateMany({ where: { shop, id, status: "failed" }, data: { status: "queued", statusReason: "Queued again.", transientFailures: 0, updatedAt: new Date() } });
+    const changed = await tx.orderEvent.updateMany({
+      where: { shop, id, status: "failed" },
+      data: { status: "queued", statusReason: "Queued again.", transientFailures: 0, updatedAt: new Date() },
+    });
     if (changed.count === 0) return false;
     await queueEvent(tx, shop, id);
     return true;

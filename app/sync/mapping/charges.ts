@@ -18,8 +18,24 @@ function amountMinor(order: ShopifyOrder, fields: string[], reader: MoneyReader)
 export function chargeGroups(order: ShopifyOrder, reader: MoneyReader): LineGroup[] {
   const charges: LineGroup[] = [];
   const duties = amountMinor(order, ["original_total_duties_set", "current_total_duties_set"], reader);
-  if (duties > 0n) charges.push({ name: "Duties", description: "Import duties charged at checkout", qty: 1n, netMinor: duties, taxes: [], label: "Duties" });
+  if (duties > 0n)
+    charges.push({
+      name: "Duties",
+      description: "Import duties charged at checkout",
+      qty: 1n,
+      netMinor: duties,
+      taxes: [],
+      label: "Duties",
+    });
   const fees = amountMinor(order, ["original_total_additional_fees_set", "current_total_additional_fees_set"], reader);
-  if (fees > 0n) charges.push({ name: "Additional fees", description: "Additional fees charged at checkout", qty: 1n, netMinor: fees, taxes: [], label: "Additional fees" });
+  if (fees > 0n)
+    charges.push({
+      name: "Additional fees",
+      description: "Additional fees charged at checkout",
+      qty: 1n,
+      netMinor: fees,
+      taxes: [],
+      label: "Additional fees",
+    });
   return charges;
 }

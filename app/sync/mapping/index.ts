@@ -121,7 +121,8 @@ function map(order: ShopifyOrder, settings: MappingSettings): MappedOrder {
 }
 
 export function mapOrder(order: ShopifyOrder, settings: MappingSettings): MappingOutcome {
-  if (order.test && !settings.sendDespiteFilter) return { ok: false, kind: "skip", reason: `Order ${order.name} is a test order; test orders are not sent to FreshBooks.` };
+  if (order.test && !settings.sendDespiteFilter)
+    return { ok: false, kind: "skip", reason: `Order ${order.name} is a test order; test orders are not sent to FreshBooks.` };
   try {
     return { ok: true, order: map(order, settings) };
   } catch (error) {

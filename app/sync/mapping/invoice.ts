@@ -35,7 +35,10 @@ const SOURCES: Record<string, string> = { pos: "Point of Sale", shopify_draft_or
 
 export function invoiceNotes(order: ShopifyOrder, settings: MappingSettings, reader: MoneyReader): string {
   const source = order.source_name ? (SOURCES[order.source_name] ?? order.source_name) : null;
-  const lines = [`Shopify order ${order.name} (order ID ${order.id})${source ? ` — ${source}` : ""}`, adminOrderUrl(settings.shopDomain, order.id)];
+  const lines = [
+    `Shopify order ${order.name} (order ID ${order.id})${source ? ` — ${source}` : ""}`,
+    adminOrderUrl(settings.shopDomain, order.id),
+  ];
   const presentment = order.total_price_set?.presentment_money;
   if (presentment && presentment.currency_code !== reader.currency) {
     lines.push(

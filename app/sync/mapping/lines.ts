@@ -4,7 +4,13 @@
  * prices include tax), so FreshBooks, which adds tax on top, lands on Shopify's total.
  */
 import type { InvoiceLineInput } from "../../freshbooks/types";
-import type { ShopifyDiscountAllocation, ShopifyLineItem, ShopifyMoneySet, ShopifyOrder, ShopifyShippingLine } from "../../shopify/order-schema";
+import type {
+  ShopifyDiscountAllocation,
+  ShopifyLineItem,
+  ShopifyMoneySet,
+  ShopifyOrder,
+  ShopifyShippingLine,
+} from "../../shopify/order-schema";
 import type { MoneyReader } from "./money";
 import { UnsupportedOrder } from "./problems";
 import { lineTaxes, type LineTax } from "./taxes";
@@ -36,14 +42,19 @@ export function shopAmount(set: ShopifyMoneySet | undefined, fallback: string): 
   return set?.shop_money.amount ?? fallback;
 }
 
-function discountLines(allocations: readonly ShopifyDiscountAllocation[], order: ShopifyOrder, reader: MoneyReader): { total: bigint; text: string[] } {
+function discountLines(
+  allocations: readonly ShopifyDiscountAllocation[],
+  order: ShopifyOrder,
+  reader: MoneyReader,
+): { total: bigint; text: string[] } {
   let total = 0n;
   const text: string[] = [];
   for (const allocation of allocations) {
     const amount = reader.minor(shopAmount(allocation.amount_set, allocation.amount));
     if (amount === 0n) continue;
     total += amount;
-    const application = allocation.discount_application_index === undefined ? undefined : order.discount_applications[allocation.discount_application_index];
+    const application =
+      allocation.discount_application_index === undefined ? undefined : order.discount_applications[allocation.discount_application_index];
     const label = present(application?.code) ?? present(application?.title) ?? present(application?.description);
     text.push(`Discount${label ? ` ${label}` : ""}: -${reader.format(amount)}`);
   }
@@ -149,7 +160,13 @@ export function groupLines(group: LineGroup, reader: MoneyReader): InvoiceLineIn
     ...(tax1 ? { taxName1: tax1.name, taxAmount1: tax1.percent } : {}),
     ...(tax2 ? { taxName2: tax2.name, taxAmount2: tax2.percent } : {}),
   };
-  const line = (qty: bigint, unitMinor: bigint): InvoiceLineInput => ({ type: 0, ...text, qty: Number(qty), unit_cost: reader.money(unitMinor), ...taxFields });
+  const line = (qty: bigint, unitMinor: bigint): InvoiceLineInput => ({
+    type: 0,
+    ...text,
+    qty: Number(qty),
+    unit_cost: reader.money(unitMinor),
+    ...taxFields,
+  });
   if (group.qty === 0n) return [line(0n, group.netMinor)];
   const unit = group.netMinor / group.qty;
   const remainder = group.netMinor % group.qty;

@@ -10,7 +10,8 @@ export function paymentTypeForGateway(gateway: string): FreshBooksPaymentType {
   const name = gateway.trim().toLowerCase();
   if (name.includes("gift_card") || name.includes("gift card")) return "Other";
   if (name.includes("paypal")) return "PayPal";
-  if (name === "shopify_payments" || name.includes("stripe") || name.includes("credit card") || name.includes("credit_card")) return "Credit Card";
+  if (name === "shopify_payments" || name.includes("stripe") || name.includes("credit card") || name.includes("credit_card"))
+    return "Credit Card";
   if (name === "cash" || name.includes("cash on delivery") || name === "cod") return "Cash";
   if (name.includes("bank") || name === "manual") return "Bank Transfer";
   return "Other";
@@ -23,7 +24,12 @@ export function paymentType(gateways: readonly string[]): FreshBooksPaymentType 
   return types.size === 1 && only !== undefined ? only : "Other";
 }
 
-export function mapPayment(order: ShopifyOrder, totalMinor: bigint, date: string, reader: MoneyReader): Omit<PaymentInput, "invoiceid"> | null {
+export function mapPayment(
+  order: ShopifyOrder,
+  totalMinor: bigint,
+  date: string,
+  reader: MoneyReader,
+): Omit<PaymentInput, "invoiceid"> | null {
   let amount: bigint;
   if (order.financial_status === "paid") amount = totalMinor;
   else if (order.financial_status === "partially_paid") amount = totalMinor - reader.minor(order.total_outstanding ?? "0");

@@ -36,9 +36,10 @@ export function percentFromRate(rate: number | string | null | undefined): strin
   const fraction = parseDecimal(rateText(rate));
   if (!fraction || fraction.value <= 0n) return null;
   // percent × 10^3 = fraction × 10^5
-  const thousandths = fraction.scale <= PERCENT_DECIMALS + 2
-    ? fraction.value * pow10(PERCENT_DECIMALS + 2 - fraction.scale)
-    : divideHalfUp(fraction.value, pow10(fraction.scale - PERCENT_DECIMALS - 2));
+  const thousandths =
+    fraction.scale <= PERCENT_DECIMALS + 2
+      ? fraction.value * pow10(PERCENT_DECIMALS + 2 - fraction.scale)
+      : divideHalfUp(fraction.value, pow10(fraction.scale - PERCENT_DECIMALS - 2));
   if (thousandths === 0n) return null;
   return formatMinor(thousandths, PERCENT_DECIMALS).replace(/\.?0+$/, "");
 }

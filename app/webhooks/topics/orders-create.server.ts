@@ -20,7 +20,10 @@ export const ordersCreate = defineWebhook(
     const order = orderIntakeSchema.safeParse(payload);
     if (!order.success) {
       const issue = order.error.issues[0];
-      throw new UnreadableWebhook(`Not an order we can read: ${issue ? `${issue.path.join(".") || "the body"} ${issue.message.toLowerCase()}` : "unknown shape"}.`, readableOrderParts(payload));
+      throw new UnreadableWebhook(
+        `Not an order we can read: ${issue ? `${issue.path.join(".") || "the body"} ${issue.message.toLowerCase()}` : "unknown shape"}.`,
+        readableOrderParts(payload),
+      );
     }
     const outcome = await recordOrderDelivery(pool, { shop, webhookId, topic, payload }, order.data);
     logger.info({ shop, topic, webhookId, orderId: order.data.id, outcome }, "order received");

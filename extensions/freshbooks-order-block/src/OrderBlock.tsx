@@ -126,7 +126,15 @@ function OrderBlock() {
 
         {order.status === "skipped" ? <s-paragraph>{t("skipped", { filter: order.skippedBy ?? "" })}</s-paragraph> : null}
         {order.reason && order.status !== "skipped" ? (
-          <s-banner tone={order.status === "failed" || order.status === "needs_reconnect" ? "critical" : order.status === "synced_with_difference" ? "warning" : "info"}>
+          <s-banner
+            tone={
+              order.status === "failed" || order.status === "needs_reconnect"
+                ? "critical"
+                : order.status === "synced_with_difference"
+                  ? "warning"
+                  : "info"
+            }
+          >
             <s-paragraph>{order.reason}</s-paragraph>
           </s-banner>
         ) : null}
@@ -181,7 +189,9 @@ function Details({ order }: { order: OrderState }) {
       </Row>
       {tieOut.freshbooksTotal ? (
         <Row label={t("difference")}>
-          <s-text tone={tieOut.difference ? "critical" : "auto"}>{tieOut.difference ? money(tieOut.difference, tieOut.currency) : t("noDifference")}</s-text>
+          <s-text tone={tieOut.difference ? "critical" : "auto"}>
+            {tieOut.difference ? money(tieOut.difference, tieOut.currency) : t("noDifference")}
+          </s-text>
         </Row>
       ) : null}
       <Row label={t("payment")}>
