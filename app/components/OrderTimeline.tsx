@@ -1,16 +1,6 @@
 import { Badge, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
+import type { TimelineEntry as TimelineItem } from "../sync/lifecycle/timeline.server";
 import { formatMoney } from "./format";
-
-export interface TimelineItem {
-  id: string;
-  at: string;
-  kind: string;
-  text: string;
-  amount: string | null;
-  status: string;
-  freshbooksNumber: string | null;
-  retryable: boolean;
-}
 
 const STATUS: Record<string, { label: string; tone?: "success" | "critical" | "attention" | "info" }> = {
   done: { label: "Recorded", tone: "success" },
