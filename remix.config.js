@@ -17,7 +17,11 @@ export default {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,
     v3_throwAbortReason: true,
-    v3_lazyRouteDiscovery: true,
+    // Off: with lazy route discovery, a fetcher still discovering its route (the invoice preview's
+    // /app/invoice-preview) when a revalidation starts (after Confirm on Settings) renders an
+    // unrecoverable "404 Not Found" page (remix-run/remix#10263). The app has a dozen routes;
+    // the whole manifest in the first page costs nothing.
+    v3_lazyRouteDiscovery: false,
     // Off, as in Shopify's template: single fetch breaks the re-auth headers and redirects
     // of embedded apps (Shopify/shopify-app-template-remix#899, shopify-app-js#1976).
     v3_singleFetch: false,

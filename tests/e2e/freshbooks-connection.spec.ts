@@ -20,6 +20,8 @@ test.beforeEach(async () => {
   test.slow();
   await sandbox("reset", {});
   await sql("delete from freshbooks_connection");
+  // Each test starts from the default invoice settings (an earlier test may have saved some).
+  await sql("delete from shop_settings");
 });
 
 /** Back in Settings: the merchant sees the FreshBooks login and business and confirms them. */

@@ -69,7 +69,11 @@ const server = spawn(process.execPath, ["build/server.js"], {
   stdio: "inherit",
   env: { ...process.env, ...E2E_SERVER_ENV, DATABASE_URL: url } as NodeJS.ProcessEnv,
 });
+// Once: Playwright may send both SIGTERM and SIGINT, and a second close() of a closed server throws.
+let stopping = false;
 const stop = async () => {
+  if (stopping) return;
+  stopping = true;
   server.kill("SIGTERM");
   await new Promise((resolve) => server.once("exit", resolve));
   await sandbox.close();
