@@ -27,6 +27,7 @@ async function reset(stack: BenchStack): Promise<void> {
 export async function faultsBench(params: Params): Promise<BenchResult> {
   const n = params.num("orders", 30, 1000);
   const kills = params.num("kills", 2, 100);
+  // How long a drain may make no progress (no order arrives or settles) before the scenario gives up.
   const drainTimeout = params.num("drainTimeout", 150, 900) * 1000;
   const outageMs = params.num("outage", 3, 10) * 1000;
   const burstOrders = params.num("burstOrders", 40, 320);

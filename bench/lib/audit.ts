@@ -22,15 +22,27 @@ export interface Audit {
 const WAITING = ["queued", "syncing"];
 const SYNCED = ["synced", "synced_with_difference"];
 
-/** Polls until every expected order has left queued/syncing; returns the drain time (ms) or null on timeout. */
-export async function waitForDrain(stack: BenchStack, expected: number, timeoutMs: number, since = Date.now()): Promise<number | null> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Polls until every expected order has left queued/syncing; returns the drain time (ms), or null
+ * when nothing moved for `stallMs` (no order arrived or left the queue): the limit comes from the
+ * work, so a busy machine makes a drain slower, never a false "still queued".
+ */
+export async function waitForDrain(stack: BenchStack, expected: number, stallMs: number, since = Date.now()): Promise<number | null> {
+  let deadline = Date.now() + stallMs;
+  let last = "";
   for (;;) {
-    const [row] = await stack.query<{ total: string; waiting: string }>(
-      `select count(*) as total, count(*) filter (where status = any($2)) as waiting from order_sync where shop = $1`,
+    const [row] = await stack.query<{ total: string; waiting: string; settled: string }>(
+      `select count(*) as total, count(*) filter (where status = any($2)) as waiting,
+              count(*) filter (where status <> all($2)) as settled
+         from order_sync where shop = $1`,
       [BENCH_SHOP, WAITING],
     );
     if (row && Number(row.total) >= expected && Number(row.waiting) === 0) return Date.now() - since;
+    const progress = `${row?.total}/${row?.settled}`;
+    if (progress !== last) {
+      last = progress;
+      deadline = Date.now() + stallMs;
+    }
     if (Date.now() > deadline) return null;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
