@@ -131,6 +131,10 @@ function requireDatabaseUrlInProduction(value: z.infer<typeof baseSchema>, conte
 
 const checkedBaseSchema = baseSchema.superRefine(requireDatabaseUrlInProduction);
 
+function isLoopbackUrl(url: string): boolean {
+  return ["localhost", "127.0.0.1", "[::1]"].includes(new URL(url).hostname);
+}
+
 const checkedSchema = schema.superRefine((value, context) => {
   if (value.NODE_ENV !== "production") return;
   if (value.DEMO_MODE) {
@@ -141,11 +145,14 @@ const checkedSchema = schema.superRefine((value, context) => {
     });
   }
   requireDatabaseUrlInProduction(value, context);
-  if (value.SHOPIFY_ADMIN_API_URL) {
+  // A production build may talk to a sandbox on this machine (the e2e server, the demo, the
+  // benches run the production build), never to another host: every shop's Admin API calls go there.
+  if (value.SHOPIFY_ADMIN_API_URL && !isLoopbackUrl(value.SHOPIFY_ADMIN_API_URL)) {
     context.addIssue({
       code: "custom",
       path: ["SHOPIFY_ADMIN_API_URL"],
-      message: "must not be set when NODE_ENV is production (it sends every Admin API call to a sandbox)",
+      message:
+        "must be a sandbox on this machine (localhost, 127.0.0.1 or [::1]) when NODE_ENV is production: it sends every shop's Admin API calls there",
     });
   }
   if (PLACEHOLDER_KEYS.has(value.TOKEN_ENCRYPTION_KEY.toLowerCase())) {

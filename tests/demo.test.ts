@@ -291,3 +291,52 @@ describe("npm run demo", () => {
     await expect(query("select 1", [])).rejects.toThrow();
   }, 600_000);
 });
+
+describe("npm run local", () => {
+  // Ports and data of its own (beside the demo above, in the same file: one build at a time).
+  const ports = { web: 3262, database: 54366 };
+  let local: ChildProcess | undefined;
+  afterAll(() => {
+    if (local?.pid && local.exitCode === null && local.signalCode === null) process.kill(-local.pid, "SIGKILL");
+  });
+
+  it("stops cleanly on Ctrl-C in its terminal: the server first, then its embedded PostgreSQL; exit 0, no error", async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(ports.web),
+      EMBEDDED_POSTGRES_PORT: String(ports.database),
+      EMBEDDED_POSTGRES_DIR: path.resolve(".data/local-test"),
+    };
+    delete env.DATABASE_URL;
+    // A process group of its own, as a terminal gives the command it runs.
+    local = spawn(process.execPath, ["--import", "tsx", "app/bin/local.ts"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    let errors = "";
+    local.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    local.stderr?.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+    const exited = once(local, "exit");
+
+    // Building and migrating take as long as they take: the wait is for the line, or the exit.
+    await Promise.race([
+      (async () => {
+        while (!output.includes(`listening on http://localhost:${ports.web}`)) await new Promise((resolve) => setTimeout(resolve, 250));
+      })(),
+      exited.then(() => {
+        throw new Error(`npm run local exited before listening:\n${output}\n${errors}`);
+      }),
+    ]);
+    const health = await fetch(`http://localhost:${ports.web}/healthz`);
+    expect(health.status).toBe(200);
+
+    // Ctrl-C: the terminal signals the whole foreground process group.
+    process.kill(-local.pid!, "SIGINT");
+    const [code] = (await exited) as [number | null];
+    expect(code, `${output}\n${errors}`).toBe(0);
+    expect(output).toContain("[local] embedded PostgreSQL stopped");
+    // Nothing failed on the way down (a database stopped under the server would log connection errors).
+    expect(errors).toBe("");
+    expect(output).not.toMatch(/"level":(50|60)|Error|terminating connection/);
+    const client = new pg.Client({ connectionString: `postgresql://postgres:postgres@127.0.0.1:${ports.database}/postgres` });
+    await expect(client.connect()).rejects.toThrow();
+  }, 600_000);
+});

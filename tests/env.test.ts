@@ -103,6 +103,16 @@ describe("environment", () => {
     expect(problemsOf({ ...TEST_ENV, NODE_ENV: "production", DATABASE_URL: "postgresql://app@db.internal:5432/app" })).toEqual([]);
   });
 
+  it("in production, sends the Admin API to a sandbox only on this machine", () => {
+    const production = { ...TEST_ENV, NODE_ENV: "production", DATABASE_URL: "postgresql://app@db.internal:5432/app" };
+    for (const url of ["http://127.0.0.1:4100", "http://localhost:4100", "http://[::1]:4100"])
+      expect(problemsOf({ ...production, SHOPIFY_ADMIN_API_URL: url })).toEqual([]);
+    expect(problemsOf({ ...production, SHOPIFY_ADMIN_API_URL: "https://shopify-sandbox.example.com" })).toEqual([
+      "SHOPIFY_ADMIN_API_URL must be a sandbox on this machine (localhost, 127.0.0.1 or [::1]) when NODE_ENV is production: it sends every shop's Admin API calls there",
+    ]);
+    expect(problemsOf({ ...TEST_ENV, NODE_ENV: "development", SHOPIFY_ADMIN_API_URL: "https://shopify-sandbox.example.com" })).toEqual([]);
+  });
+
   it("names .env.example in the message the process prints", () => {
     expect(() => parseEnv({})).toThrow(/See \.env\.example/);
   });

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
+import { startPostgresHost, type PostgresHost } from "../db/postgres-host.server";
 import { childEnv, ENV_VARIABLES, getBaseEnv } from "../env.server";
-import { runPrisma } from "./prisma-cli.server";
 import { runMain } from "./run-main.server";
 
 /**
@@ -8,6 +8,11 @@ import { runMain } from "./run-main.server";
  * every required variable still missing gets a local-only placeholder (fake Shopify keys, a
  * throw-away encryption key), named on start-up. Builds, migrates the embedded PostgreSQL, and
  * runs the production server with the worker in-process.
+ *
+ * Ctrl-C stops it cleanly: the embedded PostgreSQL runs in a process group of its own
+ * (app/db/postgres-host.ts), so the terminal's SIGINT reaches the server, which finishes its
+ * requests and jobs, and the database is stopped after it. The server and setup find it running
+ * and use it (they never stop a PostgreSQL they did not start).
  */
 const LOCAL_DEFAULTS: Record<string, string> = {
   SHOPIFY_API_KEY: "local-api-key",
@@ -38,15 +43,45 @@ runMain(async () => {
   if (Object.keys(filled).length > 0) say(`local placeholders for: ${Object.keys(filled).join(", ")}`);
   const env = childEnv(filled);
 
-  say("building");
-  await run(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { ...env, NODE_ENV: "production" });
-  await run(process.execPath, ["--import", "tsx", "app/bin/build.ts"], env);
-  say("preparing the database");
-  await runPrisma(["generate"], { quiet: true });
-  await run(process.execPath, ["build/setup.js"], env);
+  // The embedded PostgreSQL first, out of the terminal's process group (see above).
+  let postgres: PostgresHost | undefined;
+  const base = getBaseEnv();
+  if (!base.DATABASE_URL) postgres = await startPostgresHost(base.EMBEDDED_POSTGRES_DIR, base.EMBEDDED_POSTGRES_PORT, env);
+  // Ctrl-C during the build or setup: the terminal stops those steps; the database is stopped here.
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping`);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
 
-  say(getBaseEnv().DATABASE_URL ? "using DATABASE_URL" : "starting (embedded PostgreSQL, worker in-process)");
-  const server = spawn(process.execPath, ["build/server.js"], { stdio: "inherit", env });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
-  await new Promise<void>((resolve) => server.on("exit", () => resolve()));
+  try {
+    await serve();
+  } catch (error) {
+    // A build step stopped by the Ctrl-C itself is the stop asked for, not a failure.
+    if (!stopping) throw error;
+  } finally {
+    if (postgres) {
+      await postgres.stop();
+      say("embedded PostgreSQL stopped");
+    }
+  }
+
+  async function serve(): Promise<void> {
+    say("building");
+    await run(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { ...env, NODE_ENV: "production" });
+    await run(process.execPath, ["--import", "tsx", "app/bin/build.ts"], env);
+    say("preparing the database");
+    await run(process.execPath, ["build/setup.js"], env);
+
+    if (stopping) return;
+    say(base.DATABASE_URL ? "using DATABASE_URL" : "starting (embedded PostgreSQL, worker in-process)");
+    const server = spawn(process.execPath, ["build/server.js"], { stdio: "inherit", env });
+    // The terminal's Ctrl-C reaches the server itself (same process group); a SIGTERM sent to this
+    // process alone (a process manager) is passed on.
+    process.on("SIGTERM", () => server.kill("SIGTERM"));
+    await new Promise<void>((resolve) => server.on("exit", () => resolve()));
+  }
 });

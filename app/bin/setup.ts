@@ -9,7 +9,9 @@ import { runMain } from "./run-main.server";
  */
 runMain(async () => {
   const say = (message: string) => process.stdout.write(`[setup] ${message}\n`);
-  await runPrisma(["generate"]);
+  // Quiet: its output is Prisma's hints and tips (shown only if it fails).
+  await runPrisma(["generate"], { quiet: true });
+  say("Prisma client generated");
   const database = await resolveDatabase(say);
   try {
     await runPrisma(["migrate", "deploy"], { quiet: true });

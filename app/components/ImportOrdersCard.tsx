@@ -32,6 +32,8 @@ export interface EstimateView {
 type ActionData = { estimate?: EstimateView; error?: string };
 
 const day = (iso: string) => iso.slice(0, 10);
+/** A range's end is stored exclusive (the next day's midnight); the merchant chose, and sees, the day before. */
+const lastDay = (iso: string) => new Date(Date.parse(iso) - 1).toISOString().slice(0, 10);
 
 function duration(minutes: number): string {
   if (minutes < 60) return `about ${minutes} minute${minutes === 1 ? "" : "s"}`;
@@ -84,7 +86,7 @@ export function ImportOrdersCard({
         {active ? (
           <BlockStack gap="300">
             <Text as="p" variant="bodyMd">
-              {active.status === "paused" ? "Paused" : "Importing"} orders from {day(active.from)} to {day(active.to)}.
+              {active.status === "paused" ? "Paused" : "Importing"} orders from {day(active.from)} to {lastDay(active.to)}.
             </Text>
             <ProgressBar progress={percent} tone={active.status === "paused" ? "highlight" : "primary"} ariaLabelledBy="import-progress" />
             <Text as="p" id="import-progress">
@@ -110,7 +112,7 @@ export function ImportOrdersCard({
             {current ? (
               <Banner tone={current.status === "done" ? "success" : current.status === "failed" ? "critical" : "info"}>
                 {current.status === "done"
-                  ? `Last import (${day(current.from)} to ${day(current.to)}): ${current.found} orders found, ${current.synced + current.alreadyKnown} synced, ${current.skipped} skipped, ${current.failed} failed.`
+                  ? `Last import (${day(current.from)} to ${lastDay(current.to)}): ${current.found} orders found, ${current.synced + current.alreadyKnown} synced, ${current.skipped} skipped, ${current.failed} failed.`
                   : current.status === "failed"
                     ? `The last import stopped: ${current.error ?? "Shopify refused it"}`
                     : `The last import was cancelled after ${current.found} orders; those already queued are synced.`}
@@ -129,7 +131,7 @@ export function ImportOrdersCard({
                   <Banner tone="warning">{`Shopify shows the app orders from ${day(estimate.from)} only (60 days); the import starts there.`}</Banner>
                 ) : null}
                 <Text as="p">
-                  {`${estimate.precision === "EXACT" ? "" : "At least "}${estimate.orders} orders from ${day(estimate.from)} to ${day(estimate.to)}: about ${estimate.freshbooksRequests} FreshBooks requests, ${duration(estimate.minutes)} at the current rate (${estimate.ordersPerMinute} orders a minute).`}
+                  {`${estimate.precision === "EXACT" ? "" : "At least "}${estimate.orders} orders from ${day(estimate.from)} to ${lastDay(estimate.to)}: about ${estimate.freshbooksRequests} FreshBooks requests, ${duration(estimate.minutes)} at the current rate (${estimate.ordersPerMinute} orders a minute).`}
                 </Text>
                 <InlineStack>
                   <Button

@@ -71,8 +71,13 @@ export default function ImportPage() {
   const running = current?.status === "running";
   usePollWhile(running || (current?.queued ?? 0) > 0, `${current?.id}:${current?.status}:${current?.found}:${current?.synced}`);
   return (
-    <Page title="Import past orders" backAction={{ content: "Sync log", url: "/app" }}>
-      <TitleBar title="Import past orders" />
+    <Page>
+      {/* The admin shows the title (and the way back) above the app: the page draws no heading of its own. */}
+      <TitleBar title="Import past orders">
+        <a variant="breadcrumb" href="/app">
+          Sync log
+        </a>
+      </TitleBar>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

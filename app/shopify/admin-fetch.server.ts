@@ -3,7 +3,7 @@
  * builds every Admin client with `customFetchApi: abstractFetch` from @shopify/shopify-api's
  * runtime (a live binding read each time a client is built), so replacing that function is how
  * Shopify's own test set-ups reach a fake. In development, tests, the demo and the benches
- * (SHOPIFY_ADMIN_API_URL set; refused in production) requests for https://<shop>/admin/… are sent
+ * (SHOPIFY_ADMIN_API_URL set; in production only a sandbox on this machine) requests for https://<shop>/admin/… are sent
  * to the Shopify Admin sandbox with the shop in X-Forwarded-Host; nothing else changes: the
  * request, its headers, the client's parsing, errors and retries are the library's own.
  */

@@ -34,6 +34,9 @@ export const E2E_SANDBOX_URL = `http://127.0.0.1:${E2E_SANDBOX_PORT}`;
 export const E2E_APP_BRIDGE_URL = `${TEST_SHOPIFY.appUrl}/__e2e/app-bridge.js`;
 export const E2E_ADMIN_PORT = 3191;
 export const E2E_ADMIN_URL = `http://localhost:${E2E_ADMIN_PORT}/admin`;
+/** The Shopify Admin API sandbox (app/dev/shopify-admin-sandbox): the sweep and the import read orders there. */
+export const E2E_SHOPIFY_API_PORT = 3192;
+export const E2E_SHOPIFY_API_URL = `http://127.0.0.1:${E2E_SHOPIFY_API_PORT}`;
 
 export const E2E_SERVER_ENV = {
   ...TEST_ENV,
@@ -47,6 +50,7 @@ export const E2E_SERVER_ENV = {
   FRESHBOOKS_AUTH_URL: E2E_SANDBOX_URL,
   APP_BRIDGE_URL: E2E_APP_BRIDGE_URL,
   SHOPIFY_ADMIN_URL: E2E_ADMIN_URL,
+  SHOPIFY_ADMIN_API_URL: E2E_SHOPIFY_API_URL,
 };
 
 /** authenticate.admin answers 410 to bots, and headless Chromium says "HeadlessChrome". */

@@ -6,6 +6,7 @@ import { runPrisma } from "../../app/bin/prisma-cli.server";
 import { migrateWorkerSchema } from "../../app/jobs/migrate.server";
 import { embeddedUrl, seedOfflineSession, TEST_SHOP } from "../helpers/shopify";
 import { startFreshBooksSandbox } from "../../app/dev/freshbooks-sandbox/server";
+import { startShopifyAdminSandbox } from "../../app/dev/shopify-admin-sandbox/server";
 import {
   E2E_ADMIN_PORT,
   E2E_ADMIN_URL,
@@ -15,6 +16,7 @@ import {
   E2E_EXTERNAL_ADMIN_URL,
   E2E_SANDBOX_PORT,
   E2E_SERVER_ENV,
+  E2E_SHOPIFY_API_PORT,
 } from "./e2e-env";
 
 /**
@@ -65,6 +67,11 @@ const shopifyAdmin = createServer((request, response) => {
 await new Promise<void>((resolve) => shopifyAdmin.listen(E2E_ADMIN_PORT, resolve));
 log(`Shopify admin stand-in on ${E2E_ADMIN_URL}`);
 
+// Shopify's Admin API (the completeness sweep's cron and the import read orders there): every
+// installed shop exists, with no past orders unless a test adds them.
+const shopifyApi = await startShopifyAdminSandbox({ port: E2E_SHOPIFY_API_PORT, anyShop: true });
+log(`Shopify Admin API sandbox on ${shopifyApi.url}`);
+
 const server = spawn(process.execPath, ["build/server.js"], {
   stdio: "inherit",
   env: { ...process.env, ...E2E_SERVER_ENV, DATABASE_URL: url } as NodeJS.ProcessEnv,
@@ -77,6 +84,7 @@ const stop = async () => {
   server.kill("SIGTERM");
   await new Promise((resolve) => server.once("exit", resolve));
   await sandbox.close();
+  await shopifyApi.close();
   shopifyAdmin.close();
   await database.stop();
   process.exit(0);

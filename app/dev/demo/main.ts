@@ -20,7 +20,8 @@ import { DEMO_FRESHBOOKS, DEMO_PATHS, DEMO_SHOP, DEMO_SHOPIFY, DEMO_TOKEN_ENCRYP
 import { Lifecycle, Stopped } from "./lifecycle";
 import { parseDemoArgs, USAGE, UsageError, type DemoOptions } from "./options";
 import { demoOrder, type DemoCustomer, type DemoOrder } from "./orders";
-import { runQuietly, startAppProcess, startPostgresHost, waitForHttp, type AppProcess } from "./processes";
+import { startPostgresHost } from "../../db/postgres-host.server";
+import { runQuietly, startAppProcess, waitForHttp, type AppProcess } from "./processes";
 import { say, SyncWatcher } from "./progress";
 import { DemoStore } from "./store";
 

@@ -53,6 +53,10 @@ export interface ShopifyAdminSandboxOptions {
   restoreRate?: number;
   dialect?: Partial<AdminDialect>;
   now?: () => Date;
+  /** A fixed port (the e2e server's); default: any free one. */
+  port?: number;
+  /** Every *.myshopify.com asked for exists (an empty store with the default settings), as every installed shop does. */
+  anyShop?: boolean;
 }
 
 export interface AddShop {
@@ -155,8 +159,12 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
     return Buffer.concat(chunks).toString("utf8");
   }
 
+  /** The shop asked for; with `anyShop`, a store that was never added is created empty on first use. */
+  const knownShop = (domain: string): SandboxShop | undefined =>
+    shops.get(domain) ?? (options.anyShop && /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(domain) ? addShop({ domain }) : undefined);
+
   async function handleGraphql(req: IncomingMessage, res: ServerResponse, domain: string): Promise<void> {
-    const shop = shops.get(domain);
+    const shop = knownShop(domain);
     if (!shop) return send(res, 404, { errors: "Not Found" });
     const token = req.headers["x-shopify-access-token"];
     if (!token || (shop.accessToken !== null && token !== shop.accessToken)) {
@@ -261,10 +269,19 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
     const domain = String(req.headers["x-forwarded-host"] ?? req.headers.host ?? "").split(":")[0] ?? "";
     if (req.method === "POST" && /^\/admin\/api\/[^/]+\/graphql\.json$/.test(url.pathname)) return handleGraphql(req, res, domain);
     if (req.method === "POST" && url.pathname === "/admin/oauth/access_token") {
-      const shop = shops.get(domain);
+      const shop = knownShop(domain);
       if (!shop) return send(res, 404, { errors: "Not Found" });
       await readBody(req);
       return send(res, 200, { access_token: shop.accessToken ?? `shpat_sandbox_${shop.name}`, scope: [...shop.scopes].join(",") });
+    }
+    // Driven from another process (the e2e tests drive the e2e server's sandbox): the store's past orders.
+    if (req.method === "POST" && url.pathname === "/__sandbox/orders") {
+      const input = JSON.parse(await readBody(req)) as { shop: string; orders?: Record<string, unknown>[]; clear?: boolean };
+      const shop = knownShop(input.shop);
+      if (!shop) return send(res, 404, { errors: `no sandbox shop ${input.shop}` });
+      if (input.clear) shop.orders = [];
+      const added = input.orders ? sandbox.addWebhookOrders(input.shop, input.orders) : [];
+      return send(res, 200, { added: added.length, orders: shop.orders.length });
     }
     send(res, 404, { errors: "Not Found" });
   }
@@ -279,10 +296,10 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const sandbox: ShopifyAdminSandbox = {
     url: `http://127.0.0.1:${port}`,
     async close() {
       for (const socket of sockets) socket.destroy();
@@ -322,4 +339,5 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
       now = clock;
     },
   };
+  return sandbox;
 }

@@ -1,12 +1,13 @@
 /**
- * The demo's embedded PostgreSQL, in a process of its own that the demo starts in a separate
- * process group: a Ctrl-C in the terminal reaches the demo, the web server and the worker, but
- * not PostgreSQL, which must outlive them (they finish their jobs first). The demo stops it
- * last, over the IPC channel; if the demo dies, the channel closes and it stops too.
+ * The embedded PostgreSQL of `npm run demo` and `npm run local`, in a process of its own started
+ * in a separate process group (app/db/postgres-host.server.ts): a Ctrl-C in the terminal reaches
+ * the demo or the local server and the worker, but not PostgreSQL, which must outlive them (they
+ * finish their jobs first). It is stopped last, over the IPC channel; if its parent dies, the
+ * channel closes and it stops too.
  *
  * Arguments: <data dir> <port>. Sends { ready: adminUrl } or { error } to the parent.
  */
-import { startEmbeddedPostgres } from "../../db/embedded-postgres.server";
+import { startEmbeddedPostgres } from "./embedded-postgres.server";
 
 const [dataDir, portArgument] = process.argv.slice(2);
 const send = (message: unknown) => process.send?.(message);
@@ -14,7 +15,8 @@ const send = (message: unknown) => process.send?.(message);
 try {
   if (!dataDir || !portArgument) throw new Error("usage: postgres-host.ts <data dir> <port>");
   const server = await startEmbeddedPostgres({ dataDir, port: Number(portArgument), database: "postgres" });
-  if (!server.owned) throw new Error(`another PostgreSQL already answers on port ${portArgument}; is a demo already running?`);
+  if (!server.owned)
+    throw new Error(`another PostgreSQL already answers on port ${portArgument}; is a demo or npm run local already running?`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
