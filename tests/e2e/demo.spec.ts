@@ -125,3 +125,35 @@ test("Connect and Reconnect come back to the demo's Settings page with a Connect
   expect(leftTheDemo).toEqual([]);
   expect(outside).toEqual([]);
 });
+
+test("the demo store has a history: Import past orders estimates it and imports it, each order once", async ({ page }, testInfo) => {
+  const outside = outsideRequests(page);
+  await page.goto(`${base}/demo?page=import`);
+  await expect(page.getByText("Shopify lets the app read the last 60 days of orders", { exact: false })).toBeVisible();
+  // A week of the store's history, so the import ends within the test.
+  const to = new Date();
+  const from = new Date(to.getTime() - 7 * 86_400_000);
+  await page.getByLabel("From").fill(from.toISOString().slice(0, 10));
+  await page.getByRole("button", { name: "Estimate" }).click();
+  const estimate = page.getByText(/^\d+ orders from .*FreshBooks requests/);
+  await expect(estimate).toBeVisible();
+  const found = Number(/^(\d+) orders/.exec((await estimate.textContent()) ?? "")?.[1]);
+  // 240 orders over 90 days: a week holds about 19 of them.
+  expect(found).toBeGreaterThan(10);
+  await page.screenshot({ path: testInfo.outputPath("demo-import-estimate.png"), fullPage: true });
+
+  await page.getByRole("button", { name: `Import ${found} orders` }).click();
+  await expect(
+    page.getByText(new RegExp(`^Last import \\(.*\\): ${found} orders found, ${found} synced, 0 skipped, 0 failed\\.$`)),
+  ).toBeVisible({
+    timeout: 180_000,
+  });
+  await page.screenshot({ path: testInfo.outputPath("demo-import-done.png"), fullPage: true });
+
+  const state = (await (await fetch(`http://127.0.0.1:${ports.sandbox}/__sandbox/state`)).json()) as {
+    accounts: Record<string, { invoices: { invoice_number: string }[] }>;
+  };
+  const numbers = Object.values(state.accounts).flatMap((account) => account.invoices.map((invoice) => invoice.invoice_number));
+  expect(new Set(numbers).size).toBe(numbers.length);
+  expect(outside).toEqual([]);
+});

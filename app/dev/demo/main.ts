@@ -14,12 +14,13 @@ import { runPrisma } from "../../bin/prisma-cli.server";
 import { childEnv, useDatabaseUrl } from "../../env.server";
 import { migrateWorkerSchema } from "../../jobs/migrate.server";
 import { startFreshBooksSandbox, type FreshBooksSandbox } from "../freshbooks-sandbox/server";
+import { startShopifyAdminSandbox } from "../shopify-admin-sandbox/server";
 import { webhookHeaders } from "../shopify-signing";
 import { connectThroughOAuth } from "./connect";
 import { DEMO_FRESHBOOKS, DEMO_PATHS, DEMO_SHOP, DEMO_SHOPIFY, DEMO_TOKEN_ENCRYPTION_KEY, DEMO_WEBHOOK_API_VERSION } from "./constants";
 import { Lifecycle, Stopped } from "./lifecycle";
 import { parseDemoArgs, USAGE, UsageError, type DemoOptions } from "./options";
-import { demoOrder, type DemoCustomer, type DemoOrder } from "./orders";
+import { demoOrder, HISTORY_ORDERS, storeHistory, type DemoCustomer, type DemoOrder } from "./orders";
 import { startPostgresHost } from "../../db/postgres-host.server";
 import { runQuietly, startAppProcess, waitForHttp, type AppProcess } from "./processes";
 import { say, SyncWatcher } from "./progress";
@@ -40,7 +41,7 @@ async function recreateDatabase(adminUrl: string, drop: boolean): Promise<string
   return adminUrl.replace(/\/postgres$/, "/app");
 }
 
-function appEnvironment(options: DemoOptions, databaseUrl: string, sandboxUrl: string): NodeJS.ProcessEnv {
+function appEnvironment(options: DemoOptions, databaseUrl: string, sandboxUrl: string, shopifyApiUrl: string): NodeJS.ProcessEnv {
   const appUrl = `http://localhost:${options.port}`;
   const env = childEnv({
     NODE_ENV: "development",
@@ -67,6 +68,8 @@ function appEnvironment(options: DemoOptions, databaseUrl: string, sandboxUrl: s
     APP_BRIDGE_URL: `${appUrl}${DEMO_PATHS.appBridge}`,
     // Back from FreshBooks (Connect, Reconnect) to the demo's Settings page, not to admin.shopify.com.
     SHOPIFY_ADMIN_URL: `${appUrl}${DEMO_PATHS.admin}`,
+    // Shopify's Admin API: the demo store and its past orders (the import, the completeness sweep).
+    SHOPIFY_ADMIN_API_URL: shopifyApiUrl,
     DEMO_MODE: "true",
   });
   delete env.REMIX_DEV_ORIGIN;
@@ -218,10 +221,17 @@ async function run(options: DemoOptions): Promise<void> {
   await life.onStop("FreshBooks sandbox", () => sandbox.close());
   say(`FreshBooks sandbox on ${sandbox.url} (state: ${sandbox.url}/__sandbox/state)`);
 
+  // The store's side of Shopify's Admin API, with the orders placed before the app was installed.
+  const shopify = await startShopifyAdminSandbox();
+  shopify.addShop({ domain: DEMO_SHOP, scopes: DEMO_SHOPIFY.scopes.split(",") });
+  shopify.addWebhookOrders(DEMO_SHOP, storeHistory(new Date(started)));
+  await life.onStop("Shopify Admin sandbox", () => shopify.close());
+  say(`Shopify Admin sandbox on ${shopify.url}: the store's ${HISTORY_ORDERS} past orders over 90 days ("Import past orders" finds them)`);
+
   await store.installShop();
   say(`demo shop ${DEMO_SHOP} installed (offline session)`);
 
-  const env = appEnvironment(options, databaseUrl, sandbox.url);
+  const env = appEnvironment(options, databaseUrl, sandbox.url, shopify.url);
   const processes: AppProcess[] = [
     // The app's production build, served by the demo's own web server, which adds the /demo pages.
     startAppProcess("web server", ["--import", "tsx", "app/dev/demo/web-server.ts"], env, path.join(options.dataDir, "web.log")),
@@ -255,7 +265,8 @@ async function run(options: DemoOptions): Promise<void> {
     say(`FreshBooks fails ${Math.round(options.faultRate * 100)} % of API requests (5xx or timeout): watch the retries`);
   }
 
-  const firstNumber = Math.max(1001, ((await store.lastOrderNumber()) ?? 1000) + 1);
+  // New orders come after the store's history (#1001 to #1240).
+  const firstNumber = Math.max(1001 + HISTORY_ORDERS, ((await store.lastOrderNumber()) ?? 1000) + 1);
   const watcher = new SyncWatcher(store, firstNumber);
   watcher.start();
   await life.onStop("sync log watcher", async () => watcher.stop());

@@ -166,3 +166,25 @@ export function demoOrder(number: number, known: readonly DemoCustomer[], option
   }
   return { number, name, label: template.label, customer, returning, body };
 }
+
+/** How many orders the demo store had before the app was installed (in its Shopify Admin sandbox). */
+export const HISTORY_ORDERS = 240;
+const HISTORY_DAYS = 90;
+
+/**
+ * The demo store's past orders, #1001 onwards, spread over the last 90 days (the oldest first),
+ * with returning customers among them: what "Import past orders" finds. Deterministic but for
+ * the dates, which follow `now`.
+ */
+export function storeHistory(now: Date, count = HISTORY_ORDERS): Json[] {
+  const known: DemoCustomer[] = [];
+  const orders: Json[] = [];
+  for (let index = 0; index < count; index++) {
+    const number = 1001 + index;
+    const daysAgo = ((count - index) / count) * HISTORY_DAYS;
+    const order = demoOrder(number, known, { now: new Date(now.getTime() - Math.round(daysAgo * 86_400_000)) });
+    if (order.customer && !order.returning) known.push(order.customer);
+    orders.push(order.body);
+  }
+  return orders;
+}

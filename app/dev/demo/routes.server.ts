@@ -12,10 +12,11 @@ import { demoEmbeddedUrl, demoSessionToken } from "./session.server";
  * secret, so anyone who reaches them is "logged in". Each is still a 404 unless demo mode is on.
  */
 
-/** `npm run demo`'s URL: the sync log (or `?page=settings`) as the admin would embed it, with a fresh session token. */
+/** `npm run demo`'s URL: the sync log (or `?page=settings`, `?page=import`) as the admin would embed it, with a fresh session token. */
 export function demoEntry(url: URL): Response {
   requireDemoMode();
-  const page = url.searchParams.get("page") === "settings" ? "/app/settings" : "/app";
+  const pages: Record<string, string> = { settings: "/app/settings", import: "/app/import" };
+  const page = pages[url.searchParams.get("page") ?? ""] ?? "/app";
   return new Response(null, { status: 302, headers: { Location: demoEmbeddedUrl(page), "Cache-Control": "no-store" } });
 }
 
@@ -89,6 +90,7 @@ export function demoLanding(): Response {
 <ul>
 <li><a href="${DEMO_PATHS.entry}">Open the app</a> (sync log and Settings, as in the Shopify admin)</li>
 <li><a href="${DEMO_PATHS.entry}?page=settings">Settings</a></li>
+<li><a href="${DEMO_PATHS.entry}?page=import">Import past orders</a> (the demo store's orders from before the app was installed)</li>
 <li><a href="${DEMO_PATHS.orderPage}">An order page in Shopify with the FreshBooks block</a></li>
 </ul>
 </main>
