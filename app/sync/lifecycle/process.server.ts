@@ -126,7 +126,12 @@ export async function processOrderEvent(shop: string, eventId: string, deps: Eve
     return { outcome: result.status, reason: result.reason };
   } catch (error) {
     const step = event.topic === "ORDERS_PAID" || event.topic === "ORDER_TRANSACTIONS_CREATE" ? "payment" : "invoice";
-    const decision = decide(new StepFailed(step, error), { rateLimit: 0, transient: event.transientFailures }, deps.retry);
+    const decided = decide(new StepFailed(step, error), { rateLimit: 0, transient: event.transientFailures }, deps.retry);
+    // A refund's FreshBooks document is a credit note: the reason names it (the policy speaks of the step).
+    const decision =
+      decided && event.topic === "REFUNDS_CREATE"
+        ? { ...decided, reason: decided.reason.replace("FreshBooks refused the invoice", "FreshBooks refused the credit note") }
+        : decided;
     if (!decision) {
       await set({ status: "queued", statusReason: "An internal error interrupted this event; retrying automatically." });
       throw error;
