@@ -3,6 +3,7 @@ import { runLoad } from "./lib/load";
 import type { Params } from "./lib/params";
 import type { BenchResult } from "./lib/report";
 import { BenchStack } from "./lib/stack";
+import { lifecycleCalls } from "./lifecycle-calls";
 
 /** 3. FreshBooks calls per order on a 70 % returning / 30 % new customer mix. */
 export async function callsBench(params: Params): Promise<BenchResult> {
@@ -44,6 +45,20 @@ export async function callsBench(params: Params): Promise<BenchResult> {
     const creates = clientCalls.filter((r) => r.method === "POST").length;
     const restores = clientCalls.filter((r) => r.method === "PUT").length;
     const [newRow] = await stack.query<{ n: string }>("select count(distinct freshbooks_client_id) as n from client_mapping");
+    // Then later events on synced orders (issue #13): a refund, the sale sent again, an edit, a
+    // cancellation, each kind on orders of its own, counted apart from the orders' own calls.
+    const perKind = params.num("eventsPerKind", 3, 25);
+    const lifecycle = await lifecycleCalls(stack, 1, Math.min(perKind, Math.floor(count / 4)), 120_000);
+    const eventLine = Object.entries(lifecycle.perEvent)
+      .map(
+        ([kind, figures]) =>
+          `${kind} ${figures.perEvent} per event (${figures.events} events: ${
+            Object.entries(figures.byKind)
+              .map(([call, n]) => `${n} ${call}`)
+              .join(", ") || "none"
+          })`,
+      )
+      .join("; ");
     const newCustomers = Number(newRow?.n ?? 0);
     const invoicePosts = calls["invoice POST"] ?? 0;
     const returningOrders = count - newCustomers;
@@ -79,6 +94,7 @@ export async function callsBench(params: Params): Promise<BenchResult> {
         tokenCalls: sum(/^token$/),
         newCustomers: Number(customers?.n ?? 0),
         drainMs,
+        lifecycle,
         load: { ok: load.ok, requests: load.requests },
         audit: result,
       },
@@ -86,7 +102,7 @@ export async function callsBench(params: Params): Promise<BenchResult> {
         {
           name: "client + invoice calls per order (mean)",
           target: "≤ 1.5 (naive 3.3)",
-          measured: `${perOrder.toFixed(2)} (returning ${returningOrders} × 1; new ${newCustomers} × ${perPath.new.callsPerOrder}; directory upkeep ${directoryLists} calls = ${perPath.directory.perOrder} per order; email searches ${emailSearches})`,
+          measured: `${perOrder.toFixed(2)} (returning ${returningOrders} × 1; new ${newCustomers} × ${perPath.new.callsPerOrder}; directory upkeep ${directoryLists} calls = ${perPath.directory.perOrder} per order; email searches ${emailSearches}; invoice look-ups and corrections ${perPath.invoiceOther.calls})`,
           pass: perOrder <= 1.5,
         },
         {
@@ -96,6 +112,19 @@ export async function callsBench(params: Params): Promise<BenchResult> {
           pass: lookups <= 20,
         },
         { name: "tie-out corrections (PUT) on orders that tie out", target: "0", measured: String(tieOutPuts), pass: tieOutPuts === 0 },
+        {
+          name: "FreshBooks calls per later event (refund, the sale again, edit, cancellation)",
+          target: "≤ 3 each",
+          measured: `${eventLine}; events ${JSON.stringify(lifecycle.statuses)}`,
+          pass: Object.values(lifecycle.perEvent).every((figures) => figures.perEvent <= 3),
+        },
+        {
+          invariant: true,
+          name: "later events: every one settled, no credit note twice",
+          target: "all settled, 0 duplicate credit notes",
+          measured: `${lifecycle.settled ? "all settled" : "some never settled"}; ${lifecycle.creditNotes} credit notes, ${lifecycle.duplicateCreditNotes} duplicates; ${lifecycle.statuses.failed ?? 0} failed`,
+          pass: lifecycle.settled && lifecycle.duplicateCreditNotes === 0 && (lifecycle.statuses.failed ?? 0) === 0,
+        },
         {
           invariant: true,
           name: "lost / duplicate invoices / duplicate clients",

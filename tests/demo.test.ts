@@ -208,7 +208,7 @@ describe("npm run demo", () => {
     );
   }
 
-  it("starts everything, syncs the orders, shows the refused one, and stops cleanly on Ctrl-C", async () => {
+  it("starts everything, syncs the orders, shows the refused one, sends their later life (refund, payment, cancellations), and stops cleanly on Ctrl-C", async () => {
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.DATABASE_URL;
     demo = spawn(
@@ -218,7 +218,7 @@ describe("npm run demo", () => {
         "tsx",
         "app/dev/demo/main.ts",
         "--orders",
-        "6",
+        "11",
         "--rate",
         "120",
         "--fault-rate",
@@ -251,10 +251,10 @@ describe("npm run demo", () => {
         [DEMO_SHOP],
       );
     const rows = await until(
-      "the six orders to settle",
+      "the eleven orders to settle",
       async () => {
         const found = await orders();
-        return found.length === 6 && found.every((row) => !["queued", "syncing"].includes(row.status)) ? found : undefined;
+        return found.length === 11 && found.every((row) => !["queued", "syncing"].includes(row.status)) ? found : undefined;
       },
       60_000,
       async () => JSON.stringify(await orders()),
@@ -265,13 +265,81 @@ describe("npm run demo", () => {
       /FreshBooks refused the client: You do not have access to perform the action requested. Your FreshBooks plan probably limits the number of clients/,
     );
     const synced = rows.filter((row) => row.status === "synced" || row.status === "synced_with_difference");
-    expect(synced).toHaveLength(5);
+    expect(synced).toHaveLength(10);
+
+    // The later events of four orders (app/dev/demo/stories.ts), each settled once.
+    type EventRow = {
+      order_name: string;
+      topic: string;
+      status: string;
+      action: string | null;
+      freshbooks_number: string | null;
+      recorded_amount: string | null;
+    };
+    const events = () =>
+      query<EventRow>(
+        `select s.order_name, e.topic, e.status, e.action, e.freshbooks_number, e.recorded_amount
+         from order_event e join order_sync s on s.shop = e.shop and s.order_id = e.order_id where e.shop = $1 order by e.id`,
+        [DEMO_SHOP],
+      );
+    const later = await until(
+      "the later events to settle",
+      async () => {
+        const found = await events();
+        return found.length === 6 && found.every((row) => ["done", "ignored", "failed"].includes(row.status)) ? found : undefined;
+      },
+      60_000,
+      async () => JSON.stringify(await events()),
+    );
+    expect(later.filter((row) => row.status !== "done")).toEqual([]);
+    const byOrder = (index: number) => later.filter((row) => row.order_name === rows[index]?.order_name);
+    const invoiceOf = (index: number) => rows[index]?.invoice_number ?? "?";
+    // One item returned: its credit note (9.00 less its discount share, plus its tax).
+    expect(byOrder(4).map((row) => [row.topic, row.action, row.freshbooks_number, row.recorded_amount])).toEqual([
+      ["REFUNDS_CREATE", "credit_note", `${invoiceOf(4)}-R1`, "9.80"],
+    ]);
+    // Paid on delivery: two webhooks, one payment.
+    expect(
+      byOrder(5)
+        .filter((row) => row.action === "payment")
+        .map((row) => row.recorded_amount),
+    ).toEqual(["49.10"]);
+    // Cancelled and refunded in full: a credit note for the whole invoice.
+    expect(byOrder(7).map((row) => [row.topic, row.action, row.freshbooks_number])).toEqual([
+      ["REFUNDS_CREATE", "credit_note", `${invoiceOf(7)}-R1`],
+      ["ORDERS_CANCELLED", "none", null],
+    ]);
+    // Cancelled unpaid: its invoice deleted.
+    expect(byOrder(8).map((row) => [row.topic, row.action])).toEqual([["ORDERS_CANCELLED", "cancel"]]);
 
     const state = (await (await fetch(`http://127.0.0.1:${ports.sandbox}/__sandbox/state`)).json()) as {
-      accounts: Record<string, { invoices: { invoice_number: string }[] }>;
+      accounts: Record<
+        string,
+        {
+          invoices: { invoice_number: string; vis_state: number; id: number }[];
+          payments: { invoiceid: number; amount: { amount: string }; vis_state: number }[];
+          creditNotes: { credit_number: string; amount: { amount: string } }[];
+        }
+      >;
     };
-    const invoices = Object.values(state.accounts).flatMap((account) => account.invoices.map((invoice) => invoice.invoice_number));
+    const account = Object.values(state.accounts).find((candidate) => candidate.invoices.length > 0)!;
+    const invoices = account.invoices.map((invoice) => invoice.invoice_number);
     expect(invoices.sort()).toEqual(synced.map((row) => row.invoice_number).sort());
+    const invoice = (index: number) => account.invoices.find((candidate) => candidate.invoice_number === invoiceOf(index))!;
+    expect(invoice(8).vis_state).toBe(1);
+    expect(account.invoices.filter((candidate) => candidate.vis_state === 1)).toHaveLength(1);
+    const paymentsOf = (index: number) =>
+      account.payments
+        .filter((payment) => payment.invoiceid === invoice(index).id && payment.vis_state !== 1)
+        .map((payment) => payment.amount.amount);
+    expect(paymentsOf(5)).toEqual(["49.10"]);
+    expect(account.creditNotes.map((note) => [note.credit_number, note.amount.amount]).sort()).toEqual(
+      [
+        [`${invoiceOf(4)}-R1`, "9.80"],
+        [`${invoiceOf(7)}-R1`, "49.10"],
+      ].sort(),
+    );
+    expect(output).toContain(`${rows[4]?.order_name}: one item returned`);
 
     // The printed URL opens the sync log, failure included, in an ordinary browser.
     const entry = await fetch(url, { redirect: "manual", headers: { "User-Agent": BROWSER } });

@@ -1,15 +1,7 @@
 import { Badge, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
 import type { TimelineEntry as TimelineItem } from "../sync/lifecycle/timeline.server";
+import { badgeTone, eventState } from "../models/state-words";
 import { formatMoney } from "./format";
-
-const STATUS: Record<string, { label: string; tone?: "success" | "critical" | "attention" | "info" }> = {
-  done: { label: "Recorded", tone: "success" },
-  ignored: { label: "Nothing to record" },
-  waiting: { label: "Waiting for the invoice", tone: "attention" },
-  queued: { label: "Queued", tone: "info" },
-  processing: { label: "Syncing", tone: "info" },
-  failed: { label: "Failed", tone: "critical" },
-};
 
 /**
  * The order's life as the books saw it (docs/decisions/0016): created → invoice → each later
@@ -54,7 +46,7 @@ export function OrderTimeline(props: {
             <Badge tone={props.invoice.number ? "success" : "attention"}>{props.invoice.number ? "Created" : props.invoice.status}</Badge>
           </li>
           {props.events.map((event) => {
-            const status = STATUS[event.status] ?? { label: event.status };
+            const status = eventState(event.status);
             return (
               <li key={event.id} data-event-status={event.status}>
                 <BlockStack gap="100">
@@ -64,7 +56,7 @@ export function OrderTimeline(props: {
                       {event.amount ? ` ${money(event.amount)}` : ""}
                       {event.freshbooksNumber ? ` → credit note ${event.freshbooksNumber}` : ""}
                     </Text>
-                    <Badge tone={status.tone}>{status.label}</Badge>
+                    <Badge tone={badgeTone(status.tone)}>{status.label}</Badge>
                     {event.retryable ? (
                       <Button
                         size="slim"

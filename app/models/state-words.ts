@@ -58,6 +58,29 @@ export function attemptOutcome(outcome: string): StateWords {
   return ATTEMPT_OUTCOMES[outcome] ?? { label: outcome.replaceAll("_", " "), tone: "neutral" };
 }
 
+/** A later event of an order (order_event.status): the order page's timeline and the demo's output. */
+export const EVENT_STATES: Record<string, StateWords> = {
+  done: { label: "Recorded", tone: "success" },
+  ignored: { label: "Nothing to record", tone: "neutral" },
+  waiting: { label: "Waiting for the invoice", tone: "warning" },
+  queued: { label: "Queued", tone: "info" },
+  processing: { label: "Syncing", tone: "info" },
+  failed: ORDER_STATES.failed,
+};
+
+export function eventState(status: string): StateWords {
+  return EVENT_STATES[status] ?? { label: status, tone: "neutral" };
+}
+
+/** What each later event is called (order_event.topic, the library's form). */
+export const EVENT_KINDS: Record<string, string> = {
+  ORDERS_PAID: "Paid",
+  ORDER_TRANSACTIONS_CREATE: "Transaction",
+  REFUNDS_CREATE: "Refund",
+  ORDERS_CANCELLED: "Cancelled",
+  ORDERS_UPDATED: "Edited",
+};
+
 export type ConnectionState = ConnectionStatus | "not_connected";
 
 /** The FreshBooks connection: its badge and its banner share the name and the tone. */

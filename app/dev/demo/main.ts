@@ -20,11 +20,12 @@ import { connectThroughOAuth } from "./connect";
 import { DEMO_FRESHBOOKS, DEMO_PATHS, DEMO_SHOP, DEMO_SHOPIFY, DEMO_TOKEN_ENCRYPTION_KEY, DEMO_WEBHOOK_API_VERSION } from "./constants";
 import { Lifecycle, Stopped } from "./lifecycle";
 import { parseDemoArgs, USAGE, UsageError, type DemoOptions } from "./options";
-import { demoOrder, HISTORY_ORDERS, storeHistory, type DemoCustomer, type DemoOrder } from "./orders";
+import { demoLaterEvent, demoOrder, HISTORY_ORDERS, storeHistory, type DemoCustomer, type DemoOrder } from "./orders";
 import { startPostgresHost } from "../../db/postgres-host.server";
 import { runQuietly, startAppProcess, waitForHttp, type AppProcess } from "./processes";
 import { say, SyncWatcher } from "./progress";
 import { DemoStore } from "./store";
+import { storiesFor } from "./stories";
 
 const life = new Lifecycle(say);
 
@@ -76,19 +77,20 @@ function appEnvironment(options: DemoOptions, databaseUrl: string, sandboxUrl: s
   return env;
 }
 
-async function deliver(appUrl: string, order: DemoOrder): Promise<void> {
-  const rawBody = JSON.stringify(order.body);
-  const response = await fetch(new URL("/webhooks/orders/create", appUrl), {
+/** A signed webhook of the demo shop, as Shopify delivers it; answers its HTTP status. */
+async function sendWebhook(appUrl: string, topic: string, body: unknown): Promise<number> {
+  const rawBody = JSON.stringify(body);
+  const response = await fetch(new URL(`/webhooks/${topic}`, appUrl), {
     method: "POST",
     body: rawBody,
-    headers: webhookHeaders({
-      topic: "orders/create",
-      shop: DEMO_SHOP,
-      rawBody,
-      secret: DEMO_SHOPIFY.apiSecret,
-      apiVersion: DEMO_WEBHOOK_API_VERSION,
-    }),
+    headers: webhookHeaders({ topic, shop: DEMO_SHOP, rawBody, secret: DEMO_SHOPIFY.apiSecret, apiVersion: DEMO_WEBHOOK_API_VERSION }),
   });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+async function deliver(appUrl: string, order: DemoOrder): Promise<void> {
+  const response = { status: await sendWebhook(appUrl, "orders/create", order.body) };
   const who = order.customer
     ? `${order.returning ? "returning" : "new"} customer ${order.customer.firstName} ${order.customer.lastName}`
     : "guest";
@@ -134,13 +136,25 @@ async function streamOrders(
   const known: DemoCustomer[] = await store.knownCustomers();
   const refusedAt = options.orders === 0 ? 3 : Math.min(3, options.orders - 1);
   const interval = 60_000 / options.rate;
+  const stories = storiesFor(options.orders);
+  const sent = new Map<number, DemoOrder>();
   for (let index = 0; options.orders === 0 || index < options.orders; index += 1) {
     if (life.stopping) return;
     const refused = index === refusedAt;
-    const order = demoOrder(firstNumber + index, known, { forceNew: refused });
+    const story = stories.find((candidate) => candidate.order === index);
+    const order = demoOrder(firstNumber + index, known, { forceNew: refused, story: story?.template });
     if (refused) await refusedOrder(appUrl, sandbox, store, order);
     else await deliver(appUrl, order);
+    sent.set(index, order);
     if (order.customer && !known.some((customer) => customer.id === order.customer?.id)) known.push(order.customer);
+    for (const later of stories.filter((candidate) => candidate.at === index)) {
+      const target = sent.get(later.order);
+      if (!target) continue;
+      const answers: number[] = [];
+      for (const event of later.events)
+        answers.push(await sendWebhook(appUrl, event.topic, demoLaterEvent(target, event.fixture, new Date())));
+      say(`→ ${target.name}: ${later.what} (${later.events.map((event, i) => `${event.topic} answered ${answers[i]}`).join(", ")})`);
+    }
     if (options.orders === 0 || index < options.orders - 1) await life.sleep(interval);
   }
   if (!life.stopping) say(`all ${options.orders} orders sent; the sync log keeps updating. Ctrl-C to stop.`);

@@ -28,6 +28,7 @@ export interface DemoOrder {
 }
 
 const FIXTURES_DIR = path.resolve(import.meta.dirname, "../../../tests/fixtures/orders");
+const LIFECYCLE_DIR = path.resolve(import.meta.dirname, "../../../tests/fixtures/lifecycle");
 
 /** Fixture, and what it shows. The guest order has no customer. */
 const TEMPLATES = [
@@ -79,14 +80,26 @@ const LAST_NAMES = [
   "Singh",
 ];
 
+/** The orders the demo's later events happen to (the lifecycle fixtures are the US order's life). */
+const STORY_TEMPLATES = {
+  paid: { file: path.join(FIXTURES_DIR, "orders-create.us-discount-tax-shipping.json"), label: "discount code, sales tax, shipping" },
+  cod: { file: path.join(LIFECYCLE_DIR, "orders-create.unpaid-cod.json"), label: "cash on delivery, not paid yet" },
+} as const;
+
+export type StoryTemplate = keyof typeof STORY_TEMPLATES;
+
 const cache = new Map<string, Json>();
-function fixture(name: string): Json {
-  let body = cache.get(name);
+function readJson(file: string): Json {
+  let body = cache.get(file);
   if (!body) {
-    body = JSON.parse(readFileSync(path.join(FIXTURES_DIR, `orders-create.${name}.json`), "utf8")) as Json;
-    cache.set(name, body);
+    body = JSON.parse(readFileSync(file, "utf8")) as Json;
+    cache.set(file, body);
   }
   return structuredClone(body);
+}
+
+function fixture(name: string): Json {
+  return readJson(path.join(FIXTURES_DIR, `orders-create.${name}.json`));
 }
 
 export function newCustomer(number: number): DemoCustomer {
@@ -131,10 +144,18 @@ function withCustomer(body: Json, customer: DemoCustomer): void {
  * client), the others from a new customer. `forceNew` makes it a new customer (the order the
  * demo lets FreshBooks refuse).
  */
-export function demoOrder(number: number, known: readonly DemoCustomer[], options: { forceNew?: boolean; now?: Date } = {}): DemoOrder {
+export function demoOrder(
+  number: number,
+  known: readonly DemoCustomer[],
+  options: { forceNew?: boolean; now?: Date; story?: StoryTemplate } = {},
+): DemoOrder {
   const next = seededRandom(number);
-  const template = options.forceNew ? TEMPLATES[0] : (TEMPLATES[number % TEMPLATES.length] ?? TEMPLATES[0]);
-  const body = fixture(template.fixture);
+  const template = options.story
+    ? STORY_TEMPLATES[options.story]
+    : options.forceNew
+      ? TEMPLATES[0]
+      : (TEMPLATES[number % TEMPLATES.length] ?? TEMPLATES[0]);
+  const body = "file" in template ? readJson(template.file) : fixture(template.fixture);
   const id = 5_900_000_000_000 + number;
   const name = `#${number}`;
   const at = (options.now ?? new Date()).toISOString();
@@ -187,4 +208,62 @@ export function storeHistory(now: Date, count = HISTORY_ORDERS): Json[] {
     orders.push(order.body);
   }
   return orders;
+}
+
+/** The id every lifecycle fixture gives its order (the US fixture's). */
+const FIXTURE_ORDER_ID = 5_812_345_678_901;
+/** Fixture ids of transactions (71…, 72…), refunds (82…), refund lines (83…) and refunded shipping (84…). */
+const EVENT_ID_BLOCKS = new Set([7_100_000_000, 7_200_000_000, 8_200_000_000, 8_300_000_000, 8_400_000_000]);
+
+/**
+ * The fixture's ids made this order's: its order id, and each transaction, refund and refund line
+ * an id of its own (the same fixture id gives the same new id, so a refund still names its sale).
+ * Line item and shipping line ids stay: the order was made from the same fixture.
+ */
+function remapIds(value: unknown, orderId: number, number: number): unknown {
+  const remap = (id: number): number =>
+    id === FIXTURE_ORDER_ID ? orderId : EVENT_ID_BLOCKS.has(Math.floor(id / 1000)) ? id + number * 1000 : id;
+  if (typeof value === "number" && Number.isSafeInteger(value)) return remap(value);
+  if (typeof value === "string") {
+    const gid = /^(gid:\/\/shopify\/\w+\/)(\d+)$/.exec(value);
+    return gid ? `${gid[1]}${remap(Number(gid[2]))}` : value;
+  }
+  if (Array.isArray(value)) return value.map((item) => remapIds(item, orderId, number));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, remapIds(item, orderId, number)]));
+  return value;
+}
+
+const TIME_FIELDS = ["created_at", "processed_at", "updated_at", "cancelled_at", "closed_at"];
+
+/**
+ * A later webhook of `order` (from tests/fixtures/lifecycle, `fixture` without `.json`): its ids
+ * made the order's, its times `now` (an order's own times stay), and an order payload carries
+ * the order's name, number and customer.
+ */
+export function demoLaterEvent(order: DemoOrder, fixtureName: string, now: Date): Json {
+  const orderId = order.body.id as number;
+  const body = remapIds(readJson(path.join(LIFECYCLE_DIR, `${fixtureName}.json`)), orderId, order.number) as Json;
+  const at = now.toISOString();
+  const stamp = (item: Json) => {
+    for (const field of TIME_FIELDS) if (typeof item[field] === "string") item[field] = at;
+  };
+  if (body.id === orderId) {
+    // An order payload (orders/paid, orders/cancelled, orders/updated): the order as the demo made it.
+    for (const field of ["name", "number", "order_number", "confirmation_number", "token", "created_at", "processed_at"])
+      body[field] = order.body[field];
+    if (typeof body.cancelled_at === "string") body.cancelled_at = at;
+    body.updated_at = at;
+    if (order.customer) withCustomer(body, order.customer);
+    else {
+      body.customer = null;
+      body.email = order.body.email;
+      body.contact_email = order.body.contact_email;
+    }
+  } else {
+    // A refund or a transaction, and the transactions inside a refund.
+    stamp(body);
+    for (const transaction of (body.transactions as Json[] | undefined) ?? []) stamp(transaction);
+  }
+  return body;
 }

@@ -1,8 +1,8 @@
 /** The demo's output: progress lines, and each order's way through the sync as it happens. */
-import { ANSI_COLOR, ORDER_STATES } from "../../models/state-words";
+import { ANSI_COLOR, EVENT_KINDS, eventState, ORDER_STATES } from "../../models/state-words";
 import { explain } from "../../models/sync-causes";
 import { SYNC_STATUSES, type SyncStatus } from "../../models/sync-status";
-import type { DemoStore, SyncRow } from "./store";
+import type { DemoStore, EventRow, SyncRow } from "./store";
 
 export function say(message: string): void {
   process.stdout.write(`[demo] ${message}\n`);
@@ -47,9 +47,17 @@ function describe(row: SyncRow): string {
   }
 }
 
-/** Polls the sync log of this run's orders and prints each change of status or attempt. */
+/** A later event's line: the order, what happened, its state as the order page words it, and why. */
+function eventLine(event: EventRow): string {
+  const words = eventState(event.status);
+  const kind = `${EVENT_KINDS[event.topic] ?? event.topic}`.padEnd(11);
+  return `        ${(event.orderName ?? "?").padEnd(7)} ${kind} ${paint(ANSI_COLOR[words.tone], words.label.padEnd(22))} ${event.statusReason ?? ""}\n`;
+}
+
+/** Polls the sync log of this run's orders (and their later events) and prints each change of status or attempt. */
 export class SyncWatcher {
   private seen = new Map<string, string>();
+  private seenEvents = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
 
@@ -78,6 +86,11 @@ export class SyncWatcher {
         const words = stateWords(row.status);
         const status = paint(words.color, words.label.padEnd(22));
         process.stdout.write(`        ${row.orderName.padEnd(7)} ${status} ${describe(row)}\n`);
+      }
+      for (const event of await this.store.events(this.fromNumber)) {
+        if (event.status === "processing" || this.seenEvents.get(event.id) === event.status) continue;
+        this.seenEvents.set(event.id, event.status);
+        process.stdout.write(eventLine(event));
       }
       return rows;
     } catch {

@@ -21,6 +21,15 @@ export interface SyncRow {
   nextAttemptAt: Date | null;
 }
 
+/** A later event of an order (refund, payment, cancellation, edit) as the sync log records it. */
+export interface EventRow {
+  id: string;
+  orderName: string | null;
+  topic: string;
+  status: string;
+  statusReason: string | null;
+}
+
 export class DemoStore {
   private constructor(private readonly pool: pg.Pool) {}
 
@@ -84,6 +93,17 @@ export class DemoStore {
               invoice_number as "invoiceNumber", customer_name as "customerName", total_price as "totalPrice", currency,
               next_attempt_at as "nextAttemptAt"
        from order_sync where shop = $1 and order_number >= $2 order by order_number`,
+      [DEMO_SHOP, fromNumber],
+    );
+    return result.rows;
+  }
+
+  /** The later events of this run's orders, oldest first. */
+  async events(fromNumber: number): Promise<EventRow[]> {
+    const result = await this.pool.query<EventRow>(
+      `select e.id::text as id, s.order_name as "orderName", e.topic, e.status, e.status_reason as "statusReason"
+       from order_event e join order_sync s on s.shop = e.shop and s.order_id = e.order_id
+       where e.shop = $1 and s.order_number >= $2 order by e.id`,
       [DEMO_SHOP, fromNumber],
     );
     return result.rows;

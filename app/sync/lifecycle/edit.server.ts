@@ -97,9 +97,11 @@ export async function applyEdit(ctx: StepContext): Promise<StepOutcome> {
   const number = event.freshbooksNumber ?? `${order.invoiceNumber ?? `INV-${invoice.id}`}-R${seq}`;
   const lowered = invoiceMinor - editedMinor;
   const clientid = order.freshbooksClientId ?? invoice.customerid;
-  if (!event.intentAt)
+  // Looked up only when an earlier attempt recorded the intent (it may have posted and died).
+  const freshIntent = !event.intentAt;
+  if (freshIntent)
     await ctx.recordIntent({ number, amount: reader.format(lowered) }, { action: "credit_note", creditSeq: seq, freshbooksNumber: number });
-  const [found] = await fb.creditNotes.findByNumber(number, clientid);
+  const [found] = freshIntent ? [] : await fb.creditNotes.findByNumber(number, clientid);
   const note =
     found ??
     (await fb.creditNotes.create({

@@ -198,6 +198,8 @@ export async function applyRefund(ctx: StepContext): Promise<StepOutcome> {
   let intent = event.intent as unknown as CreditIntent | null;
   let creditId = event.freshbooksId;
   let creditAmount = event.recordedAmount;
+  // An intent recorded in this very attempt: no earlier attempt can have posted its credit note.
+  const freshIntent = !intent;
   if (!intent) {
     const mapped = mapRefund(refund, parsedOrder.data, reader, laterStatus);
     if (mapped.totalMinor <= 0n && mapped.cashMinor === 0n) {
@@ -235,8 +237,8 @@ export async function applyRefund(ctx: StepContext): Promise<StepOutcome> {
   }
 
   if (creditId === null) {
-    // Looked up by its number first: an earlier attempt may have created it and died.
-    const [found] = await fb.creditNotes.findByNumber(intent.number, clientid);
+    // Looked up by its number first when an earlier attempt recorded it: it may have created it and died.
+    const [found] = freshIntent ? [] : await fb.creditNotes.findByNumber(intent.number, clientid);
     const note =
       found ??
       (await fb.creditNotes.create({

@@ -4,6 +4,7 @@
  * (Shopify's net = the invoice − credit notes, to the cent). Every query is scoped to one shop.
  */
 import type { OrderEvent, OrderSync, PrismaClient } from "@prisma/client";
+import { EVENT_KINDS } from "../../models/state-words";
 import { MoneyReader } from "../mapping/money";
 import { queueEvent } from "./process.server";
 
@@ -29,14 +30,6 @@ export interface TieOut {
   difference: string | null;
 }
 
-const KIND: Record<string, string> = {
-  ORDERS_PAID: "Paid",
-  ORDER_TRANSACTIONS_CREATE: "Transaction",
-  REFUNDS_CREATE: "Refund",
-  ORDERS_CANCELLED: "Cancelled",
-  ORDERS_UPDATED: "Edited",
-};
-
 function transactionKind(event: OrderEvent): string {
   const payload = event.payload as { kind?: unknown; gateway?: unknown };
   const kind = typeof payload.kind === "string" ? payload.kind : "transaction";
@@ -48,7 +41,7 @@ export function timelineEntry(event: OrderEvent): TimelineEntry {
   return {
     id: event.id.toString(),
     at: event.receivedAt.toISOString(),
-    kind: event.topic === "ORDER_TRANSACTIONS_CREATE" ? transactionKind(event) : (KIND[event.topic] ?? event.topic),
+    kind: event.topic === "ORDER_TRANSACTIONS_CREATE" ? transactionKind(event) : (EVENT_KINDS[event.topic] ?? event.topic),
     text: event.statusReason ?? (event.status === "queued" ? "Queued." : ""),
     amount:
       event.action === "payment" || event.action === "credit_note"
