@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { listOrders } from "../app/models/sync-log.server";
+import { mayHoldBigIntegers } from "../app/shopify/json";
 import { action as ordersCreate } from "../app/routes/webhooks.orders.create";
 import { connectThroughOAuth, useFreshBooksSandbox } from "./helpers/freshbooks";
 import { usOrder } from "./helpers/orders";
@@ -37,6 +38,14 @@ function rawOrderWithBigIds(): string {
 }
 
 describe("Shopify ids above 2^53", () => {
+  it("the exact parse is chosen for a number of 16 digits or more, not for digits inside a string", () => {
+    expect(mayHoldBigIntegers(rawOrderWithBigIds())).toBe(true);
+    expect(mayHoldBigIntegers('{"ids":[1,\n  9007199254740993]}')).toBe(true);
+    expect(mayHoldBigIntegers('{"id": -9007199254740993}')).toBe(true);
+    expect(mayHoldBigIntegers('{"token":"f3a9c1d2e4b5a6978877665544332211","gid":"gid://shopify/Order/1234567890123456"}')).toBe(false);
+    expect(mayHoldBigIntegers(JSON.stringify(usOrder(1042)))).toBe(false);
+  });
+
   it("an order with the documentation sample's id syncs under its exact id: sync log, invoice notes and admin link", async () => {
     const raw = rawOrderWithBigIds();
     expect(raw).toContain(`"id":${SAMPLE_ID},`);

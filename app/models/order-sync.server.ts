@@ -82,10 +82,13 @@ export async function recordOrderDelivery(
   // Lower-cased: the sync log searches it exactly (indexed), whatever case was typed.
   const email = (order.customer?.email || order.email || order.contact_email || "").trim().toLowerCase() || null;
   const payload = JSON.stringify(delivery.payload);
+  // The payload is sent and parsed once (a flash sale's bytes), then stored in both rows.
   const statement = Prisma.sql`
-    with delivery as (
+    with body as (
+      select ${payload}::jsonb as payload
+    ), delivery as (
       insert into webhook_delivery (shop, webhook_id, topic, payload, order_id)
-      values (${delivery.shop}, ${delivery.webhookId}, ${delivery.topic}, ${payload}::jsonb, ${order.id})
+      select ${delivery.shop}, ${delivery.webhookId}, ${delivery.topic}, body.payload, ${order.id} from body
       on conflict (shop, webhook_id) do nothing
       returning id
     ), created as (
@@ -93,7 +96,7 @@ export async function recordOrderDelivery(
         total_price, currency, status, payload, updated_at)
       select ${delivery.shop}, ${order.id}, ${order.name}, ${order.order_number ?? null}::int, ${processedAt}::timestamptz,
         ${customerName(order)}, ${email}, ${total?.amount ?? order.total_price}, ${total?.currency_code ?? order.currency},
-        'queued', ${payload}::jsonb, now()
+        'queued', (select payload from body), now()
       where exists (select 1 from delivery)
       on conflict (shop, order_id) do nothing
       returning order_id

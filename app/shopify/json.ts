@@ -24,9 +24,14 @@ export function parseExactJson(text: string): unknown {
   return JSON.parse(text, exact as Reviver as Parameters<typeof JSON.parse>[1]);
 }
 
-/** Whether the text has a run of 16 or more digits: the only way to write an integer beyond 2^53 (9007199254740991, 16 digits). */
+/**
+ * Whether the text may hold an integer beyond 2^53 (9007199254740991, 16 digits): a JSON number
+ * of 16 or more digits, which can only follow `:`, `,` or `[` (and whitespace). Digits inside a
+ * string (a hex token, a gid) do not count, so a typical body takes JSON.parse's fast path; a
+ * string that happens to contain such a run only costs the exact (slower) parse.
+ */
 export function mayHoldBigIntegers(text: string): boolean {
-  return /\d{16}/.test(text);
+  return /[:,[]\s*-?\d{16}/.test(text);
 }
 
 /** A Shopify id (REST number or digits), always handed on as its exact digits. */

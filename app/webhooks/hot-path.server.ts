@@ -27,7 +27,9 @@ export function serveWebhook(req: IncomingMessage, res: ServerResponse): boolean
       async (rawBody) => {
         if (!rawBody) return send(res, tooLarge(), true);
         const headers = new Headers();
-        for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+        // Shopify's own headers only: the library's check reads nothing else (and canonicalises each one it is given).
+        for (const [name, value] of Object.entries(req.headers))
+          if (typeof value === "string" && name.startsWith("x-shopify-")) headers.set(name, value);
         send(res, await answerDelivery({ headers, rawBody, url: `http://${req.headers.host ?? "localhost"}${req.url}`, arrivedAt }, route));
       },
       (error: unknown) => {
