@@ -5,11 +5,13 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
-import { writeBackOrder } from "../app/admin-sync/write-back.server";
+import { saveWriteBack } from "../app/admin-sync/settings.server";
+import { writeBackEnabled, writeBackOrder } from "../app/admin-sync/write-back.server";
+import { action as scopesUpdate } from "../app/routes/webhooks.app.scopes_update";
 import { logger } from "../app/logger.server";
 import { connectThroughOAuth, until, useFreshBooksSandbox } from "./helpers/freshbooks";
 import { usOrder } from "./helpers/orders";
-import { TEST_SHOP } from "./helpers/shopify";
+import { routeArgs, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
 import { useShopifyAdminSandbox } from "./helpers/shopify-admin";
 import { deliverOrder, ensureInstalled, resetSyncTables, useWorker, waitForSync } from "./helpers/sync";
 
@@ -81,5 +83,42 @@ describe("write-back", () => {
     expect(row.status).toBe("synced");
     expect(row.writeBackError).toMatch(/^The invoice number was not written onto the Shopify order: Shopify/);
     shopify.clearFaults();
+  });
+
+  it("turning it on asks Shopify which scopes are granted: on only with write_orders, and said either way", async () => {
+    await grant(["read_orders"]);
+    expect(await saveWriteBack(prisma, TEST_SHOP, true)).toEqual({
+      error:
+        "Shopify has not given the app permission to edit orders, so write-back stays off. Turn it on again and approve the request to use it.",
+    });
+    expect(await writeBackEnabled(prisma, TEST_SHOP)).toBe(false);
+
+    // The merchant approved App Bridge's request: Shopify has it, the session does not know yet.
+    shopify.setScopes(TEST_SHOP, ["read_orders", "write_orders"]);
+    expect(await saveWriteBack(prisma, TEST_SHOP, true)).toEqual({
+      toast: "Write-back on: orders synced from now on get their FreshBooks invoice number in Shopify.",
+    });
+    expect(await writeBackEnabled(prisma, TEST_SHOP)).toBe(true);
+    expect(await saveWriteBack(prisma, TEST_SHOP, false)).toMatchObject({ toast: expect.stringContaining("Write-back off") });
+    expect(await writeBackEnabled(prisma, TEST_SHOP)).toBe(false);
+  });
+
+  it("app/scopes_update keeps the session's scopes: a revoked write_orders stops write-back; a forged one changes nothing", async () => {
+    await grant(["read_orders", "write_orders"]);
+    await prisma.orderFilterSettings.upsert({
+      where: { shop: TEST_SHOP },
+      create: { shop: TEST_SHOP, writeBack: true },
+      update: { writeBack: true },
+    });
+    const body = { id: 1, previous: ["read_orders", "write_orders"], current: ["read_orders"], updated_at: new Date().toISOString() };
+    const forged = webhookRequest({ topic: "app/scopes_update", body, secret: "not-the-secret" });
+    expect(((await settle(() => scopesUpdate(routeArgs(forged)))) as Response).status).toBe(401);
+    expect(await writeBackEnabled(prisma, TEST_SHOP)).toBe(true);
+
+    const response = await scopesUpdate(routeArgs(webhookRequest({ topic: "app/scopes_update", body })));
+    expect(response.status).toBe(200);
+    expect(await writeBackEnabled(prisma, TEST_SHOP)).toBe(false);
+    const unreadable = await settle(() => scopesUpdate(routeArgs(webhookRequest({ topic: "app/scopes_update", body: { id: 2 } }))));
+    expect((unreadable as Response).status).toBe(400);
   });
 });

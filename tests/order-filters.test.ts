@@ -5,6 +5,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
 import { filterReason, DEFAULT_FILTERS } from "../app/admin-sync/filters.server";
+import { filterFormSchema, parseFilterForm, saveOrderFilters, skippedNowIncluded } from "../app/admin-sync/settings.server";
+import { resyncSkippedOrders } from "../app/models/order-sync.server";
 import { sweepShop } from "../app/admin-sync/sweep.server";
 import { logger } from "../app/logger.server";
 import { shopifyOrderSchema } from "../app/shopify/order-schema";
@@ -69,6 +71,86 @@ describe("order filters", () => {
     await deliverOrder(body);
     const [row] = await waitForSync([body.id]);
     expect(row?.status).toBe("synced");
+  });
+});
+
+describe("changing the filters", () => {
+  it("offers exactly the skipped orders the new filters let through, and syncs them once", async () => {
+    await prisma.orderFilterSettings.create({ data: { shop: TEST_SHOP, excludeTags: ["wholesale"], channels: ["online_store"] } });
+    const wholesale = order(8401, { tags: "Wholesale" });
+    const pos = order(8402, { source_name: "pos" });
+    const test = order(8403, { test: true });
+    const both = order(8404, { tags: "wholesale", source_name: "pos" });
+    const plain = order(8405);
+    for (const body of [wholesale, pos, test, both, plain]) await deliverOrder(body);
+    await waitForSync([wholesale, pos, test, both, plain].map((body) => body.id));
+
+    // "Never orders tagged" emptied, channels kept: the wholesale order only (not the POS ones, not the test order).
+    const form = filterFormSchema.parse({
+      intent: "save-filters",
+      skipTestOrders: "on",
+      skipZeroTotal: "off",
+      channels: "online_store",
+      includeTags: "",
+      excludeTags: "",
+      financialStatuses: "",
+    });
+    const parsed = parseFilterForm(form);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    expect(await saveOrderFilters(prisma, TEST_SHOP, parsed.value)).toBe(true);
+    expect(await saveOrderFilters(prisma, TEST_SHOP, parsed.value)).toBe(false);
+    const offered = await skippedNowIncluded(prisma, TEST_SHOP);
+    const orderIds = async (ids: bigint[]) =>
+      (await prisma.orderSync.findMany({ where: { id: { in: ids } }, select: { orderId: true } })).map((row) => row.orderId);
+    expect(await orderIds(offered.ids)).toEqual([String(wholesale.id)]);
+
+    // And test orders too once they are no longer skipped.
+    const everything = { ...parsed.value, channels: [], skipTestOrders: false };
+    const all = await skippedNowIncluded(prisma, TEST_SHOP, everything);
+    expect((await orderIds(all.ids)).sort()).toEqual([wholesale.id, pos.id, test.id, both.id].map(String).sort());
+
+    expect(await resyncSkippedOrders(prisma, TEST_SHOP, offered.ids)).toBe(1);
+    expect(await resyncSkippedOrders(prisma, TEST_SHOP, offered.ids)).toBe(0);
+    const rows = await waitForSync([wholesale.id]);
+    expect(rows[0]?.status).toBe("synced");
+    expect(
+      freshbooks.state
+        .invoices()
+        .map((invoice) => invoice.invoice_number)
+        .sort(),
+    ).toEqual(["SHOP-8401", "SHOP-8405"]);
+  });
+
+  it("the form refuses what cannot be a rule, in words", () => {
+    const base = {
+      intent: "save-filters",
+      skipTestOrders: "on",
+      skipZeroTotal: "off",
+      includeTags: "",
+      excludeTags: "",
+      financialStatuses: "",
+    };
+    const result = (extra: Record<string, string>) => parseFilterForm(filterFormSchema.parse({ ...base, channels: "", ...extra }));
+    expect(result({ channels: "online_store,marketplace" })).toMatchObject({
+      ok: false,
+      errors: { channels: "Choose sales channels from the list." },
+    });
+    expect(result({ financialStatuses: "paid,bogus" })).toMatchObject({
+      ok: false,
+      errors: { financialStatuses: "Choose payment statuses from the list." },
+    });
+    expect(result({ includeTags: "VIP, b2b", excludeTags: "vip" })).toMatchObject({
+      ok: false,
+      errors: { excludeTags: '"VIP" is in both lists: an order tagged with it could never become an invoice.' },
+    });
+    expect(result({ includeTags: "x".repeat(41) })).toMatchObject({
+      ok: false,
+      errors: { includeTags: expect.stringContaining("40 characters") },
+    });
+    expect(result({ includeTags: " VIP , vip,, b2b ", channels: "pos,pos" })).toMatchObject({
+      ok: true,
+      value: { includeTags: ["VIP", "b2b"], channels: ["pos"] },
+    });
   });
 });
 

@@ -15,14 +15,36 @@ export interface StandInOptions {
   shop: string;
   /** A valid session token, or a same-origin URL that answers with a fresh one as text. */
   token: { value: string } | { url: string };
+  /**
+   * The app's access scopes. `request()` grants the asked ones at `grantUrl` (the Shopify Admin
+   * sandbox's /__sandbox/scopes), as a merchant approving the permission modal would; a test can
+   * make the merchant decline with `window.__appBridgeScopeAnswer = "declined-all"`. Without a
+   * grantUrl every request is declined.
+   */
+  scopes?: { granted: string[]; optional: string[]; grantUrl?: string };
 }
 
 export function appBridgeStandIn(options: StandInOptions): string {
   const config = JSON.stringify({ apiKey: options.apiKey, shop: options.shop });
   const token = JSON.stringify(options.token);
+  const scopes = JSON.stringify(options.scopes ?? { granted: ["read_orders"], optional: [] });
   return `(() => {
   const config = ${config};
   const tokenSource = ${token};
+  const scopeState = ${scopes};
+  const scopeDetail = () => ({ granted: [...scopeState.granted], required: ["read_orders"], optional: [...scopeState.optional] });
+  async function requestScopes(list) {
+    const declined = window.__appBridgeScopeAnswer === "declined-all" || !scopeState.grantUrl;
+    if (declined) return { result: "declined-all", detail: scopeDetail() };
+    const response = await nativeFetch(scopeState.grantUrl, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ shop: config.shop, grant: list }),
+    });
+    if (!response.ok) throw new Error("the permission request failed (" + response.status + ")");
+    scopeState.granted = (await response.json()).scopes;
+    return { result: "granted-all", detail: scopeDetail() };
+  }
   const nativeFetch = window.fetch.bind(window);
   const toasts = [];
   window.__appBridgeToasts = toasts;
@@ -165,7 +187,7 @@ export function appBridgeStandIn(options: StandInOptions): string {
     },
     environment: { embedded: true, mobile: false, pos: false },
     user: async () => ({}),
-    scopes: { query: async () => ({ granted: ["read_orders"], required: [], optional: [] }) },
+    scopes: { query: async () => scopeDetail(), request: requestScopes, revoke: async () => ({ detail: scopeDetail() }) },
   };
 })();
 `;

@@ -220,6 +220,21 @@ export async function sendSkippedOrders(db: PrismaClient, shop: string, ids: big
 }
 
 /**
+ * After a filter change: the given skipped orders (those the filters now let through) synced
+ * again by the normal rules, not despite them (unlike "Send to FreshBooks"). Same re-queue as
+ * Retry; an order no longer skipped is left alone. Returns how many were queued.
+ */
+export async function resyncSkippedOrders(db: PrismaClient, shop: string, ids: bigint[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  let queued = 0;
+  for (let start = 0; start < ids.length; start += 1000) {
+    const chunk = ids.slice(start, start + 1000);
+    queued += (await requeue(db, shop, Prisma.sql`id in (${Prisma.join(chunk)}) and status = 'skipped'`)).length;
+  }
+  return queued;
+}
+
+/**
  * The sync log banner's Retry for one group of failed orders: every failed order of the shop
  * with this cause (null: those without a known cause), whatever page it is on.
  */

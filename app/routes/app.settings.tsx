@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
-import { TitleBar } from "@shopify/app-bridge-react";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
 import { z } from "zod";
 import { ConnectionBanner, FreshBooksConnectionCard } from "../components/FreshBooksConnectionCard";
@@ -11,6 +11,20 @@ import { DataRequestsCard } from "../components/DataRequestsCard";
 import { InvoiceSettingsForm } from "../components/InvoiceSettingsForm";
 import { InvoicePreviewCard } from "../components/InvoicePreviewCard";
 import { LifecycleSettingsCard } from "../components/LifecycleSettingsCard";
+import { OrderFiltersCard, type NowIncluded } from "../components/OrderFiltersCard";
+import { WriteBackCard } from "../components/WriteBackCard";
+import { SALES_CHANNELS } from "../admin-sync/filters.server";
+import {
+  filterFormSchema,
+  filterSettingsView,
+  type FilterFormErrors,
+  parseFilterForm,
+  PAYMENT_STATUSES,
+  saveOrderFilters,
+  saveWriteBack,
+  skippedNowIncluded,
+} from "../admin-sync/settings.server";
+import { resyncSkippedOrders } from "../models/order-sync.server";
 import prisma from "../db.server";
 import { getSettings, parseSettingsForm, saveSettings, type SettingsFormErrors } from "../models/settings.server";
 import { confirmConnection, connectionSummary, disconnect } from "../freshbooks/connection.server";
@@ -23,10 +37,11 @@ export const meta: MetaFunction = () => [{ title: "Settings" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [connection, settings, dataRequests] = await Promise.all([
+  const [connection, settings, dataRequests, orderFilters] = await Promise.all([
     connectionSummary(session.shop, prisma),
     getSettings(prisma, session.shop),
     listDataRequests(prisma, session.shop),
+    filterSettingsView(prisma, session.shop),
   ]);
   const { invoicePrefix, dueOffsetDays, clientStrategy, fallbackClientName, recordPayments, emailInvoices } = settings;
   const lifecycle = {
@@ -40,28 +55,42 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     settings: { invoicePrefix, dueOffsetDays, clientStrategy, fallbackClientName, recordPayments, emailInvoices },
     lifecycle,
     dataRequests,
+    orderFilters,
+    choices: { channels: SALES_CHANNELS, statuses: PAYMENT_STATUSES },
   };
 };
 
-const actionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("connect") }),
-  z.object({ intent: z.literal("disconnect") }),
-  z.object({ intent: z.literal("confirm-connection"), businessId: z.coerce.number().int().positive() }),
-  z.looseObject({ intent: z.literal("save-settings") }),
-  z.object({
-    intent: z.literal("save-lifecycle"),
-    syncLaterPayments: z.enum(["on", "off"]),
-    syncRefunds: z.enum(["on", "off"]),
-    syncCancellations: z.enum(["on", "off"]),
-    syncEdits: z.enum(["on", "off"]),
-  }),
-]);
+// Built on first use, on the server: filterFormSchema comes from a server module (absent from the browser's bundle).
+const actionSchema = () =>
+  z.discriminatedUnion("intent", [
+    z.object({ intent: z.literal("connect") }),
+    z.object({ intent: z.literal("disconnect") }),
+    z.object({ intent: z.literal("confirm-connection"), businessId: z.coerce.number().int().positive() }),
+    z.looseObject({ intent: z.literal("save-settings") }),
+    z.object({
+      intent: z.literal("save-lifecycle"),
+      syncLaterPayments: z.enum(["on", "off"]),
+      syncRefunds: z.enum(["on", "off"]),
+      syncCancellations: z.enum(["on", "off"]),
+      syncEdits: z.enum(["on", "off"]),
+    }),
+    filterFormSchema,
+    z.object({ intent: z.literal("sync-now-included") }),
+    z.object({ intent: z.literal("save-write-back"), writeBack: z.enum(["on", "off"]) }),
+  ]);
 
-export type SettingsActionData = { connectUrl?: string; toast?: string; error?: string; fieldErrors?: SettingsFormErrors };
+export type SettingsActionData = {
+  connectUrl?: string;
+  toast?: string;
+  error?: string;
+  fieldErrors?: SettingsFormErrors;
+  filterErrors?: FilterFormErrors;
+  nowIncluded?: NowIncluded;
+};
 
 export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsActionData> => {
   const { session } = await authenticate.admin(request);
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = actionSchema().safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return { error: "That request was not understood." };
   const deps = { db: prisma };
   switch (parsed.data.intent) {
@@ -85,6 +114,20 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
       await prisma.shopSettings.upsert({ where: { shop: session.shop }, create: { shop: session.shop, ...value }, update: value });
       return { toast: "Settings saved. They apply to order events from now on." };
     }
+    case "save-filters": {
+      const form = parseFilterForm(parsed.data);
+      if (!form.ok) return { filterErrors: form.errors, error: "Some filters need fixing." };
+      if (!(await saveOrderFilters(prisma, session.shop, form.value))) return {};
+      const { ids } = await skippedNowIncluded(prisma, session.shop, form.value);
+      return { toast: "Filters saved. They apply to orders synced from now on.", nowIncluded: { count: ids.length } };
+    }
+    case "sync-now-included": {
+      const { ids } = await skippedNowIncluded(prisma, session.shop);
+      const queued = await resyncSkippedOrders(prisma, session.shop, ids);
+      return { toast: `${queued} ${queued === 1 ? "order" : "orders"} queued`, nowIncluded: { count: ids.length, queued } };
+    }
+    case "save-write-back":
+      return saveWriteBack(prisma, session.shop, parsed.data.writeBack === "on");
     case "confirm-connection": {
       const connection = await confirmConnection(session.shop, parsed.data.businessId, deps);
       return connection
@@ -95,13 +138,18 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
 };
 
 export default function Settings() {
-  const { connection, settings, lifecycle, dataRequests } = useLoaderData<typeof loader>();
+  const { connection, settings, lifecycle, dataRequests, orderFilters, choices } = useLoaderData<typeof loader>();
   const save = useFetcher<SettingsActionData>();
   const fetcher = useFetcher<SettingsActionData>();
+  const filters = useFetcher<SettingsActionData>();
+  const writeBack = useFetcher<SettingsActionData>();
+  const shopify = useAppBridge();
   const { connect, busy: connecting } = useFreshBooksConnect();
   // One toast per completed submission of each form (never the other form's last one again).
   useToasts(fetcher.data);
   useToasts(save.data);
+  useToasts(filters.data);
+  useToasts(writeBack.data);
   useConnectedToast(connection);
   // The invoice settings as typed (unsaved): the invoice preview follows them.
   const [typed, setTyped] = useState<Record<string, string> | null>(null);
@@ -133,6 +181,23 @@ export default function Settings() {
               initial={lifecycle}
               saving={save.state !== "idle"}
               onSave={(form) => save.submit(form, { method: "POST" })}
+            />
+            <OrderFiltersCard
+              initial={orderFilters.filters}
+              channels={choices.channels}
+              statuses={choices.statuses}
+              errors={filters.data?.filterErrors ?? {}}
+              saving={filters.state !== "idle"}
+              nowIncluded={filters.data?.nowIncluded ?? null}
+              onSave={(form) => filters.submit(form, { method: "POST" })}
+              onSyncIncluded={() => filters.submit({ intent: "sync-now-included" }, { method: "POST" })}
+            />
+            <WriteBackCard
+              on={orderFilters.writeBack.on}
+              granted={orderFilters.writeBack.granted}
+              saving={writeBack.state !== "idle"}
+              onSave={(form) => writeBack.submit(form, { method: "POST" })}
+              onError={(message) => shopify.toast.show(message, { isError: true })}
             />
             <DataRequestsCard requests={dataRequests} />
           </BlockStack>

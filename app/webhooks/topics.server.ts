@@ -1,5 +1,6 @@
 import { LIFECYCLE_WEBHOOKS } from "../sync/lifecycle/intake.server";
 import type { WebhookTopic } from "./intake.server";
+import { appScopesUpdate } from "./topics/app-scopes-update.server";
 import { appUninstalled } from "./topics/app-uninstalled.server";
 import { ordersCreate } from "./topics/orders-create.server";
 import { customersDataRequest, customersRedact, shopRedact } from "./topics/privacy.server";
@@ -13,6 +14,7 @@ import { customersDataRequest, customersRedact, shopRedact } from "./topics/priv
 export const HOT_TOPICS: readonly WebhookTopic[] = [
   ordersCreate,
   appUninstalled,
+  appScopesUpdate,
   customersDataRequest,
   customersRedact,
   shopRedact,

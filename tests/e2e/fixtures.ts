@@ -3,7 +3,15 @@ import { appBridgeStandIn } from "../../app/dev/app-bridge-stand-in";
 import { API_VERSION_HEADER, embeddedUrl, sessionToken, TEST_SHOP, webhookHmac } from "../helpers/shopify";
 import pg from "pg";
 import { TEST_SHOPIFY } from "../test-env";
-import { DESKTOP_USER_AGENT, E2E_ADMIN_URL, E2E_APP_BRIDGE_URL, E2E_BASE_URL, E2E_DATABASE_URL, E2E_SANDBOX_URL } from "./e2e-env";
+import {
+  DESKTOP_USER_AGENT,
+  E2E_ADMIN_URL,
+  E2E_APP_BRIDGE_URL,
+  E2E_BASE_URL,
+  E2E_DATABASE_URL,
+  E2E_SANDBOX_URL,
+  E2E_SHOPIFY_API_URL,
+} from "./e2e-env";
 
 /**
  * A page that behaves like the app inside the Shopify admin: App Bridge is served by the
@@ -35,7 +43,12 @@ export async function routeShopify(page: Page): Promise<void> {
     const shop = new URL(page.url() || embeddedUrl("/app")).searchParams.get("shop") ?? TEST_SHOP;
     await route.fulfill({
       contentType: "text/javascript",
-      body: appBridgeStandIn({ apiKey: TEST_SHOPIFY.apiKey, shop, token: { value: sessionToken(shop) } }),
+      body: appBridgeStandIn({
+        apiKey: TEST_SHOPIFY.apiKey,
+        shop,
+        token: { value: sessionToken(shop) },
+        scopes: { granted: ["read_orders"], optional: ["write_orders"], grantUrl: `${E2E_SHOPIFY_API_URL}/__sandbox/scopes` },
+      }),
     });
   });
 }

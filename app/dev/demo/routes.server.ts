@@ -1,7 +1,7 @@
 import type { Express, Request as ExpressRequest, Response as ExpressResponse } from "express";
 import { getEnv } from "../../env.server";
 import { appBridgeStandIn } from "../app-bridge-stand-in";
-import { DEMO_PATHS, DEMO_SHOP } from "./constants";
+import { DEMO_PATHS, DEMO_SHOP, DEMO_SHOPIFY } from "./constants";
 import { demoModeEnabled, requireDemoMode } from "./gate.server";
 import { demoOrderBlockScript, demoOrderPage } from "./order-page.server";
 import { demoEmbeddedUrl, demoSessionToken } from "./session.server";
@@ -29,7 +29,18 @@ export function demoSessionTokenResponse(): Response {
 /** The App Bridge stand-in the demo's pages load in place of Shopify's CDN script (APP_BRIDGE_URL). */
 export function demoAppBridgeResponse(): Response {
   requireDemoMode();
-  const script = appBridgeStandIn({ apiKey: getEnv().SHOPIFY_API_KEY, shop: DEMO_SHOP, token: { url: DEMO_PATHS.sessionToken } });
+  const adminApi = getEnv().SHOPIFY_ADMIN_API_URL;
+  const script = appBridgeStandIn({
+    apiKey: getEnv().SHOPIFY_API_KEY,
+    shop: DEMO_SHOP,
+    token: { url: DEMO_PATHS.sessionToken },
+    // The demo store's Shopify (its Admin API sandbox) records the merchant's answer to a permission request.
+    scopes: {
+      granted: DEMO_SHOPIFY.scopes.split(","),
+      optional: ["write_orders"],
+      ...(adminApi ? { grantUrl: `${adminApi}/__sandbox/scopes` } : {}),
+    },
+  });
   return new Response(script, { headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" } });
 }
 

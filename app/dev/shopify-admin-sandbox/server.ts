@@ -274,6 +274,23 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
       await readBody(req);
       return send(res, 200, { access_token: shop.accessToken ?? `shpat_sandbox_${shop.name}`, scope: [...shop.scopes].join(",") });
     }
+    // The merchant's answer to App Bridge's permission request (the stand-in's scopes.request, from
+    // the page: another origin, so CORS; a text/plain body needs no preflight).
+    if (url.pathname === "/__sandbox/scopes") {
+      const cors = {
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Methods": "POST",
+        "Access-Control-Allow-Headers": "content-type",
+      };
+      if (req.method === "OPTIONS") return send(res, 204, "", cors);
+      if (req.method !== "POST") return send(res, 405, { errors: "POST only" }, cors);
+      const input = JSON.parse(await readBody(req)) as { shop: string; grant?: string[]; revoke?: string[] };
+      const shop = knownShop(input.shop);
+      if (!shop) return send(res, 404, { errors: `no sandbox shop ${input.shop}` }, cors);
+      for (const scope of input.grant ?? []) shop.scopes.add(scope);
+      for (const scope of input.revoke ?? []) shop.scopes.delete(scope);
+      return send(res, 200, { scopes: [...shop.scopes] }, cors);
+    }
     // Driven from another process (the e2e tests drive the e2e server's sandbox): the store's past orders.
     if (req.method === "POST" && url.pathname === "/__sandbox/orders") {
       const input = JSON.parse(await readBody(req)) as { shop: string; orders?: Record<string, unknown>[]; clear?: boolean };
