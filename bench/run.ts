@@ -9,7 +9,7 @@ import type { BenchResult, Report } from "./lib/report";
 
 Object.assign(process.env, appEnv({ LOG_LEVEL: "silent" }));
 
-const BENCHES = ["intake", "latency", "calls", "burst", "synclog", "faults"] as const;
+const BENCHES = ["intake", "latency", "calls", "burst", "synclog", "faults", "import"] as const;
 type BenchName = (typeof BENCHES)[number];
 
 function parseArgs(argv: string[]): { only: BenchName[]; smoke: boolean; params: Record<string, string> } {
@@ -53,6 +53,7 @@ const runners: Record<BenchName, () => Promise<BenchResult>> = {
   burst: async () => (await import("./burst")).burstBench(params),
   synclog: async () => (await import("./synclog")).syncLogBench(params),
   faults: async () => (await import("./faults")).faultsBench(params),
+  import: async () => (await import("./import")).importBench(params),
 };
 
 const report: Report = {

@@ -44,6 +44,7 @@ describe("bench smoke runs (npm run bench -- --smoke)", () => {
     ["burst", ["orders=100"], 600_000],
     ["synclog", [], 600_000],
     ["faults", ["orders=20"], 1_800_000],
+    ["import", [], 600_000],
   ] as const)(
     "%s: runs, writes its report and loses or duplicates nothing",
     (name, params, timeoutMs) => {
