@@ -7,7 +7,7 @@ import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { adminGraphql, AdminApiError } from "../shopify/admin-api.server";
 import { shopifyOrderSchema } from "../shopify/order-schema";
-import { filterReason, orderFilters, SALES_CHANNELS, type OrderFilters } from "./filters.server";
+import { DEFAULT_FILTERS, filterReason, orderFilters, SALES_CHANNELS, type OrderFilters } from "./filters.server";
 import { grantedScopes, WRITE_BACK_SCOPE } from "./write-back.server";
 
 /** The payment statuses a merchant can choose (Shopify's `financial_status` values). */
@@ -31,12 +31,8 @@ export interface FilterSettingsView {
 }
 
 export async function filterSettingsView(db: PrismaClient, shop: string): Promise<FilterSettingsView> {
-  const [filters, row, scopes] = await Promise.all([
-    orderFilters(db, shop),
-    db.orderFilterSettings.findUnique({ where: { shop }, select: { writeBack: true } }),
-    grantedScopes(db, shop),
-  ]);
-  const { skipTestOrders, skipZeroTotal, channels, includeTags, excludeTags, financialStatuses } = filters;
+  const [row, scopes] = await Promise.all([db.orderFilterSettings.findUnique({ where: { shop } }), grantedScopes(db, shop)]);
+  const { skipTestOrders, skipZeroTotal, channels, includeTags, excludeTags, financialStatuses } = row ?? DEFAULT_FILTERS;
   return {
     filters: { skipTestOrders, skipZeroTotal, channels, includeTags, excludeTags, financialStatuses },
     writeBack: { on: row?.writeBack ?? true, granted: scopes.includes(WRITE_BACK_SCOPE) },

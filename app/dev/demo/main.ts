@@ -90,11 +90,11 @@ async function sendWebhook(appUrl: string, topic: string, body: unknown): Promis
 }
 
 async function deliver(appUrl: string, order: DemoOrder): Promise<void> {
-  const response = { status: await sendWebhook(appUrl, "orders/create", order.body) };
+  const status = await sendWebhook(appUrl, "orders/create", order.body);
   const who = order.customer
     ? `${order.returning ? "returning" : "new"} customer ${order.customer.firstName} ${order.customer.lastName}`
     : "guest";
-  say(`→ ${order.name} sent (${who}; ${order.label}): webhook answered ${response.status}`);
+  say(`→ ${order.name} sent (${who}; ${order.label}): webhook answered ${status}`);
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
