@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
-import { saveWriteBack } from "../app/admin-sync/settings.server";
+import { filterSettingsView, saveWriteBack, writeBackEarlierOrders } from "../app/admin-sync/settings.server";
 import { writeBackEnabled, writeBackOrder } from "../app/admin-sync/write-back.server";
 import { action as scopesUpdate } from "../app/routes/webhooks.app.scopes_update";
 import { logger } from "../app/logger.server";
@@ -120,5 +120,25 @@ describe("write-back", () => {
     expect(await writeBackEnabled(prisma, TEST_SHOP)).toBe(false);
     const unreadable = await settle(() => scopesUpdate(routeArgs(webhookRequest({ topic: "app/scopes_update", body: { id: 2 } }))));
     expect((unreadable as Response).status).toBe(400);
+  });
+
+  it("orders synced before write-back was on are offered, and written once each on request", async () => {
+    await grant(["read_orders"]);
+    const bodies = [order(9011), order(9012)];
+    const gqlOrders = shopify.addWebhookOrders(TEST_SHOP, bodies);
+    for (const body of bodies) await deliverOrder(body);
+    await waitForSync(bodies.map((body) => body.id));
+    expect((await filterSettingsView(prisma, TEST_SHOP)).writeBack).toEqual({ on: true, granted: false, earlier: 2 });
+
+    shopify.setScopes(TEST_SHOP, ["read_orders", "write_orders"]);
+    expect(await saveWriteBack(prisma, TEST_SHOP, true)).toHaveProperty("toast");
+    expect(await writeBackEarlierOrders(prisma, TEST_SHOP)).toBe(2);
+    await until(async () => (await filterSettingsView(prisma, TEST_SHOP)).writeBack.earlier === 0);
+    expect(gqlOrders.map((gql) => gql.tags.filter((tag) => tag.startsWith("FreshBooks")))).toEqual([
+      ["FreshBooks SHOP-9011"],
+      ["FreshBooks SHOP-9012"],
+    ]);
+    // Again: nothing left to write, nothing queued.
+    expect(await writeBackEarlierOrders(prisma, TEST_SHOP)).toBe(0);
   });
 });

@@ -3,7 +3,8 @@
  * write-back switch as the merchant edits them, the skipped orders a filter change now includes,
  * and the write-back's optional scope (docs/shopify-admin-api.md §9), checked with Shopify itself.
  */
-import type { PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { addJobSql, fromRow } from "../jobs/enqueue.server";
 import { z } from "zod";
 import { adminGraphql, AdminApiError } from "../shopify/admin-api.server";
 import { shopifyOrderSchema } from "../shopify/order-schema";
@@ -27,15 +28,51 @@ const TAGS_MAX = 50;
 
 export interface FilterSettingsView {
   filters: OrderFilters;
-  writeBack: { on: boolean; granted: boolean };
+  /** `earlier`: orders synced with an invoice whose number is not on the Shopify order yet (counted up to 10,000). */
+  writeBack: { on: boolean; granted: boolean; earlier: number };
+}
+
+/**
+ * Synced orders of the shop whose invoice number is not written onto the Shopify order yet (one
+ * whose write-back failed is not among them: its own job retries it, its failure shows on it).
+ */
+const NOT_WRITTEN = (shop: string) =>
+  Prisma.sql`shop = ${shop} and status in ('synced', 'synced_with_difference') and invoice_number is not null
+    and write_back_at is null and write_back_error is null`;
+const EARLIER_COUNT_MAX = 10_000;
+
+async function notWrittenCount(db: PrismaClient, shop: string): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: number }[]>`
+    select count(*)::int as n from (select 1 from order_sync where ${NOT_WRITTEN(shop)} limit ${EARLIER_COUNT_MAX}) as earlier`;
+  return row?.n ?? 0;
+}
+
+/**
+ * "Write it onto them": the write-back job of every synced order whose number is not on the
+ * Shopify order yet, in one statement (one job per order by its key; the job writes once and
+ * skips an order already written). Returns how many were queued.
+ */
+export async function writeBackEarlierOrders(db: PrismaClient, shop: string): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: number }[]>`
+    with earlier as (
+      select order_id from order_sync where ${NOT_WRITTEN(shop)}
+    ), jobs as (
+      select ${addJobSql("write-back-order", fromRow("write-back-order", { shop: Prisma.sql`${shop}::text`, orderId: Prisma.sql`order_id` }))} from earlier
+    )
+    select count(*)::int as n from jobs`;
+  return row?.n ?? 0;
 }
 
 export async function filterSettingsView(db: PrismaClient, shop: string): Promise<FilterSettingsView> {
-  const [row, scopes] = await Promise.all([db.orderFilterSettings.findUnique({ where: { shop } }), grantedScopes(db, shop)]);
+  const [row, scopes, earlier] = await Promise.all([
+    db.orderFilterSettings.findUnique({ where: { shop } }),
+    grantedScopes(db, shop),
+    notWrittenCount(db, shop),
+  ]);
   const { skipTestOrders, skipZeroTotal, channels, includeTags, excludeTags, financialStatuses } = row ?? DEFAULT_FILTERS;
   return {
     filters: { skipTestOrders, skipZeroTotal, channels, includeTags, excludeTags, financialStatuses },
-    writeBack: { on: row?.writeBack ?? true, granted: scopes.includes(WRITE_BACK_SCOPE) },
+    writeBack: { on: row?.writeBack ?? true, granted: scopes.includes(WRITE_BACK_SCOPE), earlier },
   };
 }
 

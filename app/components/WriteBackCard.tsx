@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { Badge, BlockStack, Card, Checkbox, InlineStack, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, InlineStack, Text } from "@shopify/polaris";
 
 const WRITE_ORDERS = "write_orders";
 
@@ -13,8 +13,11 @@ const WRITE_ORDERS = "write_orders";
 export function WriteBackCard(props: {
   on: boolean;
   granted: boolean;
+  /** Orders synced with an invoice whose number is not on the Shopify order yet. */
+  earlier: number;
   saving: boolean;
   onSave(form: Record<string, string>): void;
+  onWriteEarlier(): void;
   onError(message: string): void;
 }) {
   const shopify = useAppBridge();
@@ -55,6 +58,21 @@ export function WriteBackCard(props: {
           disabled={props.saving || asking}
           onChange={(checked) => void change(checked)}
         />
+        {active && props.earlier > 0 ? (
+          <Banner
+            tone="info"
+            title={`${props.earlier >= 10_000 ? "10,000 or more" : props.earlier} ${props.earlier === 1 ? "order" : "orders"} synced earlier without the invoice number in Shopify`}
+          >
+            <BlockStack gap="200">
+              <Text as="p">Write-back applies to orders synced from now on. It can also write the number onto these, once each.</Text>
+              <InlineStack>
+                <Button onClick={props.onWriteEarlier} loading={props.saving}>
+                  {props.earlier === 1 ? "Write it onto this order" : "Write it onto these orders"}
+                </Button>
+              </InlineStack>
+            </BlockStack>
+          </Banner>
+        ) : null}
         <Text as="p" tone="subdued">
           {props.granted
             ? "Shopify has given the app permission to edit orders (write_orders)."

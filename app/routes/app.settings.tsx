@@ -23,7 +23,9 @@ import {
   saveOrderFilters,
   saveWriteBack,
   skippedNowIncluded,
+  writeBackEarlierOrders,
 } from "../admin-sync/settings.server";
+import { writeBackEnabled } from "../admin-sync/write-back.server";
 import { resyncSkippedOrders } from "../models/order-sync.server";
 import prisma from "../db.server";
 import { getSettings, parseSettingsForm, saveSettings, type SettingsFormErrors } from "../models/settings.server";
@@ -77,6 +79,7 @@ const actionSchema = () =>
     filterFormSchema,
     z.object({ intent: z.literal("sync-now-included") }),
     z.object({ intent: z.literal("save-write-back"), writeBack: z.enum(["on", "off"]) }),
+    z.object({ intent: z.literal("write-back-earlier") }),
   ]);
 
 export type SettingsActionData = {
@@ -128,6 +131,11 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
     }
     case "save-write-back":
       return saveWriteBack(prisma, session.shop, parsed.data.writeBack === "on");
+    case "write-back-earlier": {
+      if (!(await writeBackEnabled(prisma, session.shop))) return { error: "Write-back is off: turn it on first." };
+      const queued = await writeBackEarlierOrders(prisma, session.shop);
+      return { toast: `Writing the invoice number onto ${queued} ${queued === 1 ? "order" : "orders"}` };
+    }
     case "confirm-connection": {
       const connection = await confirmConnection(session.shop, parsed.data.businessId, deps);
       return connection
@@ -195,6 +203,8 @@ export default function Settings() {
             <WriteBackCard
               on={orderFilters.writeBack.on}
               granted={orderFilters.writeBack.granted}
+              earlier={orderFilters.writeBack.earlier}
+              onWriteEarlier={() => writeBack.submit({ intent: "write-back-earlier" }, { method: "POST" })}
               saving={writeBack.state !== "idle"}
               onSave={(form) => writeBack.submit(form, { method: "POST" })}
               onError={(message) => shopify.toast.show(message, { isError: true })}

@@ -82,11 +82,19 @@ test("a filter change offers the skipped orders it now includes, and syncs them 
   await expect(page.getByLabel("Never orders tagged")).toHaveValue("");
 });
 
-test("write-back asks Shopify for write_orders when turned on, then writes the invoice number onto the next order", async ({
+test("write-back asks Shopify for write_orders when turned on, offers the orders synced before, and writes the number onto the next order", async ({
   page,
   openApp,
 }, testInfo) => {
   await connectFreshBooks();
+  // Placed today (the app reads the last 60 days of orders); the first one is synced before write-back is on.
+  const at = new Date().toISOString();
+  const earlier = usOrder(8310, { number: 7310, created_at: at, processed_at: at, updated_at: at } as never);
+  const order = usOrder(8311, { number: 7311, created_at: at, processed_at: at, updated_at: at } as never);
+  await shopifySandbox("/__sandbox/orders", { shop: TEST_SHOP, orders: [earlier, order] });
+  expect(await deliverOrder(earlier)).toBe(200);
+  expect(await syncedStatus(earlier.id)).toBe("synced");
+
   await openApp("/app/settings");
   const writeBack = page.getByLabel("Write the FreshBooks invoice number onto the Shopify order");
   await expect(writeBack).not.toBeChecked();
@@ -108,10 +116,12 @@ test("write-back asks Shopify for write_orders when turned on, then writes the i
   await expect(page.getByText("Shopify has given the app permission to edit orders (write_orders).")).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("write-back-on.png"), fullPage: true });
 
-  // Placed today (the app reads the last 60 days of orders).
-  const at = new Date().toISOString();
-  const order = usOrder(8311, { number: 7311, created_at: at, processed_at: at, updated_at: at } as never);
-  await shopifySandbox("/__sandbox/orders", { shop: TEST_SHOP, orders: [order] });
+  // The order synced before: offered, and written on request.
+  await expect(page.getByText("1 order synced earlier without the invoice number in Shopify")).toBeVisible();
+  await page.getByRole("button", { name: "Write it onto this order" }).click();
+  await expect.poll(() => toasts(page)).toContain("Writing the invoice number onto 1 order");
+  await expect.poll(() => shopifyTags(earlier.id), { timeout: 60_000 }).toContain("FreshBooks SHOP-8310");
+
   expect(await deliverOrder(order)).toBe(200);
   expect(await syncedStatus(order.id)).toBe("synced");
   await expect.poll(() => shopifyTags(order.id), { timeout: 60_000 }).toContain("FreshBooks SHOP-8311");
