@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
 import pg from "pg";
@@ -376,8 +376,11 @@ describe("npm run local", () => {
       EMBEDDED_POSTGRES_DIR: path.resolve(".data/local-test"),
     };
     delete env.DATABASE_URL;
+    // `npm run local` is `npm run build` and then build/local.js (plain node).
+    const build = spawnSync("npm", ["run", "build", "--silent"], { env: { ...env, NODE_ENV: "production" }, encoding: "utf8" });
+    expect(build.status, `${build.stdout}\n${build.stderr}`).toBe(0);
     // A process group of its own, as a terminal gives the command it runs.
-    local = spawn(process.execPath, ["--import", "tsx", "app/bin/local.ts"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    local = spawn(process.execPath, ["build/local.js"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     let errors = "";
     local.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -1,7 +1,7 @@
 import { build } from "esbuild";
 
 /**
- * Bundles the process entries (web server, worker, setup) to build/*.js for production, after
+ * Bundles the process entries (web server, worker, setup, local, the PostgreSQL host) to build/*.js for production, after
  * `remix build` has written the Remix server build. Packages stay external (node_modules).
  */
 await build({
@@ -10,6 +10,11 @@ await build({
     worker: "app/bin/worker.ts",
     setup: "app/bin/setup.ts",
     "reencrypt-tokens": "app/bin/reencrypt-tokens.ts",
+    // `npm run local` and the embedded PostgreSQL's host process run as plain node: a process
+    // started with tsx keeps an esbuild service that can print a Go deadlock dump when the
+    // process exits while it pings (seen on Ctrl-C).
+    local: "app/bin/local.ts",
+    "postgres-host": "app/db/postgres-host.ts",
   },
   outdir: "build",
   bundle: true,

@@ -6,8 +6,9 @@ import { runMain } from "./run-main.server";
 /**
  * `npm run local`: the app on this machine with nothing configured. Uses `.env` where present;
  * every required variable still missing gets a local-only placeholder (fake Shopify keys, a
- * throw-away encryption key), named on start-up. Builds, migrates the embedded PostgreSQL, and
- * runs the production server with the worker in-process.
+ * throw-away encryption key), named on start-up. `npm run build` first, then this (as
+ * build/local.js: plain node, no tsx) migrates the embedded PostgreSQL and runs the production
+ * server with the worker in-process.
  *
  * Ctrl-C stops it cleanly: the embedded PostgreSQL runs in a process group of its own
  * (app/db/postgres-host.ts), so the terminal's SIGINT reaches the server, which finishes its
@@ -47,7 +48,7 @@ runMain(async () => {
   let postgres: PostgresHost | undefined;
   const base = getBaseEnv();
   if (!base.DATABASE_URL) postgres = await startPostgresHost(base.EMBEDDED_POSTGRES_DIR, base.EMBEDDED_POSTGRES_PORT, env);
-  // Ctrl-C during the build or setup: the terminal stops those steps; the database is stopped here.
+  // Ctrl-C during the setup: the terminal stops it; the database is stopped here.
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -60,7 +61,7 @@ runMain(async () => {
   try {
     await serve();
   } catch (error) {
-    // A build step stopped by the Ctrl-C itself is the stop asked for, not a failure.
+    // A setup stopped by the Ctrl-C itself is the stop asked for, not a failure.
     if (!stopping) throw error;
   } finally {
     if (postgres) {
@@ -70,9 +71,6 @@ runMain(async () => {
   }
 
   async function serve(): Promise<void> {
-    say("building");
-    await run(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { ...env, NODE_ENV: "production" });
-    await run(process.execPath, ["--import", "tsx", "app/bin/build.ts"], env);
     say("preparing the database");
     await run(process.execPath, ["build/setup.js"], env);
 

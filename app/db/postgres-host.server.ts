@@ -1,14 +1,22 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { existsSync } from "node:fs";
+import path from "node:path";
 
 export interface PostgresHost {
   adminUrl: string;
   stop(): Promise<void>;
 }
 
-/** Starts app/db/postgres-host.ts in its own process group (see there why). */
+/**
+ * Starts app/db/postgres-host.ts in its own process group (see there why): its build
+ * (build/postgres-host.js, plain node) when there is one, else through tsx. A process run with
+ * tsx keeps an esbuild service that may print a Go deadlock dump when the process exits.
+ */
 export async function startPostgresHost(dataDir: string, port: number, env: NodeJS.ProcessEnv): Promise<PostgresHost> {
-  const child = spawn(process.execPath, ["--import", "tsx", "app/db/postgres-host.ts", dataDir, String(port)], {
+  const built = path.resolve("build/postgres-host.js");
+  const entry = existsSync(built) ? [built] : ["--import", "tsx", "app/db/postgres-host.ts"];
+  const child = spawn(process.execPath, [...entry, dataDir, String(port)], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     detached: true,
     env,
