@@ -48,14 +48,15 @@ async function notWrittenCount(db: PrismaClient, shop: string): Promise<number> 
 }
 
 /**
- * "Write it onto them": the write-back job of every synced order whose number is not on the
- * Shopify order yet, in one statement (one job per order by its key; the job writes once and
- * skips an order already written). Returns how many were queued.
+ * "Write it onto them": the write-back job of the synced orders whose number is not on the
+ * Shopify order yet, the newest 10,000 per click (each is one Admin API mutation, under Shopify's
+ * rate limit), in one statement (one job per order by its key; the job writes once and skips an
+ * order already written). Returns how many were queued.
  */
 export async function writeBackEarlierOrders(db: PrismaClient, shop: string): Promise<number> {
   const [row] = await db.$queryRaw<{ n: number }[]>`
     with earlier as (
-      select order_id from order_sync where ${NOT_WRITTEN(shop)}
+      select order_id from order_sync where ${NOT_WRITTEN(shop)} order by id desc limit ${EARLIER_COUNT_MAX}
     ), jobs as (
       select ${addJobSql("write-back-order", fromRow("write-back-order", { shop: Prisma.sql`${shop}::text`, orderId: Prisma.sql`order_id` }))} from earlier
     )

@@ -64,7 +64,10 @@ export function WriteBackCard(props: {
             title={`${props.earlier >= 10_000 ? "10,000 or more" : props.earlier} ${props.earlier === 1 ? "order" : "orders"} synced earlier without the invoice number in Shopify`}
           >
             <BlockStack gap="200">
-              <Text as="p">Write-back applies to orders synced from now on. It can also write the number onto these, once each.</Text>
+              <Text as="p">
+                Write-back applies to orders synced from now on. It can also write the number onto these, once each
+                {props.earlier >= 10_000 ? ": the newest 10,000 at a time" : ""}.
+              </Text>
               <InlineStack>
                 <Button onClick={props.onWriteEarlier} loading={props.saving}>
                   {props.earlier === 1 ? "Write it onto this order" : "Write it onto these orders"}
