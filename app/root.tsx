@@ -1,4 +1,5 @@
 import type { LinksFunction } from "@remix-run/node";
+import { useEffect } from "react";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
 import { env } from "./env.server";
 
@@ -16,8 +17,19 @@ export const loader = () => ({ offline: env.DEMO_MODE || Boolean(env.APP_BRIDGE_
 
 export const shouldRevalidate = () => false;
 
+/**
+ * Until React has hydrated the server-rendered page, its buttons have no handlers: a click
+ * would be lost without a word (on a slow device, or a busy machine, the page shows well before
+ * its script runs). They take no clicks until then, so a click lands once it can do something
+ * (and a browser test's click waits for it); links work without script and are left alone.
+ */
+const BEFORE_HYDRATION_CSS = "html:not([data-hydrated]) button{pointer-events:none}";
+
 export default function App() {
   const offline = useLoaderData<typeof loader>()?.offline ?? false;
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "";
+  }, []);
   return (
     <html lang="en">
       <head>
@@ -29,6 +41,7 @@ export default function App() {
             <link rel="stylesheet" href={INTER_CSS} />
           </>
         )}
+        <style>{BEFORE_HYDRATION_CSS}</style>
         <Meta />
         <Links />
       </head>

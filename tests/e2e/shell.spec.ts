@@ -1,7 +1,8 @@
-import { expect, sql, test } from "./fixtures";
+import { expect, sandbox, sql, test } from "./fixtures";
 
 // A new install: no orders, FreshBooks not connected (whatever earlier specs left).
 test.beforeEach(async () => {
+  await sandbox("reset", {});
   await sql(
     "truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_connection, shop_settings restart identity cascade",
   );
@@ -41,4 +42,27 @@ test("a page opened without the admin's session token is not served", async ({ p
   expect(page.url()).toContain("/auth/login");
   expect(response?.status()).toBe(200);
   await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
+});
+
+test("a click before the page's script has run is not lost: the button takes it once it can act on it", async ({ page, openApp }) => {
+  // The page's script arrives late (a slow connection, a busy device): its server-rendered
+  // buttons show first, with nothing behind them yet.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/assets/**/*.js", async (route) => {
+    await held;
+    await route.continue();
+  });
+  const opened = openApp("/app/settings");
+  const connect = page.getByRole("button", { name: "Connect FreshBooks", exact: true });
+  await expect(connect).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.hasAttribute("data-hydrated"))).toBe(false);
+  // The click waits (the button takes no pointer events yet) instead of landing on a dead button.
+  const click = connect.click();
+  expect(await connect.evaluate((button) => getComputedStyle(button).pointerEvents)).toBe("none");
+  release();
+  // (The click may take the page away before its first load has finished.)
+  await Promise.all([click, opened.catch(() => undefined)]);
+  // The click did what it says: it left for FreshBooks and came back waiting for confirmation.
+  await expect(page.getByText("Waiting for your confirmation")).toBeVisible();
 });
