@@ -23,11 +23,14 @@ export async function importBench(params: Params): Promise<BenchResult> {
   const limit = params.num("limit", 50, 100);
   const liveRate = params.num("liveRate", 1, 1);
   const liveCount = params.num("live", 10, 120);
+  // As the latency bench: each sync waits on FreshBooks most of its time, so the worker's
+  // concurrency (not the machine) sets how many requests a second it can make.
+  const concurrency = params.num("concurrency", 10, 10);
   const stack = new BenchStack("import");
   const { startShopifyAdminSandbox } = await import("../app/dev/shopify-admin-sandbox/server");
   // Shopify's documented standard rate: 100 points a second, a 2,000-point bucket (Plus: 1,000/s).
-  // The smoke run (invariants only, in npm test) reads at Plus' rate so it takes seconds, not minutes.
-  const restoreRate = params.num("restoreRate", 1000, 100);
+  // The history is read by one bulk query, which that rate does not limit (the smoke run too).
+  const restoreRate = params.num("restoreRate", 100, 100);
   const shopify = await startShopifyAdminSandbox({ restoreRate, maximumAvailable: 2000 });
   try {
     await stack.startDatabase();
@@ -48,7 +51,12 @@ export async function importBench(params: Params): Promise<BenchResult> {
     process.env.SHOPIFY_ADMIN_API_URL = shopify.url;
     const { reloadEnv } = await import("../app/env.server");
     reloadEnv();
-    stack.configureApp({ SHOPIFY_ADMIN_API_URL: shopify.url, FRESHBOOKS_API_URL: watcher.url });
+    stack.configureApp({
+      SHOPIFY_ADMIN_API_URL: shopify.url,
+      FRESHBOOKS_API_URL: watcher.url,
+      WORKER_CONCURRENCY: String(concurrency),
+      DATABASE_POOL_SIZE: String(concurrency * 2 + 5),
+    });
     await stack.startServer();
     await stack.connectFreshBooks();
     sandbox.faults.setRateLimit({ perSecond: limit });
@@ -76,9 +84,18 @@ export async function importBench(params: Params): Promise<BenchResult> {
       [String(job.id)],
     );
     const result = await audit(stack, range(FIRST, count + liveCount));
-    const accounting = sandbox.state.requests.slice(before).filter((r) => r.path.startsWith("/accounting/"));
+    // The import's own span: from its start to the last imported order synced (the live orders
+    // keep arriving at 1/s for their own fixed time, which must not dilute the rate).
+    const [importEnd] = await stack.query<{ at: Date | null }>(
+      "select max(updated_at) as at from order_sync where shop = $1 and origin = 'import' and status not in ('queued', 'syncing')",
+      [BENCH_SHOP],
+    );
+    const endMs = importEnd?.at ? new Date(importEnd.at).getTime() : Date.now();
+    const accounting = sandbox.state.requests
+      .slice(before)
+      .filter((r) => r.path.startsWith("/accounting/") && new Date(r.time).getTime() <= endMs);
     const served = accounting.filter((r) => r.status !== 429).length;
-    const seconds = (drainMs ?? Date.now() - started) / 1000;
+    const seconds = (endMs - started) / 1000;
     const share = served / seconds / limit;
     const liveDelays = (live.accepted ?? []).flatMap(([n, at]) => {
       const created = watcher.createdAt.get(`SHOP-${n}`);
@@ -112,7 +129,14 @@ export async function importBench(params: Params): Promise<BenchResult> {
     return {
       name: "import",
       title: "7. Import past orders with live orders arriving (Shopify Admin sandbox → rate-limited FreshBooks)",
-      settings: { orders: count, rateLimitPerSec: limit, liveOrders: liveCount, liveRatePerSec: liveRate, shopifyRestoreRate: restoreRate },
+      settings: {
+        orders: count,
+        rateLimitPerSec: limit,
+        liveOrders: liveCount,
+        liveRatePerSec: liveRate,
+        shopifyRestoreRate: restoreRate,
+        workerConcurrency: concurrency,
+      },
       metrics: {
         drainMs,
         import: importRow,
@@ -135,7 +159,7 @@ export async function importBench(params: Params): Promise<BenchResult> {
         {
           name: "FreshBooks rate during the import / limit",
           target: "≥ 90 %",
-          measured: `${(served / seconds).toFixed(1)}/s ÷ ${limit}/s = ${(share * 100).toFixed(1)} % (${count + liveCount} orders drained in ${seconds.toFixed(1)} s; ${shopifyRequests} Shopify Admin API requests)`,
+          measured: `${(served / seconds).toFixed(1)}/s ÷ ${limit}/s = ${(share * 100).toFixed(1)} % (${count} imported orders synced in ${seconds.toFixed(1)} s, live ones included in the rate; all ${count + liveCount} drained in ${((drainMs ?? 0) / 1000).toFixed(1)} s; ${shopifyRequests} Shopify Admin API requests)`,
           pass: share >= 0.9,
         },
         {
@@ -164,8 +188,8 @@ export async function importBench(params: Params): Promise<BenchResult> {
         },
       ],
       notes: [
-        "Rate = FreshBooks accounting requests served (not 429) per second, from the import's start to the last order synced.",
-        "The import reads each order from the Admin API (one GraphQL order query, under Shopify's cost limit) and queues it behind live orders (priority).",
+        "Rate = FreshBooks accounting requests served (not 429) per second, live orders' included, from the import's start to its last order synced.",
+        "The import reads the range with one bulk query (bulkOperationRunQuery: a JSONL file, line items included, outside the cost limit), stages the file and queues its orders behind live orders (priority), at most 300 waiting.",
       ],
     };
   } finally {

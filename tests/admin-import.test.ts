@@ -5,7 +5,9 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "../app/db.server";
-import { controlImport, estimateImport, importProgress, startImport, ImportConflict } from "../app/admin-sync/import.server";
+import { controlImport, estimateImport, importProgress, rangeQuery, startImport, ImportConflict } from "../app/admin-sync/import.server";
+import { adminGraphql } from "../app/shopify/admin-api.server";
+import { bulkOrdersQuery } from "../app/shopify/graphql-order";
 import { logger } from "../app/logger.server";
 import { connectThroughOAuth, until, useFreshBooksSandbox } from "./helpers/freshbooks";
 import { usOrder } from "./helpers/orders";
@@ -135,6 +137,64 @@ describe("import past orders", () => {
       where j.task_identifier = 'sync-order' and j.key <> ${`sync-order:${TEST_SHOP}:${live.id}`} group by j.priority`;
     expect(jobs.filter((entry) => entry.priority !== 10)).toEqual([]);
     await importSettled(job.id);
+  });
+});
+
+describe("reading the range with a bulk query", () => {
+  it("children-last JSONL and a bulk query that fails once: another is started, each order synced once, its invoice tying out to the order", async () => {
+    shopify.configure({ dialect: { bulkLineOrder: "children-last" } });
+    shopify.injectFault({ kind: "bulk-failed" }, { operation: /ImportStartBulkQuery/ });
+    try {
+      const orders = Array.from({ length: 30 }, (_, i) => pastOrder(8000 + i, 1 + (i % 9)));
+      shopify.addWebhookOrders(TEST_SHOP, orders);
+      const job = await startImport(TEST_SHOP, new Date(Date.now() - 30 * DAY), new Date(), deps);
+      const progress = await importSettled(job.id);
+      expect(progress).toMatchObject({ status: "done", found: 30, synced: 30, failed: 0 });
+      expect(shopify.shop(TEST_SHOP).bulkOperations.map((op) => op.ended?.status ?? "COMPLETED")).toEqual(["FAILED", "COMPLETED"]);
+      const all = freshbooks.state.invoices() as unknown as { invoice_number: string; amount: { amount: string } }[];
+      expect(all.map((invoice) => invoice.invoice_number).sort()).toEqual(orders.map((order) => `SHOP-${order.order_number}`).sort());
+      for (const order of orders) {
+        const invoice = all.find((candidate) => candidate.invoice_number === `SHOP-${order.order_number}`)!;
+        expect(invoice.amount.amount, order.name).toBe(String(order.total_price));
+      }
+      // The file's lines are gone once their orders are queued.
+      expect(await prisma.orderImportLine.count()).toBe(0);
+    } finally {
+      shopify.configure({ dialect: { bulkLineOrder: "after-parent" } });
+      shopify.clearFaults();
+    }
+  });
+
+  it("a bulk query already started for the same range (a step that crashed after asking) is used, not asked for twice", async () => {
+    shopify.addWebhookOrders(
+      TEST_SHOP,
+      Array.from({ length: 5 }, (_, i) => pastOrder(8100 + i, 2)),
+    );
+    const from = new Date(Date.now() - 30 * DAY);
+    const to = new Date();
+    await adminGraphql(
+      TEST_SHOP,
+      "mutation Earlier($query: String!) { bulkOperationRunQuery(query: $query, groupObjects: false) { bulkOperation { id } userErrors { message } } }",
+      { query: bulkOrdersQuery(rangeQuery(from, to)) },
+    );
+    const job = await startImport(TEST_SHOP, from, to, deps);
+    expect(await importSettled(job.id)).toMatchObject({ status: "done", found: 5, synced: 5 });
+    expect(shopify.shop(TEST_SHOP).bulkOperations).toHaveLength(1);
+    expect(invoices()).toHaveLength(5);
+  });
+
+  it("when Shopify cannot read the range three times, the import stops and says so in words; nothing is half-queued", async () => {
+    shopify.addWebhookOrders(TEST_SHOP, [pastOrder(8200, 2)]);
+    shopify.injectFault({ kind: "bulk-failed" }, { operation: /ImportStartBulkQuery/, times: 3 });
+    try {
+      const job = await startImport(TEST_SHOP, new Date(Date.now() - 30 * DAY), new Date(), deps);
+      const progress = await importSettled(job.id);
+      expect(progress).toMatchObject({ status: "failed", found: 0, synced: 0 });
+      expect(progress.error).toBe("Shopify could not read the orders of this range (it failed 3 times). Start the import again later.");
+      expect(invoices()).toHaveLength(0);
+    } finally {
+      shopify.clearFaults();
+    }
   });
 });
 

@@ -8,8 +8,10 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { mapOrder } from "../app/sync/mapping";
 import { shopifyOrderSchema } from "../app/shopify/order-schema";
-import { inShopTime, webhookShapeFromGraphql } from "../app/shopify/graphql-order";
-import { readOrderAsWebhook } from "../app/shopify/order-reader.server";
+import { assembleBulkOrder, bulkOrdersQuery, inShopTime, webhookShapeFromGraphql } from "../app/shopify/graphql-order";
+import { readOrderAsWebhook, shopTimeZone } from "../app/shopify/order-reader.server";
+import { adminGraphql } from "../app/shopify/admin-api.server";
+import { until } from "./helpers/freshbooks";
 import { manyItemsOrder } from "./fixtures/orders/many-items";
 import { useShopifyAdminSandbox } from "./helpers/shopify-admin";
 import { ensureInstalled } from "./helpers/sync";
@@ -79,6 +81,71 @@ describe("a GraphQL order and its webhook give the same FreshBooks invoice", () 
     expect(invoiceOf(fromGraphql, "x.myshopify.com")).toEqual(invoiceOf(body, "x.myshopify.com"));
   });
 });
+
+/** The import's way: one bulk query over the shop's orders, its JSONL file read back into orders by __parentId. */
+async function bulkRead(shop: string): Promise<Map<string, Record<string, unknown>>> {
+  const started = await adminGraphql<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: unknown[] } }>(
+    shop,
+    "mutation Bulk($query: String!) { bulkOperationRunQuery(query: $query, groupObjects: false) { bulkOperation { id } userErrors { message } } }",
+    { query: bulkOrdersQuery("created_at:>=2020-01-01T00:00:00Z") },
+  );
+  expect(started.bulkOperationRunQuery.userErrors).toEqual([]);
+  const id = started.bulkOperationRunQuery.bulkOperation!.id;
+  let url: string | null = null;
+  await until(async () => {
+    const status = await adminGraphql<{ bulkOperation: { status: string; url: string | null } }>(
+      shop,
+      "query Status($id: ID!) { bulkOperation(id: $id) { status url } }",
+      { id },
+    );
+    url = status.bulkOperation.url;
+    return status.bulkOperation.status === "COMPLETED";
+  });
+  const lines = (await (await fetch(url!)).text())
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const timeZone = await shopTimeZone(shop);
+  const orders = new Map<string, Record<string, unknown>>();
+  for (const root of lines.filter((line) => !("__parentId" in line))) {
+    const children = lines.filter((line) => line.__parentId === root.id);
+    orders.set(String(root.legacyResourceId), webhookShapeFromGraphql(assembleBulkOrder(root, children), timeZone));
+  }
+  return orders;
+}
+
+describe.each(["after-parent", "children-last"] as const)(
+  "read by a bulk query (JSONL lines %s), every fixture order gives the webhook's invoice",
+  (lineOrder) => {
+    it("each fixture, and an order of 45 line items", async () => {
+      sandbox.configure({ dialect: { bulkLineOrder: lineOrder } });
+      const bodies = fixtures.map(load);
+      const many: Record<string, unknown> = {
+        ...manyItemsOrder(load("orders-create.us-discount-tax-shipping.json"), 45),
+        id: 5_812_345_000_045,
+      };
+      for (const body of [...bodies, many]) {
+        const shop = shops.get(String(body.created_at).slice(-6))!;
+        if (!sandbox.shop(shop).orders.some((order) => order.legacyResourceId === String(body.id))) sandbox.addWebhookOrders(shop, [body]);
+      }
+      let compared = 0;
+      for (const shop of new Set(shops.values())) {
+        const read = await bulkRead(shop);
+        for (const body of [...bodies, many].filter((candidate) => read.has(String(candidate.id)))) {
+          expect(invoiceOf(read.get(String(body.id)), "x.myshopify.com"), String(body.id)).toEqual(invoiceOf(body, "x.myshopify.com"));
+          compared += 1;
+        }
+      }
+      expect(compared).toBe(bodies.length + 1);
+      if (lineOrder === "children-last") {
+        // Not a vacuous reading: in this file the line items really do come after every order.
+        const shop = shops.get(String(many.created_at).slice(-6))!;
+        const last = sandbox.shop(shop).bulkOperations.at(-1)!;
+        expect(JSON.parse(last.lines[last.rootObjectCount]!)).toHaveProperty("__parentId");
+      }
+    });
+  },
+);
 
 describe("the differences that matter", () => {
   it("a late-evening order keeps the shop's calendar date (GraphQL writes UTC, the next day)", () => {

@@ -202,3 +202,65 @@ describe("faults", () => {
     expect((error as AdminApiError).kind).toBe("access_denied");
   });
 });
+
+describe("bulk queries (the import's way to read a range)", () => {
+  const RUN = `mutation Run($query: String!) { bulkOperationRunQuery(query: $query, groupObjects: false) {
+    bulkOperation { id status } userErrors { field message code } } }`;
+  type Run = { bulkOperationRunQuery: { bulkOperation: { id: string; status: string } | null; userErrors: { message: string }[] } };
+  const run = (query: string) => adminGraphql<Run>(TEST_SHOP, RUN, { query });
+
+  it("run, poll, read the file: one line per order, each line item a line of its own with its order's id; no cost but the mutation's", async () => {
+    sandbox.configure({ bulkRunMs: 60_000 });
+    const started = await run(
+      `{ orders(query: "test:false") { edges { node { id name lineItems { edges { node { id quantity } } } } } } }`,
+    );
+    expect(started.bulkOperationRunQuery).toMatchObject({ bulkOperation: { status: "CREATED" }, userErrors: [] });
+    const id = started.bulkOperationRunQuery.bulkOperation!.id;
+    const statusOf = () =>
+      adminGraphql<{ bulkOperation: { status: string; url: string | null; rootObjectCount: string } }>(
+        TEST_SHOP,
+        "query S($id: ID!) { bulkOperation(id: $id) { status url rootObjectCount } }",
+        { id },
+      );
+    expect((await statusOf()).bulkOperation).toMatchObject({ status: "RUNNING", url: null });
+    // Shopify has finished writing the file.
+    sandbox.shop(TEST_SHOP).bulkOperations.at(-1)!.readyAtMs = 0;
+    const done = (await statusOf()).bulkOperation;
+    expect(done).toMatchObject({ status: "COMPLETED", rootObjectCount: "6" });
+    const lines = (await (await fetch(done.url!)).text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { id: string; name?: string; __parentId?: string });
+    const orders = lines.filter((line) => !line.__parentId);
+    expect(orders.map((order) => order.name)).toEqual(["#100", "#101", "#102", "#104", "#105", "#106"]);
+    const items = lines.filter((line) => line.__parentId);
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((item) => orders.some((order) => order.id === item.__parentId))).toBe(true);
+    expect(sandbox.requests.filter((entry) => entry.operation === "Run").map((entry) => entry.actualCost)).toEqual([10]);
+    sandbox.configure({ bulkRunMs: 300 });
+  });
+
+  it("Shopify's limits on a bulk query are userErrors: no connection, more than 5 connections", async () => {
+    expect((await run(`{ shop { name } }`)).bulkOperationRunQuery.userErrors[0]?.message).toBe(
+      "Bulk queries must contain at least one connection.",
+    );
+    const six = `{ orders { edges { node { id
+      a: lineItems { edges { node { id } } } b: lineItems { edges { node { id } } } c: lineItems { edges { node { id } } }
+      d: shippingLines { edges { node { id } } } e: shippingLines { edges { node { id } } } } } } }`;
+    expect((await run(six)).bulkOperationRunQuery.userErrors[0]?.message).toBe("Bulk queries cannot contain more than 5 connections.");
+  });
+
+  it("a running bulk query can be cancelled; a finished one cannot", async () => {
+    sandbox.configure({ bulkRunMs: 60_000 });
+    const started = await run(`{ orders { edges { node { id } } } }`);
+    const id = started.bulkOperationRunQuery.bulkOperation!.id;
+    const cancel = `mutation C($id: ID!) { bulkOperationCancel(id: $id) { bulkOperation { status } userErrors { message } } }`;
+    expect((await adminGraphql<{ bulkOperationCancel: unknown }>(TEST_SHOP, cancel, { id })).bulkOperationCancel).toEqual({
+      bulkOperation: { status: "CANCELED" },
+      userErrors: [],
+    });
+    const again = await adminGraphql<{ bulkOperationCancel: { userErrors: { message: string }[] } }>(TEST_SHOP, cancel, { id });
+    expect(again.bulkOperationCancel.userErrors[0]?.message).toBe("A bulk operation cannot be canceled when it is canceled");
+    sandbox.configure({ bulkRunMs: 300 });
+  });
+});

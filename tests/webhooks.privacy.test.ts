@@ -360,3 +360,36 @@ describe("signed bodies replayed with other headers", () => {
     expect(await prisma.session.count({ where: { shop: VICTIM } })).toBe(1);
   });
 });
+
+describe("an import under way holds orders from Shopify's bulk file", () => {
+  it("customers/redact deletes the customer's staged orders (and their line items), and only theirs; shop/redact deletes the import", async () => {
+    await seedOfflineSession(process.env.DATABASE_URL!);
+    const job = await prisma.orderImport.create({
+      data: { shop: TEST_SHOP, createdFrom: new Date(0), createdTo: new Date(), status: "paused", stagedAt: new Date(), cursor: "0" },
+    });
+    const theirs = { id: "gid://shopify/Order/71", legacyResourceId: "71", email: "Staged.Customer@example.com", customer: null };
+    const byId = { id: "gid://shopify/Order/72", legacyResourceId: "72", email: null, customer: { legacyResourceId: "9071" } };
+    const other = { id: "gid://shopify/Order/73", legacyResourceId: "73", email: "other@example.com", customer: null };
+    const lines = [theirs, byId, other].flatMap((order, i) => [
+      { seq: i * 2 + 1, gid: order.id, parentGid: null, body: order },
+      { seq: i * 2 + 2, gid: `gid://shopify/LineItem/${i}`, parentGid: order.id, body: { id: `gid://shopify/LineItem/${i}` } },
+    ]);
+    await prisma.orderImportLine.createMany({ data: lines.map((line) => ({ ...line, importId: job.id, shop: TEST_SHOP })) });
+
+    expect(
+      (
+        await send(customersRedact, "customers/redact", {
+          shop_domain: TEST_SHOP,
+          customer: { id: 9071, email: "staged.customer@example.com" },
+          orders_to_redact: [],
+        })
+      ).status,
+    ).toBe(200);
+    const left = await prisma.orderImportLine.findMany({ where: { importId: job.id }, orderBy: { seq: "asc" } });
+    expect(left.map((line) => line.gid)).toEqual(["gid://shopify/Order/73", "gid://shopify/LineItem/2"]);
+
+    expect((await send(shopRedact, "shop/redact", { shop_domain: TEST_SHOP, shop_id: 1 })).status).toBe(200);
+    expect(await prisma.orderImport.count({ where: { shop: TEST_SHOP } })).toBe(0);
+    expect(await prisma.orderImportLine.count({ where: { shop: TEST_SHOP } })).toBe(0);
+  });
+});

@@ -1,23 +1,28 @@
 /**
- * Import past orders (docs/shopify-admin-api.md §8): the orders created in a date range are
- * listed through the Admin API a page at a time, each one we do not have yet is read in full and
- * queued as an ordinary sync at a lower priority than live orders. The cursor and the counts are
- * stored after every page, so an import resumes where it stopped (restart, deploy, pause); an
- * order that also arrives by webhook is synced once (one row per order, app/admin-sync/record.server.ts).
- * Paced: a page is read only when fewer than IMPORT_QUEUE_AHEAD of its orders wait to be synced,
- * so the queue stays short and FreshBooks' rate limit is shared with live orders, never flooded.
+ * Import past orders (docs/shopify-admin-api.md §8, §8a): the orders created in a date range are
+ * read with one bulk query (Shopify writes them, line items included, to a JSONL file; no cost
+ * limit, no pages, so the import is bound by FreshBooks' rate, not Shopify's). The file is staged
+ * in order_import_line, then its orders are queued a page at a time as ordinary syncs at a lower
+ * priority than live orders. The bulk operation's id, the position in the file and the counts are
+ * stored, so an import resumes where it stopped (restart, deploy, pause); an order that also
+ * arrives by webhook is synced once (one row per order, app/admin-sync/record.server.ts).
+ * Paced: a page is queued only when fewer than IMPORT_QUEUE_AHEAD of its orders wait to be
+ * synced, so the queue stays short and FreshBooks' rate limit is shared with live orders.
  */
 import type { OrderImport, PrismaClient } from "@prisma/client";
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
 import type { Logger } from "../logger.server";
 import { enqueue } from "../jobs/enqueue.server";
 import { adminGraphql, AdminApiError, type AdminCallOptions } from "../shopify/admin-api.server";
-import { readOrderAsWebhook } from "../shopify/order-reader.server";
-import { recordAdminOrder } from "./record.server";
+import { assembleBulkOrder, bulkOrdersQuery, webhookShapeFromGraphql } from "../shopify/graphql-order";
+import { shopTimeZone } from "../shopify/order-reader.server";
+import { recordAdminOrders } from "./record.server";
 
-export const IMPORT_PAGE_SIZE = 50;
+export const IMPORT_PAGE_SIZE = 100;
 /** At most this many of an import's orders wait in the queue; the next page waits until fewer do. */
-export const IMPORT_QUEUE_AHEAD = 100;
-const IMPORT_RECHECK_MS = 2000;
+export const IMPORT_QUEUE_AHEAD = 300;
+const IMPORT_RECHECK_MS = 1000;
 /** Without read_all_orders Shopify shows only this many days of orders. */
 export const READ_ORDERS_DAYS = 60;
 /** FreshBooks requests per order, for the estimate: client lookup or creation, invoice, its check, payment. */
@@ -27,15 +32,7 @@ const FALLBACK_ORDERS_PER_MINUTE = 30;
 
 export type ImportStatus = "running" | "paused" | "cancelled" | "done" | "failed";
 
-const PAGE_QUERY = `query ImportOrderIds($q: String!, $first: Int!, $after: String) {
-  orders(first: $first, after: $after, query: $q, sortKey: CREATED_AT) {
-    pageInfo { hasNextPage endCursor }
-    nodes { legacyResourceId }
-  }
-}`;
 const COUNT_QUERY = `query ImportEstimate($q: String!) { ordersCount(query: $q, limit: null) { count precision } }`;
-
-type Page = { orders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: { legacyResourceId: string }[] } };
 
 export interface ImportDeps {
   db: PrismaClient;
@@ -147,7 +144,17 @@ export async function controlImport(
     data: { status: to, updatedAt: new Date(), ...(to === "cancelled" ? { finishedAt: new Date() } : {}) },
   });
   if (changed.count > 0 && to === "running") await queueStep(deps.db, shop, importId);
-  return deps.db.orderImport.findFirst({ where: { id: importId, shop } });
+  const job = await deps.db.orderImport.findFirst({ where: { id: importId, shop } });
+  if (changed.count > 0 && to === "cancelled" && job) {
+    await deps.db.orderImportLine.deleteMany({ where: { importId, shop } });
+    // Shopify need not go on reading a range nobody will import (best effort: it ends by itself anyway).
+    if (job.bulkOperationId && !job.stagedAt) {
+      await adminGraphql(shop, BULK_CANCEL, { id: job.bulkOperationId }, deps.admin).catch((error: unknown) =>
+        deps.logger.warn({ shop, importId: String(importId), error: String(error) }, "import's bulk query not cancelled"),
+      );
+    }
+  }
+  return job;
 }
 
 async function waitingInQueue(db: PrismaClient, importId: bigint): Promise<number> {
@@ -156,60 +163,223 @@ async function waitingInQueue(db: PrismaClient, importId: bigint): Promise<numbe
   return row?.n ?? 0;
 }
 
-/** One page of the import; queues the next step unless the import is done, paused or cancelled. */
+const BULK_START = `mutation ImportStartBulkQuery($query: String!) {
+  bulkOperationRunQuery(query: $query, groupObjects: false) { bulkOperation { id status } userErrors { field message code } }
+}`;
+const BULK_CURRENT = `query ImportCurrentBulkQuery { currentBulkOperation(type: QUERY) { id status query } }`;
+const BULK_STATUS = `query ImportBulkStatus($id: ID!) {
+  bulkOperation(id: $id) { id status errorCode objectCount rootObjectCount url }
+}`;
+const BULK_CANCEL = `mutation ImportCancelBulkQuery($id: ID!) { bulkOperationCancel(id: $id) { userErrors { field message } } }`;
+
+type BulkOperation = { id: string; status: string; errorCode?: string | null; url?: string | null; query?: string };
+
+/** How often a running bulk operation is asked about (Shopify's docs poll every few seconds). */
+const BULK_POLL_MS = 1000;
+/** Bulk operations started for one import before it stops with Shopify's reason. */
+const MAX_BULK_ATTEMPTS = 3;
+/** File lines staged per insert. */
+const STAGE_BATCH = 1000;
+
+/** Marks the import failed with a reason in plain words (the import page shows it). */
+async function failImport(importId: bigint, shop: string, reason: string, deps: ImportDeps): Promise<void> {
+  await deps.db.orderImport.updateMany({
+    where: { id: importId, shop, status: "running" },
+    data: { status: "failed", error: reason, updatedAt: new Date(), finishedAt: new Date() },
+  });
+  await deps.db.orderImportLine.deleteMany({ where: { importId, shop } });
+  deps.logger.warn({ shop, importId: String(importId), error: reason }, "import stopped");
+}
+
+/**
+ * Starts the bulk query reading the import's range, or adopts the one a crashed attempt already
+ * started (Shopify's most recent bulk query, when it is this same query and has not failed): a
+ * bulk operation is asked for at most once per attempt.
+ */
+async function startBulkOperation(job: OrderImport, deps: ImportDeps): Promise<string | null> {
+  const query = bulkOrdersQuery(rangeQuery(job.createdFrom, job.createdTo));
+  const current = await adminGraphql<{ currentBulkOperation: BulkOperation | null }>(job.shop, BULK_CURRENT, {}, deps.admin);
+  const mine = current.currentBulkOperation;
+  if (mine && mine.query === query && ["CREATED", "RUNNING", "COMPLETED"].includes(mine.status)) return mine.id;
+  const started = await adminGraphql<{
+    bulkOperationRunQuery: { bulkOperation: BulkOperation | null; userErrors: { message: string; code?: string | null }[] };
+  }>(job.shop, BULK_START, { query }, deps.admin);
+  const { bulkOperation, userErrors } = started.bulkOperationRunQuery;
+  if (bulkOperation) return bulkOperation.id;
+  const reason = userErrors.map((error) => error.message).join(" ") || "Shopify did not start reading the orders.";
+  // Other bulk queries of the app under way: try again shortly; anything else is Shopify refusing the query.
+  if (userErrors.some((error) => error.code === "OPERATION_IN_PROGRESS" || /in progress/i.test(error.message))) return null;
+  throw new AdminApiError(`Shopify refused to read the orders: ${reason}`, "query", false);
+}
+
+/** The JSONL file, line by line into order_import_line (a retry starts the staging over). */
+async function stageBulkFile(job: OrderImport, url: string, deps: ImportDeps): Promise<void> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) throw new Error(`the bulk file could not be read (HTTP ${response.status})`);
+  await deps.db.orderImportLine.deleteMany({ where: { importId: job.id, shop: job.shop } });
+  const lines = createInterface({
+    input: Readable.fromWeb(response.body as import("node:stream/web").ReadableStream),
+    crlfDelay: Infinity,
+  });
+  let batch: { seq: number; gid: string | null; parent: string | null; body: string }[] = [];
+  let seq = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await deps.db.$executeRaw`
+      insert into order_import_line (import_id, seq, shop, gid, parent_gid, body)
+      select ${job.id}::bigint, seq, ${job.shop}, gid, parent_gid, body::jsonb
+      from unnest(${batch.map((line) => line.seq)}::int[], ${batch.map((line) => line.gid)}::text[],
+        ${batch.map((line) => line.parent)}::text[], ${batch.map((line) => line.body)}::text[]) as t(seq, gid, parent_gid, body)`;
+    batch = [];
+  };
+  for await (const text of lines) {
+    if (!text.trim()) continue;
+    const line = JSON.parse(text) as Record<string, unknown>;
+    seq += 1;
+    batch.push({
+      seq,
+      gid: typeof line.id === "string" ? line.id : null,
+      parent: typeof line.__parentId === "string" ? line.__parentId : null,
+      body: text,
+    });
+    if (batch.length >= STAGE_BATCH) await flush();
+  }
+  await flush();
+  await deps.db.orderImport.update({ where: { id: job.id }, data: { stagedAt: new Date(), cursor: "0", updatedAt: new Date() } });
+}
+
+/**
+ * Reading the range: a bulk query (no cost limit, no pages; docs/shopify-admin-api.md §8a) is
+ * started, polled until Shopify has written its file, and the file is staged. Returns true
+ * once the staged orders can be queued.
+ */
+async function readRange(job: OrderImport, deps: ImportDeps): Promise<boolean> {
+  if (!job.bulkOperationId) {
+    if (job.bulkAttempts >= MAX_BULK_ATTEMPTS) {
+      await failImport(
+        job.id,
+        job.shop,
+        "Shopify could not read the orders of this range (it failed 3 times). Start the import again later.",
+        deps,
+      );
+      return false;
+    }
+    const id = await startBulkOperation(job, deps);
+    if (id)
+      await deps.db.orderImport.update({
+        where: { id: job.id },
+        data: { bulkOperationId: id, bulkAttempts: { increment: 1 }, updatedAt: new Date() },
+      });
+    await queueStep(deps.db, job.shop, job.id, new Date(Date.now() + BULK_POLL_MS));
+    return false;
+  }
+  const { bulkOperation: op } = await adminGraphql<{ bulkOperation: BulkOperation | null }>(
+    job.shop,
+    BULK_STATUS,
+    { id: job.bulkOperationId },
+    deps.admin,
+  );
+  if (op && (op.status === "CREATED" || op.status === "RUNNING" || op.status === "CANCELING")) {
+    await queueStep(deps.db, job.shop, job.id, new Date(Date.now() + BULK_POLL_MS));
+    return false;
+  }
+  if (op?.status === "COMPLETED") {
+    // A range without orders has no file at all.
+    if (op.url) await stageBulkFile(job, op.url, deps);
+    else await deps.db.orderImport.update({ where: { id: job.id }, data: { stagedAt: new Date(), cursor: "0", updatedAt: new Date() } });
+    return true;
+  }
+  // FAILED, CANCELED (not by us) or EXPIRED: another bulk query, up to MAX_BULK_ATTEMPTS.
+  deps.logger.warn(
+    { shop: job.shop, importId: String(job.id), status: op?.status ?? "missing", errorCode: op?.errorCode ?? null },
+    "import's bulk query did not complete; starting another",
+  );
+  await deps.db.orderImport.update({ where: { id: job.id }, data: { bulkOperationId: null, updatedAt: new Date() } });
+  await queueStep(deps.db, job.shop, job.id);
+  return false;
+}
+
+/** One step of the import; queues the next one unless the import is done, paused or cancelled. */
 export async function runImportStep(shop: string, importId: bigint, deps: ImportDeps): Promise<void> {
   const job = await deps.db.orderImport.findFirst({ where: { id: importId, shop } });
   if (!job || job.status !== "running") return;
+  if (!job.stagedAt) {
+    try {
+      if (!(await readRange(job, deps))) return;
+    } catch (error) {
+      if (error instanceof AdminApiError && !error.retryable) return failImport(importId, shop, error.message, deps);
+      throw error; // graphile-worker retries the step with its backoff
+    }
+    await queueStep(deps.db, shop, importId);
+    return;
+  }
   if ((await waitingInQueue(deps.db, importId)) >= IMPORT_QUEUE_AHEAD) {
     await queueStep(deps.db, shop, importId, new Date(Date.now() + IMPORT_RECHECK_MS));
     return;
   }
-  let page: Page;
-  try {
-    page = await adminGraphql<Page>(
-      shop,
-      PAGE_QUERY,
-      { q: rangeQuery(job.createdFrom, job.createdTo), first: IMPORT_PAGE_SIZE, after: job.cursor },
-      deps.admin,
-    );
-  } catch (error) {
-    if (error instanceof AdminApiError && !error.retryable) {
-      await deps.db.orderImport.updateMany({
-        where: { id: importId, shop, status: "running" },
-        data: { status: "failed", error: error.message, updatedAt: new Date(), finishedAt: new Date() },
-      });
-      deps.logger.warn({ shop, importId: String(importId), error: error.message }, "import stopped");
-      return;
-    }
-    throw error; // graphile-worker retries the step with its backoff; the cursor has not moved
-  }
-  const ids = page.orders.nodes.map((node) => node.legacyResourceId);
-  let known = 0;
-  for (const orderId of ids) {
-    const current = await deps.db.orderImport.findUnique({ where: { id: importId }, select: { status: true } });
-    if (current?.status !== "running") break; // paused or cancelled mid-page: the page is read again on resume
-    const have = await deps.db.orderSync.findUnique({ where: { shop_orderId: { shop, orderId } }, select: { id: true } });
-    if (have) {
-      known += 1;
-      continue;
-    }
-    const payload = await readOrderAsWebhook(shop, orderId, deps.admin);
-    if (!payload || !(await recordAdminOrder(deps.db, shop, payload, "import", importId))) known += 1;
-  }
-  const still = await deps.db.orderImport.findUnique({ where: { id: importId }, select: { status: true } });
-  if (still?.status !== "running") return;
-  const done = !page.orders.pageInfo.hasNextPage;
-  await deps.db.orderImport.update({
-    where: { id: importId },
-    data: {
-      cursor: page.orders.pageInfo.endCursor ?? job.cursor,
-      found: { increment: ids.length },
-      alreadyKnown: { increment: known },
-      updatedAt: new Date(),
-      ...(done ? { status: "done", finishedAt: new Date() } : {}),
-    },
+  // The next orders of the file (lines without a parent), after the last one queued.
+  const after = Number(job.cursor ?? "0") || 0;
+  const roots = await deps.db.orderImportLine.findMany({
+    where: { importId, shop, parentGid: null, seq: { gt: after } },
+    orderBy: { seq: "asc" },
+    take: IMPORT_PAGE_SIZE,
   });
-  if (!done) await queueStep(deps.db, shop, importId);
+  const children = await deps.db.orderImportLine.findMany({
+    where: { importId, shop, parentGid: { in: roots.map((root) => root.gid).filter((gid): gid is string => gid !== null) } },
+    orderBy: { seq: "asc" },
+  });
+  const timeZone = roots.length > 0 ? await shopTimeZone(shop, deps.admin) : "UTC";
+  const orderIds = roots.map((root) => String((root.body as Record<string, unknown>).legacyResourceId ?? ""));
+  const have = new Map(
+    (await deps.db.orderSync.findMany({ where: { shop, orderId: { in: orderIds } }, select: { orderId: true, importId: true } })).map(
+      (row) => [row.orderId, row.importId],
+    ),
+  );
+  // Its webhook came (or the sweep found it) before the import did: "already known". One of
+  // ours (this step run again after a crash) is neither known nor recorded twice.
+  let known = orderIds.filter((orderId) => have.has(orderId) && have.get(orderId) !== importId).length;
+  const payloads = roots
+    .filter((_, i) => !have.has(orderIds[i]!))
+    .map((root) => {
+      const mine = children.filter((child) => child.parentGid === root.gid).map((child) => child.body as Record<string, unknown>);
+      return webhookShapeFromGraphql(assembleBulkOrder(root.body as Record<string, unknown>, mine), timeZone);
+    });
+  const last = roots.at(-1)?.seq ?? after;
+  const done = roots.length < IMPORT_PAGE_SIZE;
+  // The page's orders, the position in the file and the counts move together: a step that
+  // crashed half-way is run again from the same place.
+  const still = await deps.db.$transaction(
+    async (tx) => {
+      const current = await tx.orderImport.findUnique({ where: { id: importId }, select: { status: true } });
+      if (current?.status !== "running") return current?.status ?? null; // paused or cancelled meanwhile: nothing of this page
+      const recorded = await recordAdminOrders(tx, shop, payloads, "import", importId);
+      known += payloads.length - recorded; // arrived by webhook meanwhile
+      await tx.orderImport.update({
+        where: { id: importId },
+        data: {
+          cursor: String(last),
+          found: { increment: roots.length },
+          alreadyKnown: { increment: known },
+          updatedAt: new Date(),
+          ...(done ? { status: "done", finishedAt: new Date() } : {}),
+        },
+      });
+      // What has been queued is no longer needed here (nor, once done, anything of the file).
+      await tx.orderImportLine.deleteMany({
+        where: done
+          ? { importId, shop }
+          : {
+              importId,
+              shop,
+              OR: [{ seq: { lte: last }, parentGid: null }, { parentGid: { in: roots.map((root) => root.gid ?? "") } }],
+            },
+      });
+      return "running";
+      // A page is one statement of 100 rows and jobs; a machine busy with other work must not time it out.
+    },
+    { maxWait: 30_000, timeout: 60_000 },
+  );
+  if (!done && still === "running") await queueStep(deps.db, shop, importId);
 }
 
 export interface ImportProgress {

@@ -4,8 +4,8 @@
  * have (its webhook came, before or meanwhile) is left alone: `on conflict do nothing` on
  * (shop, order_id), the same key the webhook intake uses, so each order is synced once.
  */
-import type { Prisma, PrismaClient } from "@prisma/client";
-import { addJobSql } from "../jobs/enqueue.server";
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { addJobSql, fromRow } from "../jobs/enqueue.server";
 import { orderIntakeSchema } from "../models/order-sync.server";
 
 type Queryable = PrismaClient | Prisma.TransactionClient;
@@ -29,24 +29,52 @@ export async function recordAdminOrder(
   origin: OrderOrigin,
   importId: bigint | null = null,
 ): Promise<boolean> {
-  const order = orderIntakeSchema.parse(payload);
-  const total = order.total_price_set?.shop_money;
-  const processedAt = order.processed_at ?? order.created_at ?? null;
-  const email = (order.customer?.email || order.email || order.contact_email || "").trim().toLowerCase() || null;
-  const name = [order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(" ").trim() || null;
+  return (await recordAdminOrders(db, shop, [payload], origin, importId)) > 0;
+}
+
+/**
+ * Many orders at once (a page of an import): the same rows and jobs as recordAdminOrder, in one
+ * statement. Returns how many were recorded now (the others we already had).
+ */
+export async function recordAdminOrders(
+  db: Queryable,
+  shop: string,
+  payloads: Record<string, unknown>[],
+  origin: OrderOrigin,
+  importId: bigint | null = null,
+): Promise<number> {
+  if (payloads.length === 0) return 0;
+  const rows = payloads.map((payload) => {
+    const order = orderIntakeSchema.parse(payload);
+    const total = order.total_price_set?.shop_money;
+    return {
+      order_id: order.id,
+      order_name: order.name,
+      order_number: order.order_number ?? null,
+      processed_at: order.processed_at ?? order.created_at ?? null,
+      customer_name: [order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(" ").trim() || null,
+      customer_email: (order.customer?.email || order.email || order.contact_email || "").trim().toLowerCase() || null,
+      total_price: String(total?.amount ?? order.total_price),
+      currency: String(total?.currency_code ?? order.currency),
+      payload,
+    };
+  });
   const priority = origin === "import" ? IMPORT_JOB_PRIORITY : 0;
-  const [result] = await db.$queryRaw<{ created: bigint }[]>`
-    with created as (
+  const [result] = await db.$queryRaw<{ created: number }[]>`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(order_id text, order_name text, order_number int,
+        processed_at timestamptz, customer_name text, customer_email text, total_price text, currency text, payload jsonb)
+    ), created as (
       insert into order_sync (shop, order_id, order_name, order_number, processed_at, customer_name, customer_email,
         total_price, currency, status, status_reason, payload, origin, import_id, updated_at)
-      values (${shop}, ${order.id}, ${order.name}, ${order.order_number ?? null}::int, ${processedAt}::timestamptz,
-        ${name}, ${email}, ${total?.amount ?? order.total_price}, ${total?.currency_code ?? order.currency},
-        'queued', ${originReason(origin)}, ${JSON.stringify(payload)}::jsonb, ${origin}, ${importId}::bigint, now())
+      select ${shop}, order_id, order_name, order_number, processed_at, customer_name, customer_email, total_price, currency,
+        'queued', ${originReason(origin)}, payload, ${origin}, ${importId}::bigint, now()
+      from input
       on conflict (shop, order_id) do nothing
       returning order_id
     ), job as (
-      select ${addJobSql("sync-order", { shop, orderId: order.id }, { priority })} from created
+      select ${addJobSql("sync-order", fromRow("sync-order", { shop: Prisma.sql`${shop}::text`, orderId: Prisma.sql`order_id` }), { priority })} from created
     )
-    select (select count(*) from job) as created`;
-  return (result?.created ?? 0n) > 0n;
+    select (select count(*) from job)::int as created`;
+  return result?.created ?? 0;
 }

@@ -72,13 +72,17 @@ export const taskCatalog = {
     maxAttempts: 3,
     priority: 5,
   }),
-  /** One step of an import of past orders: a page of orders, then itself again (app/admin-sync/import.server.ts). Behind live orders. */
+  /**
+   * One step of an import of past orders: a page of orders, then itself again (app/admin-sync/import.server.ts).
+   * Behind live orders, ahead of the imported orders it queued (priority 10): its next page is queued
+   * while they run, so the worker never waits for it; how many may wait is its own limit.
+   */
   "import-orders": task({
     payload: z.object({ shop: z.string().min(1), importId: z.string().regex(/^\d+$/) }),
     key: ["importId"],
     jobKeyMode: "replace",
     maxAttempts: 10,
-    priority: 10,
+    priority: 5,
   }),
   /** Writes the FreshBooks invoice number onto the Shopify order (metafield + tag; app/admin-sync/write-back.server.ts). Never part of the sync's outcome. */
   "write-back-order": task({

@@ -199,6 +199,17 @@ export async function redactCustomer(db: PrismaClient, shop: string, payload: un
     (key): key is string => key !== null,
   );
   if (keys.length > 0) await db.clientMapping.deleteMany({ where: { shop, customerKey: { in: keys } } });
+  // An import under way holds the customer's orders as Shopify's bulk file gave them: they are not imported.
+  const redactedGids = [...new Set([...orderIds, ...request.orders_to_redact.map(String)])].map((id) => `gid://shopify/Order/${id}`);
+  await db.$executeRaw`
+    with redacted as (
+      select import_id, gid from order_import_line where shop = ${shop} and parent_gid is null and (
+        gid = any(${redactedGids}::text[])
+        or (${customerId}::text is not null and body->'customer'->>'legacyResourceId' = ${customerId}::text)
+        or (${normalised}::text is not null and lower(btrim(body->>'email')) = ${normalised}::text))
+    )
+    delete from order_import_line l using redacted r
+    where l.shop = ${shop} and l.import_id = r.import_id and (l.gid = r.gid or l.parent_gid = r.gid)`;
   // The directory of the business's FreshBooks clients holds the address too (docs/decisions/0015).
   if (normalised) {
     await db.freshbooksClientDirectory.deleteMany({ where: { shop, email: normalised } });
@@ -240,6 +251,8 @@ export async function redactShop(db: PrismaClient, shop: string): Promise<void> 
   await db.$transaction([
     db.syncAttempt.deleteMany({ where: { shop } }),
     db.orderSync.deleteMany({ where: { shop } }),
+    db.orderImportLine.deleteMany({ where: { shop } }),
+    db.orderImport.deleteMany({ where: { shop } }),
     db.webhookDelivery.deleteMany({ where: { shop } }),
     db.rejectedDelivery.deleteMany({ where: { shop } }),
     db.clientMapping.deleteMany({ where: { shop } }),

@@ -30,20 +30,49 @@ export const LINE_ITEM_FIELDS = `id title name variantTitle sku quantity taxable
   discountAllocations { allocatedAmountSet { ${MONEY} } discountApplication { ${DISCOUNT_APPLICATION} } }
   taxLines(first: 3) { ${TAX} }`;
 
-/** Every Order field the invoice needs (the documented GraphQL `Order` fields). */
-export const ORDER_FIELDS = `id legacyResourceId name number createdAt processedAt updatedAt cancelledAt test
+const SHIPPING_LINE_FIELDS = `id title code isRemoved originalPriceSet { ${MONEY} } discountedPriceSet { ${MONEY} }
+  discountAllocations { allocatedAmountSet { ${MONEY} } discountApplication { ${DISCOUNT_APPLICATION} } } taxLines { ${TAX} }`;
+
+/** The Order's own fields (its nested connections aside). */
+const ORDER_OWN_FIELDS = `id legacyResourceId name number createdAt processedAt updatedAt cancelledAt test
   currencyCode presentmentCurrencyCode taxesIncluded email phone sourceName tags
   displayFinancialStatus paymentGatewayNames
   customer { id legacyResourceId firstName lastName defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber } }
   billingAddress { ${ADDRESS} }
   shippingAddress { ${ADDRESS} }
-  lineItems(first: ${LINE_ITEMS_PAGE}) { pageInfo { hasNextPage endCursor } nodes { ${LINE_ITEM_FIELDS} } }
-  shippingLines(first: 5) { nodes { id title code isRemoved originalPriceSet { ${MONEY} } discountedPriceSet { ${MONEY} }
-    discountAllocations { allocatedAmountSet { ${MONEY} } discountApplication { ${DISCOUNT_APPLICATION} } } taxLines { ${TAX} } } }
   subtotalPriceSet { ${MONEY} } totalPriceSet { ${MONEY} } totalTaxSet { ${MONEY} } totalDiscountsSet { ${MONEY} }
   totalShippingPriceSet { ${MONEY} } totalTipReceivedSet { ${MONEY} } totalOutstandingSet { ${MONEY} }
   originalTotalDutiesSet { ${MONEY} } originalTotalAdditionalFeesSet { ${MONEY} }
   transactions(first: 20) { id kind status gateway test processedAt amountSet { ${MONEY} } }`;
+
+/** Every Order field the invoice needs (the documented GraphQL `Order` fields). */
+export const ORDER_FIELDS = `${ORDER_OWN_FIELDS}
+  lineItems(first: ${LINE_ITEMS_PAGE}) { pageInfo { hasNextPage endCursor } nodes { ${LINE_ITEM_FIELDS} } }
+  shippingLines(first: 5) { nodes { ${SHIPPING_LINE_FIELDS} } }`;
+
+/**
+ * The same fields as a bulk query over a range of orders (docs/shopify-admin-api.md §8a): no
+ * cost limit and no pagination; line items and shipping lines come as lines of their own in the
+ * JSONL file, each with its __typename and its order's id as __parentId (assembleBulkOrder).
+ */
+export function bulkOrdersQuery(search: string): string {
+  return `{ orders(query: ${JSON.stringify(search)}, sortKey: CREATED_AT) { edges { node { ${ORDER_OWN_FIELDS}
+  lineItems { edges { node { __typename ${LINE_ITEM_FIELDS} } } }
+  shippingLines { edges { node { __typename ${SHIPPING_LINE_FIELDS} } } } } } } }`;
+}
+
+/** The type of a bulk file's line: its __typename, else the type named in its gid. */
+export function bulkLineType(line: Json): string | null {
+  if (typeof line.__typename === "string") return line.__typename;
+  return typeof line.id === "string" ? (/^gid:\/\/shopify\/(\w+)\//.exec(line.id)?.[1] ?? null) : null;
+}
+
+/** An order of a bulk file with its child lines put back as the connections the mapping reads. */
+export function assembleBulkOrder(root: Json, children: Json[]): Json {
+  const of = (type: string) =>
+    children.filter((child) => bulkLineType(child) === type).map(({ __parentId: _parent, __typename: _type, ...rest }) => rest);
+  return { ...root, lineItems: { nodes: of("LineItem") }, shippingLines: { nodes: of("ShippingLine") } };
+}
 
 export const ORDER_QUERY = `query OrderForInvoice($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`;
 

@@ -21,7 +21,42 @@ export interface SandboxShop {
   bucket: { available: number; atMs: number };
   /** How many write-back mutations changed something (a repeat that changes nothing does not count). */
   writes: { metafields: number; tags: number };
+  /** Bulk query operations, oldest first (docs/shopify-admin-api.md §8a). */
+  bulkOperations: SandboxBulkOperation[];
 }
+
+export type BulkStatus = "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELING" | "CANCELED" | "EXPIRED";
+
+export interface SandboxBulkOperation {
+  id: string;
+  query: string;
+  createdAt: string;
+  /** Wall-clock time (performance.now()) at which it completes, unless failed or cancelled first. */
+  readyAtMs: number;
+  ended: null | { status: "FAILED" | "CANCELED"; errorCode: string | null; atIso: string };
+  /** The JSONL file's lines (computed when the operation starts: the store as it was then). */
+  lines: string[];
+  rootObjectCount: number;
+}
+
+/** How the sandbox runs bulk operations; the `bulkLineOrder` dialect is where Shopify's docs leave the file's order open. */
+export interface BulkRunOptions {
+  /** This sandbox's own origin, for the file URL. */
+  baseUrl: string;
+  /** How long an operation runs before it completes. */
+  runMs: number;
+  /**
+   * Without groupObjects, where the lines of a nested connection go: right after their parent
+   * ("after-parent", as observed), or after every parent ("children-last": the docs only promise
+   * a __parentId). With groupObjects: true they always follow their parent.
+   */
+  lineOrder: "after-parent" | "children-last";
+  /** The next operation started fails (a fault injected by a test). */
+  failNext: boolean;
+}
+
+/** At most this many bulk queries run at once per shop (API 2026-01 and later). */
+export const MAX_RUNNING_BULK_QUERIES = 5;
 
 export interface GraphqlError {
   message: string;
@@ -63,6 +98,9 @@ interface Context {
   now: Date;
   actualCost: number;
   errors: GraphqlError[];
+  bulk: BulkRunOptions | null;
+  /** While a bulk query's lines are written: the nested connections met, to be written as lines of their own. */
+  flattening: { pending: Array<{ parentId: string; items: Json[]; selections: Selection[]; typeName: string }> } | null;
 }
 
 function fieldsOf(selections: Selection[], document: Document, value: Json | null): Array<Extract<Selection, { kind: "field" }>> {
@@ -290,6 +328,14 @@ function resolveObject(value: Json | null, selections: Selection[], context: Con
         );
       }
       result[key] = child;
+    } else if (CONNECTIONS.has(field.name) && context.flattening) {
+      // In a bulk query's file, a nested connection's nodes are lines of their own carrying __parentId.
+      context.flattening.pending.push({
+        parentId: String(value.id),
+        items: child as Json[],
+        selections: nodeSelections(field, context.document),
+        typeName: childType,
+      });
     } else if (CONNECTIONS.has(field.name)) {
       result[key] = connection(child as Json[], a, (item, index) => [String(item.id ?? index), String(index)], field, context, childType);
     } else if (Array.isArray(child)) {
@@ -365,6 +411,16 @@ function rootQuery(field: Extract<Selection, { kind: "field" }>, context: Contex
         context,
         "Shop",
       );
+    case "bulkOperation":
+    case "node": {
+      const op = context.shop.bulkOperations.find((candidate) => candidate.id === String(a.id ?? "")) ?? null;
+      return op ? resolveObject(bulkView(op, context), field.selections, context, "BulkOperation") : null;
+    }
+    case "currentBulkOperation": {
+      if (a.type !== undefined && a.type !== "QUERY") return null;
+      const op = context.shop.bulkOperations[context.shop.bulkOperations.length - 1] ?? null;
+      return op ? resolveObject(bulkView(op, context), field.selections, context, "BulkOperation") : null;
+    }
     case "currentAppInstallation":
       return resolveObject(
         { accessScopes: [...context.shop.scopes].map((handle) => ({ handle })) },
@@ -466,7 +522,154 @@ function rootMutation(field: Extract<Selection, { kind: "field" }>, context: Con
       "MetafieldsSetPayload",
     );
   }
+  if (field.name === "bulkOperationRunQuery") return startBulkQuery(field, a, context);
+  if (field.name === "bulkOperationCancel") {
+    const op = context.shop.bulkOperations.find((candidate) => candidate.id === String(a.id ?? ""));
+    const userErrors: Json[] = [];
+    const status = op ? String(bulkView(op, context).status) : null;
+    if (!op) userErrors.push({ field: ["id"], message: "Bulk operation does not exist" });
+    else if (status !== "RUNNING" && status !== "CREATED")
+      userErrors.push({ field: null, message: `A bulk operation cannot be canceled when it is ${String(status).toLowerCase()}` });
+    else op.ended = { status: "CANCELED", errorCode: null, atIso: context.now.toISOString() };
+    return resolveObject(
+      { bulkOperation: op && userErrors.length === 0 ? bulkView(op, context) : null, userErrors },
+      field.selections,
+      context,
+      "BulkOperationCancelPayload",
+    );
+  }
   throw new QueryError(`Field '${field.name}' doesn't exist on type 'Mutation'`, "undefinedField");
+}
+
+// ---- bulk operations ------------------------------------------------------------------------------
+
+/** The selections of a connection's node (`edges { node { … } }` or `nodes { … }`). */
+function nodeSelections(field: Extract<Selection, { kind: "field" }>, document: Document): Selection[] {
+  for (const child of fieldsOf(field.selections, document, null)) {
+    if (child.name === "nodes") return child.selections;
+    if (child.name === "edges") {
+      const node = fieldsOf(child.selections, document, null).find((f) => f.name === "node");
+      if (node) return node.selections;
+    }
+  }
+  throw new QueryError(`The connection '${field.name}' selects no nodes (edges { node } or nodes).`, "INVALID");
+}
+
+/** Connections in a bulk query, and how deeply they nest (Shopify: at most 5, nested at most 2 deep). */
+function connectionShape(selections: Selection[], document: Document, depth = 0): { count: number; depth: number } {
+  let count = 0;
+  let deepest = 0;
+  for (const field of fieldsOf(selections, document, null)) {
+    if (field.selections.length === 0) continue;
+    if (CONNECTIONS.has(field.name)) {
+      const inner = connectionShape(nodeSelections(field, document), document, depth + 1);
+      count += 1 + inner.count;
+      deepest = Math.max(deepest, depth + 1, inner.depth);
+    } else {
+      const inner = connectionShape(field.selections, document, depth);
+      count += inner.count;
+      deepest = Math.max(deepest, inner.depth);
+    }
+  }
+  return { count, depth: deepest };
+}
+
+function bulkView(op: SandboxBulkOperation, context: Context): Json {
+  const ready = performance.now() >= op.readyAtMs;
+  const status: BulkStatus = op.ended ? op.ended.status : ready ? "COMPLETED" : "RUNNING";
+  const objectCount = status === "COMPLETED" ? op.lines.length : op.ended ? 0 : Math.floor(op.lines.length / 2);
+  const file = status === "COMPLETED" && op.lines.length > 0;
+  const index = context.shop.bulkOperations.indexOf(op);
+  return {
+    id: op.id,
+    type: "QUERY",
+    status,
+    errorCode: op.ended?.errorCode ?? null,
+    createdAt: op.createdAt,
+    completedAt: op.ended ? op.ended.atIso : ready ? context.now.toISOString().replace(/\.\d{3}Z$/, "Z") : null,
+    objectCount: String(objectCount),
+    rootObjectCount: String(status === "COMPLETED" ? op.rootObjectCount : 0),
+    fileSize: file ? String(op.lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0)) : null,
+    // Shopify's file is a signed storage URL: no access token needed to read it.
+    url: file && context.bulk ? `${context.bulk.baseUrl}/__sandbox/bulk/${encodeURIComponent(context.shop.domain)}/${index}.jsonl` : null,
+    partialDataUrl: null,
+    query: op.query,
+  };
+}
+
+function startBulkQuery(field: Extract<Selection, { kind: "field" }>, a: Json, context: Context): Json | null {
+  const answer = (bulkOperation: Json | null, userErrors: Json[]) =>
+    resolveObject({ bulkOperation, userErrors }, field.selections, context, "BulkOperationRunQueryPayload");
+  const query = String(a.query ?? "");
+  if (!context.bulk) throw new Error("bulk operations need the sandbox's run options");
+  const running = context.shop.bulkOperations.filter((op) => ["CREATED", "RUNNING"].includes(String(bulkView(op, context).status)));
+  if (running.length >= MAX_RUNNING_BULK_QUERIES)
+    return answer(null, [
+      {
+        field: null,
+        message: `A bulk query operation for this app and shop is already in progress (at most ${MAX_RUNNING_BULK_QUERIES}).`,
+        code: "OPERATION_IN_PROGRESS",
+      },
+    ]);
+  let document: Document;
+  try {
+    document = parseDocument(query);
+  } catch (error) {
+    return answer(null, [{ field: ["query"], message: `Invalid bulk query: ${(error as Error).message}`, code: "INVALID" }]);
+  }
+  const operation = document.operations[0];
+  if (!operation || operation.type !== "query" || document.operations.length > 1)
+    return answer(null, [{ field: ["query"], message: "Invalid bulk query: one query operation is expected", code: "INVALID" }]);
+  const roots = fieldsOf(operation.selections, document, null);
+  const root = roots[0];
+  let shape;
+  try {
+    shape = connectionShape(operation.selections, document);
+  } catch (error) {
+    return answer(null, [{ field: ["query"], message: (error as Error).message, code: "INVALID" }]);
+  }
+  if (roots.length !== 1 || !root || root.name !== "orders")
+    return answer(null, [{ field: ["query"], message: "Bulk queries must contain at least one connection.", code: "INVALID" }]);
+  if (shape.count > 5)
+    return answer(null, [{ field: ["query"], message: "Bulk queries cannot contain more than 5 connections.", code: "INVALID" }]);
+  if (shape.depth > 3)
+    return answer(null, [
+      { field: ["query"], message: "Bulk queries cannot contain connections with a nesting depth greater than 2.", code: "INVALID" },
+    ]);
+
+  const inner: Context = { ...context, document, variables: {}, flattening: { pending: [] } };
+  const rootArgs = args(root, inner);
+  const orders = sortedOrders(inner, rootArgs);
+  const selections = nodeSelections(root, document);
+  const parents: string[] = [];
+  const children: string[] = [];
+  const grouped = a.groupObjects === true || context.bulk.lineOrder === "after-parent";
+  const writeChildren = (into: string[]) => {
+    while (inner.flattening!.pending.length > 0) {
+      const { parentId, items, selections: childSelections, typeName } = inner.flattening!.pending.shift()!;
+      for (const item of items) {
+        const line = resolveObject(item, childSelections, inner, typeName)!;
+        into.push(JSON.stringify({ ...line, __parentId: parentId }));
+      }
+    }
+  };
+  for (const order of orders) {
+    parents.push(JSON.stringify(resolveObject(order, selections, inner, "Order")));
+    writeChildren(grouped ? parents : children);
+  }
+  const op: SandboxBulkOperation = {
+    id: `gid://shopify/BulkOperation/${context.shop.bulkOperations.length + 1}${context.shop.domain.length}`,
+    query,
+    createdAt: context.now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    readyAtMs: performance.now() + context.bulk.runMs,
+    ended: context.bulk.failNext
+      ? { status: "FAILED", errorCode: "INTERNAL_SERVER_ERROR", atIso: context.now.toISOString().replace(/\.\d{3}Z$/, "Z") }
+      : null,
+    lines: [...parents, ...children],
+    rootObjectCount: orders.length,
+  };
+  context.shop.bulkOperations.push(op);
+  return answer({ ...bulkView(op, context), status: op.ended ? op.ended.status : "CREATED" }, []);
 }
 
 export interface Execution {
@@ -480,9 +683,25 @@ export function parse(query: string): Document {
 }
 
 /** Runs the operation; a field error empties the whole answer (as Shopify's validation does before running). */
-export function execute(document: Document, operationName: string | null, variables: Json, shop: SandboxShop, now: Date): Execution {
+export function execute(
+  document: Document,
+  operationName: string | null,
+  variables: Json,
+  shop: SandboxShop,
+  now: Date,
+  bulk: BulkRunOptions | null = null,
+): Execution {
   const operation = pickOperation(document, operationName);
-  const context: Context = { document, variables: withVariableDefaults(operation, variables), shop, now, actualCost: 0, errors: [] };
+  const context: Context = {
+    document,
+    variables: withVariableDefaults(operation, variables),
+    shop,
+    now,
+    actualCost: 0,
+    errors: [],
+    bulk,
+    flattening: null,
+  };
   const data: Json = {};
   try {
     for (const field of fieldsOf(operation.selections, document, null)) {

@@ -21,6 +21,12 @@ export type { SandboxShop } from "./execute";
  */
 export interface AdminDialect {
   throttledStatus: 200 | 429;
+  /**
+   * `bulkLineOrder`: in a bulk query's JSONL file without groupObjects, whether a nested
+   * connection's lines follow their parent ("after-parent") or come after every parent
+   * ("children-last"); the docs only promise each carries its __parentId.
+   */
+  bulkLineOrder: "after-parent" | "children-last";
 }
 
 export type AdminFault =
@@ -31,7 +37,9 @@ export type AdminFault =
   /** 200 with `errors: [{extensions: {code: INTERNAL_SERVER_ERROR}}]` and no data. */
   | { kind: "internal-error" }
   /** The socket is destroyed before any answer. */
-  | { kind: "reset" };
+  | { kind: "reset" }
+  /** The bulk operation this request starts ends FAILED (INTERNAL_SERVER_ERROR) instead of completing. */
+  | { kind: "bulk-failed" };
 
 export interface AdminRequestLogEntry {
   shop: string;
@@ -52,6 +60,8 @@ export interface ShopifyAdminSandboxOptions {
   /** Points restored per second: Standard 100, Advanced 200, Plus 1000. Default 100. */
   restoreRate?: number;
   dialect?: Partial<AdminDialect>;
+  /** How long a bulk operation runs before it completes. Default 300 ms. */
+  bulkRunMs?: number;
   now?: () => Date;
   /** A fixed port (the e2e server's); default: any free one. */
   port?: number;
@@ -78,7 +88,7 @@ export interface ShopifyAdminSandbox {
   /** Removes every order and request (the shops stay). */
   clearOrders(domain: string): void;
   setScopes(domain: string, scopes: string[]): void;
-  configure(change: { maximumAvailable?: number; restoreRate?: number; dialect?: Partial<AdminDialect> }): void;
+  configure(change: { maximumAvailable?: number; restoreRate?: number; dialect?: Partial<AdminDialect>; bulkRunMs?: number }): void;
   /** The next `times` GraphQL requests (optionally only those whose operation name matches) get the fault. */
   injectFault(fault: AdminFault, options?: { times?: number; operation?: RegExp }): void;
   clearFaults(): void;
@@ -96,7 +106,8 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
   const config = {
     maximumAvailable: options.maximumAvailable ?? 2000,
     restoreRate: options.restoreRate ?? 100,
-    dialect: { throttledStatus: 200, ...options.dialect } as AdminDialect,
+    dialect: { throttledStatus: 200, bulkLineOrder: "after-parent", ...options.dialect } as AdminDialect,
+    bulkRunMs: options.bulkRunMs ?? 300,
   };
   let now = options.now ?? (() => new Date());
   const shops = new Map<string, SandboxShop>();
@@ -114,6 +125,7 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
       orders: [],
       bucket: { available: config.maximumAvailable, atMs: performance.now() },
       writes: { metafields: 0, tags: 0 },
+      bulkOperations: [],
     };
     shops.set(input.domain, shop);
     return shop;
@@ -249,7 +261,12 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
       });
     }
     shop.bucket.available -= cost.cost;
-    const result = execute(document, body.operationName ?? null, body.variables ?? {}, shop, now());
+    const result = execute(document, body.operationName ?? null, body.variables ?? {}, shop, now(), {
+      baseUrl: sandbox.url,
+      runMs: config.bulkRunMs,
+      lineOrder: config.dialect.bulkLineOrder,
+      failNext: fault?.kind === "bulk-failed",
+    });
     // What was asked for but not used is given back.
     const actual = result.data === null ? 0 : Math.min(cost.cost, result.actualCost);
     shop.bucket.available += cost.cost - actual;
@@ -290,6 +307,15 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
       for (const scope of input.grant ?? []) shop.scopes.add(scope);
       for (const scope of input.revoke ?? []) shop.scopes.delete(scope);
       return send(res, 200, { scopes: [...shop.scopes] }, cors);
+    }
+    // A bulk operation's JSONL file (Shopify serves it from signed storage: no token).
+    const file = /^\/__sandbox\/bulk\/([^/]+)\/(\d+)\.jsonl$/.exec(url.pathname);
+    if (req.method === "GET" && file) {
+      const op = shops.get(decodeURIComponent(file[1]!))?.bulkOperations[Number(file[2])];
+      if (!op || op.ended || performance.now() < op.readyAtMs) return send(res, 404, { errors: "Not Found" });
+      res.writeHead(200, { "content-type": "application/jsonl" });
+      res.end(op.lines.map((line) => `${line}\n`).join(""));
+      return;
     }
     // Driven from another process (the e2e tests drive the e2e server's sandbox): the store's past orders.
     if (req.method === "POST" && url.pathname === "/__sandbox/orders") {
@@ -334,6 +360,7 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
     },
     clearOrders(domain) {
       shopOf(domain).orders = [];
+      shopOf(domain).bulkOperations = [];
     },
     setScopes(domain, scopes) {
       shopOf(domain).scopes = new Set(scopes);
@@ -342,6 +369,7 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
       if (change.maximumAvailable !== undefined) config.maximumAvailable = change.maximumAvailable;
       if (change.restoreRate !== undefined) config.restoreRate = change.restoreRate;
       if (change.dialect) config.dialect = { ...config.dialect, ...change.dialect };
+      if (change.bulkRunMs !== undefined) config.bulkRunMs = change.bulkRunMs;
       for (const shop of shops.values())
         shop.bucket = { available: Math.min(shop.bucket.available, config.maximumAvailable), atMs: performance.now() };
     },
