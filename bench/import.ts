@@ -95,6 +95,13 @@ export async function importBench(params: Params): Promise<BenchResult> {
       .slice(before)
       .filter((r) => r.path.startsWith("/accounting/") && new Date(r.time).getTime() <= endMs);
     const served = accounting.filter((r) => r.status !== 429).length;
+    // What those requests were (per method and resource, refused ones apart): where the limit went.
+    const byKind: Record<string, number> = {};
+    for (const r of accounting) {
+      const resource = r.path.replace(/^\/accounting\/account\/[^/]+\//, "").replace(/\/\d+/g, "/:id");
+      const key = `${r.method} ${resource}${r.status === 429 ? " (429)" : ""}`;
+      byKind[key] = (byKind[key] ?? 0) + 1;
+    }
     const seconds = (endMs - started) / 1000;
     const share = served / seconds / limit;
     const liveDelays = (live.accepted ?? []).flatMap(([n, at]) => {
@@ -142,6 +149,7 @@ export async function importBench(params: Params): Promise<BenchResult> {
         import: importRow,
         servedRequests: served,
         rateLimited429: accounting.length - served,
+        freshbooksRequests: byKind,
         achievedPerSec: Math.round((served / seconds) * 10) / 10,
         shopifyRequests,
         shopifyCost,

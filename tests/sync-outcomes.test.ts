@@ -96,6 +96,49 @@ describe("synced with a difference", () => {
   });
 });
 
+describe("a write FreshBooks refused with 429 was not made", () => {
+  it("the next attempt creates the client and the invoice without searching for them first; one of each", async () => {
+    // The shop's first invoice (its number is checked once in FreshBooks: a new shop's numbers could be a stranger's).
+    const first = usOrder(1000, { customer: { ...(usOrder(1000).customer as object), id: 777, email: "first@example.com" } });
+    await deliverOrder(first);
+    await waitForSync([first.id], 120_000);
+    const before = sandbox.state.requests.length;
+    sandbox.faults.enqueue(
+      { method: "POST", path: "/users/clients$", fault: { kind: "status", status: 429, retryAfter: 1 } },
+      { method: "POST", path: "/invoices/invoices$", fault: { kind: "status", status: 429, retryAfter: 1 } },
+    );
+    const order = usOrder(1001);
+    await deliverOrder(order);
+
+    const [synced] = await waitForSync([order.id], 120_000);
+    expect(synced).toMatchObject({ status: "synced", attempts: 3 });
+    expect(invoices()).toHaveLength(2);
+    expect(sandbox.state.clients()).toHaveLength(2);
+    const requests = sandbox.state.requests.slice(before);
+    const refused = requests.filter((r) => r.status === 429).map((r) => `${r.method} ${r.path.replace(/^.*\/(\w+)$/, "$1")}`);
+    expect(refused).toEqual(["POST clients", "POST invoices"]);
+    // No search by email or invoice number: nothing can have been created by a refused request.
+    expect(requests.filter((r) => /search\[(email|invoice_number)\]/.test(decodeURIComponent(r.query)))).toEqual([]);
+    // Without the withdrawal both would be searched for (the client by email, the invoice by number).
+  });
+
+  it("an invoice whose earlier POST went unanswered is still looked up, even when a later POST is refused with 429", async () => {
+    sandbox.faults.enqueue(
+      { method: "POST", path: "/invoices/invoices$", fault: { kind: "timeout" } },
+      { method: "POST", path: "/invoices/invoices$", fault: { kind: "status", status: 429, retryAfter: 1 } },
+    );
+    const order = usOrder(1002);
+    await deliverOrder(order);
+
+    const [synced] = await waitForSync([order.id], 120_000);
+    expect(synced).toMatchObject({ status: "synced" });
+    expect(invoices()).toHaveLength(1);
+    // Each attempt after the unanswered one looked the number up before posting.
+    const searches = sandbox.state.requests.filter((r) => /invoice_number/.test(decodeURIComponent(r.query)));
+    expect(searches.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe("FreshBooks' Retry-After", () => {
   it("sets the order's next attempt, and its job's run time, Retry-After seconds later", async () => {
     sandbox.faults.enqueue({ method: "POST", path: "/invoices/invoices$", fault: { kind: "status", status: 429, retryAfter: 120 } });

@@ -130,13 +130,20 @@ export async function lookUpClient(db: PrismaClient, scope: Scope, email: string
   return row ? { kind: "found", client: { id: row.clientId, visState: row.visState } } : { kind: "absent" };
 }
 
-/** Before a client create is sent: an intent the next attempt finds if the answer is lost. */
-export async function recordCreateIntent(db: PrismaClient, scope: Scope, email: string): Promise<void> {
-  await db.freshbooksClientIntent.upsert({
-    where: { shop_accountId_email: { ...scope, email: emailKey(email) } },
-    create: { ...scope, email: emailKey(email) },
-    update: {},
-  });
+/**
+ * Before a client create is sent: an intent the next attempt finds if the answer is lost. True
+ * when this call recorded it (no earlier create of this email was left unanswered).
+ */
+export async function recordCreateIntent(db: PrismaClient, scope: Scope, email: string): Promise<boolean> {
+  const created = await db.$executeRaw`
+    insert into freshbooks_client_intent (shop, account_id, email) values (${scope.shop}, ${scope.accountId}, ${emailKey(email)})
+    on conflict (shop, account_id, email) do nothing`;
+  return created > 0;
+}
+
+/** FreshBooks refused the create before making anything (a 429): the intent this attempt recorded goes. */
+export async function withdrawCreateIntent(db: PrismaClient, scope: Scope, email: string): Promise<void> {
+  await db.freshbooksClientIntent.deleteMany({ where: { ...scope, email: emailKey(email) } });
 }
 
 /** A client FreshBooks answered with (created, restored or found): known, and any intent for its email closed. */

@@ -1,10 +1,10 @@
 import type { PrismaClient } from "@prisma/client";
 import { withAdvisoryLock } from "../db/advisory-lock.server";
 import type { FreshBooksClient } from "../freshbooks/client.server";
-import { FreshBooksClientLimitError, FreshBooksNotFoundError } from "../freshbooks/errors";
+import { FreshBooksClientLimitError, FreshBooksNotFoundError, FreshBooksRateLimitError } from "../freshbooks/errors";
 import type { Client } from "../freshbooks/types";
 import type { Settings } from "../models/settings.server";
-import { lookUpClient, prepareDirectory, recordCreateIntent, rememberClient } from "./client-directory.server";
+import { lookUpClient, prepareDirectory, recordCreateIntent, rememberClient, withdrawCreateIntent } from "./client-directory.server";
 import type { MappedCustomer } from "./mapping";
 
 export const FALLBACK_KEY = "fallback";
@@ -124,8 +124,15 @@ async function fromDirectory(
       return refuseIfOverLimit(client);
     }
   }
-  await recordCreateIntent(db, scope, email);
-  const created = await fb.clients.create(input.customer?.client ?? { email });
+  const fresh = await recordCreateIntent(db, scope, email);
+  let created;
+  try {
+    created = await fb.clients.create(input.customer?.client ?? { email });
+  } catch (error) {
+    // A 429 is FreshBooks refusing before doing anything: nothing to look for next time.
+    if (fresh && error instanceof FreshBooksRateLimitError) await withdrawCreateIntent(db, scope, email);
+    throw error;
+  }
   await rememberClient(db, scope, created, email);
   return refuseIfOverLimit(created);
 }

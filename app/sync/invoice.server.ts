@@ -1,5 +1,5 @@
 import type { Prisma } from "@prisma/client";
-import { FreshBooksError, FreshBooksNotFoundError, FreshBooksValidationError } from "../freshbooks/errors";
+import { FreshBooksError, FreshBooksNotFoundError, FreshBooksRateLimitError, FreshBooksValidationError } from "../freshbooks/errors";
 import type { Invoice } from "../freshbooks/types";
 import { SyncRefusal } from "./error-policy";
 import { numberCouldExist } from "./invoice-number.server";
@@ -44,7 +44,10 @@ export function isClientGone(error: unknown): boolean {
  * settings' number is used (the merchant changed the prefix, as the failure told them to).
  * Returns our invoice when an earlier attempt created it.
  */
-async function chooseNumber(input: StepContext, customerid: number): Promise<{ existing: Invoice } | { number: string }> {
+async function chooseNumber(
+  input: StepContext,
+  customerid: number,
+): Promise<{ existing: Invoice } | { number: string; afterEarlierIntent?: boolean }> {
   const { row, fb } = input;
   const current = input.mapped.invoice.invoice_number ?? "";
   const recorded = row.invoiceIntentAt && row.freshbooksAccountId === fb.accountId ? row.invoiceNumber : null;
@@ -59,13 +62,13 @@ async function chooseNumber(input: StepContext, customerid: number): Promise<{ e
   const found = await fb.invoices.findByNumber(recorded);
   const ours = found.find((invoice) => isOurs(invoice, customerid, input));
   if (ours) return { existing: ours };
-  if (found.length === 0) return { number: recorded };
+  if (found.length === 0) return { number: recorded, afterEarlierIntent: true };
   if (current === recorded) throw new SyncRefusal(numberTakenReason(recorded), "invoice_number_taken");
   const others = await fb.invoices.findByNumber(current);
   const oursToo = others.find((invoice) => isOurs(invoice, customerid, input));
   if (oursToo) return { existing: oursToo };
   if (others.length > 0) throw new SyncRefusal(numberTakenReason(current), "invoice_number_taken");
-  return { number: current };
+  return { number: current, afterEarlierIntent: true };
 }
 
 /**
@@ -91,6 +94,11 @@ export async function ensureInvoice(input: StepContext, customerid: number): Pro
   try {
     return { invoice: await input.fb.invoices.create(invoiceInput), created: true };
   } catch (error) {
+    // A 429 is FreshBooks refusing before doing anything: an intent recorded by this very call
+    // leaves nothing to look up next time (the number stays; an older intent stays too).
+    if (error instanceof FreshBooksRateLimitError && !choice.afterEarlierIntent) {
+      await input.db.orderSync.update({ where: input.where, data: { invoiceIntentAt: null } });
+    }
     if (!refusedOnNumber(error)) throw error;
     const found = await input.fb.invoices.findByNumber(choice.number);
     const ours = found.find((invoice) => isOurs(invoice, customerid, input));
