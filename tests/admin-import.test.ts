@@ -63,10 +63,12 @@ describe("import past orders", () => {
     expect(estimate.minutes).toBeGreaterThan(0);
 
     const job = await startImport(TEST_SHOP, from, new Date(), deps);
+    // Until Shopify's bulk query has written its file, the page says it is gathering the orders.
+    expect(await importProgress(prisma, TEST_SHOP, job.id)).toMatchObject({ status: "running", found: 0, reading: true });
     await expect(startImport(TEST_SHOP, from, new Date(), deps)).rejects.toBeInstanceOf(ImportConflict);
     const progress = await importSettled(job.id);
 
-    expect(progress).toMatchObject({ status: "done", found: 60, alreadyKnown: 5, synced: 55, skipped: 0, failed: 0 });
+    expect(progress).toMatchObject({ status: "done", found: 60, alreadyKnown: 5, synced: 55, skipped: 0, failed: 0, reading: false });
     const numbers = invoices().map((invoice) => invoice.invoice_number);
     expect(numbers).toHaveLength(60);
     expect(new Set(numbers).size).toBe(60);

@@ -396,6 +396,8 @@ export interface ImportProgress {
   skipped: number;
   failed: number;
   error: string | null;
+  /** Shopify is still writing the range's orders to its file (the bulk query runs): nothing found yet. */
+  reading: boolean;
 }
 
 export async function importProgress(db: PrismaClient, shop: string, importId?: bigint): Promise<ImportProgress | null> {
@@ -419,5 +421,6 @@ export async function importProgress(db: PrismaClient, shop: string, importId?: 
     skipped: count("skipped"),
     failed: count("failed", "needs_reconnect"),
     error: job.error,
+    reading: job.status === "running" && job.stagedAt === null,
   };
 }

@@ -15,6 +15,8 @@ export interface ImportView {
   skipped: number;
   failed: number;
   error: string | null;
+  /** Shopify is still gathering the range's orders (its bulk query runs). */
+  reading?: boolean;
 }
 
 export interface EstimateView {
@@ -90,6 +92,7 @@ export function ImportOrdersCard({
             </Text>
             <ProgressBar progress={percent} tone={active.status === "paused" ? "highlight" : "primary"} ariaLabelledBy="import-progress" />
             <Text as="p" id="import-progress">
+              {active.reading ? "Shopify is gathering the orders of this range (a minute or two for a large store). " : ""}
               {`Found ${active.found} of ${total} · synced ${active.synced + active.alreadyKnown} · skipped ${active.skipped} · failed ${active.failed} · waiting ${active.queued}`}
             </Text>
             <InlineStack gap="200">
