@@ -185,6 +185,22 @@ describe("reading the range with a bulk query", () => {
     expect(invoices()).toHaveLength(5);
   });
 
+  it("a bulk file that can no longer be read (its URL expired) is asked for again; each order once", async () => {
+    shopify.addWebhookOrders(
+      TEST_SHOP,
+      Array.from({ length: 4 }, (_, i) => pastOrder(8300 + i, 2)),
+    );
+    shopify.injectFault({ kind: "bulk-file-expired" });
+    try {
+      const job = await startImport(TEST_SHOP, new Date(Date.now() - 30 * DAY), new Date(), deps);
+      expect(await importSettled(job.id)).toMatchObject({ status: "done", found: 4, synced: 4, failed: 0 });
+      expect(shopify.shop(TEST_SHOP).bulkOperations).toHaveLength(2);
+      expect(invoices()).toHaveLength(4);
+    } finally {
+      shopify.clearFaults();
+    }
+  });
+
   it("when Shopify cannot read the range three times, the import stops and says so in words; nothing is half-queued", async () => {
     shopify.addWebhookOrders(TEST_SHOP, [pastOrder(8200, 2)]);
     shopify.injectFault({ kind: "bulk-failed" }, { operation: /ImportStartBulkQuery/, times: 3 });

@@ -196,11 +196,12 @@ async function failImport(importId: bigint, shop: string, reason: string, deps: 
  * started (Shopify's most recent bulk query, when it is this same query and has not failed): a
  * bulk operation is asked for at most once per attempt.
  */
-async function startBulkOperation(job: OrderImport, deps: ImportDeps): Promise<string | null> {
+async function startBulkOperation(job: OrderImport, deps: ImportDeps, refused: string | null = null): Promise<string | null> {
   const query = bulkOrdersQuery(rangeQuery(job.createdFrom, job.createdTo));
   const current = await adminGraphql<{ currentBulkOperation: BulkOperation | null }>(job.shop, BULK_CURRENT, {}, deps.admin);
   const mine = current.currentBulkOperation;
-  if (mine && mine.query === query && ["CREATED", "RUNNING", "COMPLETED"].includes(mine.status)) return mine.id;
+  // (Never the one whose file was just refused.)
+  if (mine && mine.id !== refused && mine.query === query && ["CREATED", "RUNNING", "COMPLETED"].includes(mine.status)) return mine.id;
   const started = await adminGraphql<{
     bulkOperationRunQuery: { bulkOperation: BulkOperation | null; userErrors: { message: string; code?: string | null }[] };
   }>(job.shop, BULK_START, { query }, deps.admin);
@@ -212,9 +213,18 @@ async function startBulkOperation(job: OrderImport, deps: ImportDeps): Promise<s
   throw new AdminApiError(`Shopify refused to read the orders: ${reason}`, "query", false);
 }
 
-/** The JSONL file, line by line into order_import_line (a retry starts the staging over). */
-async function stageBulkFile(job: OrderImport, url: string, deps: ImportDeps): Promise<void> {
+async function markStaged(job: OrderImport, deps: ImportDeps): Promise<void> {
+  await deps.db.orderImport.update({ where: { id: job.id }, data: { stagedAt: new Date(), cursor: "0", updatedAt: new Date() } });
+}
+
+/**
+ * The JSONL file, line by line into order_import_line (a retry starts the staging over). False
+ * when the file is refused (its signed URL expired after 7 days, or is no longer valid): the
+ * caller asks Shopify for the range again. A 5xx or a network failure is thrown (the step is retried).
+ */
+async function stageBulkFile(job: OrderImport, url: string, deps: ImportDeps): Promise<boolean> {
   const response = await fetch(url);
+  if (response.status >= 400 && response.status < 500) return false;
   if (!response.ok || !response.body) throw new Error(`the bulk file could not be read (HTTP ${response.status})`);
   await deps.db.orderImportLine.deleteMany({ where: { importId: job.id, shop: job.shop } });
   const lines = createInterface({
@@ -245,7 +255,30 @@ async function stageBulkFile(job: OrderImport, url: string, deps: ImportDeps): P
     if (batch.length >= STAGE_BATCH) await flush();
   }
   await flush();
-  await deps.db.orderImport.update({ where: { id: job.id }, data: { stagedAt: new Date(), cursor: "0", updatedAt: new Date() } });
+  await markStaged(job, deps);
+  return true;
+}
+
+/** Starts (or adopts) the range's bulk query and polls it a second later; the import stops after MAX_BULK_ATTEMPTS. */
+async function askForRange(job: OrderImport, deps: ImportDeps, refused: string | null): Promise<false> {
+  if (job.bulkAttempts >= MAX_BULK_ATTEMPTS) {
+    await failImport(
+      job.id,
+      job.shop,
+      "Shopify could not read the orders of this range (it failed 3 times). Start the import again later.",
+      deps,
+    );
+    return false;
+  }
+  const id = await startBulkOperation(job, deps, refused);
+  await deps.db.orderImport.update({
+    where: { id: job.id },
+    data: id
+      ? { bulkOperationId: id, bulkAttempts: { increment: 1 }, updatedAt: new Date() }
+      : { bulkOperationId: null, updatedAt: new Date() },
+  });
+  await queueStep(deps.db, job.shop, job.id, new Date(Date.now() + BULK_POLL_MS));
+  return false;
 }
 
 /**
@@ -254,25 +287,7 @@ async function stageBulkFile(job: OrderImport, url: string, deps: ImportDeps): P
  * once the staged orders can be queued.
  */
 async function readRange(job: OrderImport, deps: ImportDeps): Promise<boolean> {
-  if (!job.bulkOperationId) {
-    if (job.bulkAttempts >= MAX_BULK_ATTEMPTS) {
-      await failImport(
-        job.id,
-        job.shop,
-        "Shopify could not read the orders of this range (it failed 3 times). Start the import again later.",
-        deps,
-      );
-      return false;
-    }
-    const id = await startBulkOperation(job, deps);
-    if (id)
-      await deps.db.orderImport.update({
-        where: { id: job.id },
-        data: { bulkOperationId: id, bulkAttempts: { increment: 1 }, updatedAt: new Date() },
-      });
-    await queueStep(deps.db, job.shop, job.id, new Date(Date.now() + BULK_POLL_MS));
-    return false;
-  }
+  if (!job.bulkOperationId) return askForRange(job, deps, null);
   const { bulkOperation: op } = await adminGraphql<{ bulkOperation: BulkOperation | null }>(
     job.shop,
     BULK_STATUS,
@@ -284,19 +299,19 @@ async function readRange(job: OrderImport, deps: ImportDeps): Promise<boolean> {
     return false;
   }
   if (op?.status === "COMPLETED") {
-    // A range without orders has no file at all.
-    if (op.url) await stageBulkFile(job, op.url, deps);
-    else await deps.db.orderImport.update({ where: { id: job.id }, data: { stagedAt: new Date(), cursor: "0", updatedAt: new Date() } });
-    return true;
+    if (!op.url) {
+      await markStaged(job, deps); // a range without orders has no file at all
+      return true;
+    }
+    if (await stageBulkFile(job, op.url, deps)) return true;
   }
-  // FAILED, CANCELED (not by us) or EXPIRED: another bulk query, up to MAX_BULK_ATTEMPTS.
+  // FAILED, CANCELED (not by us), EXPIRED, or a file that can no longer be read: another bulk
+  // query, up to MAX_BULK_ATTEMPTS.
   deps.logger.warn(
     { shop: job.shop, importId: String(job.id), status: op?.status ?? "missing", errorCode: op?.errorCode ?? null },
     "import's bulk query did not complete; starting another",
   );
-  await deps.db.orderImport.update({ where: { id: job.id }, data: { bulkOperationId: null, updatedAt: new Date() } });
-  await queueStep(deps.db, job.shop, job.id);
-  return false;
+  return askForRange(job, deps, job.bulkOperationId);
 }
 
 /** One step of the import; queues the next one unless the import is done, paused or cancelled. */

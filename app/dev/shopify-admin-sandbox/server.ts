@@ -39,7 +39,9 @@ export type AdminFault =
   /** The socket is destroyed before any answer. */
   | { kind: "reset" }
   /** The bulk operation this request starts ends FAILED (INTERNAL_SERVER_ERROR) instead of completing. */
-  | { kind: "bulk-failed" };
+  | { kind: "bulk-failed" }
+  /** The next bulk file asked for is refused with 403, as an expired signed URL is (not a GraphQL request). */
+  | { kind: "bulk-file-expired" };
 
 export interface AdminRequestLogEntry {
   shop: string;
@@ -112,6 +114,7 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
   let now = options.now ?? (() => new Date());
   const shops = new Map<string, SandboxShop>();
   let faults: StoredFault[] = [];
+  let expiredFiles = 0;
   const requests: AdminRequestLogEntry[] = [];
 
   const addShop = (input: AddShop): SandboxShop => {
@@ -313,6 +316,12 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
     if (req.method === "GET" && file) {
       const op = shops.get(decodeURIComponent(file[1]!))?.bulkOperations[Number(file[2])];
       if (!op || op.ended || performance.now() < op.readyAtMs) return send(res, 404, { errors: "Not Found" });
+      if (expiredFiles > 0) {
+        expiredFiles -= 1;
+        res.writeHead(403, { "content-type": "application/xml" });
+        res.end("<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>");
+        return;
+      }
       res.writeHead(200, { "content-type": "application/jsonl" });
       res.end(op.lines.map((line) => `${line}\n`).join(""));
       return;
@@ -374,10 +383,15 @@ export async function startShopifyAdminSandbox(options: ShopifyAdminSandboxOptio
         shop.bucket = { available: Math.min(shop.bucket.available, config.maximumAvailable), atMs: performance.now() };
     },
     injectFault(fault, faultOptions = {}) {
+      if (fault.kind === "bulk-file-expired") {
+        expiredFiles += faultOptions.times ?? 1;
+        return;
+      }
       faults.push({ fault, remaining: faultOptions.times ?? 1, operation: faultOptions.operation ?? null });
     },
     clearFaults() {
       faults = [];
+      expiredFiles = 0;
     },
     requests,
     setClock(clock) {
