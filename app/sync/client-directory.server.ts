@@ -141,13 +141,16 @@ export async function recordCreateIntent(db: PrismaClient, scope: Scope, email: 
   return created > 0;
 }
 
-/** FreshBooks refused the create before making anything (a 429): the intent this attempt recorded goes. */
-export async function withdrawCreateIntent(db: PrismaClient, scope: Scope, email: string): Promise<void> {
+/**
+ * The intent goes: FreshBooks answered with the client, or refused the create before making
+ * anything (a 429, for an intent this attempt recorded).
+ */
+export async function closeCreateIntent(db: PrismaClient, scope: Scope, email: string): Promise<void> {
   await db.freshbooksClientIntent.deleteMany({ where: { ...scope, email: emailKey(email) } });
 }
 
 /** A client FreshBooks answered with (created, restored or found): known, and any intent for its email closed. */
 export async function rememberClient(db: PrismaClient, scope: Scope, client: Client, email: string | null): Promise<void> {
   await record(db, scope, [{ ...client, email: client.email || (email ?? undefined) }]);
-  if (email) await db.freshbooksClientIntent.deleteMany({ where: { ...scope, email: emailKey(email) } });
+  if (email) await closeCreateIntent(db, scope, email);
 }

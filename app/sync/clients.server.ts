@@ -4,7 +4,7 @@ import type { FreshBooksClient } from "../freshbooks/client.server";
 import { FreshBooksClientLimitError, FreshBooksNotFoundError, FreshBooksRateLimitError } from "../freshbooks/errors";
 import type { Client } from "../freshbooks/types";
 import type { Settings } from "../models/settings.server";
-import { lookUpClient, prepareDirectory, recordCreateIntent, rememberClient, withdrawCreateIntent } from "./client-directory.server";
+import { lookUpClient, prepareDirectory, recordCreateIntent, rememberClient, closeCreateIntent } from "./client-directory.server";
 import type { MappedCustomer } from "./mapping";
 
 export const FALLBACK_KEY = "fallback";
@@ -130,7 +130,7 @@ async function fromDirectory(
     created = await fb.clients.create(input.customer?.client ?? { email });
   } catch (error) {
     // A 429 is FreshBooks refusing before doing anything: nothing to look for next time.
-    if (fresh && error instanceof FreshBooksRateLimitError) await withdrawCreateIntent(db, scope, email);
+    if (fresh && error instanceof FreshBooksRateLimitError) await closeCreateIntent(db, scope, email);
     throw error;
   }
   await rememberClient(db, scope, created, email);

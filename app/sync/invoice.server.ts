@@ -44,13 +44,15 @@ export function isClientGone(error: unknown): boolean {
  * settings' number is used (the merchant changed the prefix, as the failure told them to).
  * Returns our invoice when an earlier attempt created it.
  */
-async function chooseNumber(
-  input: StepContext,
-  customerid: number,
-): Promise<{ existing: Invoice } | { number: string; afterEarlierIntent?: boolean }> {
+/** The number of an intent an earlier call recorded for this FreshBooks account, if any. */
+function recordedNumber({ row, fb }: StepContext): string | null {
+  return row.invoiceIntentAt && row.freshbooksAccountId === fb.accountId ? row.invoiceNumber : null;
+}
+
+async function chooseNumber(input: StepContext, customerid: number): Promise<{ existing: Invoice } | { number: string }> {
   const { row, fb } = input;
   const current = input.mapped.invoice.invoice_number ?? "";
-  const recorded = row.invoiceIntentAt && row.freshbooksAccountId === fb.accountId ? row.invoiceNumber : null;
+  const recorded = recordedNumber(input);
   if (!recorded) {
     if (!(await numberCouldExist(input.db, row.shop, fb.accountId, input.settings.invoicePrefix))) return { number: current };
     const found = await fb.invoices.findByNumber(current);
@@ -62,13 +64,13 @@ async function chooseNumber(
   const found = await fb.invoices.findByNumber(recorded);
   const ours = found.find((invoice) => isOurs(invoice, customerid, input));
   if (ours) return { existing: ours };
-  if (found.length === 0) return { number: recorded, afterEarlierIntent: true };
+  if (found.length === 0) return { number: recorded };
   if (current === recorded) throw new SyncRefusal(numberTakenReason(recorded), "invoice_number_taken");
   const others = await fb.invoices.findByNumber(current);
   const oursToo = others.find((invoice) => isOurs(invoice, customerid, input));
   if (oursToo) return { existing: oursToo };
   if (others.length > 0) throw new SyncRefusal(numberTakenReason(current), "invoice_number_taken");
-  return { number: current, afterEarlierIntent: true };
+  return { number: current };
 }
 
 /**
@@ -76,6 +78,7 @@ async function chooseNumber(
  * before the POST, and a later attempt looks the recorded number up before creating anything.
  */
 export async function ensureInvoice(input: StepContext, customerid: number): Promise<{ invoice: Invoice; created: boolean }> {
+  const earlierIntent = recordedNumber(input) !== null;
   const choice = await chooseNumber(input, customerid);
   if ("existing" in choice) return { invoice: choice.existing, created: false };
   const invoiceInput = { ...input.mapped.invoice, invoice_number: choice.number, customerid };
@@ -96,7 +99,7 @@ export async function ensureInvoice(input: StepContext, customerid: number): Pro
   } catch (error) {
     // A 429 is FreshBooks refusing before doing anything: an intent recorded by this very call
     // leaves nothing to look up next time (the number stays; an older intent stays too).
-    if (error instanceof FreshBooksRateLimitError && !choice.afterEarlierIntent) {
+    if (error instanceof FreshBooksRateLimitError && !earlierIntent) {
       await input.db.orderSync.update({ where: input.where, data: { invoiceIntentAt: null } });
     }
     if (!refusedOnNumber(error)) throw error;
