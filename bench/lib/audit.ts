@@ -121,9 +121,10 @@ export async function waits(stack: BenchStack, since: number): Promise<{ drainMs
 export const range = (start: number, count: number) => Array.from({ length: count }, (_, i) => start + i);
 
 /** FreshBooks requests in the sandbox log, by kind (accounting calls per order; tokens; payments apart). */
-export function callCounts(stack: BenchStack): Record<string, number> {
+/** FreshBooks requests by kind, from the `from`-th the sandbox saw (0: all of them). */
+export function callCounts(stack: BenchStack, from = 0): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const entry of stack.sandbox.state.requests) {
+  for (const entry of stack.sandbox.state.requests.slice(from)) {
     const kind = /\/payments\//.test(entry.path)
       ? `payment ${entry.method}`
       : /\/users\/clients/.test(entry.path)

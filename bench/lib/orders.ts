@@ -21,6 +21,8 @@ export interface OrderSource {
   /** First order number; order n has id 7_000_000_000_000 + n. */
   start: number;
   mix?: CustomerMix;
+  /** Added to every customer number the mix picks (a separate set of customers, e.g. for a warm-up). */
+  customerBase?: number;
   /** Every order from this one (new) customer. */
   fixedCustomer?: number;
 }
@@ -36,13 +38,14 @@ export function customerPicker(source: OrderSource): (n: number) => number {
   const mix = source.mix;
   if (!mix) return (n) => n;
   const random = seeded(mix.seed);
+  const base = source.customerBase ?? 0;
   let customers = 0;
   return () => {
     if (customers === 0 || random() < mix.newShare) {
       customers += 1;
-      return customers;
+      return base + customers;
     }
-    return 1 + Math.floor(random() * customers);
+    return base + 1 + Math.floor(random() * customers);
   };
 }
 

@@ -17,6 +17,11 @@ export interface AppProcess {
   child: ChildProcess;
   rssPeakMb: number;
   exited: Promise<number | null>;
+  /**
+   * Resolves when a worker has printed "[worker] running" (its runner takes jobs): a worker
+   * of a real deployment has been running long before the orders it syncs arrive.
+   */
+  running: Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -120,11 +125,24 @@ export class BenchStack {
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const running = new Promise<void>((resolve, reject) => {
+      let seen = "";
+      const watch = (chunk: Buffer) => {
+        seen = (seen + chunk.toString("utf8")).slice(-4096);
+        if (!seen.includes("[worker] running")) return;
+        child.stdout?.off("data", watch);
+        resolve();
+      };
+      child.stdout?.on("data", watch);
+      void exited.then((code) => reject(new Error(`${name} exited (${code}) before it was running`)));
+    });
+    running.catch(() => {}); // awaited only where a bench needs it
     const app: AppProcess = {
       name,
       child,
       rssPeakMb: 0,
       exited,
+      running,
       async stop(signal: NodeJS.Signals = "SIGTERM") {
         if (child.exitCode !== null || child.signalCode !== null) return;
         child.kill(signal);
