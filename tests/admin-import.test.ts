@@ -214,6 +214,45 @@ describe("reading the range with a bulk query", () => {
       shopify.clearFaults();
     }
   });
+  it("when its step fails every attempt its job has (Shopify unreachable), the import is paused saying why, and Resume finishes it", async () => {
+    shopify.addWebhookOrders(
+      TEST_SHOP,
+      Array.from({ length: 3 }, (_, i) => pastOrder(8400 + i, 2)),
+    );
+    shopify.injectFault({ kind: "status", status: 503 }, { operation: /ImportCurrentBulkQuery|ImportStartBulkQuery/, times: 1000 });
+    try {
+      const job = await startImport(TEST_SHOP, new Date(Date.now() - 30 * DAY), new Date(), deps);
+      // The first attempt failed and graphile-worker waits before the next one: the job is given
+      // one more attempt only (its last), instead of the catalog's ten with their long backoff.
+      await until(async () => {
+        const rows = await prisma.$queryRaw<{ n: number }[]>`
+          select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+          where t.identifier = 'import-orders' and j.attempts = 1 and j.locked_at is null and j.last_error is not null`;
+        return rows[0]?.n === 1;
+      }, 120_000);
+      await prisma.$executeRaw`
+        update graphile_worker._private_jobs set max_attempts = 2, run_at = now()
+        where task_id = (select id from graphile_worker._private_tasks where identifier = 'import-orders')`;
+      await until(async () => (await importProgress(prisma, TEST_SHOP, job.id))?.status === "paused", 120_000);
+      const paused = (await importProgress(prisma, TEST_SHOP, job.id))!;
+      expect(paused.error).toBe(
+        "Paused after repeated failures (Shopify answered HTTP 503; gave up after 5 tries). Resume goes on from where it stopped.",
+      );
+      expect(invoices()).toHaveLength(0);
+
+      shopify.clearFaults();
+      await controlImport(TEST_SHOP, job.id, "resume", deps);
+      const done = await importSettled(job.id);
+      expect(done).toMatchObject({ status: "done", found: 3, synced: 3, failed: 0, error: null });
+      expect(
+        invoices()
+          .map((invoice) => invoice.invoice_number)
+          .sort(),
+      ).toEqual(["SHOP-8400", "SHOP-8401", "SHOP-8402"]);
+    } finally {
+      shopify.clearFaults();
+    }
+  });
 });
 
 describe("the import page (its loader and action, through authenticate.admin)", () => {

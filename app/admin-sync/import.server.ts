@@ -141,7 +141,12 @@ export async function controlImport(
   const to: ImportStatus = action === "pause" ? "paused" : action === "resume" ? "running" : "cancelled";
   const changed = await deps.db.orderImport.updateMany({
     where: { id: importId, shop, status: { in: from } },
-    data: { status: to, updatedAt: new Date(), ...(to === "cancelled" ? { finishedAt: new Date() } : {}) },
+    data: {
+      status: to,
+      updatedAt: new Date(),
+      ...(to === "cancelled" ? { finishedAt: new Date() } : {}),
+      ...(to === "running" ? { error: null } : {}),
+    },
   });
   if (changed.count > 0 && to === "running") await queueStep(deps.db, shop, importId);
   const job = await deps.db.orderImport.findFirst({ where: { id: importId, shop } });
@@ -189,6 +194,22 @@ async function failImport(importId: bigint, shop: string, reason: string, deps: 
   });
   await deps.db.orderImportLine.deleteMany({ where: { importId, shop } });
   deps.logger.warn({ shop, importId: String(importId), error: reason }, "import stopped");
+}
+
+/**
+ * The import's step failed every attempt its job had (Shopify or our database unreachable for
+ * long): paused with the reason, its position and staged orders kept, so Resume goes on from there.
+ */
+export async function pauseStalledImport(shop: string, importId: bigint, reason: string, deps: ImportDeps): Promise<void> {
+  await deps.db.orderImport.updateMany({
+    where: { id: importId, shop, status: "running" },
+    data: {
+      status: "paused",
+      error: `Paused after repeated failures (${reason}). Resume goes on from where it stopped.`,
+      updatedAt: new Date(),
+    },
+  });
+  deps.logger.warn({ shop, importId: String(importId), error: reason }, "import paused: its step failed every attempt");
 }
 
 /**

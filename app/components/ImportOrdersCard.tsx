@@ -90,6 +90,7 @@ export function ImportOrdersCard({
             <Text as="p" variant="bodyMd">
               {active.status === "paused" ? "Paused" : "Importing"} orders from {day(active.from)} to {lastDay(active.to)}.
             </Text>
+            {active.status === "paused" && active.error ? <Banner tone="warning">{active.error}</Banner> : null}
             <ProgressBar progress={percent} tone={active.status === "paused" ? "highlight" : "primary"} ariaLabelledBy="import-progress" />
             <Text as="p" id="import-progress">
               {active.reading ? "Shopify is gathering the orders of this range (a minute or two for a large store). " : ""}

@@ -175,10 +175,12 @@ export async function adminGraphql<T>(
           const wait = Number.isFinite(retryAfter) ? retryAfter * 1000 : 1000;
           failure = { retry: "throttled", waitMs: wait, message: "Shopify answered 429 Too Many Requests" };
         } else {
+          // The GraphQL client words a 5xx as JSON ("networkStatusCode": 503): said as the status.
+          const answered = status ?? (Number(/"networkStatusCode":\s*(\d{3})/.exec(error.message)?.[1]) || null);
           failure = {
             retry: "transient",
             waitMs: TRANSIENT_BASE_MS * 2 ** transient,
-            message: `Shopify could not be reached or failed (${error.message})`,
+            message: answered ? `Shopify answered HTTP ${answered}` : `Shopify could not be reached (${error.message.split("\n")[0]})`,
           };
         }
       } else if (error instanceof HttpResponseError) {
@@ -197,12 +199,11 @@ export async function adminGraphql<T>(
     }
     if (failure.retry === "throttled") {
       throttled += 1;
-      if (throttled > MAX_THROTTLED_RETRIES)
-        throw new AdminApiError(`${failure.message} ${throttled} times in a row; trying again later.`, "unavailable", true);
+      if (throttled > MAX_THROTTLED_RETRIES) throw new AdminApiError(`${failure.message} ${throttled} times in a row`, "unavailable", true);
     } else {
       transient += 1;
       if (transient > transientRetries)
-        throw new AdminApiError(`${failure.message}; gave up after ${transient} tries, trying again later.`, "unavailable", true);
+        throw new AdminApiError(`${failure.message}; gave up after ${transient} tries`, "unavailable", true);
     }
     await sleep(failure.waitMs);
   }

@@ -7,7 +7,7 @@ import prisma from "../../db.server";
 import { env } from "../../env.server";
 import { logger } from "../../logger.server";
 import { sweepableShops, sweepShop } from "../../admin-sync/sweep.server";
-import { runImportStep } from "../../admin-sync/import.server";
+import { pauseStalledImport, runImportStep } from "../../admin-sync/import.server";
 import { writeBackOrder } from "../../admin-sync/write-back.server";
 import { parsePayload, taskCatalog } from "../catalog";
 import { enqueue } from "../enqueue.server";
@@ -29,9 +29,17 @@ export const sweepShopTask: Task = async (payload) => {
   await sweepShop(shop, { db: prisma, logger });
 };
 
-export const importOrdersTask: Task = async (payload) => {
+export const importOrdersTask: Task = async (payload, helpers) => {
   const { shop, importId } = parsePayload("import-orders", payload);
-  await runImportStep(shop, BigInt(importId), { db: prisma, logger });
+  try {
+    await runImportStep(shop, BigInt(importId), { db: prisma, logger });
+  } catch (error) {
+    // graphile-worker retries the step with its backoff; after its last attempt the import would
+    // say "importing" with nobody importing: it is paused instead, saying why, and Resume goes on
+    // from where it stopped.
+    if (helpers.job.attempts < helpers.job.max_attempts) throw error;
+    await pauseStalledImport(shop, BigInt(importId), error instanceof Error ? error.message : String(error), { db: prisma, logger });
+  }
 };
 
 export const writeBackOrderTask: Task = async (payload) => {
