@@ -194,24 +194,26 @@ describe("the wait after a 429", () => {
     expect(await recordedWait()).toBe(1000);
   });
 
-  it("orders queue behind the same limit: a later 429 with a shorter Retry-After does not jump ahead", async () => {
-    sandbox.faults.enqueue(
-      { method: "POST", path: "/invoices/invoices$", fault: { kind: "status", status: 429, retryAfter: 30 } },
-      { method: "POST", path: "/invoices/invoices$", fault: { kind: "status", status: 429, retryAfter: 1 } },
-    );
+  it("orders queue behind the same limit: another order's request waits out the Retry-After instead of being refused again", async () => {
+    sandbox.faults.enqueue({ method: "POST", path: "/invoices/invoices$", fault: { kind: "status", status: 429, retryAfter: 2 } });
     const [a, b] = [usOrder(1001), usOrder(1002)];
     await deliverOrder(a);
     await deliverOrder(b);
 
     const [first] = await attemptUntilSettledOnce(a.id);
-    const [second] = await attemptUntilSettledOnce(b.id);
-
-    expect(first?.outcome).toBe("retry");
-    expect(second?.outcome).toBe("retry");
     const limit = await prisma.freshbooksRateLimit.findFirstOrThrow();
+    expect(first?.outcome).toBe("retry");
     expect((await row(a.id)).nextAttemptAt).toEqual(limit.notBefore);
-    expect((await row(b.id)).nextAttemptAt).toEqual(limit.notBefore);
-    expect(await row(b.id)).toMatchObject({ rateLimitedAttempts: 1, transientFailures: 0 });
+
+    // The other order's attempt is not sent before FreshBooks' time: it is not refused, it syncs.
+    const [second] = await attemptUntilSettledOnce(b.id);
+    expect(second?.outcome).toBe("synced");
+    expect(await row(b.id)).toMatchObject({ rateLimitedAttempts: 0, transientFailures: 0 });
+    const refused = sandbox.state.requests.find((request) => request.status === 429);
+    const sentAfter = sandbox.state.requests.filter((request) => request.method === "POST" && request.id > (refused?.id ?? 0));
+    expect(sentAfter.length).toBeGreaterThan(0);
+    for (const request of sentAfter) expect(Date.parse(request.time)).toBeGreaterThanOrEqual(limit.notBefore.getTime() - 5);
+    expect(sandbox.state.count({ status: 429 })).toBe(1);
   });
 });
 

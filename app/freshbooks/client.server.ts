@@ -1,5 +1,12 @@
-import { FreshBooksAuthError, FreshBooksClientLimitError, isPermissionRefusal, type FreshBooksError } from "./errors";
+import {
+  FreshBooksAuthError,
+  FreshBooksClientLimitError,
+  FreshBooksRateLimitError,
+  isPermissionRefusal,
+  type FreshBooksError,
+} from "./errors";
 import { freshbooksRequest, retryGet } from "./http.server";
+import type { Pacer } from "./pacer.server";
 import { readClient, readClients, readCreditNote, readCreditNotes, readInvoice, readInvoices, readPayment, readPayments } from "./read";
 import type {
   Client,
@@ -30,6 +37,8 @@ export interface FreshBooksClientOptions {
   tokens: TokenSource;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Spaces the account's requests after a 429 (pacer.server.ts); none: every request is sent at once. */
+  pacer?: Pacer;
 }
 
 type Query = Record<string, string | number | string[] | undefined>;
@@ -86,8 +95,15 @@ export function createFreshBooksClient(options: FreshBooksClientOptions) {
   ): Promise<T> {
     const url = `${base}${path}${queryString(query)}`;
     const token = await options.tokens.current();
-    const once = (bearer: string) =>
-      freshbooksRequest<T>({ method, url, token: bearer, body, timeoutMs: options.timeoutMs, fetch: options.fetch });
+    const once = async (bearer: string) => {
+      await options.pacer?.before();
+      try {
+        return await freshbooksRequest<T>({ method, url, token: bearer, body, timeoutMs: options.timeoutMs, fetch: options.fetch });
+      } catch (error) {
+        if (error instanceof FreshBooksRateLimitError) await options.pacer?.limited(error.retryAfterSeconds);
+        throw error;
+      }
+    };
     // A GET changes nothing, so a 5xx, network error or timeout is retried here, twice, quickly.
     // POSTs and PUTs never are: the pipeline looks before it writes again.
     const send = (bearer: string): Promise<T> => (method === "GET" ? retryGet(() => once(bearer)) : once(bearer));

@@ -6,6 +6,7 @@ import { createFreshBooksClient, fetchIdentity, type FreshBooksClient, type Toke
 import { FreshBooksAuthError, FreshBooksReconnectRequiredError } from "./errors";
 import { retryGet } from "./http.server";
 import { revokeToken } from "./oauth.server";
+import { pacerFor } from "./pacer.server";
 import { TokenDecryptionError, type TokenCipher } from "./token-crypto.server";
 import {
   markNeedsReconnect,
@@ -277,5 +278,6 @@ export async function freshbooksFor(shop: string, deps: VaultDeps): Promise<Fres
     tokens: tokenSourceFor(shop, deps),
     fetch: deps.fetch,
     timeoutMs: env.FRESHBOOKS_TIMEOUT_MS,
+    pacer: pacerFor(deps.db, shop, row.accountId),
   });
 }
