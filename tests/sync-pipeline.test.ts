@@ -196,7 +196,10 @@ describe("when FreshBooks says no, or is down", () => {
   // this is its smoke: the deadline is the work's (waitForSync fails only when nothing moves).
   it("60 orders through a rate limit and a 429 storm all sync, once each", async () => {
     sandbox.faults.setRateLimit({ perSecond: 250, burst: 20 });
-    sandbox.faults.enqueue({ method: "POST", path: "/invoices/invoices$", times: 30, fault: { kind: "status", status: 429 } });
+    // A storm is a window of time, as a rate limit's is (the fault bench's storms too): "the next 30
+    // refusals, however long that takes" would refuse a paced account's one probe per wait, 30 waits
+    // in a row (1 s, 2 s, 4 s … without Retry-After), which no real limit does.
+    sandbox.faults.enqueue({ method: "POST", path: "/invoices/invoices$", times: 30, forMs: 3000, fault: { kind: "status", status: 429 } });
     const orders = Array.from({ length: 60 }, (_, i) => usOrder(10_000 + i));
     for (let i = 0; i < orders.length; i += 20) {
       await Promise.all(orders.slice(i, i + 20).map((order) => deliverOrder(order)));
