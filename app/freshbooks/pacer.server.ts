@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 
 /**
  * Pacing a FreshBooks account's requests once FreshBooks has limited it (429), shared by every
@@ -35,17 +35,19 @@ const pacedUntil = new Map<string, number>();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The account's pace now (`limited` is its row): what a 429 set, halved every {@link PACE_HALF_LIFE_MS} since. */
+const DECAYED_PACE = Prisma.sql`limited.pace_ms * power(0.5, extract(epoch from now() - coalesce(limited.paced_at, now())) * 1000 / ${PACE_HALF_LIFE_MS}::float8)`;
+/** A 429 within {@link RAISE_EVERY_MS} of the last raise: the same burst, already counted. */
+const RAISED_JUST_NOW = Prisma.sql`limited.paced_at > now() - ${RAISE_EVERY_MS}::int * interval '1 millisecond'`;
+
 /** The turn one request takes: how long to wait for it, and how long the account stays paced. */
 export async function takeTurn(db: PrismaClient, shop: string, accountId: string): Promise<{ waitMs: number; pacedForMs: number } | null> {
   const [row] = await db.$queryRaw<{ wait_ms: number; paced_for_ms: number }[]>`
-    update freshbooks_rate_limit set last_slot = greatest(
-        coalesce(last_slot, now())
-          + pace_ms * power(0.5, extract(epoch from now() - coalesce(paced_at, now())) * 1000 / ${PACE_HALF_LIFE_MS}::float8)
-          * interval '1 millisecond',
-        not_before, now())
-    where shop = ${shop} and account_id = ${accountId}
-    returning (extract(epoch from last_slot - now()) * 1000)::float8 as wait_ms,
-      (extract(epoch from coalesce(paced_at, updated_at) - now()) * 1000 + ${CALM_AFTER_MS}::float8)::float8 as paced_for_ms`;
+    update freshbooks_rate_limit as limited
+    set last_slot = greatest(coalesce(limited.last_slot, now()) + ${DECAYED_PACE} * interval '1 millisecond', limited.not_before, now())
+    where limited.shop = ${shop} and limited.account_id = ${accountId}
+    returning (extract(epoch from limited.last_slot - now()) * 1000)::float8 as wait_ms,
+      (extract(epoch from coalesce(limited.paced_at, limited.updated_at) - now()) * 1000 + ${CALM_AFTER_MS}::float8)::float8 as paced_for_ms`;
   return row ? { waitMs: Number(row.wait_ms), pacedForMs: Number(row.paced_for_ms) } : null;
 }
 
@@ -56,11 +58,9 @@ export async function noteLimited(db: PrismaClient, shop: string, accountId: str
     insert into freshbooks_rate_limit as limited (shop, account_id, not_before, strikes, updated_at, pace_ms, paced_at)
     values (${shop}, ${accountId}, now() + ${askedMs}::int * interval '1 millisecond', 0, now(), ${INITIAL_PACE_MS}::float8, now())
     on conflict (shop, account_id) do update set
-      pace_ms = case when limited.paced_at > now() - ${RAISE_EVERY_MS}::int * interval '1 millisecond' then limited.pace_ms
-        else least(${MAX_PACE_MS}::float8, greatest(${INITIAL_PACE_MS}::float8,
-          2 * limited.pace_ms * power(0.5, extract(epoch from now() - coalesce(limited.paced_at, now())) * 1000 / ${PACE_HALF_LIFE_MS}::float8)))
-        end,
-      paced_at = case when limited.paced_at > now() - ${RAISE_EVERY_MS}::int * interval '1 millisecond' then limited.paced_at else now() end,
+      pace_ms = case when ${RAISED_JUST_NOW} then limited.pace_ms
+        else least(${MAX_PACE_MS}::float8, greatest(${INITIAL_PACE_MS}::float8, 2 * ${DECAYED_PACE})) end,
+      paced_at = case when ${RAISED_JUST_NOW} then limited.paced_at else now() end,
       not_before = greatest(limited.not_before, now() + ${askedMs}::int * interval '1 millisecond'),
       updated_at = now()`;
 }
