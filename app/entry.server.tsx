@@ -7,6 +7,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import prisma, { pool } from "./db.server";
 import { env } from "./env.server";
 import { intakeGate } from "./webhooks/gate.server";
+import { stopIntakeRecorder } from "./webhooks/order-intake.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 const ABORT_DELAY = 5000;
@@ -50,6 +51,7 @@ export { serveWebhook } from "./webhooks/hot-path.server";
 /** The web server's shutdown closes this build's database pool (app/db.server.ts: Prisma's adapter does not own it). */
 export async function closeDatabase(): Promise<void> {
   await intakeGate().drained();
+  await stopIntakeRecorder();
   await prisma.$disconnect();
   await pool.end();
 }

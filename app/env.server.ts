@@ -25,6 +25,12 @@ const baseSchema = z.object({
    * (app/webhooks/gate.server.ts). Keep it well under Shopify's 5 s.
    */
   WEBHOOK_WAIT_MS: z.coerce.number().int().positive().default(3500),
+  /**
+   * While deliveries queue for the database (a web process at capacity), its intake recorder leaves
+   * the received orders for later, at most this long (app/webhooks/order-intake.server.ts,
+   * docs/decisions/0019); the worker records what a web process left this long plus 5 s; 0: never defer.
+   */
+  INTAKE_MAX_DEFER_MS: z.coerce.number().int().nonnegative().default(60_000),
   /** How long a web process remembers that a shop has the app installed (app/webhooks/installation.server.ts); 0: never. */
   INSTALLATION_CACHE_TTL_MS: z.coerce.number().int().nonnegative().default(5000),
   /**

@@ -7,9 +7,10 @@ import { action as customersRedact } from "../app/routes/webhooks.customers.reda
 import { action as ordersCreate } from "../app/routes/webhooks.orders.create";
 import { usOrder } from "./helpers/orders";
 import { routeArgs, seedOfflineSession, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
+import { received } from "./helpers/intake";
 
 const send = (act: typeof dataRequest, topic: string, body: object) =>
-  settle(() => act(routeArgs(webhookRequest({ topic, body })))) as Promise<Response>;
+  received(settle(() => act(routeArgs(webhookRequest({ topic, body })))) as Promise<Response>);
 
 /** The database as the Settings loader uses it, noting every column it asks compliance_request for. */
 function watchedDb(): { db: PrismaClient; selected: string[] } {

@@ -4,9 +4,10 @@ import { action as customersRedact } from "../app/routes/webhooks.customers.reda
 import { action as ordersCreate } from "../app/routes/webhooks.orders.create";
 import { usOrder } from "./helpers/orders";
 import { routeArgs, seedOfflineSession, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
+import { received } from "./helpers/intake";
 
 const send = (act: typeof ordersCreate, topic: string, body: object, webhookId?: string) =>
-  settle(() => act(routeArgs(webhookRequest({ topic, body, webhookId })))) as Promise<Response>;
+  received(settle(() => act(routeArgs(webhookRequest({ topic, body, webhookId })))) as Promise<Response>);
 
 const OTHER_SHOP = "someone-elses-shop.myshopify.com";
 const EMAIL = "jane.doe@example.com";

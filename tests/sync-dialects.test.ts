@@ -15,6 +15,7 @@ import { connectThroughOAuth, useFreshBooksSandbox } from "./helpers/freshbooks"
 import { orderFixture, usOrder } from "./helpers/orders";
 import { routeArgs, seedOfflineSession, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
 import { deliverOrder, resetSyncTables, useWorker, waitForSync } from "./helpers/sync";
+import { received } from "./helpers/intake";
 
 const sandbox = await useFreshBooksSandbox();
 useWorker();
@@ -135,7 +136,7 @@ describe.each(DIALECTS)("FreshBooks dialect %s", (_name, dialect) => {
     await seedOfflineSession(process.env.DATABASE_URL!, OTHER_SHOP);
     await connectThroughOAuth(OTHER_SHOP);
     const theirs = usOrder(1001, { id: 7_000_000_000_001, email: "someone@example.com", customer: null });
-    await settle(() => ordersCreate(routeArgs(webhookRequest({ topic: "orders/create", body: theirs, shop: OTHER_SHOP }))));
+    await received(settle(() => ordersCreate(routeArgs(webhookRequest({ topic: "orders/create", body: theirs, shop: OTHER_SHOP })))));
     await waitForSync([theirs.id]);
     expect(invoices()).toHaveLength(1);
 

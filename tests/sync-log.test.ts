@@ -131,6 +131,32 @@ describe("sync log queries", () => {
     expect(await backlog(prisma, TEST_SHOP, now)).toMatchObject({ waiting: 0, changingSoon: true });
   });
 
+  it("counts orders received but not yet recorded (a flash sale's deferred intake) as queued, the shop's own only", async () => {
+    const now = new Date();
+    const received = (shop: string, orderId: string, secondsAgo: number) =>
+      prisma.orderIntake.create({
+        data: {
+          shop,
+          deliveryId: 1n,
+          orderId,
+          orderName: `#${orderId}`,
+          totalPrice: "10.00",
+          currency: "USD",
+          receivedAt: new Date(now.getTime() - secondsAgo * 1000),
+        },
+      });
+    await seedOrders(TEST_SHOP, 1, "queued", 1);
+    await prisma.orderSync.updateMany({ where: { shop: TEST_SHOP }, data: { createdAt: new Date(now.getTime() - 5_000) } });
+    await received(TEST_SHOP, "9001", 40);
+    await received(TEST_SHOP, "9001", 39); // the same order under a second webhook id
+    await received(TEST_SHOP, "9002", 2);
+    await received(OTHER_SHOP, "9003", 100);
+
+    expect(await backlog(prisma, TEST_SHOP, now)).toEqual({ waiting: 3, oldestSeconds: 40, changingSoon: true });
+    await prisma.orderIntake.deleteMany();
+    expect(await backlog(prisma, TEST_SHOP, now)).toEqual({ waiting: 1, oldestSeconds: 5, changingSoon: true });
+  });
+
   it("does not show another shop's order, by id", async () => {
     await seedOrders(OTHER_SHOP, 1);
     const other = await prisma.orderSync.findFirstOrThrow({ where: { shop: OTHER_SHOP } });

@@ -7,6 +7,7 @@ import { connectThroughOAuth, useFreshBooksSandbox } from "./helpers/freshbooks"
 import { usOrder } from "./helpers/orders";
 import { routeArgs, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
 import { ensureInstalled, resetSyncTables, useWorker, waitForSync } from "./helpers/sync";
+import { received } from "./helpers/intake";
 
 const sandbox = await useFreshBooksSandbox();
 useWorker();
@@ -49,8 +50,8 @@ describe("Shopify ids above 2^53", () => {
   it("an order with the documentation sample's id syncs under its exact id: sync log, invoice notes and admin link", async () => {
     const raw = rawOrderWithBigIds();
     expect(raw).toContain(`"id":${SAMPLE_ID},`);
-    const response = (await settle(() =>
-      ordersCreate(routeArgs(webhookRequest({ topic: "orders/create", body: raw, webhookId: "wh-sample" }))),
+    const response = (await received(
+      settle(() => ordersCreate(routeArgs(webhookRequest({ topic: "orders/create", body: raw, webhookId: "wh-sample" })))),
     )) as Response;
     expect(response.status).toBe(200);
 

@@ -11,6 +11,7 @@ import { MAX_WEBHOOK_BYTES } from "../app/webhooks/intake.server";
 import { usOrder } from "./helpers/orders";
 import { TEST_SHOP, webhookRequest } from "./helpers/shopify";
 import { ensureInstalled } from "./helpers/sync";
+import { received } from "./helpers/intake";
 
 /**
  * The hot path as the web server runs it: a Node HTTP server whose requests go first to
@@ -37,7 +38,7 @@ afterAll(async () => {
 /** A delivery as Shopify sends it, over HTTP to the test server. */
 async function post(options: Parameters<typeof webhookRequest>[0], path = `/webhooks/${options.topic}`): Promise<Response> {
   const request = webhookRequest(options);
-  return fetch(`${base}${path}`, { method: "POST", headers: request.headers, body: await request.text() });
+  return received(fetch(`${base}${path}`, { method: "POST", headers: request.headers, body: await request.text() }));
 }
 
 describe("the webhook hot path (before Remix)", () => {

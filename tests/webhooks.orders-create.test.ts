@@ -1,6 +1,7 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import prisma from "../app/db.server";
-import { syncJobKey } from "../app/models/order-sync.server";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import prisma, { pool } from "../app/db.server";
+import { orderIntakeSchema, recordOrderDelivery, syncJobKey } from "../app/models/order-sync.server";
+import { IntakeRecorder, startIntakeSweep } from "../app/webhooks/order-intake.server";
 import { action } from "../app/routes/webhooks.orders.create";
 import { loader as syncLogLoader } from "../app/routes/app._index";
 import { rejectedMessage } from "../app/components/SyncLogBanners";
@@ -9,6 +10,7 @@ import { MAX_WEBHOOK_BYTES } from "../app/webhooks/intake.server";
 import { usOrder } from "./helpers/orders";
 import { ensureInstalled } from "./helpers/sync";
 import { routeArgs, sessionToken, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
+import { received } from "./helpers/intake";
 
 type Job = { key: string | null; payload: { shop: string; orderId: string } };
 const jobs = () =>
@@ -16,7 +18,9 @@ const jobs = () =>
     join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'sync-order'`;
 
 function deliver(order: object, webhookId?: string, secret?: string) {
-  return settle(() => action(routeArgs(webhookRequest({ topic: "orders/create", body: order, webhookId, secret })))) as Promise<Response>;
+  return received(
+    settle(() => action(routeArgs(webhookRequest({ topic: "orders/create", body: order, webhookId, secret })))) as Promise<Response>,
+  );
 }
 
 describe("orders/create intake", () => {
@@ -107,19 +111,19 @@ describe("orders/create intake", () => {
       },
     });
     const chunked = new Request(request.url, { method: "POST", headers, body, duplex: "half" } as RequestInit);
-    const response = (await settle(() => action(routeArgs(chunked)))) as Response;
+    const response = (await received(settle(() => action(routeArgs(chunked))))) as Response;
     expect(response.status).toBe(200);
     expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(1);
   });
 
   it("answers 503 when the database cannot take the order, so Shopify retries; nothing half-stored", async () => {
     const order = usOrder(1006);
-    await prisma.$executeRawUnsafe(`alter table order_sync rename to order_sync_away`);
+    await prisma.$executeRawUnsafe(`alter table order_intake rename to order_intake_away`);
     let response: Response;
     try {
       response = await deliver(order, "wh-1006");
     } finally {
-      await prisma.$executeRawUnsafe(`alter table order_sync_away rename to order_sync`);
+      await prisma.$executeRawUnsafe(`alter table order_intake_away rename to order_intake`);
     }
     expect(response.status).toBe(503);
     expect(response.headers.get("Retry-After")).toBe("10");
@@ -128,6 +132,93 @@ describe("orders/create intake", () => {
     const retried = await deliver(order, "wh-1006");
     expect(retried.status).toBe(200);
     expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(1);
+  });
+
+  it("an order answered 200 while its sync record cannot be written waits, then is recorded once, with one job", async () => {
+    const order = usOrder(1031);
+    await prisma.$executeRawUnsafe(`alter table order_sync rename to order_sync_away`);
+    let response: Response;
+    try {
+      response = await deliver(order, "wh-1031");
+      // Stored and promised: the delivery and its received order wait for the recorder.
+      expect(await prisma.webhookDelivery.count({ where: { webhookId: "wh-1031" } })).toBe(1);
+      expect(await prisma.orderIntake.count({ where: { orderId: String(order.id) } })).toBe(1);
+    } finally {
+      await prisma.$executeRawUnsafe(`alter table order_sync_away rename to order_sync`);
+    }
+    expect(response.status).toBe(200);
+    // The recorder tries again by itself a second later.
+    await vi.waitFor(async () => expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(1), {
+      timeout: 30_000,
+      interval: 100,
+    });
+    expect(await prisma.orderIntake.count({ where: { orderId: String(order.id) } })).toBe(0);
+    expect((await jobs()).filter((job) => job.payload.orderId === String(order.id))).toHaveLength(1);
+  });
+
+  it("the worker records an order a web process stored but died before recording", async () => {
+    const order = usOrder(1032);
+    const parsed = orderIntakeSchema.parse(order);
+    // What the hot path stores, without its recorder's batch (the process died after the 200).
+    const body = JSON.stringify(order);
+    expect(
+      await recordOrderDelivery(pool, { shop: TEST_SHOP, webhookId: "wh-1032", topic: "ORDERS_CREATE", payloadJson: body }, parsed),
+    ).toBe("received");
+    expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(0);
+    // The worker leaves a received order to its web process for INTAKE_MAX_DEFER_MS + 5 s; here 300 ms.
+    const sweep = startIntakeSweep(pool, 50, 300);
+    try {
+      await vi.waitFor(async () => expect(await prisma.orderSync.count({ where: { orderId: String(order.id) } })).toBe(1), {
+        timeout: 30_000,
+        interval: 50,
+      });
+    } finally {
+      await sweep.stop();
+    }
+    const stored = await prisma.orderSync.findUniqueOrThrow({ where: { shop_orderId: { shop: TEST_SHOP, orderId: String(order.id) } } });
+    expect(stored).toMatchObject({ status: "queued", orderName: "#1032", currency: "USD" });
+    expect(await prisma.orderIntake.count({ where: { orderId: String(order.id) } })).toBe(0);
+    expect((await jobs()).filter((job) => job.payload.orderId === String(order.id))).toHaveLength(1);
+  });
+
+  it("while deliveries queue for the database, received orders are recorded after them (at most the longest deferral later, at once when the workers run short)", async () => {
+    const receive = async (n: number) => {
+      const order = usOrder(n);
+      const stored = await recordOrderDelivery(
+        pool,
+        { shop: TEST_SHOP, webhookId: `wh-${n}`, topic: "ORDERS_CREATE", payloadJson: JSON.stringify(order) },
+        orderIntakeSchema.parse(order),
+      );
+      expect(stored).toBe("received");
+      return String(order.id);
+    };
+    const recorded = (orderId: string) => prisma.orderSync.count({ where: { orderId } });
+
+    let busy = true;
+    const deferring = new IntakeRecorder(pool, { busy: () => busy, maxDeferMs: 600_000 });
+    const first = await receive(1033);
+    deferring.kick();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await recorded(first)).toBe(0); // the database serves the deliveries first
+    busy = false;
+    await deferring.idle();
+    expect(await recorded(first)).toBe(1);
+
+    // However long the queue lasts, an order waits no longer than the deferral allows.
+    const capped = new IntakeRecorder(pool, { busy: () => true, maxDeferMs: 200 });
+    const second = await receive(1034);
+    const kickedAt = performance.now();
+    capped.kick();
+    await capped.idle();
+    expect(performance.now() - kickedAt).toBeGreaterThanOrEqual(190);
+    expect(await recorded(second)).toBe(1);
+    // Workers running out of orders to sync get them, deliveries queueing or not.
+    const feeding = new IntakeRecorder(pool, { busy: () => true, maxDeferMs: 600_000, starving: () => Promise.resolve(true) });
+    const third = await receive(1035);
+    feeding.kick();
+    await feeding.idle();
+    expect(await recorded(third)).toBe(1);
+    expect((await jobs()).filter((job) => [first, second, third].includes(job.payload.orderId))).toHaveLength(3);
   });
 
   it("answers 503 when the database cannot even be asked for the shop's session", async () => {
@@ -144,7 +235,9 @@ describe("orders/create intake", () => {
 
   /** A signed delivery of this raw body (exactly these bytes). */
   function deliverRaw(body: string, webhookId: string, shop?: string) {
-    return settle(() => action(routeArgs(webhookRequest({ topic: "orders/create", body, webhookId, shop })))) as Promise<Response>;
+    return received(
+      settle(() => action(routeArgs(webhookRequest({ topic: "orders/create", body, webhookId, shop })))) as Promise<Response>,
+    );
   }
   it("refuses a signed body that is not JSON with 400 (not 503), kept byte for byte as a rejected delivery", async () => {
     const body =

@@ -9,10 +9,11 @@ import { loader as dataRequestDownload } from "../app/routes/app.data-requests.$
 import { TEST_SHOPIFY } from "./test-env";
 import { usOrder } from "./helpers/orders";
 import { routeArgs, seedOfflineSession, sessionToken, settle, TEST_SHOP, webhookRequest } from "./helpers/shopify";
+import { received } from "./helpers/intake";
 
 type Action = typeof dataRequest;
 const send = (act: Action, topic: string, body: object | string, secret?: string) =>
-  settle(() => act(routeArgs(webhookRequest({ topic, body, secret })))) as Promise<Response>;
+  received(settle(() => act(routeArgs(webhookRequest({ topic, body, secret })))) as Promise<Response>);
 
 async function receiveOrder(n: number) {
   const order = usOrder(n);
@@ -166,7 +167,7 @@ describe("privacy webhooks", () => {
   it("customers/redact deletes the customer's deliveries we could not read (rejected), and only theirs", async () => {
     await seedOfflineSession(process.env.DATABASE_URL!);
     const rejected = (webhookId: string, body: string) =>
-      settle(() => ordersCreate(routeArgs(webhookRequest({ topic: "orders/create", body, webhookId })))) as Promise<Response>;
+      received(settle(() => ordersCreate(routeArgs(webhookRequest({ topic: "orders/create", body, webhookId })))) as Promise<Response>);
     // Readable parts (email, gid) are extracted; the second hides the address where intake cannot see it.
     expect(
       (await rejected("wh-rj-1", '{"admin_graphql_api_id": "gid://shopify/Order/7100", "email": "Jo.Doe@Example.com", oops')).status,
@@ -310,7 +311,7 @@ describe("signed bodies replayed with other headers", () => {
   }
   const victimOrders = () => prisma.orderSync.count({ where: { shop: VICTIM } });
   const replay = (act: Action, topic: string, body: object, shop: string, path?: string) =>
-    settle(() => act(routeArgs(webhookRequest({ topic, body, shop, path })))) as Promise<Response>;
+    received(settle(() => act(routeArgs(webhookRequest({ topic, body, shop, path })))) as Promise<Response>);
 
   it("an orders/create body replayed to /webhooks/shop/redact with another shop's header wipes nothing", async () => {
     await victimHasData();

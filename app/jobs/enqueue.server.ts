@@ -58,6 +58,27 @@ export function addJobSql<T extends TaskName>(task: T, payload: TaskPayload<T> |
     )`;
 }
 
+/**
+ * The batch form of `addJobSql`: ONE `graphile_worker.add_jobs(...)` call for a job per row of
+ * `rows` (a relation the statement can select from, e.g. a CTE's name), each with the same catalog
+ * settings as `addJobSql` gives one job. One call costs one notification and one plpgsql run
+ * whatever the batch's size (the intake's batches, docs/decisions/0019). Rows must carry distinct
+ * job keys. Use as `select count(*) from ${addJobsSql(...)}`; an empty relation adds nothing.
+ */
+export function addJobsSql<T extends TaskName>(task: T, rows: Prisma.Sql, payload: RowPayloadOf<T>): Prisma.Sql {
+  const definition: TaskDefinition = taskCatalog[task];
+  const fields = Object.entries(payload.fields) as [string, Prisma.Sql][];
+  const payloadSql = Prisma.sql`json_build_object(${Prisma.join(fields.map(([name, value]) => Prisma.sql`${name}::text, (${value})::text`))})`;
+  const parts = keyFields(task).map((field) => Prisma.sql`':' || (${payload.fields[field as keyof RowPayload<T>]})::text`);
+  const keySql = parts.length === 0 ? Prisma.sql`null::text` : Prisma.sql`${task}::text ${Prisma.join(parts, " || ", "|| ")}`;
+  return Prisma.sql`graphile_worker.add_jobs(
+      array(select row(${task}::text, ${payloadSql}, ${definition.queue ?? null}::text, null::timestamptz,
+        ${definition.maxAttempts}::int, ${keySql}, ${definition.priority ?? null}::int, null::text[])::graphile_worker.job_spec
+        from ${rows}),
+      job_key_preserve_run_at => ${definition.jobKeyMode === "preserve_run_at"}::boolean
+    )`;
+}
+
 /** Wraps SQL expressions as a per-row payload for `addJobSql` (see RowPayload). */
 export class RowPayloadOf<T extends TaskName> {
   constructor(readonly fields: RowPayload<T>) {}

@@ -12,6 +12,7 @@ import { logger } from "../logger.server";
 import { releaseOwnWork, startLiveness, workerEvents } from "./liveness.server";
 import { startWatchdog, type StallReport } from "./watchdog.server";
 import { workerLogger } from "./worker-logger.server";
+import { INTAKE_SWEEP_MS, startIntakeSweep } from "../webhooks/order-intake.server";
 
 /** Every task of the catalog, by name (the type makes a missing one a compile error). */
 export const tasks: Record<TaskName, TaskList[string]> = {
@@ -81,6 +82,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRunner>
     throw error;
   }
   const liveness = await startLiveness(prisma, livenessPool, ids);
+  // Received orders a web process left behind (it died between its 200 and its batch): docs/decisions/0019.
+  const intake = startIntakeSweep(pgPool, INTAKE_SWEEP_MS);
   const release = () => releaseOwnWork(options.connectionString, ids);
   const watchdog = options.onStall
     ? startWatchdog({
@@ -104,6 +107,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRunner>
     releaseOwnWork: release,
     stop: async (reason?: string) => {
       watchdog?.stop();
+      await intake.stop();
       await stop(reason);
       await liveness.stop();
       await closeAdvisoryLocks();

@@ -2,16 +2,17 @@ import { Prisma, type PrismaClient } from "@prisma/client";
 import type pg from "pg";
 import { z } from "zod";
 import { jobKey } from "../jobs/catalog";
-import { addJobSql, enqueue, fromRow } from "../jobs/enqueue.server";
+import { addJobSql, addJobsSql, enqueue, fromRow } from "../jobs/enqueue.server";
 import { withOrderId, shopifyId } from "../shopify/json";
 
 /**
  * What intake needs from an orders/create payload; the sync job validates the full shape. The id
  * is exact (the raw body's digits, or admin_graphql_api_id's when there is no id, like the sync's schema).
+ * Only these fields are read (the rest of the order is stored as received, never copied here).
  */
 export const orderIntakeSchema = z.preprocess(
   withOrderId,
-  z.looseObject({
+  z.object({
     id: shopifyId,
     name: z.string(),
     order_number: z.number().int().optional(),
@@ -19,10 +20,10 @@ export const orderIntakeSchema = z.preprocess(
     created_at: z.string().nullish(),
     total_price: z.string(),
     currency: z.string(),
-    total_price_set: z.looseObject({ shop_money: z.looseObject({ amount: z.string(), currency_code: z.string() }) }).optional(),
+    total_price_set: z.object({ shop_money: z.object({ amount: z.string(), currency_code: z.string() }) }).optional(),
     email: z.string().nullish(),
     contact_email: z.string().nullish(),
-    customer: z.looseObject({ first_name: z.string().nullish(), last_name: z.string().nullish(), email: z.string().nullish() }).nullish(),
+    customer: z.object({ first_name: z.string().nullish(), last_name: z.string().nullish(), email: z.string().nullish() }).nullish(),
   }),
 );
 
@@ -55,7 +56,7 @@ function customerName(order: OrderIntake): string | null {
   return name || null;
 }
 
-export type DeliveryOutcome = "queued" | "duplicate-delivery" | "duplicate-order";
+export type DeliveryOutcome = "received" | "duplicate-delivery";
 
 type Queryable = PrismaClient | Prisma.TransactionClient;
 
@@ -64,58 +65,120 @@ export interface PgQueryable {
   query<R extends pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>>;
 }
 
+async function run<R extends pg.QueryResultRow>(db: Queryable | PgQueryable, name: string, statement: Prisma.Sql): Promise<R[]> {
+  if ("$queryRaw" in db) return db.$queryRaw<R[]>(statement);
+  return (await db.query<R>({ name, text: statement.text, values: statement.values as unknown[] })).rows;
+}
+
 /**
- * Records an orders/create delivery and queues its sync: the delivery, the order's sync record and
- * its job in ONE statement (atomic, one round trip: intake is the hot path of a flash sale).
- * Deduplicates twice: the same webhook id is stored once, and the same order (under any webhook id)
- * gets one sync record and one job (the catalog's `addJobSql`, with the order's sync key). Through a
- * `pg` pool (the hot path: a prepared statement, its text the same on every call) or Prisma (in a
- * transaction of the caller's).
+ * The hot path's one statement (a prepared statement: its text is the same on every call; each
+ * connection parses and plans it once): the delivery, and its received order when the delivery is new.
+ */
+const RECORD_ORDER_DELIVERY = `
+    with delivery as (
+      insert into webhook_delivery (shop, webhook_id, topic, payload, order_id)
+      values ($1, $2, $3, $4::jsonb, $5)
+      on conflict (shop, webhook_id) do nothing
+      returning id
+    )
+    insert into order_intake (shop, delivery_id, order_id, order_name, order_number, processed_at, customer_name, customer_email,
+      total_price, currency)
+    select $1, id, $5, $6, $7::int, $8::timestamptz, $9, $10, $11, $12 from delivery`;
+
+/**
+ * Stores an orders/create delivery (the deferred intake, docs/decisions/0019): the delivery and
+ * one small `order_intake` row (what the sync log shows of the order) in ONE statement, nothing
+ * else. The order's sync record and its job are made from the intake row moments later, in a batch
+ * (`recordReceivedOrders`), so that the webhook's transaction touches no shared row: no per-day
+ * rollup, no job-queue notification. The same webhook id is stored once; the same order under
+ * another webhook id gets its second intake row, and the batch gives the order one sync record and
+ * one job whatever the number of its deliveries. `payloadJson` is the body as stored (jsonb text).
  */
 export async function recordOrderDelivery(
-  db: Queryable | PgQueryable,
-  delivery: { shop: string; webhookId: string; topic: string; payload: unknown },
+  db: PgQueryable,
+  delivery: { shop: string; webhookId: string; topic: string; payloadJson: string },
   order: OrderIntake,
 ): Promise<DeliveryOutcome> {
   const total = order.total_price_set?.shop_money;
-  const processedAt = order.processed_at ?? order.created_at ?? null;
   // Lower-cased: the sync log searches it exactly (indexed), whatever case was typed.
   const email = (order.customer?.email || order.email || order.contact_email || "").trim().toLowerCase() || null;
-  const payload = JSON.stringify(delivery.payload);
-  // The payload is sent and parsed once (a flash sale's bytes), then stored in both rows.
-  const statement = Prisma.sql`
-    with body as (
-      select ${payload}::jsonb as payload
-    ), delivery as (
-      insert into webhook_delivery (shop, webhook_id, topic, payload, order_id)
-      select ${delivery.shop}, ${delivery.webhookId}, ${delivery.topic}, body.payload, ${order.id} from body
-      on conflict (shop, webhook_id) do nothing
-      returning id
+  const result = await db.query({
+    name: "record-order-delivery",
+    text: RECORD_ORDER_DELIVERY,
+    values: [
+      delivery.shop,
+      delivery.webhookId,
+      delivery.topic,
+      delivery.payloadJson,
+      order.id,
+      order.name,
+      order.order_number ?? null,
+      order.processed_at ?? order.created_at ?? null,
+      customerName(order),
+      email,
+      total?.amount ?? order.total_price,
+      total?.currency_code ?? order.currency,
+    ],
+  });
+  return (result.rowCount ?? 0) > 0 ? "received" : "duplicate-delivery";
+}
+
+/** What one batch of the intake recorder did: intake rows taken, orders created (each with its job). */
+export interface RecordedBatch {
+  taken: number;
+  created: number;
+}
+
+/**
+ * Turns up to `limit` received orders (`order_intake` rows, oldest first; of one shop when `shop`
+ * is given; only those received `minAgeMs` ago or earlier) into sync records and jobs, in ONE statement: the rows are taken (`for update skip
+ * locked`: recorders in other processes take others) and deleted, each order not yet known gets its
+ * `order_sync` row (payload from its delivery, received time the delivery's) and the batch's jobs
+ * are added by one `add_jobs` (the catalog's sync-order settings). An order already recorded, or
+ * delivered twice in the batch, gets nothing more: the unique (shop, order_id) decides, as it did
+ * when intake wrote the row itself. A failure rolls the whole batch back; its rows stay for the next run.
+ */
+export async function recordReceivedOrders(
+  db: Queryable | PgQueryable,
+  limit: number,
+  shop: string | null = null,
+  minAgeMs = 0,
+): Promise<RecordedBatch> {
+  const [result] = await run<{ taken: number; created: number; jobs: number }>(
+    db,
+    "record-received-orders",
+    Prisma.sql`
+    with taken as (
+      delete from order_intake where id in (
+        select id from order_intake
+        where (${shop}::text is null or shop = ${shop}::text) and received_at <= now() - ${minAgeMs}::int * interval '1 millisecond'
+        order by id limit ${limit}::int for update skip locked)
+      returning *
+    ), fresh as (
+      select * from (
+        select distinct on (t.shop, t.order_id) t.*, d.payload from taken t
+        join webhook_delivery d on d.shop = t.shop and d.id = t.delivery_id
+        order by t.shop, t.order_id, t.id) first_delivery
+      order by id
     ), created as (
       insert into order_sync (shop, order_id, order_name, order_number, processed_at, customer_name, customer_email,
-        total_price, currency, status, payload, updated_at)
-      select ${delivery.shop}, ${order.id}, ${order.name}, ${order.order_number ?? null}::int, ${processedAt}::timestamptz,
-        ${customerName(order)}, ${email}, ${total?.amount ?? order.total_price}, ${total?.currency_code ?? order.currency},
-        'queued', (select payload from body), now()
-      where exists (select 1 from delivery)
+        total_price, currency, status, payload, created_at, updated_at)
+      select shop, order_id, order_name, order_number, processed_at, customer_name, customer_email,
+        total_price, currency, 'queued', payload, received_at, now()
+      from fresh
       on conflict (shop, order_id) do nothing
-      returning order_id
-    ), job as (
-      select ${addJobSql("sync-order", { shop: delivery.shop, orderId: order.id })} from created
+      returning shop, order_id
+    ), jobs as (
+      -- An empty batch adds no job (and wakes no worker).
+      select case when exists (select 1 from created) then (select count(*)::int from ${addJobsSql(
+        "sync-order",
+        Prisma.sql`created`,
+        fromRow("sync-order", { shop: Prisma.sql`created.shop`, orderId: Prisma.sql`created.order_id` }),
+      )}) else 0 end as added
     )
-    select (select count(*) from delivery)::int as delivered, (select count(*) from job)::int as created`;
-  const [result] =
-    "$queryRaw" in db
-      ? await db.$queryRaw<{ delivered: number; created: number }[]>(statement)
-      : (
-          await db.query<{ delivered: number; created: number }>({
-            name: "record-order-delivery",
-            text: statement.text,
-            values: statement.values as unknown[],
-          })
-        ).rows;
-  if (!result || Number(result.delivered) === 0) return "duplicate-delivery";
-  return Number(result.created) === 0 ? "duplicate-order" : "queued";
+    select (select count(*) from taken)::int as taken, (select count(*) from created)::int as created, (select added from jobs) as jobs`,
+  );
+  return { taken: Number(result?.taken ?? 0), created: Number(result?.created ?? 0) };
 }
 
 /**

@@ -363,19 +363,30 @@ export interface Backlog {
 /**
  * The shop's queue: orders due now (not those waiting out a scheduled retry, which are not a
  * backlog), and whether any will change soon. Reads only the shop's queued/syncing entries of
- * the (shop, status, created_at, id) index (a few ms for 20,000 waiting orders).
+ * the (shop, status, created_at, id) index (a few ms for 20,000 waiting orders), and the orders
+ * received but not yet recorded (`order_intake`, docs/decisions/0019: milliseconds, or up to
+ * INTAKE_MAX_DEFER_MS during a flash sale), which are queued as far as the merchant can tell.
  */
 export async function backlog(db: PrismaClient, shop: string, now: Date = new Date()): Promise<Backlog> {
   const soon = new Date(now.getTime() + 60_000);
-  const [row] = await db.$queryRaw<{ waiting: bigint; oldest: Date | null; soon: bigint }[]>`
+  const [row] = await db.$queryRaw<{ waiting: bigint; oldest: Date | null; soon: bigint; received: bigint; received_at: Date | null }[]>`
+    with received as (
+      select count(distinct i.order_id) as n, min(i.received_at) as oldest from order_intake i
+      where i.shop = ${shop} and not exists (select 1 from order_sync s where s.shop = i.shop and s.order_id = i.order_id)
+    )
     select count(*) filter (where status = 'syncing' or next_attempt_at is null or next_attempt_at <= ${now}) as waiting,
       min(created_at) filter (where status = 'syncing' or next_attempt_at is null or next_attempt_at <= ${now}) as oldest,
-      count(*) filter (where status = 'syncing' or next_attempt_at is null or next_attempt_at <= ${soon}) as soon
+      count(*) filter (where status = 'syncing' or next_attempt_at is null or next_attempt_at <= ${soon}) as soon,
+      (select n from received) as received, (select oldest from received) as received_at
     from order_sync where shop = ${shop} and status in ('queued', 'syncing')`;
+  const received = Number(row?.received ?? 0);
+  const oldest = [row?.oldest, row?.received_at]
+    .filter((at): at is Date => at instanceof Date)
+    .sort((a, b) => a.getTime() - b.getTime())[0];
   return {
-    waiting: Number(row?.waiting ?? 0),
-    oldestSeconds: row?.oldest ? Math.max(0, Math.round((now.getTime() - row.oldest.getTime()) / 1000)) : 0,
-    changingSoon: Number(row?.soon ?? 0) > 0,
+    waiting: Number(row?.waiting ?? 0) + received,
+    oldestSeconds: oldest ? Math.max(0, Math.round((now.getTime() - oldest.getTime()) / 1000)) : 0,
+    changingSoon: Number(row?.soon ?? 0) + received > 0,
   };
 }
 

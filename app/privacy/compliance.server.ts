@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { recordReceivedOrders } from "../models/order-sync.server";
 import { redactOrderlessDeliveries, wholeAddressPattern } from "./orderless-deliveries.server";
 
 /**
@@ -80,8 +81,19 @@ export async function dataRequestExport(db: PrismaClient, shop: string, id: bigi
 }
 
 /** customers/data_request: gather what we store about the customer for the merchant. */
+/**
+ * The shop's orders received in the last moments, recorded before a privacy request reads the
+ * shop's orders (the deferred intake, docs/decisions/0019): nothing the request covers is left in
+ * `order_intake`, where it would be missed now and recorded after.
+ */
+async function recordShopIntake(db: PrismaClient, shop: string): Promise<void> {
+  const batch = 1_000;
+  while ((await recordReceivedOrders(db, batch, shop)).taken === batch);
+}
+
 export async function recordDataRequest(db: PrismaClient, shop: string, payload: unknown): Promise<void> {
   const request = dataRequestSchema.parse(payload);
+  await recordShopIntake(db, shop);
   const orders = await db.orderSync.findMany({
     where: await customerOrders(db, shop, request.orders_requested.map(String), request.customer.email),
     select: {
@@ -153,6 +165,7 @@ export function redactOrderPayload(payload: unknown): Prisma.InputJsonValue {
 export async function redactCustomer(db: PrismaClient, shop: string, payload: unknown): Promise<void> {
   const request = customerRedactSchema.parse(payload);
   const email = request.customer.email?.trim() || null;
+  await recordShopIntake(db, shop);
   const orders = await db.orderSync.findMany({
     where: await customerOrders(db, shop, request.orders_to_redact.map(String), email),
     select: { id: true, orderId: true, payload: true },
@@ -249,6 +262,8 @@ async function deleteRejectedDeliveries(db: PrismaClient, shop: string, email: s
 /** shop/redact (48 h after uninstall): everything of the shop goes. */
 export async function redactShop(db: PrismaClient, shop: string): Promise<void> {
   await db.$transaction([
+    // Received orders first: the intake recorder locks them before the orders (docs/decisions/0019).
+    db.orderIntake.deleteMany({ where: { shop } }),
     db.syncAttempt.deleteMany({ where: { shop } }),
     db.orderSync.deleteMany({ where: { shop } }),
     db.orderImportLine.deleteMany({ where: { shop } }),

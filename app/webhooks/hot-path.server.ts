@@ -26,8 +26,9 @@ export function serveWebhook(req: IncomingMessage, res: ServerResponse): boolean
     .then(
       async (rawBody) => {
         if (!rawBody) return send(res, tooLarge(), true);
-        const headers = new Headers();
-        // Shopify's own headers only: the library's check reads nothing else (and canonicalises each one it is given).
+        // Shopify's own headers only: the library's check reads nothing else (and canonicalises each
+        // one it is given). Node gives their names in lower case; a Map is all the library's adapter reads.
+        const headers = new Map<string, string>();
         for (const [name, value] of Object.entries(req.headers))
           if (typeof value === "string" && name.startsWith("x-shopify-")) headers.set(name, value);
         send(res, await answerDelivery({ headers, rawBody, url: `http://${req.headers.host ?? "localhost"}${req.url}`, arrivedAt }, route));

@@ -5,7 +5,7 @@ import { arrivalOf } from "./arrival";
 import { intakeGate } from "./gate.server";
 import { isInstalled } from "./installation.server";
 import { storeRejectedDelivery, type ReadableParts } from "./rejected.server";
-import { refusal, validateWebhook } from "./validate.server";
+import { refusal, validateWebhook, type HeaderPairs } from "./validate.server";
 
 /** Shopify's largest order payloads (250 line items) are a few hundred KB; anything far larger is not Shopify. */
 export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
@@ -25,6 +25,11 @@ export interface VerifiedWebhook {
   webhookId: string;
   apiVersion: string;
   payload: unknown;
+  /**
+   * The body as JSON text to store (jsonb): the raw body itself when `JSON.parse` reads it exactly
+   * (no integer beyond 2^53), else the exact reading serialised (such ids stored as their digits).
+   */
+  payloadJson: string;
   rawBody: Bytes;
   installed: boolean;
 }
@@ -78,7 +83,7 @@ export interface Answer {
 
 /** A delivery as read by either front: its headers, its raw body (already capped), when it arrived (performance.now()). */
 export interface Delivery {
-  headers: Headers;
+  headers: HeaderPairs;
   rawBody: Bytes;
   url: string;
   arrivedAt: number;
@@ -124,8 +129,11 @@ type Headline = { shop: string; topic: string; webhookId: string; apiVersion: st
 async function handled(headline: Headline, body: string, rawBody: Bytes, route: WebhookTopic): Promise<Answer> {
   const { shop, topic, webhookId } = headline;
   let payload: unknown;
+  let payloadJson: string;
   try {
-    payload = mayHoldBigIntegers(body) ? parseExactJson(body) : JSON.parse(body);
+    const exact = mayHoldBigIntegers(body);
+    payload = exact ? parseExactJson(body) : JSON.parse(body);
+    payloadJson = exact ? JSON.stringify(payload) : body;
   } catch {
     return reject(headline, rawBody, "The body is not valid JSON.", {});
   }
@@ -142,7 +150,7 @@ async function handled(headline: Headline, body: string, rawBody: Bytes, route: 
     }
   }
   try {
-    await route.handle({ ...headline, payload, rawBody, installed });
+    await route.handle({ ...headline, payload, payloadJson, rawBody, installed });
   } catch (error) {
     if (error instanceof UnreadableWebhook) return reject(headline, rawBody, error.message, error.readable);
     if (error instanceof MisdirectedWebhook) {

@@ -27,8 +27,13 @@ function library(): ReturnType<typeof shopifyApi> {
   return api;
 }
 
+/** A request's header pairs as the library's web-api adapter reads them (`entries()`): a `Headers`, or a Map of lower-case names. */
+export interface HeaderPairs {
+  entries(): IterableIterator<[string, string]>;
+}
+
 /** The library's verdict on a delivery: its raw body (as text, as the library takes it) and headers. */
-export function validateWebhook(rawBody: string, headers: Headers, url: string): Promise<WebhookValidation> {
+export function validateWebhook(rawBody: string, headers: HeaderPairs, url: string): Promise<WebhookValidation> {
   // The library's web-api adapter reads `headers.entries()`, `method` and `url` of its request.
   const rawRequest = { headers, method: "POST", url } as unknown as Request;
   return library().webhooks.validate({ rawBody, rawRequest });

@@ -3,6 +3,7 @@ import type { Runner } from "graphile-worker";
 import prisma from "../../app/db.server";
 import { startWorker } from "../../app/jobs/worker.server";
 import { action as ordersCreate } from "../../app/routes/webhooks.orders.create";
+import { intakeIdle } from "../../app/webhooks/order-intake.server";
 import { routeArgs, settle, TEST_SHOP, webhookRequest } from "./shopify";
 
 /** A real graphile-worker runner on this test file's database, for the whole file. */
@@ -28,7 +29,12 @@ export async function ensureInstalled(shop: string = TEST_SHOP): Promise<void> {
 /** Shopify delivering orders/create to our real webhook route, correctly signed, for the installed test shop. */
 export async function deliverOrder(order: object, webhookId?: string): Promise<Response> {
   await ensureInstalled();
-  return (await settle(() => ordersCreate(routeArgs(webhookRequest({ topic: "orders/create", body: order, webhookId }))))) as Response;
+  const response = (await settle(() =>
+    ordersCreate(routeArgs(webhookRequest({ topic: "orders/create", body: order, webhookId }))),
+  )) as Response;
+  // The order is recorded by the intake recorder just after the 200 (docs/decisions/0019).
+  await intakeIdle();
+  return response;
 }
 
 const WAITING = ["queued", "syncing"];
@@ -64,7 +70,7 @@ export async function waitForSync(orderIds?: (string | number)[], stallMs = 30_0
 
 export async function resetSyncTables(): Promise<void> {
   await prisma.$executeRawUnsafe(
-    "truncate order_sync, sync_attempt, webhook_delivery, client_mapping, freshbooks_client_directory, freshbooks_client_directory_state, freshbooks_client_intent, freshbooks_connection, freshbooks_rate_limit, shop_settings, oauth_state restart identity cascade",
+    "truncate order_intake, webhook_delivery, order_sync, sync_attempt, client_mapping, freshbooks_client_directory, freshbooks_client_directory_state, freshbooks_client_intent, freshbooks_connection, freshbooks_rate_limit, shop_settings, oauth_state restart identity cascade",
   );
   await prisma.$executeRawUnsafe("delete from graphile_worker._private_jobs");
 }
