@@ -6,7 +6,7 @@
  */
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { addJobSql, fromRow } from "../jobs/enqueue.server";
-import { orderIntakeSchema } from "../models/order-sync.server";
+import { orderColumns, orderIntakeSchema } from "../models/order-sync.server";
 
 type Queryable = PrismaClient | Prisma.TransactionClient;
 
@@ -46,16 +46,16 @@ export async function recordAdminOrders(
   if (payloads.length === 0) return 0;
   const rows = payloads.map((payload) => {
     const order = orderIntakeSchema.parse(payload);
-    const total = order.total_price_set?.shop_money;
+    const columns = orderColumns(order);
     return {
       order_id: order.id,
-      order_name: order.name,
-      order_number: order.order_number ?? null,
-      processed_at: order.processed_at ?? order.created_at ?? null,
-      customer_name: [order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(" ").trim() || null,
-      customer_email: (order.customer?.email || order.email || order.contact_email || "").trim().toLowerCase() || null,
-      total_price: String(total?.amount ?? order.total_price),
-      currency: String(total?.currency_code ?? order.currency),
+      order_name: columns.orderName,
+      order_number: columns.orderNumber,
+      processed_at: columns.processedAt,
+      customer_name: columns.customerName,
+      customer_email: columns.customerEmail,
+      total_price: columns.totalPrice,
+      currency: columns.currency,
       payload,
     };
   });

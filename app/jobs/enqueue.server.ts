@@ -32,15 +32,8 @@ export function addJobSql<T extends TaskName>(task: T, payload: TaskPayload<T> |
   let payloadSql: Prisma.Sql;
   let keySql: Prisma.Sql;
   if (payload instanceof RowPayloadOf) {
-    const fields = Object.entries(payload.fields) as [string, Prisma.Sql][];
-    payloadSql = Prisma.sql`json_build_object(${Prisma.join(fields.map(([name, value]) => Prisma.sql`${name}::text, (${value})::text`))})`;
-    const parts = keyFields(task).map((field) => Prisma.sql`':' || (${payload.fields[field as keyof RowPayload<T>]})::text`);
-    keySql =
-      spec.jobKey !== undefined
-        ? Prisma.sql`${spec.jobKey}::text`
-        : parts.length === 0
-          ? Prisma.sql`null::text`
-          : Prisma.sql`${task}::text ${Prisma.join(parts, " || ", "|| ")}`;
+    ({ payloadSql, keySql } = rowJobSql(task, payload));
+    if (spec.jobKey !== undefined) keySql = Prisma.sql`${spec.jobKey}::text`;
   } else {
     const checked = parsePayload(task, payload);
     payloadSql = Prisma.sql`${JSON.stringify(checked)}::json`;
@@ -67,16 +60,22 @@ export function addJobSql<T extends TaskName>(task: T, payload: TaskPayload<T> |
  */
 export function addJobsSql<T extends TaskName>(task: T, rows: Prisma.Sql, payload: RowPayloadOf<T>): Prisma.Sql {
   const definition: TaskDefinition = taskCatalog[task];
-  const fields = Object.entries(payload.fields) as [string, Prisma.Sql][];
-  const payloadSql = Prisma.sql`json_build_object(${Prisma.join(fields.map(([name, value]) => Prisma.sql`${name}::text, (${value})::text`))})`;
-  const parts = keyFields(task).map((field) => Prisma.sql`':' || (${payload.fields[field as keyof RowPayload<T>]})::text`);
-  const keySql = parts.length === 0 ? Prisma.sql`null::text` : Prisma.sql`${task}::text ${Prisma.join(parts, " || ", "|| ")}`;
+  const { payloadSql, keySql } = rowJobSql(task, payload);
   return Prisma.sql`graphile_worker.add_jobs(
       array(select row(${task}::text, ${payloadSql}, ${definition.queue ?? null}::text, null::timestamptz,
         ${definition.maxAttempts}::int, ${keySql}, ${definition.priority ?? null}::int, null::text[])::graphile_worker.job_spec
         from ${rows}),
       job_key_preserve_run_at => ${definition.jobKeyMode === "preserve_run_at"}::boolean
     )`;
+}
+
+/** A per-row job's payload (each field cast to text) and its key under the task's key rule (null when it has none), as SQL of the row. */
+function rowJobSql<T extends TaskName>(task: T, payload: RowPayloadOf<T>): { payloadSql: Prisma.Sql; keySql: Prisma.Sql } {
+  const fields = Object.entries(payload.fields) as [string, Prisma.Sql][];
+  const payloadSql = Prisma.sql`json_build_object(${Prisma.join(fields.map(([name, value]) => Prisma.sql`${name}::text, (${value})::text`))})`;
+  const parts = keyFields(task).map((field) => Prisma.sql`':' || (${payload.fields[field as keyof RowPayload<T>]})::text`);
+  const keySql = parts.length === 0 ? Prisma.sql`null::text` : Prisma.sql`${task}::text ${Prisma.join(parts, " || ", "|| ")}`;
+  return { payloadSql, keySql };
 }
 
 /** Wraps SQL expressions as a per-row payload for `addJobSql` (see RowPayload). */

@@ -51,9 +51,27 @@ export function syncJobKey(shop: string, orderId: string): string {
   return jobKey("sync-order", { shop, orderId }) ?? "";
 }
 
-function customerName(order: OrderIntake): string | null {
-  const name = [order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(" ").trim();
-  return name || null;
+/** An order's columns in its sync record (what the sync log shows), from what intake reads of its body. */
+export function orderColumns(order: OrderIntake): {
+  orderName: string;
+  orderNumber: number | null;
+  processedAt: string | null;
+  customerName: string | null;
+  customerEmail: string | null;
+  totalPrice: string;
+  currency: string;
+} {
+  const total = order.total_price_set?.shop_money;
+  return {
+    orderName: order.name,
+    orderNumber: order.order_number ?? null,
+    processedAt: order.processed_at ?? order.created_at ?? null,
+    customerName: [order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(" ").trim() || null,
+    // Lower-cased: the sync log searches it exactly (indexed), whatever case was typed.
+    customerEmail: (order.customer?.email || order.email || order.contact_email || "").trim().toLowerCase() || null,
+    totalPrice: total?.amount ?? order.total_price,
+    currency: total?.currency_code ?? order.currency,
+  };
 }
 
 export type DeliveryOutcome = "received" | "duplicate-delivery";
@@ -99,9 +117,7 @@ export async function recordOrderDelivery(
   delivery: { shop: string; webhookId: string; topic: string; payloadJson: string },
   order: OrderIntake,
 ): Promise<DeliveryOutcome> {
-  const total = order.total_price_set?.shop_money;
-  // Lower-cased: the sync log searches it exactly (indexed), whatever case was typed.
-  const email = (order.customer?.email || order.email || order.contact_email || "").trim().toLowerCase() || null;
+  const columns = orderColumns(order);
   const result = await db.query({
     name: "record-order-delivery",
     text: RECORD_ORDER_DELIVERY,
@@ -111,13 +127,13 @@ export async function recordOrderDelivery(
       delivery.topic,
       delivery.payloadJson,
       order.id,
-      order.name,
-      order.order_number ?? null,
-      order.processed_at ?? order.created_at ?? null,
-      customerName(order),
-      email,
-      total?.amount ?? order.total_price,
-      total?.currency_code ?? order.currency,
+      columns.orderName,
+      columns.orderNumber,
+      columns.processedAt,
+      columns.customerName,
+      columns.customerEmail,
+      columns.totalPrice,
+      columns.currency,
     ],
   });
   return (result.rowCount ?? 0) > 0 ? "received" : "duplicate-delivery";
@@ -176,6 +192,7 @@ export async function recordReceivedOrders(
         fromRow("sync-order", { shop: Prisma.sql`created.shop`, orderId: Prisma.sql`created.order_id` }),
       )}) else 0 end as added
     )
+    -- jobs is selected so that its CTE runs (a CTE that is not a data-modifying statement runs only when read).
     select (select count(*) from taken)::int as taken, (select count(*) from created)::int as created, (select added from jobs) as jobs`,
   );
   return { taken: Number(result?.taken ?? 0), created: Number(result?.created ?? 0) };

@@ -80,7 +80,6 @@ export async function dataRequestExport(db: PrismaClient, shop: string, id: bigi
   return row?.exportData ?? null;
 }
 
-/** customers/data_request: gather what we store about the customer for the merchant. */
 /**
  * The shop's orders received in the last moments, recorded before a privacy request reads the
  * shop's orders (the deferred intake, docs/decisions/0019): nothing the request covers is left in
@@ -91,6 +90,7 @@ async function recordShopIntake(db: PrismaClient, shop: string): Promise<void> {
   while ((await recordReceivedOrders(db, batch, shop)).taken === batch);
 }
 
+/** customers/data_request: gather what we store about the customer for the merchant. */
 export async function recordDataRequest(db: PrismaClient, shop: string, payload: unknown): Promise<void> {
   const request = dataRequestSchema.parse(payload);
   await recordShopIntake(db, shop);

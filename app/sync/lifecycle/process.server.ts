@@ -7,7 +7,7 @@ import type { OrderEvent, Prisma, PrismaClient } from "@prisma/client";
 import { freshbooksFor } from "../../freshbooks/connection.server";
 import { FreshBooksRateLimitError } from "../../freshbooks/errors";
 import type { Logger } from "../../logger.server";
-import { orderIntakeSchema, queueSync } from "../../models/order-sync.server";
+import { orderColumns, orderIntakeSchema, queueSync } from "../../models/order-sync.server";
 import { getSettings, type Settings } from "../../models/settings.server";
 import { decide, type RetryTiming } from "../error-policy";
 import { StepFailed } from "../steps";
@@ -171,14 +171,12 @@ async function orderFromEvent(db: PrismaClient, shop: string, event: OrderEvent)
   const parsed = orderIntakeSchema.safeParse(event.payload);
   if (!parsed.success) return;
   const order = parsed.data;
-  const total = order.total_price_set?.shop_money;
-  const name = [order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(" ").trim() || null;
-  const email = (order.customer?.email || order.email || order.contact_email || "").trim().toLowerCase() || null;
+  const columns = orderColumns(order);
   await db.$transaction(async (tx) => {
     const created = await tx.$executeRaw`
       insert into order_sync (shop, order_id, order_name, order_number, processed_at, customer_name, customer_email, total_price, currency, status, payload, updated_at)
-      values (${shop}, ${order.id}, ${order.name}, ${order.order_number ?? null}::int, ${order.processed_at ?? order.created_at ?? null}::timestamptz,
-        ${name}, ${email}, ${total?.amount ?? order.total_price}, ${total?.currency_code ?? order.currency}, 'queued', ${JSON.stringify(event.payload)}::jsonb, now())
+      values (${shop}, ${order.id}, ${columns.orderName}, ${columns.orderNumber}::int, ${columns.processedAt}::timestamptz,
+        ${columns.customerName}, ${columns.customerEmail}, ${columns.totalPrice}, ${columns.currency}, 'queued', ${JSON.stringify(event.payload)}::jsonb, now())
       on conflict (shop, order_id) do nothing`;
     if (created > 0) await queueSync(tx, shop, order.id);
   });
