@@ -98,6 +98,11 @@ export class IntakeRecorder {
     return !(await starving?.().catch(() => true));
   }
 
+  /** The orders pending since `since` were not all recorded: the oldest pending is the earlier of it and any kick since. */
+  private stillPending(since: number | undefined): void {
+    if (since !== undefined && (this.pendingSince === undefined || since < this.pendingSince)) this.pendingSince = since;
+  }
+
   private async drain(mayDefer = true): Promise<void> {
     let started = 0;
     do {
@@ -115,7 +120,7 @@ export class IntakeRecorder {
           if (batch.taken > 0) logger.debug({ ...batch }, "received orders recorded");
           taken = batch.taken;
         } catch (error) {
-          this.pendingSince = Math.min(since ?? Infinity, this.pendingSince ?? Infinity);
+          this.stillPending(since);
           logger.warn(
             { reason: error instanceof Error ? error.message : String(error) },
             "received orders could not be recorded yet; trying again shortly",
@@ -128,7 +133,7 @@ export class IntakeRecorder {
         }
         if (taken < INTAKE_BATCH) break;
         // More are waiting: the oldest of them is at least as old as the oldest before this batch.
-        this.pendingSince = Math.min(since ?? Infinity, this.pendingSince ?? Infinity);
+        this.stillPending(since);
       }
     } while (this.again);
   }

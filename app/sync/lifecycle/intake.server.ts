@@ -60,19 +60,21 @@ type Queryable = PrismaClient | Prisma.TransactionClient;
  */
 export async function recordOrderEvent(
   db: Queryable,
-  delivery: { shop: string; webhookId: string; topic: LifecycleTopic; payload: unknown },
+  delivery: { shop: string; webhookId: string; topic: LifecycleTopic; payloadJson: string },
   event: ParsedEvent,
 ): Promise<EventOutcome> {
-  const payload = JSON.stringify(delivery.payload);
+  // The body is sent and parsed once (VerifiedWebhook.payloadJson: the raw body when it reads exactly), then stored in both rows.
   const [result] = await db.$queryRaw<{ delivered: bigint; queued: bigint; fresh: bigint }[]>`
-    with delivery as (
+    with body as (
+      select ${delivery.payloadJson}::jsonb as payload
+    ), delivery as (
       insert into webhook_delivery (shop, webhook_id, topic, payload, order_id)
-      values (${delivery.shop}, ${delivery.webhookId}, ${delivery.topic}, ${payload}::jsonb, ${event.orderId})
+      select ${delivery.shop}, ${delivery.webhookId}, ${delivery.topic}, body.payload, ${event.orderId} from body
       on conflict (shop, webhook_id) do nothing
       returning id
     ), event as (
       insert into order_event as existing (shop, order_id, topic, event_key, webhook_id, payload, status, amount, currency, updated_at)
-      select ${delivery.shop}, ${event.orderId}, ${delivery.topic}, ${event.eventKey}, ${delivery.webhookId}, ${payload}::jsonb, 'queued',
+      select ${delivery.shop}, ${event.orderId}, ${delivery.topic}, ${event.eventKey}, ${delivery.webhookId}, (select payload from body), 'queued',
         ${event.amount}, ${event.currency}, now()
       where exists (select 1 from delivery)
       on conflict (shop, topic, event_key) do update set payload = excluded.payload, webhook_id = excluded.webhook_id,
@@ -99,13 +101,13 @@ export const LIFECYCLE_WEBHOOKS = Object.fromEntries(
     topic,
     defineWebhook(
       LIFECYCLE_TOPICS[topic],
-      async ({ shop, webhookId, payload, installed }) => {
+      async ({ shop, webhookId, payload, payloadJson, installed }) => {
         if (!installed) {
           logger.warn({ shop, topic, webhookId }, "order event dropped: the app is not installed in this shop");
           return;
         }
         const event = parseLifecycleEvent(topic, payload);
-        const outcome = await recordOrderEvent(prisma, { shop, webhookId, topic, payload }, event);
+        const outcome = await recordOrderEvent(prisma, { shop, webhookId, topic, payloadJson }, event);
         logger.info({ shop, topic, webhookId, orderId: event.orderId, outcome }, "order event received");
       },
       { needsInstallation: true },
