@@ -9,6 +9,19 @@ declare global {
 }
 
 /**
+ * Every query of the app reads or writes a bounded slice of one shop's rows through an index
+ * (milliseconds of work); a parallel plan's workers take 20–25 ms to start on a 2-core host, and
+ * PostgreSQL picks one when it overestimates a time range's rows (the sync log's 7-day summary:
+ * 0.3 ms of scanning behind a 25 ms Gather, docs/decisions/0020). So the app's connections plan
+ * serially: a session setting, sent on each new connection before the pool hands it out (pg-pool's
+ * `onConnect`), rather than a startup option, which poolers such as PgBouncer refuse. Where the
+ * session is not kept (a transaction-mode pooler) it is lost, and only speed with it.
+ */
+async function serialPlans(client: pg.ClientBase): Promise<void> {
+  await client.query("set max_parallel_workers_per_gather = 0");
+}
+
+/**
  * The pool behind Prisma. A connection (new, or a free one of the pool) that takes longer than
  * DATABASE_CONNECT_TIMEOUT_MS is an error, not a wait: a webhook then answers 503 well inside
  * Shopify's 5 s, so Shopify retries it, instead of hanging on an unreachable database. (A burst
@@ -16,7 +29,12 @@ declare global {
  * most the pool's size less a fifth at the database at once.)
  */
 export function poolConfig(connectionString: string) {
-  return { connectionString, max: env.DATABASE_POOL_SIZE, connectionTimeoutMillis: env.DATABASE_CONNECT_TIMEOUT_MS };
+  return {
+    connectionString,
+    max: env.DATABASE_POOL_SIZE,
+    connectionTimeoutMillis: env.DATABASE_CONNECT_TIMEOUT_MS,
+    onConnect: serialPlans,
+  };
 }
 
 function createPool(): pg.Pool {

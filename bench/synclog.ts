@@ -27,7 +27,11 @@ export async function syncLogBench(params: Params): Promise<BenchResult> {
     const started = performance.now();
     await generate(stack, BENCH_SHOP, rows, 0);
     for (let i = 0; i < others; i += 1) await generate(stack, `other-${i}.myshopify.com`, Math.round(rows / 5), (i + 1) * 10_000_000);
-    await stack.query("vacuum analyze order_sync");
+    // A year of orders as a long-lived table holds them: vacuumed and frozen, its pages marked
+    // all-visible. One plain VACUUM of the fresh rows marked ~40 % of the pages (measured), so
+    // the backlog's index-only count of 20,000 queued orders read the heap for the rest, 100+ ms
+    // until cached: a state of the seed, not of a shop's table.
+    await stack.query("vacuum (freeze, analyze) order_sync");
     const generateMs = Math.round(performance.now() - started);
     const { listOrders } = await import("../app/models/sync-log.server");
     const { default: prisma } = await import("../app/db.server");

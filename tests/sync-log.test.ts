@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import prisma from "../app/db.server";
+import prisma, { pool } from "../app/db.server";
 import { backlog, countOrders, listOrders, orderDetail, summarize, summaryPieces } from "../app/models/sync-log.server";
 import { STATUS_FILTERS, type StatusFilter } from "../app/models/sync-status";
 import { parseSettingsForm } from "../app/models/settings.server";
@@ -254,6 +254,44 @@ describe("sync log summary per day (the rollup)", () => {
     expect(summaryPieces(new Date("2026-09-01T00:00:00Z"), new Date("2026-12-01T00:00:00Z"))).toEqual([
       { kind: "days", from: new Date("2026-09-01T00:00:00Z"), to: new Date("2026-12-01T00:00:00Z") },
     ]);
+  });
+});
+
+describe("the app's database connections", () => {
+  it("plan serially, even where PostgreSQL would start parallel workers (20–25 ms to start, for a page's millisecond queries)", async () => {
+    await prisma.orderSync.createMany({
+      data: Array.from({ length: 500 }, (_, i) => ({
+        shop: TEST_SHOP,
+        orderId: String(800_000 + i),
+        orderName: `#${i + 1}`,
+        totalPrice: "10.00",
+        currency: "USD",
+        status: "synced",
+        payload: {},
+        createdAt: new Date(base.getTime() + i * 60_000),
+      })),
+    });
+    // Every connection of the pool (hold them all, so none is reused), through Prisma as well.
+    const clients = await Promise.all(Array.from({ length: pool.options.max ?? 10 }, () => pool.connect()));
+    try {
+      for (const client of clients) {
+        // Make a parallel plan free, as an overestimated time range makes it look to the planner.
+        await client.query(
+          "set parallel_setup_cost = 0; set parallel_tuple_cost = 0; set min_parallel_table_scan_size = 0; set min_parallel_index_scan_size = 0; set enable_indexscan = off; set enable_bitmapscan = off",
+        );
+        const { rows } = await client.query<{ "QUERY PLAN": string }>("explain select count(*) from order_sync where shop = $1", [
+          TEST_SHOP,
+        ]);
+        await client.query(
+          "reset parallel_setup_cost; reset parallel_tuple_cost; reset min_parallel_table_scan_size; reset min_parallel_index_scan_size; reset enable_indexscan; reset enable_bitmapscan",
+        );
+        expect(rows.map((row) => row["QUERY PLAN"]).join("\n")).not.toMatch(/Gather|Parallel/);
+      }
+    } finally {
+      for (const client of clients) client.release();
+    }
+    const [setting] = await prisma.$queryRaw<{ workers: string }[]>`select current_setting('max_parallel_workers_per_gather') as workers`;
+    expect(setting?.workers).toBe("0");
   });
 });
 
