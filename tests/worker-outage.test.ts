@@ -132,7 +132,12 @@ describe("advisory locks across a dropped connection", () => {
 
     const result = await withAdvisoryLock("client|outage-test", async () => {
       // The server ends the session holding the lock (a restart, a failover, an administrator).
-      const { rows } = await admin.query<{ pid: number }>("select pid from pg_locks where locktype = 'advisory' and granted");
+      // This key's lock only: other test files share the database and take advisory locks of their own.
+      const { rows } = await admin.query<{ pid: number }>(
+        `select pid from pg_locks where locktype = 'advisory' and granted and objsubid = 1
+           and ((classid::int8 << 32) | objid::int8) = hashtextextended($1, 0)`,
+        ["client|outage-test"],
+      );
       expect(rows).toHaveLength(1);
       await admin.query("select pg_terminate_backend($1)", [rows[0]!.pid]);
       for (let gone = false; !gone;) {
