@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SHOP } from "../app/dev/demo/constants";
 import {
   demoAdminPage,
@@ -15,6 +15,7 @@ import {
 } from "../app/dev/demo/routes.server";
 import { loader as faviconLoader } from "../app/routes/favicon[.]ico";
 import { setEnv } from "./helpers/env";
+import { freePorts } from "./helpers/ports";
 
 const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 
@@ -146,7 +147,10 @@ describe("the demo never leaves the demo", () => {
 
 describe("npm run demo", () => {
   // Ports and data of its own, so it runs beside other test files, `npm run local` and a demo.
-  const ports = { web: 3260, sandbox: 4260, database: 54364 };
+  let ports = { web: 0, sandbox: 0, database: 0 };
+  beforeAll(async () => {
+    ports = await freePorts("web", "sandbox", "database");
+  });
   let demo: ChildProcess | undefined;
   let output = "";
 
@@ -362,7 +366,10 @@ describe("npm run demo", () => {
 
 describe("npm run local", () => {
   // Ports and data of its own (beside the demo above, in the same file: one build at a time).
-  const ports = { web: 3262, database: 54366 };
+  let ports = { web: 0, database: 0 };
+  beforeAll(async () => {
+    ports = await freePorts("web", "database");
+  });
   let local: ChildProcess | undefined;
   afterAll(() => {
     if (local?.pid && local.exitCode === null && local.signalCode === null) process.kill(-local.pid, "SIGKILL");
