@@ -8,6 +8,14 @@ import { BenchStack } from "./lib/stack";
 export async function burstBench(params: Params): Promise<BenchResult> {
   const count = params.num("orders", 200, 10_000);
   const limit = params.num("limit", 50, 100);
+  // V8's heap limits for the worker processes (MB; 0: Node's defaults, as `npm run worker` runs):
+  // what a host with little memory would set (README, Performance).
+  const oldSpaceMb = params.num("workerOldSpaceMb", 0, 0);
+  const semiSpaceMb = params.num("workerSemiSpaceMb", 0, 0);
+  const workerFlags = [
+    ...(oldSpaceMb > 0 ? [`--max-old-space-size=${oldSpaceMb}`] : []),
+    ...(semiSpaceMb > 0 ? [`--max-semi-space-size=${semiSpaceMb}`] : []),
+  ];
   const checks: Check[] = [];
   const metrics: Record<string, unknown> = {};
   for (const workers of [1, 3]) {
@@ -20,7 +28,7 @@ export async function burstBench(params: Params): Promise<BenchResult> {
       await stack.connectFreshBooks();
       sandbox.faults.setRateLimit({ perSecond: limit });
       const started = Date.now();
-      const apps = Array.from({ length: workers }, () => stack.spawnApp("worker"));
+      const apps = Array.from({ length: workers }, () => stack.spawnApp("worker", workerFlags));
       const load = await runLoad({
         url: stack.appUrl,
         connections: 50,
@@ -77,7 +85,14 @@ export async function burstBench(params: Params): Promise<BenchResult> {
   return {
     name: "burst",
     title: "4. Burst against a rate-limited FreshBooks",
-    settings: { orders: count, rateLimitPerSec: limit, workerConcurrency: 5, mix: "30 % new customers", loadConnections: 50 },
+    settings: {
+      orders: count,
+      rateLimitPerSec: limit,
+      workerConcurrency: 5,
+      mix: "30 % new customers",
+      loadConnections: 50,
+      workerNodeFlags: workerFlags.join(" ") || "(Node's defaults)",
+    },
     metrics,
     checks,
     notes: ["Rate = accounting requests FreshBooks served (not 429) per second of the drain (first delivery → last order final)."],
