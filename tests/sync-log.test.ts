@@ -275,16 +275,14 @@ describe("the app's database connections", () => {
     const clients = await Promise.all(Array.from({ length: pool.options.max ?? 10 }, () => pool.connect()));
     try {
       for (const client of clients) {
-        // Make a parallel plan free, as an overestimated time range makes it look to the planner.
+        // Make a parallel plan free, as an overestimated time range makes it look to the planner
+        // (for this transaction only: the connection goes back to the pool as it was).
         await client.query(
-          "set parallel_setup_cost = 0; set parallel_tuple_cost = 0; set min_parallel_table_scan_size = 0; set min_parallel_index_scan_size = 0; set enable_indexscan = off; set enable_bitmapscan = off",
+          "begin; set local parallel_setup_cost = 0; set local parallel_tuple_cost = 0; set local min_parallel_table_scan_size = 0; set local min_parallel_index_scan_size = 0; set local enable_indexscan = off; set local enable_bitmapscan = off",
         );
-        const { rows } = await client.query<{ "QUERY PLAN": string }>("explain select count(*) from order_sync where shop = $1", [
-          TEST_SHOP,
-        ]);
-        await client.query(
-          "reset parallel_setup_cost; reset parallel_tuple_cost; reset min_parallel_table_scan_size; reset min_parallel_index_scan_size; reset enable_indexscan; reset enable_bitmapscan",
-        );
+        const { rows } = await client
+          .query<{ "QUERY PLAN": string }>("explain select count(*) from order_sync where shop = $1", [TEST_SHOP])
+          .finally(() => client.query("rollback"));
         expect(rows.map((row) => row["QUERY PLAN"]).join("\n")).not.toMatch(/Gather|Parallel/);
       }
     } finally {
