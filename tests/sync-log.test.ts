@@ -259,18 +259,7 @@ describe("sync log summary per day (the rollup)", () => {
 
 describe("the app's database connections", () => {
   it("plan serially, even where PostgreSQL would start parallel workers (20–25 ms to start, for a page's millisecond queries)", async () => {
-    await prisma.orderSync.createMany({
-      data: Array.from({ length: 500 }, (_, i) => ({
-        shop: TEST_SHOP,
-        orderId: String(800_000 + i),
-        orderName: `#${i + 1}`,
-        totalPrice: "10.00",
-        currency: "USD",
-        status: "synced",
-        payload: {},
-        createdAt: new Date(base.getTime() + i * 60_000),
-      })),
-    });
+    await seedOrders(TEST_SHOP, 500);
     // Every connection of the pool (hold them all, so none is reused), through Prisma as well.
     const clients = await Promise.all(Array.from({ length: pool.options.max ?? 10 }, () => pool.connect()));
     try {
